@@ -1,0 +1,116 @@
+import type { Argv } from 'yargs';
+import { LabError } from '../lab/errors.js';
+import { labDown, labMirror, labReset, labStatus, labUp, type LabStatus } from '../lab/lab.js';
+import { defaultStateDir } from '../lab/layout.js';
+import { runTraffic } from '../lab/traffic.js';
+import { EXIT, UserError } from './errors.js';
+
+interface LabArgs {
+  'state-dir': string;
+  json: boolean;
+  mm2: 'connect' | 'dedicated';
+  secure: boolean;
+  policy: 'identity' | 'default';
+  'port-offset': number;
+  traffic: boolean;
+}
+
+function progress(json: boolean): (line: string) => void {
+  return (line) => {
+    if (!json) process.stderr.write(`lab: ${line}\n`);
+  };
+}
+
+export function printLabStatus(status: LabStatus): string {
+  const mark = (up: boolean) => (up ? 'up  ' : 'down');
+  const lines = [
+    `lab ${status.state} (${status.stateDir})`,
+    `  source  ${mark(status.source.running)} ${status.source.alias} Kafka ${status.source.version} ${status.source.bootstrap}`,
+    `  target  ${mark(status.target.running)} ${status.target.alias} Kafka ${status.target.version} ${status.target.bootstrap}${status.target.security ? ` (SASL_SSL ${status.target.security.mechanism}, user ${status.target.security.username}, CA ${status.target.security.caFile})` : ''}`,
+    `  mirror  ${mark(status.mirror.running)} ${status.mirror.mode}${status.mirror.stoppedByOperator ? ' (stopped by operator)' : ''}: ${status.mirror.connectors.join(', ')}`,
+    `  connect ${status.connect.url ?? '-'}`,
+    `  metrics ${status.metrics.url}`,
+    `  traffic ${status.traffic.running ? 'running' : 'off'}`,
+    `  kafka jars ${status.kafkaLibDir}`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+function wrap(run: () => Promise<number>): Promise<number> {
+  return run().catch((error: unknown) => {
+    if (error instanceof LabError) throw new UserError(error.message, EXIT.degraded);
+    throw error;
+  });
+}
+
+export function labCommand(yargs: Argv): Argv {
+  return yargs
+    .option('state-dir', {
+      type: 'string',
+      default: defaultStateDir(),
+      defaultDescription: '$MIRRORWATCH_LAB_DIR or ~/.local/state/mirrorwatch/lab',
+      describe: 'where the lab keeps data, logs and its record',
+    })
+    .option('json', { type: 'boolean', default: false, describe: 'print the lab status as one JSON object' })
+    .command<LabArgs>(
+      'up',
+      'start the lab (idempotent) and wait until it is healthy',
+      (y) =>
+        y
+          .option('mm2', { choices: ['connect', 'dedicated'] as const, default: 'connect' as const, describe: 'MM2 in a Connect worker, or the dedicated connect-mirror-maker process' })
+          .option('secure', { type: 'boolean', default: false, describe: 'target cluster with a SASL_SSL (SCRAM-SHA-512) listener' })
+          .option('policy', { choices: ['identity', 'default'] as const, default: 'identity' as const, describe: 'replication policy: identity keeps topic names, default prefixes old.' })
+          .option('port-offset', { type: 'number', default: Number(process.env.MIRRORWATCH_LAB_PORT_OFFSET ?? 0), describe: 'added to every default port' })
+          .option('traffic', { type: 'boolean', default: false, describe: 'keep a low-rate producer and a consumer running on the source' }),
+      async (args) => {
+        process.exitCode = await wrap(async () => {
+          const started = Date.now();
+          await labUp({
+            stateDir: args['state-dir'],
+            log: progress(args.json),
+            traffic: args.traffic,
+            settings: { mm2: args.mm2, secure: args.secure, policy: args.policy, portOffset: args['port-offset'] },
+          });
+          const status = labStatus({ stateDir: args['state-dir'] });
+          if (args.json) process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
+          else process.stdout.write(`${printLabStatus(status)}lab healthy in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+          return EXIT.ok;
+        });
+      },
+    )
+    .command<LabArgs>('down', 'stop every process the lab started', (y) => y, async (args) => {
+      process.exitCode = await wrap(async () => {
+        await labDown({ stateDir: args['state-dir'] });
+        if (!args.json) process.stdout.write('lab stopped\n');
+        return EXIT.ok;
+      });
+    })
+    .command<LabArgs>('reset', 'stop the lab and delete its state', (y) => y, async (args) => {
+      process.exitCode = await wrap(async () => {
+        await labReset({ stateDir: args['state-dir'] });
+        if (!args.json) process.stdout.write(`lab reset: ${args['state-dir']} removed\n`);
+        return EXIT.ok;
+      });
+    })
+    .command<LabArgs>('status', 'show the lab (exit 0 running, 1 degraded, 2 stopped)', (y) => y, async (args) => {
+      const status = labStatus({ stateDir: args['state-dir'] });
+      process.stdout.write(args.json ? `${JSON.stringify(status, null, 2)}\n` : printLabStatus(status));
+      process.exitCode = status.state === 'running' ? EXIT.ok : status.state === 'degraded' ? EXIT.degraded : EXIT.unreachable;
+    })
+    .command<LabArgs & { action: 'stop' | 'start' }>(
+      'mirror <action>',
+      'stop or start the mirror as an operator would (dedicated: the process; connect: the REST API)',
+      (y) => y.positional('action', { choices: ['stop', 'start'] as const, demandOption: true }),
+      async (args) => {
+        process.exitCode = await wrap(async () => {
+          await labMirror({ stateDir: args['state-dir'] }, args.action);
+          if (!args.json) process.stdout.write(`mirror ${args.action === 'stop' ? 'stopped' : 'started'}\n`);
+          return EXIT.ok;
+        });
+      },
+    )
+    .command<LabArgs>('traffic', false, (y) => y, async (args) => {
+      await runTraffic(args['state-dir']);
+    })
+    .demandCommand(1, 'lab needs a subcommand: up, down, status, reset or mirror');
+}

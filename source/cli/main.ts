@@ -1,0 +1,41 @@
+import yargs from 'yargs';
+import { EXIT, oneLine, UserError } from './errors.js';
+import { labCommand } from './lab-command.js';
+
+function report(error: unknown): number {
+  if (error instanceof UserError) {
+    process.stderr.write(`mirrorwatch: ${oneLine(error.message)}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`mirrorwatch: internal error: ${oneLine(message)}\n`);
+  if (process.env.MIRRORWATCH_DEBUG) process.stderr.write(`${(error as Error).stack ?? ''}\n`);
+  return EXIT.internal;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let usageError: string | undefined;
+  const parser = yargs(argv)
+    .scriptName('mirrorwatch')
+    .strict()
+    .command('lab', 'run a local migration lab: two Kafka clusters with MirrorMaker 2 between them', labCommand)
+    .demandCommand(1, 'name a command: lab')
+    .help()
+    .version()
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .fail((message, error) => {
+      if (error) throw error;
+      usageError = message;
+    })
+    .exitProcess(false);
+  try {
+    await parser.parseAsync();
+  } catch (error) {
+    return report(error);
+  }
+  if (usageError) {
+    process.stderr.write(`mirrorwatch: ${oneLine(usageError)} (see mirrorwatch --help)\n`);
+    return EXIT.usage;
+  }
+  return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+}

@@ -1,0 +1,229 @@
+import type { LabPorts } from './layout.js';
+import { SOURCE_ALIAS, TARGET_ALIAS } from './layout.js';
+
+export type Properties = Record<string, string | number | boolean>;
+
+export function renderProperties(props: Properties, header?: string): string {
+  const lines = header ? [`# ${header}`] : [];
+  for (const [key, value] of Object.entries(props)) lines.push(`${key}=${String(value)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export interface SecureListener {
+  keystorePem: string;
+  /** Port of the plaintext listener kept for inter-broker traffic and MM2. */
+  internalPort: number;
+}
+
+/** A single-node KRaft broker+controller. Settings valid on both 3.9 and 4.x. */
+export function brokerProperties(options: {
+  nodeId: number;
+  brokerPort: number;
+  controllerPort: number;
+  dataDir: string;
+  secure?: SecureListener;
+}): Properties {
+  const host = '127.0.0.1';
+  const { brokerPort, controllerPort, secure } = options;
+  const listeners = secure
+    ? `SASL_SSL://${host}:${brokerPort},INTERNAL://${host}:${secure.internalPort},CONTROLLER://${host}:${controllerPort}`
+    : `PLAINTEXT://${host}:${brokerPort},CONTROLLER://${host}:${controllerPort}`;
+  const advertised = secure
+    ? `SASL_SSL://${host}:${brokerPort},INTERNAL://${host}:${secure.internalPort}`
+    : `PLAINTEXT://${host}:${brokerPort}`;
+  const props: Properties = {
+    'process.roles': 'broker,controller',
+    'node.id': options.nodeId,
+    'controller.quorum.voters': `${options.nodeId}@${host}:${controllerPort}`,
+    listeners,
+    'advertised.listeners': advertised,
+    'controller.listener.names': 'CONTROLLER',
+    'listener.security.protocol.map': secure
+      ? 'SASL_SSL:SASL_SSL,INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT'
+      : 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'inter.broker.listener.name': secure ? 'INTERNAL' : 'PLAINTEXT',
+    'log.dirs': options.dataDir,
+    'num.partitions': 1,
+    'auto.create.topics.enable': false,
+    'offsets.topic.replication.factor': 1,
+    'offsets.topic.num.partitions': 10,
+    'transaction.state.log.replication.factor': 1,
+    'transaction.state.log.min.isr': 1,
+    'share.coordinator.state.topic.replication.factor': 1,
+    'share.coordinator.state.topic.min.isr': 1,
+    'group.initial.rebalance.delay.ms': 0,
+    'log.segment.bytes': 16 * 1024 * 1024,
+  };
+  if (secure) {
+    Object.assign(props, {
+      'sasl.enabled.mechanisms': 'SCRAM-SHA-512',
+      'listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config':
+        'org.apache.kafka.common.security.scram.ScramLoginModule required;',
+      'ssl.keystore.type': 'PEM',
+      'ssl.keystore.location': secure.keystorePem,
+      'ssl.client.auth': 'none',
+    });
+  }
+  return props;
+}
+
+/** log4j 1 (reload4j, Kafka 3.x) configuration writing to one file. */
+export function log4jProperties(logFile: string): string {
+  return renderProperties({
+    'log4j.rootLogger': 'INFO, file',
+    'log4j.appender.file': 'org.apache.log4j.FileAppender',
+    'log4j.appender.file.File': logFile,
+    'log4j.appender.file.layout': 'org.apache.log4j.PatternLayout',
+    'log4j.appender.file.layout.ConversionPattern': '[%d] %p %m (%c)%n',
+    'log4j.logger.org.apache.kafka.clients': 'WARN',
+    'log4j.logger.kafka.request.logger': 'WARN',
+  });
+}
+
+/** log4j2 (Kafka 4.x) configuration writing to one file. */
+export function log4j2Properties(logFile: string): string {
+  return renderProperties({
+    'appender.file.type': 'File',
+    'appender.file.name': 'file',
+    'appender.file.fileName': logFile,
+    'appender.file.layout.type': 'PatternLayout',
+    'appender.file.layout.pattern': '[%d] %p %m (%c)%n',
+    'rootLogger.level': 'INFO',
+    'rootLogger.appenderRef.file.ref': 'file',
+    'logger.clients.name': 'org.apache.kafka.clients',
+    'logger.clients.level': 'WARN',
+  });
+}
+
+export const CONNECT_OFFSETS_TOPIC = 'mm2-connect-offsets';
+export const CONNECT_CONFIGS_TOPIC = 'mm2-connect-configs';
+export const CONNECT_STATUS_TOPIC = 'mm2-connect-status';
+const BYTES = 'org.apache.kafka.connect.converters.ByteArrayConverter';
+
+export function connectWorkerProperties(ports: LabPorts, targetBootstrap: string): Properties {
+  return {
+    'bootstrap.servers': targetBootstrap,
+    'group.id': 'mirrorwatch-lab-mm2',
+    'key.converter': BYTES,
+    'value.converter': BYTES,
+    'header.converter': BYTES,
+    'offset.storage.topic': CONNECT_OFFSETS_TOPIC,
+    'config.storage.topic': CONNECT_CONFIGS_TOPIC,
+    'status.storage.topic': CONNECT_STATUS_TOPIC,
+    'offset.storage.replication.factor': 1,
+    'config.storage.replication.factor': 1,
+    'status.storage.replication.factor': 1,
+    'offset.storage.partitions': 5,
+    'status.storage.partitions': 1,
+    'offset.flush.interval.ms': 2000,
+    listeners: `http://127.0.0.1:${ports.connectRest}`,
+    'rest.advertised.host.name': '127.0.0.1',
+    'rest.advertised.port': ports.connectRest,
+    'scheduled.rebalance.max.delay.ms': 0,
+  };
+}
+
+export type ReplicationPolicyName = 'identity' | 'default';
+
+export function policyClass(policy: ReplicationPolicyName): string {
+  return policy === 'identity'
+    ? 'org.apache.kafka.connect.mirror.IdentityReplicationPolicy'
+    : 'org.apache.kafka.connect.mirror.DefaultReplicationPolicy';
+}
+
+/** Names as Strimzi gives them: `<source>-><target>.<Connector>`. */
+export function connectorNames(): { source: string; checkpoint: string; heartbeat: string } {
+  const flow = `${SOURCE_ALIAS}->${TARGET_ALIAS}`;
+  return {
+    source: `${flow}.MirrorSourceConnector`,
+    checkpoint: `${flow}.MirrorCheckpointConnector`,
+    heartbeat: `${flow}.MirrorHeartbeatConnector`,
+  };
+}
+
+/** The three MM2 connector configurations posted to the Connect worker. */
+export function mirrorConnectorConfigs(options: {
+  sourceBootstrap: string;
+  targetBootstrap: string;
+  policy: ReplicationPolicyName;
+}): Record<string, Properties> {
+  const common: Properties = {
+    'source.cluster.alias': SOURCE_ALIAS,
+    'target.cluster.alias': TARGET_ALIAS,
+    'source.cluster.bootstrap.servers': options.sourceBootstrap,
+    'target.cluster.bootstrap.servers': options.targetBootstrap,
+    'replication.policy.class': policyClass(options.policy),
+    'key.converter': BYTES,
+    'value.converter': BYTES,
+    'header.converter': BYTES,
+  };
+  const names = connectorNames();
+  return {
+    [names.source]: {
+      ...common,
+      'connector.class': 'org.apache.kafka.connect.mirror.MirrorSourceConnector',
+      'tasks.max': 2,
+      topics: '.*',
+      'replication.factor': 1,
+      'offset-syncs.topic.replication.factor': 1,
+      'sync.topic.acls.enabled': false,
+      'sync.topic.configs.enabled': true,
+      'refresh.topics.interval.seconds': 5,
+    },
+    [names.checkpoint]: {
+      ...common,
+      'connector.class': 'org.apache.kafka.connect.mirror.MirrorCheckpointConnector',
+      'tasks.max': 1,
+      groups: '.*',
+      'checkpoints.topic.replication.factor': 1,
+      'sync.group.offsets.enabled': true,
+      'sync.group.offsets.interval.seconds': 5,
+      'emit.checkpoints.interval.seconds': 5,
+      'refresh.groups.interval.seconds': 5,
+    },
+    [names.heartbeat]: {
+      ...common,
+      'connector.class': 'org.apache.kafka.connect.mirror.MirrorHeartbeatConnector',
+      'tasks.max': 1,
+      'heartbeats.topic.replication.factor': 1,
+      'emit.heartbeats.interval.seconds': 1,
+    },
+  };
+}
+
+/** An mm2.properties for the dedicated `connect-mirror-maker` process, as the seeds run it. */
+export function dedicatedMm2Properties(options: {
+  sourceBootstrap: string;
+  targetBootstrap: string;
+  policy: ReplicationPolicyName;
+}): Properties {
+  const flow = `${SOURCE_ALIAS}->${TARGET_ALIAS}`;
+  return {
+    clusters: `${SOURCE_ALIAS}, ${TARGET_ALIAS}`,
+    [`${SOURCE_ALIAS}.bootstrap.servers`]: options.sourceBootstrap,
+    [`${TARGET_ALIAS}.bootstrap.servers`]: options.targetBootstrap,
+    [`${flow}.enabled`]: true,
+    [`${TARGET_ALIAS}->${SOURCE_ALIAS}.enabled`]: false,
+    [`${flow}.topics`]: '.*',
+    [`${flow}.groups`]: '.*',
+    [`${flow}.emit.heartbeats.enabled`]: true,
+    [`${flow}.emit.checkpoints.enabled`]: true,
+    'replication.policy.class': policyClass(options.policy),
+    'tasks.max': 2,
+    'replication.factor': 1,
+    'checkpoints.topic.replication.factor': 1,
+    'heartbeats.topic.replication.factor': 1,
+    'offset-syncs.topic.replication.factor': 1,
+    'offset.storage.replication.factor': 1,
+    'status.storage.replication.factor': 1,
+    'config.storage.replication.factor': 1,
+    'offset.flush.interval.ms': 2000,
+    'refresh.topics.interval.seconds': 5,
+    'refresh.groups.interval.seconds': 5,
+    'sync.group.offsets.enabled': true,
+    'sync.group.offsets.interval.seconds': 5,
+    'emit.checkpoints.interval.seconds': 5,
+    'emit.heartbeats.interval.seconds': 1,
+    'sync.topic.acls.enabled': false,
+  };
+}

@@ -1,0 +1,64 @@
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/** Versions the lab runs. The target is the newest Kafka 4.x whose MirrorMaker jars resolve from Maven Central. */
+export const SOURCE_KAFKA_VERSION = '3.9.2';
+export const TARGET_KAFKA_VERSION = '4.3.1';
+export const EXPORTER_VERSION = '1.0.1';
+
+export const SOURCE_ALIAS = 'old';
+export const TARGET_ALIAS = 'new';
+
+export interface LabPorts {
+  sourceBroker: number;
+  sourceController: number;
+  targetBroker: number;
+  targetController: number;
+  /** Plaintext listener of the target used by MM2 and inter-broker traffic when the client listener is SASL_SSL. */
+  targetInternal: number;
+  connectRest: number;
+  metrics: number;
+}
+
+export const DEFAULT_PORTS: LabPorts = {
+  sourceBroker: 19092,
+  sourceController: 19093,
+  targetBroker: 29092,
+  targetController: 29093,
+  targetInternal: 29095,
+  connectRest: 28083,
+  metrics: 29404,
+};
+
+export function portsWithOffset(offset: number): LabPorts {
+  const shifted = {} as LabPorts;
+  for (const [name, port] of Object.entries(DEFAULT_PORTS)) shifted[name as keyof LabPorts] = port + offset;
+  return shifted;
+}
+
+export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.MIRRORWATCH_LAB_DIR) return resolve(env.MIRRORWATCH_LAB_DIR);
+  const stateHome = env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
+  return join(stateHome, 'mirrorwatch', 'lab');
+}
+
+export function defaultJarCache(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.MIRRORWATCH_JAR_CACHE) return resolve(env.MIRRORWATCH_JAR_CACHE);
+  const cacheHome = env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  return join(cacheHome, 'mirrorwatch', 'jars');
+}
+
+/** Where each part of the lab keeps its files inside the state directory. */
+export function labPaths(stateDir: string) {
+  return {
+    stateDir,
+    labFile: join(stateDir, 'lab.json'),
+    source: join(stateDir, 'source'),
+    target: join(stateDir, 'target'),
+    connect: join(stateDir, 'connect'),
+    mm2: join(stateDir, 'mm2'),
+    secure: join(stateDir, 'secure'),
+    traffic: join(stateDir, 'traffic'),
+  };
+}
+export type LabPaths = ReturnType<typeof labPaths>;

@@ -1,0 +1,107 @@
+/** A small client for the Kafka Connect REST API, bounded in time on every call. */
+
+export interface ConnectorStatus {
+  name: string;
+  connector: { state: string; worker_id?: string; trace?: string };
+  tasks: Array<{ id: number; state: string; worker_id?: string; trace?: string }>;
+  type?: string;
+}
+
+export class ConnectRestError extends Error {
+  override name = 'ConnectRestError';
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+export class ConnectRestClient {
+  readonly baseUrl: string;
+
+  constructor(
+    baseUrl: string,
+    private readonly timeoutMs = 5000,
+  ) {
+    this.baseUrl = baseUrl.replace(/\/+$/, '');
+  }
+
+  private async request(method: string, path: string, body?: unknown): Promise<unknown> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json', accept: 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      const e = error as Error & { cause?: { code?: string } };
+      const why = e.name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : (e.cause?.code ?? e.message);
+      throw new ConnectRestError(`Kafka Connect at ${this.baseUrl} unreachable: ${why}`);
+    }
+    const text = await response.text();
+    if (!response.ok) {
+      let detail = text.trim().slice(0, 200);
+      try {
+        detail = (JSON.parse(text) as { message?: string }).message ?? detail;
+      } catch {
+        // not JSON: keep the text
+      }
+      throw new ConnectRestError(`Kafka Connect ${method} ${path}: HTTP ${response.status} ${detail}`.trim(), response.status);
+    }
+    if (text.length === 0) return undefined;
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new ConnectRestError(`Kafka Connect ${method} ${path}: answer is not JSON (is ${this.baseUrl} a Connect worker?)`);
+    }
+  }
+
+  private static path(name: string): string {
+    return `/connectors/${encodeURIComponent(name)}`;
+  }
+
+  async version(): Promise<{ version: string; commit?: string; kafka_cluster_id?: string }> {
+    return (await this.request('GET', '/')) as { version: string };
+  }
+
+  async connectorNames(): Promise<string[]> {
+    return (await this.request('GET', '/connectors')) as string[];
+  }
+
+  /** Every connector with its status, in one request. */
+  async statuses(): Promise<ConnectorStatus[]> {
+    const expanded = (await this.request('GET', '/connectors?expand=status')) as Record<string, { status: ConnectorStatus }>;
+    return Object.values(expanded).map((entry) => entry.status);
+  }
+
+  async status(name: string): Promise<ConnectorStatus> {
+    return (await this.request('GET', `${ConnectRestClient.path(name)}/status`)) as ConnectorStatus;
+  }
+
+  async putConfig(name: string, config: Record<string, string>): Promise<void> {
+    await this.request('PUT', `${ConnectRestClient.path(name)}/config`, config);
+  }
+
+  async stop(name: string): Promise<void> {
+    await this.request('PUT', `${ConnectRestClient.path(name)}/stop`);
+  }
+
+  async pause(name: string): Promise<void> {
+    await this.request('PUT', `${ConnectRestClient.path(name)}/pause`);
+  }
+
+  async resume(name: string): Promise<void> {
+    await this.request('PUT', `${ConnectRestClient.path(name)}/resume`);
+  }
+
+  /** KIP-875 (Connect 3.5+): the source offsets a connector has committed. */
+  async offsets(name: string): Promise<Array<{ partition: Record<string, unknown>; offset: Record<string, unknown> | null }>> {
+    const body = (await this.request('GET', `${ConnectRestClient.path(name)}/offsets`)) as {
+      offsets: Array<{ partition: Record<string, unknown>; offset: Record<string, unknown> | null }>;
+    };
+    return body.offsets ?? [];
+  }
+}
