@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { LabError } from '../lab/errors.js';
-import { labDown, labMirror, labReset, labStatus, labUp, type LabStatus } from '../lab/lab.js';
+import { type LabStatus, labDown, labMirror, labReset, labStatus, labUp, prepareLab } from '../lab/lab.js';
 import { defaultStateDir } from '../lab/layout.js';
 import { runTraffic } from '../lab/traffic.js';
 import { EXIT, UserError } from './errors.js';
@@ -57,11 +57,31 @@ export function labCommand(yargs: Argv): Argv {
       'start the lab (idempotent) and wait until it is healthy',
       (y) =>
         y
-          .option('mm2', { choices: ['connect', 'dedicated'] as const, default: 'connect' as const, describe: 'MM2 in a Connect worker, or the dedicated connect-mirror-maker process' })
-          .option('secure', { type: 'boolean', default: false, describe: 'target cluster with a SASL_SSL (SCRAM-SHA-512) listener' })
-          .option('policy', { choices: ['identity', 'default'] as const, default: 'identity' as const, describe: 'replication policy: identity keeps topic names, default prefixes old.' })
-          .option('port-offset', { type: 'number', default: Number(process.env.MIRRORWATCH_LAB_PORT_OFFSET ?? 0), describe: 'added to every default port' })
-          .option('traffic', { type: 'boolean', default: false, describe: 'keep a low-rate producer and a consumer running on the source' }),
+          .option('mm2', {
+            choices: ['connect', 'dedicated'] as const,
+            default: 'connect' as const,
+            describe: 'MM2 in a Connect worker, or the dedicated connect-mirror-maker process',
+          })
+          .option('secure', {
+            type: 'boolean',
+            default: false,
+            describe: 'target cluster with a SASL_SSL (SCRAM-SHA-512) listener',
+          })
+          .option('policy', {
+            choices: ['identity', 'default'] as const,
+            default: 'identity' as const,
+            describe: 'replication policy: identity keeps topic names, default prefixes old.',
+          })
+          .option('port-offset', {
+            type: 'number',
+            default: Number(process.env.MIRRORWATCH_LAB_PORT_OFFSET ?? 0),
+            describe: 'added to every default port',
+          })
+          .option('traffic', {
+            type: 'boolean',
+            default: false,
+            describe: 'keep a low-rate producer and a consumer running on the source',
+          }),
       async (args) => {
         process.exitCode = await wrap(async () => {
           const started = Date.now();
@@ -69,34 +89,76 @@ export function labCommand(yargs: Argv): Argv {
             stateDir: args['state-dir'],
             log: progress(args.json),
             traffic: args.traffic,
-            settings: { mm2: args.mm2, secure: args.secure, policy: args.policy, portOffset: args['port-offset'] },
+            settings: {
+              mm2: args.mm2,
+              secure: args.secure,
+              policy: args.policy,
+              portOffset: args['port-offset'],
+            },
           });
           const status = labStatus({ stateDir: args['state-dir'] });
           if (args.json) process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
-          else process.stdout.write(`${printLabStatus(status)}lab healthy in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+          else
+            process.stdout.write(
+              `${printLabStatus(status)}lab healthy in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+            );
           return EXIT.ok;
         });
       },
     )
-    .command<LabArgs>('down', 'stop every process the lab started', (y) => y, async (args) => {
-      process.exitCode = await wrap(async () => {
-        await labDown({ stateDir: args['state-dir'] });
-        if (!args.json) process.stdout.write('lab stopped\n');
-        return EXIT.ok;
-      });
-    })
-    .command<LabArgs>('reset', 'stop the lab and delete its state', (y) => y, async (args) => {
-      process.exitCode = await wrap(async () => {
-        await labReset({ stateDir: args['state-dir'] });
-        if (!args.json) process.stdout.write(`lab reset: ${args['state-dir']} removed\n`);
-        return EXIT.ok;
-      });
-    })
-    .command<LabArgs>('status', 'show the lab (exit 0 running, 1 degraded, 2 stopped)', (y) => y, async (args) => {
-      const status = labStatus({ stateDir: args['state-dir'] });
-      process.stdout.write(args.json ? `${JSON.stringify(status, null, 2)}\n` : printLabStatus(status));
-      process.exitCode = status.state === 'running' ? EXIT.ok : status.state === 'degraded' ? EXIT.degraded : EXIT.unreachable;
-    })
+    .command<LabArgs>(
+      'prepare',
+      'resolve the Kafka and exporter jars from Maven Central into the cache (lab up does it too)',
+      (y) => y,
+      async (args) => {
+        process.exitCode = await wrap(async () => {
+          const dirs = await prepareLab(progress(args.json));
+          process.stdout.write(
+            args.json ? `${JSON.stringify(dirs)}\n` : `jars ready: ${Object.values(dirs).join(' ')}\n`,
+          );
+          return EXIT.ok;
+        });
+      },
+    )
+    .command<LabArgs>(
+      'down',
+      'stop every process the lab started',
+      (y) => y,
+      async (args) => {
+        process.exitCode = await wrap(async () => {
+          await labDown({ stateDir: args['state-dir'] });
+          if (!args.json) process.stdout.write('lab stopped\n');
+          return EXIT.ok;
+        });
+      },
+    )
+    .command<LabArgs>(
+      'reset',
+      'stop the lab and delete its state',
+      (y) => y,
+      async (args) => {
+        process.exitCode = await wrap(async () => {
+          await labReset({ stateDir: args['state-dir'] });
+          if (!args.json) process.stdout.write(`lab reset: ${args['state-dir']} removed\n`);
+          return EXIT.ok;
+        });
+      },
+    )
+    .command<LabArgs>(
+      'status',
+      'show the lab (exit 0 running, 1 degraded, 2 stopped)',
+      (y) => y,
+      async (args) => {
+        const status = labStatus({ stateDir: args['state-dir'] });
+        process.stdout.write(args.json ? `${JSON.stringify(status, null, 2)}\n` : printLabStatus(status));
+        process.exitCode =
+          status.state === 'running'
+            ? EXIT.ok
+            : status.state === 'degraded'
+              ? EXIT.degraded
+              : EXIT.unreachable;
+      },
+    )
     .command<LabArgs & { action: 'stop' | 'start' }>(
       'mirror <action>',
       'stop or start the mirror as an operator would (dedicated: the process; connect: the REST API)',
@@ -109,8 +171,13 @@ export function labCommand(yargs: Argv): Argv {
         });
       },
     )
-    .command<LabArgs>('traffic', false, (y) => y, async (args) => {
-      await runTraffic(args['state-dir']);
-    })
+    .command<LabArgs>(
+      'traffic',
+      false,
+      (y) => y,
+      async (args) => {
+        await runTraffic(args['state-dir']);
+      },
+    )
     .demandCommand(1, 'lab needs a subcommand: up, down, status, reset or mirror');
 }

@@ -18,7 +18,11 @@ export async function main(argv: string[]): Promise<number> {
   const parser = yargs(argv)
     .scriptName('mirrorwatch')
     .strict()
-    .command('lab', 'run a local migration lab: two Kafka clusters with MirrorMaker 2 between them', labCommand)
+    .command(
+      'lab',
+      'run a local migration lab: two Kafka clusters with MirrorMaker 2 between them',
+      labCommand,
+    )
     .demandCommand(1, 'name a command: lab')
     .help()
     .version()

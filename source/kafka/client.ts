@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type KafkaConfig, type SASLOptions } from 'kafkajs';
+import { Kafka, type KafkaConfig, logLevel, type SASLOptions } from 'kafkajs';
 import type { ResolvedSecurity } from '../config/client-properties.js';
 
 export interface ClusterEndpoint {
@@ -38,7 +38,11 @@ function sslOptions(security: ResolvedSecurity): KafkaConfig['ssl'] {
  * A kafkajs client that never writes to the terminal (kafkajs logs to the console by default) and
  * never waits unbounded: connection and request timeouts are always set.
  */
-export function createKafka(endpoint: ClusterEndpoint, clientId: string, timeouts: ClientTimeouts = {}): Kafka {
+export function createKafka(
+  endpoint: ClusterEndpoint,
+  clientId: string,
+  timeouts: ClientTimeouts = {},
+): Kafka {
   const security = endpoint.security ?? { protocol: 'PLAINTEXT' };
   return new Kafka({
     clientId,

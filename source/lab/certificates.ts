@@ -24,7 +24,8 @@ async function openssl(args: string[], cwd: string): Promise<void> {
     await run('openssl', args, { cwd });
   } catch (error) {
     const e = error as NodeJS.ErrnoException & { stderr?: string };
-    if (e.code === 'ENOENT') throw new LabError('openssl not found: the secure lab needs it (apt-get install -y openssl)');
+    if (e.code === 'ENOENT')
+      throw new LabError('openssl not found: the secure lab needs it (apt-get install -y openssl)');
     throw new LabError(`openssl ${args[0]} failed: ${(e.stderr ?? e.message).trim().split('\n')[0]}`);
   }
 }
@@ -43,18 +44,52 @@ export async function ensureSecureMaterial(dir: string): Promise<SecureMaterial>
     clientProperties: join(dir, 'client.properties'),
   };
   if (!existsSync(material.keystorePem)) {
-    await openssl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', 'ca.key'], dir);
     await openssl(
-      ['req', '-x509', '-new', '-key', 'ca.key', '-days', '3650', '-subj', '/CN=mirrorwatch-lab-ca', '-out', 'ca.pem'],
+      ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', 'ca.key'],
       dir,
     );
-    await openssl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', 'broker.key'], dir);
-    await openssl(['req', '-new', '-key', 'broker.key', '-subj', '/CN=localhost', '-out', 'broker.csr'], dir);
-    writeFileSync(join(dir, 'broker.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
     await openssl(
       [
-        'x509', '-req', '-in', 'broker.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial',
-        '-days', '3650', '-extfile', 'broker.ext', '-out', 'broker.pem',
+        'req',
+        '-x509',
+        '-new',
+        '-key',
+        'ca.key',
+        '-days',
+        '3650',
+        '-subj',
+        '/CN=mirrorwatch-lab-ca',
+        '-out',
+        'ca.pem',
+      ],
+      dir,
+    );
+    await openssl(
+      ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', 'broker.key'],
+      dir,
+    );
+    await openssl(['req', '-new', '-key', 'broker.key', '-subj', '/CN=localhost', '-out', 'broker.csr'], dir);
+    writeFileSync(
+      join(dir, 'broker.ext'),
+      'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n',
+    );
+    await openssl(
+      [
+        'x509',
+        '-req',
+        '-in',
+        'broker.csr',
+        '-CA',
+        'ca.pem',
+        '-CAkey',
+        'ca.key',
+        '-CAcreateserial',
+        '-days',
+        '3650',
+        '-extfile',
+        'broker.ext',
+        '-out',
+        'broker.pem',
       ],
       dir,
     );

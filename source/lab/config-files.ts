@@ -11,6 +11,8 @@ export function renderProperties(props: Properties, header?: string): string {
 
 export interface SecureListener {
   keystorePem: string;
+  username: string;
+  password: string;
   /** Port of the plaintext listener kept for inter-broker traffic and MM2. */
   internalPort: number;
 }
@@ -56,9 +58,12 @@ export function brokerProperties(options: {
   };
   if (secure) {
     Object.assign(props, {
-      'sasl.enabled.mechanisms': 'SCRAM-SHA-512',
+      // PLAIN beside SCRAM: Debian's kcat (librdkafka 2.0.2) cannot do SCRAM against Kafka 4.x
+      // (librdkafka fixed its client-final nonce in 2.6.1), and the lab must stay checkable with it.
+      'sasl.enabled.mechanisms': 'SCRAM-SHA-512,PLAIN',
       'listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config':
         'org.apache.kafka.common.security.scram.ScramLoginModule required;',
+      'listener.name.sasl_ssl.plain.sasl.jaas.config': `org.apache.kafka.common.security.plain.PlainLoginModule required user_${secure.username}="${secure.password}";`,
       'ssl.keystore.type': 'PEM',
       'ssl.keystore.location': secure.keystorePem,
       'ssl.client.auth': 'none',

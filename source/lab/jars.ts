@@ -42,9 +42,14 @@ function runMaven(args: string[], log: (line: string) => void): Promise<void> {
     });
     child.on('close', (code) => {
       if (code === 0) return resolvePromise();
-      const firstError = output.split('\n').find((line) => line.includes('ERROR')) ?? output.trim().split('\n')[0];
+      const firstError =
+        output.split('\n').find((line) => line.includes('ERROR')) ?? output.trim().split('\n')[0];
       log(output);
-      reject(new LabError(`mvn failed (exit ${code}): ${(firstError ?? '').replace(/\x1b\[[0-9;]*m/g, '').trim()}`));
+      reject(
+        new LabError(
+          `mvn failed (exit ${code}): ${(firstError ?? '').replace(/\x1b\[[0-9;]*m/g, '').trim()}`,
+        ),
+      );
     });
   });
 }

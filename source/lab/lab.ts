@@ -63,11 +63,18 @@ async function requireTool(command: string, args: string[], hint: string): Promi
   try {
     await exec(command, args);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new LabError(`${command} not found on PATH: ${hint}`);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new LabError(`${command} not found on PATH: ${hint}`);
   }
 }
 
-function javaArgs(stateDir: string, libDir: string, version: string, logFile: string, heap: string[]): string[] {
+function javaArgs(
+  stateDir: string,
+  libDir: string,
+  version: string,
+  logFile: string,
+  heap: string[],
+): string[] {
   const configDir = join(logFile, '..');
   const isLog4j2 = Number.parseInt(version, 10) >= 4;
   const logConfig = join(configDir, isLog4j2 ? 'log4j2.properties' : 'log4j.properties');
@@ -121,18 +128,29 @@ function clusterPlans(record: LabRecord, paths: LabPaths, secure?: SecureMateria
   ];
 }
 
-async function formatStorage(plan: ClusterPlan, libDir: string, clusterId: string, stateDir: string): Promise<void> {
+async function formatStorage(
+  plan: ClusterPlan,
+  libDir: string,
+  clusterId: string,
+  stateDir: string,
+): Promise<void> {
   const dataDir = join(plan.dir, 'data');
   if (existsSync(join(dataDir, 'meta.properties'))) return;
   const args = [marker(stateDir), '-cp', `${libDir}/*`, 'kafka.tools.StorageTool', 'format', '-t', clusterId];
   args.push('-c', join(plan.dir, 'server.properties'));
-  if (plan.secure) args.push('--add-scram', `${SCRAM_MECHANISM}=[name=${plan.secure.username},password=${readPassword(plan.secure)}]`);
+  if (plan.secure)
+    args.push(
+      '--add-scram',
+      `${SCRAM_MECHANISM}=[name=${plan.secure.username},password=${readPassword(plan.secure)}]`,
+    );
   try {
     await exec('java', [`-Dlog4j2.configurationFile=${join(plan.dir, 'log4j2.properties')}`, ...args]);
   } catch (error) {
     const e = error as { stderr?: string; stdout?: string };
     const why = `${e.stderr ?? ''}${e.stdout ?? ''}`.trim().split('\n').pop() ?? '';
-    throw new LabError(`formatting the ${plan.name} broker's storage failed: ${why.replaceAll(readPasswordSafe(plan), '***')}`);
+    throw new LabError(
+      `formatting the ${plan.name} broker's storage failed: ${why.replaceAll(readPasswordSafe(plan), '***')}`,
+    );
   }
 }
 
@@ -140,14 +158,22 @@ function readPasswordSafe(plan: ClusterPlan): string {
   return plan.secure ? readPassword(plan.secure) : '\u0000';
 }
 
-export function endpointFor(record: LabRecord, paths: LabPaths, cluster: 'source' | 'target'): ClusterEndpoint {
+export function endpointFor(
+  record: LabRecord,
+  paths: LabPaths,
+  cluster: 'source' | 'target',
+): ClusterEndpoint {
   if (cluster === 'source') return { name: 'source', brokers: [bootstrapOf(record.ports.sourceBroker)] };
   const brokers = [bootstrapOf(record.ports.targetBroker)];
   if (!record.settings.secure) return { name: 'target', brokers };
   const caFile = join(paths.secure, 'ca.pem');
   const security: ResolvedSecurity = {
     protocol: 'SASL_SSL',
-    sasl: { mechanism: 'scram-sha-512', username: 'mirrorwatch', password: readPassword({ passwordFile: join(paths.secure, 'password') }) },
+    sasl: {
+      mechanism: 'scram-sha-512',
+      username: 'mirrorwatch',
+      password: readPassword({ passwordFile: join(paths.secure, 'password') }),
+    },
     ssl: { ca: [readFileSync(caFile, 'utf8')], rejectUnauthorized: true, checkHostname: true },
   };
   return { name: 'target', brokers, security };
@@ -159,7 +185,11 @@ function targetInternalBootstrap(record: LabRecord): string {
 }
 
 async function brokerAnswers(endpoint: ClusterEndpoint): Promise<boolean | undefined> {
-  const admin = createKafka(endpoint, 'mirrorwatch-lab', { connectionTimeoutMs: 2000, requestTimeoutMs: 5000, retries: 0 }).admin();
+  const admin = createKafka(endpoint, 'mirrorwatch-lab', {
+    connectionTimeoutMs: 2000,
+    requestTimeoutMs: 5000,
+    retries: 0,
+  }).admin();
   try {
     await admin.connect();
     const cluster = await admin.describeCluster();
@@ -175,7 +205,9 @@ function componentPorts(record: LabRecord, component: Component): number[] {
     case 'source':
       return [p.sourceBroker, p.sourceController];
     case 'target':
-      return record.settings.secure ? [p.targetBroker, p.targetController, p.targetInternal] : [p.targetBroker, p.targetController];
+      return record.settings.secure
+        ? [p.targetBroker, p.targetController, p.targetInternal]
+        : [p.targetBroker, p.targetController];
     case 'connect':
       return [p.connectRest, p.metrics];
     case 'mm2':
@@ -195,7 +227,12 @@ async function ensurePortsFree(record: LabRecord, component: Component, label: s
   }
 }
 
-async function startBroker(plan: ClusterPlan, record: LabRecord, paths: LabPaths, jarCache: string): Promise<number> {
+async function startBroker(
+  plan: ClusterPlan,
+  record: LabRecord,
+  paths: LabPaths,
+  jarCache: string,
+): Promise<number> {
   const libDir = kafkaLibDir(jarCache, plan.version);
   mkdirSync(join(plan.dir, 'data'), { recursive: true });
   const props = brokerProperties({
@@ -203,9 +240,24 @@ async function startBroker(plan: ClusterPlan, record: LabRecord, paths: LabPaths
     brokerPort: plan.brokerPort,
     controllerPort: plan.controllerPort,
     dataDir: join(plan.dir, 'data'),
-    ...(plan.secure ? { secure: { keystorePem: plan.secure.keystorePem, internalPort: plan.internalPort } } : {}),
+    ...(plan.secure
+      ? {
+          secure: {
+            keystorePem: plan.secure.keystorePem,
+            internalPort: plan.internalPort,
+            username: plan.secure.username,
+            password: readPassword(plan.secure),
+          },
+        }
+      : {}),
   });
-  writeFileSync(join(plan.dir, 'server.properties'), renderProperties(props, `mirrorwatch lab ${plan.name} broker`));
+  writeFileSync(
+    join(plan.dir, 'server.properties'),
+    renderProperties(props, `mirrorwatch lab ${plan.name} broker`),
+    {
+      mode: 0o600,
+    },
+  );
   const logFile = join(plan.dir, 'server.log');
   const args = javaArgs(paths.stateDir, libDir, plan.version, logFile, JVM_HEAP.broker);
   await formatStorage(plan, libDir, record.clusterIds[plan.name], paths.stateDir);
@@ -216,13 +268,20 @@ async function startBroker(plan: ClusterPlan, record: LabRecord, paths: LabPaths
   return started.pid;
 }
 
-async function waitForBroker(plan: ClusterPlan, record: LabRecord, paths: LabPaths, timeoutMs: number): Promise<void> {
+async function waitForBroker(
+  plan: ClusterPlan,
+  record: LabRecord,
+  paths: LabPaths,
+  timeoutMs: number,
+): Promise<void> {
   const pid = record.pids[plan.name];
   const endpoint = endpointFor(record, paths, plan.name);
   await waitFor(
     async () => {
       if (!isOurProcess(pid, marker(paths.stateDir))) {
-        throw new LabError(`the ${plan.name} broker exited during start: see ${join(plan.dir, 'server.log')}`);
+        throw new LabError(
+          `the ${plan.name} broker exited during start: see ${join(plan.dir, 'server.log')}`,
+        );
       }
       return brokerAnswers(endpoint);
     },
@@ -230,7 +289,9 @@ async function waitForBroker(plan: ClusterPlan, record: LabRecord, paths: LabPat
       timeoutMs,
       intervalMs: 1000,
       onTimeout: () =>
-        new LabError(`the ${plan.name} broker did not answer on ${endpoint.brokers[0]} in time: see ${join(plan.dir, 'server.log')}`),
+        new LabError(
+          `the ${plan.name} broker did not answer on ${endpoint.brokers[0]} in time: see ${join(plan.dir, 'server.log')}`,
+        ),
     },
   ).catch((error: unknown) => {
     if (error instanceof LabError) throw error;
@@ -250,22 +311,52 @@ async function startMirror(record: LabRecord, paths: LabPaths, jarCache: string)
   if (record.settings.mm2 === 'connect') {
     mkdirSync(paths.connect, { recursive: true });
     const workerFile = join(paths.connect, 'worker.properties');
-    writeFileSync(workerFile, renderProperties(connectWorkerProperties(record.ports, targetBootstrap), 'mirrorwatch lab Connect worker'));
-    const args = javaArgs(paths.stateDir, libDir, TARGET_KAFKA_VERSION, join(paths.connect, 'connect.log'), JVM_HEAP.connect);
-    record.pids.connect = startDetached('java', [agent, ...args, 'org.apache.kafka.connect.cli.ConnectDistributed', workerFile], {
-      cwd: paths.connect,
-      log: join(paths.connect, 'stdout.log'),
-    }).pid;
+    writeFileSync(
+      workerFile,
+      renderProperties(
+        connectWorkerProperties(record.ports, targetBootstrap),
+        'mirrorwatch lab Connect worker',
+      ),
+    );
+    const args = javaArgs(
+      paths.stateDir,
+      libDir,
+      TARGET_KAFKA_VERSION,
+      join(paths.connect, 'connect.log'),
+      JVM_HEAP.connect,
+    );
+    record.pids.connect = startDetached(
+      'java',
+      [agent, ...args, 'org.apache.kafka.connect.cli.ConnectDistributed', workerFile],
+      {
+        cwd: paths.connect,
+        log: join(paths.connect, 'stdout.log'),
+      },
+    ).pid;
   } else {
     mkdirSync(paths.mm2, { recursive: true });
     const mm2File = join(paths.mm2, 'mm2.properties');
-    const props = dedicatedMm2Properties({ sourceBootstrap, targetBootstrap, policy: record.settings.policy });
+    const props = dedicatedMm2Properties({
+      sourceBootstrap,
+      targetBootstrap,
+      policy: record.settings.policy,
+    });
     writeFileSync(mm2File, renderProperties(props, 'mirrorwatch lab: dedicated MirrorMaker 2'));
-    const args = javaArgs(paths.stateDir, libDir, TARGET_KAFKA_VERSION, join(paths.mm2, 'mm2.log'), JVM_HEAP.connect);
-    record.pids.mm2 = startDetached('java', [agent, ...args, 'org.apache.kafka.connect.mirror.MirrorMaker', mm2File], {
-      cwd: paths.mm2,
-      log: join(paths.mm2, 'stdout.log'),
-    }).pid;
+    const args = javaArgs(
+      paths.stateDir,
+      libDir,
+      TARGET_KAFKA_VERSION,
+      join(paths.mm2, 'mm2.log'),
+      JVM_HEAP.connect,
+    );
+    record.pids.mm2 = startDetached(
+      'java',
+      [agent, ...args, 'org.apache.kafka.connect.mirror.MirrorMaker', mm2File],
+      {
+        cwd: paths.mm2,
+        log: join(paths.mm2, 'stdout.log'),
+      },
+    ).pid;
   }
 }
 
@@ -274,14 +365,17 @@ async function configureConnectors(record: LabRecord, paths: LabPaths, timeoutMs
   await waitFor(
     async () => {
       if (!isOurProcess(record.pids.connect, marker(paths.stateDir))) {
-        throw new LabError(`the Connect worker exited during start: see ${join(paths.connect, 'connect.log')}`);
+        throw new LabError(
+          `the Connect worker exited during start: see ${join(paths.connect, 'connect.log')}`,
+        );
       }
       return (await rest.connectorNames()) ? true : undefined;
     },
     {
       timeoutMs,
       intervalMs: 1000,
-      onTimeout: () => new LabError(`Kafka Connect REST did not answer in time: see ${join(paths.connect, 'connect.log')}`),
+      onTimeout: () =>
+        new LabError(`Kafka Connect REST did not answer in time: see ${join(paths.connect, 'connect.log')}`),
     },
   );
   const configs = mirrorConnectorConfigs({
@@ -295,7 +389,10 @@ async function configureConnectors(record: LabRecord, paths: LabPaths, timeoutMs
     await waitFor(() => rest.putConfig(name, asStrings).then(() => true), {
       timeoutMs,
       intervalMs: 1000,
-      onTimeout: () => new LabError(`Kafka Connect did not accept connector ${name}: see ${join(paths.connect, 'connect.log')}`),
+      onTimeout: () =>
+        new LabError(
+          `Kafka Connect did not accept connector ${name}: see ${join(paths.connect, 'connect.log')}`,
+        ),
     });
   }
 }
@@ -306,7 +403,12 @@ async function connectorsRunning(record: LabRecord): Promise<boolean | undefined
   const names = Object.values(connectorNames());
   const running = names.every((name) => {
     const s = statuses.find((status) => status.name === name);
-    return s && s.connector.state === 'RUNNING' && s.tasks.length > 0 && s.tasks.every((t) => t.state === 'RUNNING');
+    return (
+      s &&
+      s.connector.state === 'RUNNING' &&
+      s.tasks.length > 0 &&
+      s.tasks.every((t) => t.state === 'RUNNING')
+    );
   });
   return running ? true : undefined;
 }
@@ -323,17 +425,25 @@ async function heartbeatArrived(record: LabRecord, paths: LabPaths): Promise<boo
 }
 
 async function metricsServe(record: LabRecord): Promise<boolean | undefined> {
-  const response = await fetch(`http://127.0.0.1:${record.ports.metrics}/metrics`, { signal: AbortSignal.timeout(3000) });
+  const response = await fetch(`http://127.0.0.1:${record.ports.metrics}/metrics`, {
+    signal: AbortSignal.timeout(3000),
+  });
   const text = await response.text();
   return /kafka_connect_mirror_mirrorsourceconnector_record_count\{/.test(text) ? true : undefined;
 }
 
 async function waitHealthy(record: LabRecord, paths: LabPaths, timeoutMs: number): Promise<void> {
-  const logFile = record.settings.mm2 === 'connect' ? join(paths.connect, 'connect.log') : join(paths.mm2, 'mm2.log');
+  const logFile =
+    record.settings.mm2 === 'connect' ? join(paths.connect, 'connect.log') : join(paths.mm2, 'mm2.log');
   const mirrorPid = record.settings.mm2 === 'connect' ? record.pids.connect : record.pids.mm2;
   const checks: Array<[string, () => Promise<boolean | undefined>]> = [
     ...(record.settings.mm2 === 'connect'
-      ? [['MM2 connectors RUNNING', () => connectorsRunning(record)] as [string, () => Promise<boolean | undefined>]]
+      ? [
+          ['MM2 connectors RUNNING', () => connectorsRunning(record)] as [
+            string,
+            () => Promise<boolean | undefined>,
+          ],
+        ]
       : []),
     ['first heartbeat on the target', () => heartbeatArrived(record, paths)],
     ['MM2 record-count metrics served', () => metricsServe(record)],
@@ -342,7 +452,8 @@ async function waitHealthy(record: LabRecord, paths: LabPaths, timeoutMs: number
   for (const [what, check] of checks) {
     await waitFor(
       async () => {
-        if (!isOurProcess(mirrorPid, marker(paths.stateDir))) throw new LabError(`MirrorMaker 2 exited: see ${logFile}`);
+        if (!isOurProcess(mirrorPid, marker(paths.stateDir)))
+          throw new LabError(`MirrorMaker 2 exited: see ${logFile}`);
         return check();
       },
       {
@@ -375,17 +486,40 @@ function startTraffic(record: LabRecord, paths: LabPaths): void {
   ).pid;
 }
 
+/** Resolves every jar the lab runs (once; later calls read the cache). */
+export async function prepareLab(log: (line: string) => void, jarCache = defaultJarCache()) {
+  await requireTool(
+    'java',
+    ['-version'],
+    'the lab runs Kafka on Java 17+ (apt-get install -y openjdk-17-jre-headless)',
+  );
+  log(
+    `resolving Kafka ${SOURCE_KAFKA_VERSION} and ${TARGET_KAFKA_VERSION} jars (Maven, cached in ${jarCache})`,
+  );
+  return {
+    source: await ensureKafkaJars(jarCache, SOURCE_KAFKA_VERSION, log),
+    target: await ensureKafkaJars(jarCache, TARGET_KAFKA_VERSION, log),
+    exporter: await ensureExporterJar(jarCache, log),
+  };
+}
+
 /** Brings the lab up (or verifies it is up), waiting until it is healthy. Idempotent. */
 export async function labUp(options: LabUpOptions): Promise<LabRecord> {
   const log = options.log ?? (() => {});
   const paths = labPaths(options.stateDir);
   const jarCache = options.jarCache ?? defaultJarCache();
   const timeoutMs = options.timeoutMs ?? 180_000;
-  await requireTool('java', ['-version'], 'the lab runs Kafka on Java 17+ (apt-get install -y openjdk-17-jre-headless)');
+  await requireTool(
+    'java',
+    ['-version'],
+    'the lab runs Kafka on Java 17+ (apt-get install -y openjdk-17-jre-headless)',
+  );
 
   mkdirSync(paths.stateDir, { recursive: true });
   const previous = readLabRecord(paths.labFile);
-  const anyRunning = previous && (['source', 'target', 'connect', 'mm2'] as const).some((c) => isRunning(previous, paths.stateDir, c));
+  const anyRunning =
+    previous &&
+    (['source', 'target', 'connect', 'mm2'] as const).some((c) => isRunning(previous, paths.stateDir, c));
   if (previous && anyRunning && !sameSettings(previous.settings, options.settings)) {
     throw new LabError(
       `the lab in ${paths.stateDir} is running with other settings (${describeSettings(previous.settings)}): run 'mirrorwatch lab down' first`,
@@ -396,7 +530,9 @@ export async function labUp(options: LabUpOptions): Promise<LabRecord> {
       ? previous
       : {
           settings: options.settings,
-          ports: options.settings.portOffset ? portsWithOffset(options.settings.portOffset) : { ...DEFAULT_PORTS },
+          ports: options.settings.portOffset
+            ? portsWithOffset(options.settings.portOffset)
+            : { ...DEFAULT_PORTS },
           clusterIds: { source: newClusterId(), target: newClusterId() },
           pids: {},
           seeded: false,
@@ -407,7 +543,9 @@ export async function labUp(options: LabUpOptions): Promise<LabRecord> {
     mkdirSync(paths.stateDir, { recursive: true });
   }
 
-  log(`resolving Kafka ${SOURCE_KAFKA_VERSION} and ${TARGET_KAFKA_VERSION} jars (Maven, cached in ${jarCache})`);
+  log(
+    `resolving Kafka ${SOURCE_KAFKA_VERSION} and ${TARGET_KAFKA_VERSION} jars (Maven, cached in ${jarCache})`,
+  );
   await ensureKafkaJars(jarCache, SOURCE_KAFKA_VERSION, log);
   await ensureKafkaJars(jarCache, TARGET_KAFKA_VERSION, log);
   await ensureExporterJar(jarCache, log);
@@ -433,8 +571,16 @@ export async function labUp(options: LabUpOptions): Promise<LabRecord> {
 
   const mirrorComponent = record.settings.mm2 === 'connect' ? 'connect' : 'mm2';
   if (!isRunning(record, paths.stateDir, mirrorComponent) && !record.mirrorStopped) {
-    await ensurePortsFree(record, mirrorComponent, mirrorComponent === 'connect' ? 'Kafka Connect' : 'MirrorMaker 2');
-    log(record.settings.mm2 === 'connect' ? 'starting Kafka Connect with the MM2 connectors' : 'starting dedicated MirrorMaker 2');
+    await ensurePortsFree(
+      record,
+      mirrorComponent,
+      mirrorComponent === 'connect' ? 'Kafka Connect' : 'MirrorMaker 2',
+    );
+    log(
+      record.settings.mm2 === 'connect'
+        ? 'starting Kafka Connect with the MM2 connectors'
+        : 'starting dedicated MirrorMaker 2',
+    );
     await startMirror(record, paths, jarCache);
     writeLabRecord(paths.labFile, record);
     if (record.settings.mm2 === 'connect') await configureConnectors(record, paths, timeoutMs);
@@ -451,7 +597,12 @@ export async function labUp(options: LabUpOptions): Promise<LabRecord> {
 }
 
 function describeSettings(settings: LabSettings): string {
-  return [`mm2=${settings.mm2}`, settings.secure ? 'secure' : 'plaintext', `policy=${settings.policy}`, `port-offset=${settings.portOffset}`].join(', ');
+  return [
+    `mm2=${settings.mm2}`,
+    settings.secure ? 'secure' : 'plaintext',
+    `policy=${settings.policy}`,
+    `port-offset=${settings.portOffset}`,
+  ].join(', ');
 }
 
 /** Stops every process the lab started, the traffic and the mirror first, and waits until their ports are closed. */
@@ -489,7 +640,8 @@ export async function labReset(context: LabContext): Promise<void> {
 export async function labMirror(context: LabContext, action: 'stop' | 'start'): Promise<void> {
   const paths = labPaths(context.stateDir);
   const record = readLabRecord(paths.labFile);
-  if (!record || !isRunning(record, paths.stateDir, 'target')) throw new LabError(`no running lab in ${paths.stateDir}: run 'mirrorwatch lab up'`);
+  if (!record || !isRunning(record, paths.stateDir, 'target'))
+    throw new LabError(`no running lab in ${paths.stateDir}: run 'mirrorwatch lab up'`);
   const jarCache = context.jarCache ?? defaultJarCache();
   if (record.settings.mm2 === 'dedicated') {
     if (action === 'stop') {
@@ -526,11 +678,24 @@ export interface LabStatus {
     bootstrap: string;
     version: string;
     running: boolean;
-    security?: { protocol: string; mechanism: string; username: string; caFile: string; passwordFile: string; clientProperties: string };
+    security?: {
+      protocol: string;
+      mechanism: string;
+      username: string;
+      caFile: string;
+      passwordFile: string;
+      clientProperties: string;
+    };
   };
   connect: { url: string | null; running: boolean };
   metrics: { url: string };
-  mirror: { mode: string; connectors: string[]; offsetsTopic: string; running: boolean; stoppedByOperator: boolean };
+  mirror: {
+    mode: string;
+    connectors: string[];
+    offsetsTopic: string;
+    running: boolean;
+    stoppedByOperator: boolean;
+  };
   traffic: { running: boolean };
   kafkaLibDir: string;
   logs: Record<string, string>;
@@ -546,7 +711,11 @@ export function labStatus(context: LabContext): LabStatus {
   const mode = settings?.mm2 ?? 'connect';
   const mirrorRunning = mode === 'connect' ? running('connect') : running('mm2');
   const core = [running('source'), running('target'), mirrorRunning || Boolean(record?.mirrorStopped)];
-  const state = core.every(Boolean) ? 'running' : core.some(Boolean) || running('connect') || running('mm2') ? 'degraded' : 'stopped';
+  const state = core.every(Boolean)
+    ? 'running'
+    : core.some(Boolean) || running('connect') || running('mm2')
+      ? 'degraded'
+      : 'stopped';
   const secure = settings?.secure
     ? {
         protocol: 'SASL_SSL',
@@ -561,7 +730,12 @@ export function labStatus(context: LabContext): LabStatus {
     state,
     stateDir: paths.stateDir,
     settings,
-    source: { alias: SOURCE_ALIAS, bootstrap: bootstrapOf(ports.sourceBroker), version: SOURCE_KAFKA_VERSION, running: running('source') },
+    source: {
+      alias: SOURCE_ALIAS,
+      bootstrap: bootstrapOf(ports.sourceBroker),
+      version: SOURCE_KAFKA_VERSION,
+      running: running('source'),
+    },
     target: {
       alias: TARGET_ALIAS,
       bootstrap: bootstrapOf(ports.targetBroker),
@@ -569,7 +743,10 @@ export function labStatus(context: LabContext): LabStatus {
       running: running('target'),
       ...(secure ? { security: secure } : {}),
     },
-    connect: { url: mode === 'connect' ? `http://127.0.0.1:${ports.connectRest}` : null, running: running('connect') },
+    connect: {
+      url: mode === 'connect' ? `http://127.0.0.1:${ports.connectRest}` : null,
+      running: running('connect'),
+    },
     metrics: { url: `http://127.0.0.1:${ports.metrics}/metrics` },
     mirror: {
       mode,

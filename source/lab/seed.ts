@@ -24,7 +24,10 @@ function apacheLogLine(i: number): Message {
 
 function dmmAccessRecord(i: number): Message {
   const user = `user-${i % 40}`;
-  return { key: user, value: JSON.stringify({ user, resource: `/dmm/${i % 17}`, granted: i % 9 !== 0, seq: i }) };
+  return {
+    key: user,
+    value: JSON.stringify({ user, resource: `/dmm/${i % 17}`, granted: i % 9 !== 0, seq: i }),
+  };
 }
 
 export function seedMessages(topic: string, count: number, offset = 0): Message[] {
@@ -40,7 +43,10 @@ export function seedMessages(topic: string, count: number, offset = 0): Message[
 }
 
 async function produceAll(kafka: Kafka, topic: string, messages: Message[]): Promise<void> {
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+  const producer = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: false,
+  });
   await producer.connect();
   try {
     const batchSize = 2000;
@@ -62,7 +68,11 @@ export async function seedSource(kafka: Kafka): Promise<void> {
     if (missing.length > 0) {
       await admin.createTopics({
         waitForLeaders: true,
-        topics: missing.map((t) => ({ topic: t.topic, numPartitions: t.numPartitions, replicationFactor: 1 })),
+        topics: missing.map((t) => ({
+          topic: t.topic,
+          numPartitions: t.numPartitions,
+          replicationFactor: 1,
+        })),
       });
     }
     for (const t of missing) await produceAll(kafka, t.topic, seedMessages(t.topic, t.records));
@@ -71,7 +81,10 @@ export async function seedSource(kafka: Kafka): Promise<void> {
     await admin.setOffsets({
       groupId: SEED_GROUPS.lagging,
       topic: 'apache-logs',
-      partitions: logs.map((p) => ({ partition: p.partition, offset: String(Math.floor(Number(p.high) / 2)) })),
+      partitions: logs.map((p) => ({
+        partition: p.partition,
+        offset: String(Math.floor(Number(p.high) / 2)),
+      })),
     });
     const dmm = await admin.fetchTopicOffsets('DmmAccess');
     await admin.setOffsets({

@@ -18,8 +18,15 @@ export async function runTraffic(stateDir: string, ratePerSecond = 5): Promise<v
   const record = readLabRecord(paths.labFile);
   if (!record) throw new Error(`no lab in ${stateDir}`);
   const kafka = createKafka(endpointFor(record, paths, 'source'), 'mirrorwatch-lab-traffic', { retries: 5 });
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
-  const consumer = kafka.consumer({ groupId: SEED_GROUPS.caughtUp, sessionTimeout: 10_000, heartbeatInterval: 1000 });
+  const producer = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: false,
+  });
+  const consumer = kafka.consumer({
+    groupId: SEED_GROUPS.caughtUp,
+    sessionTimeout: 10_000,
+    heartbeatInterval: 1000,
+  });
   let stopping = false;
   const stop = () => {
     stopping = true;

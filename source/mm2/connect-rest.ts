@@ -32,13 +32,17 @@ export class ConnectRestClient {
     try {
       response = await fetch(`${this.baseUrl}${path}`, {
         method,
-        headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json', accept: 'application/json' },
+        headers:
+          body === undefined
+            ? { accept: 'application/json' }
+            : { 'content-type': 'application/json', accept: 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
       const e = error as Error & { cause?: { code?: string } };
-      const why = e.name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : (e.cause?.code ?? e.message);
+      const why =
+        e.name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : (e.cause?.code ?? e.message);
       throw new ConnectRestError(`Kafka Connect at ${this.baseUrl} unreachable: ${why}`);
     }
     const text = await response.text();
@@ -49,13 +53,18 @@ export class ConnectRestClient {
       } catch {
         // not JSON: keep the text
       }
-      throw new ConnectRestError(`Kafka Connect ${method} ${path}: HTTP ${response.status} ${detail}`.trim(), response.status);
+      throw new ConnectRestError(
+        `Kafka Connect ${method} ${path}: HTTP ${response.status} ${detail}`.trim(),
+        response.status,
+      );
     }
     if (text.length === 0) return undefined;
     try {
       return JSON.parse(text);
     } catch {
-      throw new ConnectRestError(`Kafka Connect ${method} ${path}: answer is not JSON (is ${this.baseUrl} a Connect worker?)`);
+      throw new ConnectRestError(
+        `Kafka Connect ${method} ${path}: answer is not JSON (is ${this.baseUrl} a Connect worker?)`,
+      );
     }
   }
 
@@ -73,7 +82,10 @@ export class ConnectRestClient {
 
   /** Every connector with its status, in one request. */
   async statuses(): Promise<ConnectorStatus[]> {
-    const expanded = (await this.request('GET', '/connectors?expand=status')) as Record<string, { status: ConnectorStatus }>;
+    const expanded = (await this.request('GET', '/connectors?expand=status')) as Record<
+      string,
+      { status: ConnectorStatus }
+    >;
     return Object.values(expanded).map((entry) => entry.status);
   }
 
@@ -98,7 +110,9 @@ export class ConnectRestClient {
   }
 
   /** KIP-875 (Connect 3.5+): the source offsets a connector has committed. */
-  async offsets(name: string): Promise<Array<{ partition: Record<string, unknown>; offset: Record<string, unknown> | null }>> {
+  async offsets(
+    name: string,
+  ): Promise<Array<{ partition: Record<string, unknown>; offset: Record<string, unknown> | null }>> {
     const body = (await this.request('GET', `${ConnectRestClient.path(name)}/offsets`)) as {
       offsets: Array<{ partition: Record<string, unknown>; offset: Record<string, unknown> | null }>;
     };

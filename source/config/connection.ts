@@ -1,0 +1,241 @@
+/**
+ * Where mirrorwatch connects: both clusters, MM2's metrics endpoint and Kafka Connect. Built from, in
+ * increasing priority: the lab (the embedded default), an mm2.properties file, environment variables,
+ * then flags.
+ */
+import { readFileSync } from 'node:fs';
+import { labStatus } from '../lab/lab.js';
+import { defaultStateDir } from '../lab/layout.js';
+import {
+  type ClientProperties,
+  clientPropertiesFromEnv,
+  type ResolvedSecurity,
+  resolveSecurity,
+  secretValues,
+} from './client-properties.js';
+import { ConfigError } from './errors.js';
+import { parseMm2Config } from './mm2-config.js';
+import { parseProperties } from './properties.js';
+import type { ReplicationPolicy } from './replication-policy.js';
+
+export interface ConnectionFlags {
+  /** `--lab` (true: the default state directory) or `--lab DIR`. */
+  lab?: string | boolean;
+  source?: string;
+  target?: string;
+  sourceConfig?: string;
+  targetConfig?: string;
+  sourceAlias?: string;
+  targetAlias?: string;
+  mm2Config?: string;
+  metricsUrl?: string;
+  connectUrl?: string;
+  offsetsTopic?: string;
+  policy?: 'identity' | 'default';
+}
+
+export interface ClusterConnection {
+  role: 'source' | 'target';
+  alias: string;
+  bootstrap: string[];
+  client: ClientProperties;
+  security: ResolvedSecurity;
+}
+
+export interface Connection {
+  source: ClusterConnection;
+  target: ClusterConnection;
+  policy: ReplicationPolicy;
+  metricsUrl: string | null;
+  connectUrl: string | null;
+  /** The Connect offsets topic on the target where MM2 stores its source positions; null: discover it. */
+  offsetsTopic: string | null;
+  /** Where the settings came from, for the header: `lab /path`, `mm2.properties`, `flags`. */
+  origin: string;
+  /** Every secret value, to scrub from any text shown. */
+  secrets: string[];
+}
+
+interface Draft {
+  alias?: string;
+  bootstrap?: string[];
+  client: ClientProperties;
+}
+
+const BOOTSTRAP_ENTRY = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+):(\d{1,5})$/;
+
+export function parseBootstrap(value: string, role: string): string[] {
+  const entries = value
+    .split(',')
+    .map((s) => s.trim().replace(/^[A-Za-z_]+:\/\//, ''))
+    .filter((s) => s.length > 0);
+  if (entries.length === 0) throw new ConfigError(`no ${role} bootstrap servers given`);
+  for (const entry of entries) {
+    const match = BOOTSTRAP_ENTRY.exec(entry);
+    const port = match ? Number(match[2]) : 0;
+    if (!match || port < 1 || port > 65535) {
+      throw new ConfigError(`bad ${role} bootstrap address '${entry}': expected host:port`);
+    }
+  }
+  return entries;
+}
+
+export function normaliseMetricsUrl(value: string): string {
+  const withScheme = /^[a-z]+:\/\//i.test(value) ? value : `http://${value}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    throw new ConfigError(`bad metrics URL '${value}': expected http://host:port/metrics`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`bad metrics URL '${value}': only http and https are supported`);
+  }
+  if (url.pathname === '/' || url.pathname === '') url.pathname = '/metrics';
+  return url.toString();
+}
+
+export function normaliseConnectUrl(value: string): string {
+  const withScheme = /^[a-z]+:\/\//i.test(value) ? value : `http://${value}`;
+  try {
+    const url = new URL(withScheme);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
+    return url.toString().replace(/\/+$/, '');
+  } catch {
+    throw new ConfigError(`bad Kafka Connect URL '${value}': expected http://host:port`);
+  }
+}
+
+function readPropertiesFile(path: string, what: string): ClientProperties {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new ConfigError(`cannot read ${what} ${path}: ${code === 'ENOENT' ? 'no such file' : code}`);
+  }
+  return Object.fromEntries(parseProperties(text, path));
+}
+
+function fromLab(
+  stateDir: string,
+  explicit: boolean,
+): { source: Draft; target: Draft; rest: Partial<Connection> } | undefined {
+  const status = labStatus({ stateDir });
+  if (status.state === 'stopped' || !status.settings) {
+    if (!explicit) return undefined;
+    throw new ConfigError(`no lab running in ${stateDir}: start it with 'mirrorwatch lab up'`);
+  }
+  const targetClient = status.target.security
+    ? readPropertiesFile(status.target.security.clientProperties, 'lab client properties')
+    : {};
+  return {
+    source: { alias: status.source.alias, bootstrap: [status.source.bootstrap], client: {} },
+    target: { alias: status.target.alias, bootstrap: [status.target.bootstrap], client: targetClient },
+    rest: {
+      policy: { kind: status.settings.policy, separator: '.' },
+      metricsUrl: status.metrics.url,
+      connectUrl: status.connect.url,
+      offsetsTopic: status.mirror.offsetsTopic,
+      origin: `lab ${stateDir}`,
+    },
+  };
+}
+
+function fromMm2File(
+  path: string,
+  flags: ConnectionFlags,
+): { source: Draft; target: Draft; policy: ReplicationPolicy } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError(
+      `cannot read MM2 properties ${path}: ${code === 'ENOENT' ? 'no such file' : (code ?? 'unreadable')}`,
+    );
+  }
+  const config = parseMm2Config(text, path);
+  const flow =
+    config.flows.find(
+      (f) =>
+        (!flags.sourceAlias || f.source === flags.sourceAlias) &&
+        (!flags.targetAlias || f.target === flags.targetAlias),
+    ) ?? undefined;
+  if (!flow) {
+    throw new ConfigError(
+      `${path}: no enabled flow ${flags.sourceAlias ?? '*'}->${flags.targetAlias ?? '*'} (flows: ${config.flows.map((f) => `${f.source}->${f.target}`).join(', ') || 'none'})`,
+    );
+  }
+  const cluster = (alias: string): Draft => {
+    const settings = config.clusters.get(alias);
+    if (!settings) throw new ConfigError(`${path}: cluster '${alias}' has no settings`);
+    return { alias, bootstrap: settings.bootstrap, client: { ...settings.client } };
+  };
+  return { source: cluster(flow.source), target: cluster(flow.target), policy: config.policy };
+}
+
+/** Resolves every connection setting, or throws a ConfigError with one line for the operator. */
+export function resolveConnection(flags: ConnectionFlags, env: NodeJS.ProcessEnv = process.env): Connection {
+  const explicitClusters = Boolean(flags.source || flags.target || flags.mm2Config);
+  const labDir = typeof flags.lab === 'string' && flags.lab.length > 0 ? flags.lab : defaultStateDir(env);
+  const lab = flags.lab || !explicitClusters ? fromLab(labDir, Boolean(flags.lab)) : undefined;
+  if (!lab && !explicitClusters) {
+    throw new ConfigError(
+      "no clusters given and no lab running: pass --source and --target (or --mm2-config), or start the lab with 'mirrorwatch lab up'",
+    );
+  }
+  const source: Draft = lab?.source ?? { client: {} };
+  const target: Draft = lab?.target ?? { client: {} };
+  let policy: ReplicationPolicy = lab?.rest.policy ?? { kind: 'default', separator: '.' };
+  let origin = lab?.rest.origin ?? 'flags';
+
+  if (flags.mm2Config) {
+    const file = fromMm2File(flags.mm2Config, flags);
+    Object.assign(source, file.source);
+    Object.assign(target, file.target);
+    policy = file.policy;
+    origin = flags.mm2Config;
+  }
+  Object.assign(source.client, clientPropertiesFromEnv(env, 'SOURCE'));
+  Object.assign(target.client, clientPropertiesFromEnv(env, 'TARGET'));
+  if (flags.sourceConfig)
+    Object.assign(source.client, readPropertiesFile(flags.sourceConfig, 'source client properties'));
+  if (flags.targetConfig)
+    Object.assign(target.client, readPropertiesFile(flags.targetConfig, 'target client properties'));
+  if (flags.source) source.bootstrap = parseBootstrap(flags.source, 'source');
+  if (flags.target) target.bootstrap = parseBootstrap(flags.target, 'target');
+  if (flags.sourceAlias) source.alias = flags.sourceAlias;
+  if (flags.targetAlias) target.alias = flags.targetAlias;
+  if (flags.policy) policy = { ...policy, kind: flags.policy };
+  if (!source.bootstrap) throw new ConfigError('no source bootstrap servers: pass --source host:port');
+  if (!target.bootstrap) throw new ConfigError('no target bootstrap servers: pass --target host:port');
+  for (const [role, draft] of [
+    ['source', source],
+    ['target', target],
+  ] as const) {
+    for (const entry of draft.bootstrap ?? []) parseBootstrap(entry, role);
+  }
+
+  const connection = (role: 'source' | 'target', draft: Draft): ClusterConnection => ({
+    role,
+    alias: draft.alias ?? role,
+    bootstrap: draft.bootstrap ?? [],
+    client: draft.client,
+    security: resolveSecurity(draft.client),
+  });
+  const resolvedSource = connection('source', source);
+  const resolvedTarget = connection('target', target);
+  const metrics = flags.metricsUrl ?? (lab?.rest.metricsUrl || undefined);
+  const connect = flags.connectUrl ?? (lab?.rest.connectUrl || undefined);
+  return {
+    source: resolvedSource,
+    target: resolvedTarget,
+    policy,
+    metricsUrl: metrics ? normaliseMetricsUrl(metrics) : null,
+    connectUrl: connect ? normaliseConnectUrl(connect) : null,
+    offsetsTopic: flags.offsetsTopic ?? lab?.rest.offsetsTopic ?? null,
+    origin,
+    secrets: [...secretValues(source.client), ...secretValues(target.client)],
+  };
+}

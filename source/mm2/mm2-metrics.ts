@@ -1,0 +1,293 @@
+/**
+ * Normalizes the MirrorMaker 2 metrics found in a Prometheus scrape, whatever the exporter's rules.
+ *
+ * Naming variants handled (matched case-insensitively on the sample name):
+ * - Strimzi-style rules, lowercased: `kafka_connect_mirror_mirrorsourceconnector_record_count`
+ * - default export (no rules), case kept: `kafka_connect_mirror_MirrorSourceConnector_record_count`
+ * - hand-written rules seen in the wild: `kafka_connect_mirror_source_connector_record_count`
+ *   (and `..._checkpoint_connector_...`), sometimes with a `destination` label instead of `target`
+ * - `records_count`/`bytes_rate` spellings, `_total` counter suffixes (`_created` samples ignored)
+ * - old exporters: MBean label order, trailing comma (the parser deals with it)
+ * - tag values quoted by Kafka's JMX sanitizer (`"\"A->B.MirrorSourceConnector\""`): quotes stripped
+ *
+ * Gauges that are NaN (no samples in the window) or infinite become undefined. Unknown families and
+ * samples without the labels needed to place them are ignored.
+ */
+import type { ParsedMetrics, Sample } from './prometheus.js';
+
+export interface PartitionMetrics {
+  source?: string;
+  target?: string;
+  /** Target-side topic name, as labelled by MM2. */
+  topic: string;
+  partition: number;
+  recordCount?: number;
+  recordRate?: number;
+  byteCount?: number;
+  byteRate?: number;
+  recordAgeMs?: number;
+  recordAgeMsMax?: number;
+  recordAgeMsAvg?: number;
+  replicationLatencyMs?: number;
+  replicationLatencyMsMax?: number;
+  replicationLatencyMsAvg?: number;
+}
+
+export interface CheckpointMetrics {
+  source?: string;
+  target?: string;
+  group: string;
+  topic: string;
+  partition: number;
+  checkpointLatencyMs?: number;
+  checkpointLatencyMsMax?: number;
+  checkpointLatencyMsAvg?: number;
+}
+
+export interface ConnectorStatusMetric {
+  connector: string;
+  /** Absent for the connector-level status. */
+  task?: number;
+  /** Lowercased Connect state: running, paused, stopped, failed, unassigned, restarting, destroyed. */
+  status: string;
+}
+
+export interface Mm2Metrics {
+  partitions: PartitionMetrics[];
+  checkpoints: CheckpointMetrics[];
+  connectors: ConnectorStatusMetric[];
+  /** Sorted names of every MM2/Connect family found, to tell the operator which ones exist. */
+  families: string[];
+  /** Sum of recordCount over all partitions (cumulative records replicated). */
+  totalRecordCount: number;
+}
+
+type PartitionField = Exclude<keyof PartitionMetrics, 'source' | 'target' | 'topic' | 'partition'>;
+type CheckpointField = Exclude<
+  keyof CheckpointMetrics,
+  'source' | 'target' | 'group' | 'topic' | 'partition'
+>;
+
+const SOURCE_ATTRIBUTES: Record<string, PartitionField> = {
+  record_count: 'recordCount',
+  record_rate: 'recordRate',
+  byte_count: 'byteCount',
+  byte_rate: 'byteRate',
+  record_age_ms: 'recordAgeMs',
+  record_age_ms_max: 'recordAgeMsMax',
+  record_age_ms_avg: 'recordAgeMsAvg',
+  replication_latency_ms: 'replicationLatencyMs',
+  replication_latency_ms_max: 'replicationLatencyMsMax',
+  replication_latency_ms_avg: 'replicationLatencyMsAvg',
+};
+
+const CHECKPOINT_ATTRIBUTES: Record<string, CheckpointField> = {
+  checkpoint_latency_ms: 'checkpointLatencyMs',
+  checkpoint_latency_ms_max: 'checkpointLatencyMsMax',
+  checkpoint_latency_ms_avg: 'checkpointLatencyMsAvg',
+};
+
+const MIRROR_NAME =
+  /^kafka_connect_mirror_(mirrorsourceconnector|source_connector|mirrorcheckpointconnector|checkpoint_connector)_(.+)$/i;
+
+const STATUS_NAME = /_status(?:_info)?$/i;
+
+/** Families worth listing to the operator: MM2's own and Kafka Connect's. */
+const RELATED_FAMILY = /^kafka_connect_/i;
+
+/** Strips the quotes Kafka's JMX sanitizer (ObjectName.quote) puts around unusual tag values. */
+export function unquoteTag(value: string): string {
+  if (value.length < 2 || value[0] !== '"' || value[value.length - 1] !== '"') return value;
+  const inner = value.slice(1, -1);
+  if (!inner.includes('\\')) return inner;
+  let out = '';
+  for (let i = 0; i < inner.length; i++) {
+    const c = inner[i];
+    if (c === '\\' && i + 1 < inner.length) {
+      const n = inner[++i];
+      out += n === 'n' ? '\n' : n;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+/** Label lookup by case-insensitive name, first of several candidate names, quotes stripped. */
+function label(sample: Sample, ...names: string[]): string | undefined {
+  for (const want of names) {
+    const direct = sample.labels[want];
+    if (direct !== undefined) return unquoteTag(direct);
+  }
+  for (const [key, value] of Object.entries(sample.labels)) {
+    const k = key.toLowerCase();
+    if (names.includes(k)) return unquoteTag(value);
+  }
+  return undefined;
+}
+
+function intLabel(sample: Sample, ...names: string[]): number | undefined {
+  const raw = label(sample, ...names);
+  if (raw === undefined || !/^\d+$/.test(raw.trim())) return undefined;
+  const n = Number(raw.trim());
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/** Turns an attribute suffix into the canonical form used as a key above. */
+function normalizeAttribute(raw: string): string | undefined {
+  let a = raw.toLowerCase().replace(/-/g, '_');
+  if (a.endsWith('_created')) return undefined;
+  if (a.endsWith('_total')) a = a.slice(0, -'_total'.length);
+  return a.replace(/^records_/, 'record_').replace(/^bytes_/, 'byte_');
+}
+
+type SampleKind =
+  | { type: 'partition'; field: PartitionField }
+  | { type: 'checkpoint'; field: CheckpointField }
+  | { type: 'status' }
+  | { type: 'other' };
+
+const OTHER: SampleKind = { type: 'other' };
+
+function classify(name: string): SampleKind {
+  const m = MIRROR_NAME.exec(name);
+  if (m) {
+    const kind = m[1]!.toLowerCase();
+    const attribute = normalizeAttribute(m[2]!);
+    if (attribute === undefined) return OTHER;
+    if (kind === 'mirrorsourceconnector' || kind === 'source_connector') {
+      const field = SOURCE_ATTRIBUTES[attribute];
+      return field ? { type: 'partition', field } : OTHER; // e.g. *_min, or an attribute a newer Kafka added
+    }
+    const field = CHECKPOINT_ATTRIBUTES[attribute];
+    return field ? { type: 'checkpoint', field } : OTHER;
+  }
+  return RELATED_FAMILY.test(name) && STATUS_NAME.test(name) ? { type: 'status' } : OTHER;
+}
+
+function finite(v: number): number | undefined {
+  return Number.isFinite(v) ? v : undefined;
+}
+
+export function extractMm2Metrics(parsed: ParsedMetrics): Mm2Metrics {
+  const partitions = new Map<string, PartitionMetrics>();
+  const checkpoints = new Map<string, CheckpointMetrics>();
+  const connectors = new Map<string, ConnectorStatusMetric>();
+  const families = new Set<string>();
+  const kinds = new Map<string, SampleKind>(); // classification per sample name, computed once
+
+  for (const family of parsed.families.values()) {
+    if (RELATED_FAMILY.test(family.name)) families.add(family.name);
+    for (const sample of family.samples) {
+      let kind = kinds.get(sample.name);
+      if (kind === undefined) {
+        kind = classify(sample.name);
+        kinds.set(sample.name, kind);
+      }
+      if (kind.type === 'partition') addPartitionSample(partitions, sample, kind.field);
+      else if (kind.type === 'checkpoint') addCheckpointSample(checkpoints, sample, kind.field);
+      else if (kind.type === 'status') addStatusSample(connectors, sample);
+    }
+  }
+
+  const partitionList = [...partitions.values()].sort(
+    (a, b) =>
+      cmp(a.source, b.source) ||
+      cmp(a.target, b.target) ||
+      cmp(a.topic, b.topic) ||
+      a.partition - b.partition,
+  );
+  const checkpointList = [...checkpoints.values()].sort(
+    (a, b) =>
+      cmp(a.source, b.source) ||
+      cmp(a.target, b.target) ||
+      cmp(a.group, b.group) ||
+      cmp(a.topic, b.topic) ||
+      a.partition - b.partition,
+  );
+  const connectorList = [...connectors.values()].sort(
+    (a, b) => cmp(a.connector, b.connector) || (a.task ?? -1) - (b.task ?? -1),
+  );
+  let totalRecordCount = 0;
+  for (const p of partitionList) if (p.recordCount !== undefined) totalRecordCount += p.recordCount;
+
+  return {
+    partitions: partitionList,
+    checkpoints: checkpointList,
+    connectors: connectorList,
+    families: [...families].sort(),
+    totalRecordCount,
+  };
+}
+
+function cmp(a: string | undefined, b: string | undefined): number {
+  const x = a ?? '';
+  const y = b ?? '';
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function addPartitionSample(
+  into: Map<string, PartitionMetrics>,
+  sample: Sample,
+  field: PartitionField,
+): void {
+  const topic = label(sample, 'topic');
+  const partition = intLabel(sample, 'partition');
+  if (topic === undefined || partition === undefined) return;
+  const source = label(sample, 'source');
+  const target = label(sample, 'target', 'destination');
+  const key = `${source ?? '\u0000'}\u0001${target ?? '\u0000'}\u0001${topic}\u0001${partition}`;
+  let row = into.get(key);
+  if (!row) {
+    row = { topic, partition };
+    if (source !== undefined) row.source = source;
+    if (target !== undefined) row.target = target;
+    into.set(key, row);
+  }
+  const v = finite(sample.value);
+  if (v !== undefined) row[field] = v;
+}
+
+function addCheckpointSample(
+  into: Map<string, CheckpointMetrics>,
+  sample: Sample,
+  field: CheckpointField,
+): void {
+  const group = label(sample, 'group');
+  const topic = label(sample, 'topic');
+  const partition = intLabel(sample, 'partition');
+  if (group === undefined || topic === undefined || partition === undefined) return;
+  const source = label(sample, 'source');
+  const target = label(sample, 'target', 'destination');
+  const key = `${source ?? '\u0000'}\u0001${target ?? '\u0000'}\u0001${group}\u0001${topic}\u0001${partition}`;
+  let row = into.get(key);
+  if (!row) {
+    row = { group, topic, partition };
+    if (source !== undefined) row.source = source;
+    if (target !== undefined) row.target = target;
+    into.set(key, row);
+  }
+  const v = finite(sample.value);
+  if (v !== undefined) row[field] = v;
+}
+
+/**
+ * `kafka_connect_connector_status{connector, task?, status} 1` (Strimzi) and look-alikes such as
+ * `kafka_connect_connector_task_metrics_status` / `kafka_connect_connector_metrics_status`: a sample
+ * with value 1 says "this connector (task) is in that status"; other values are ignored.
+ */
+function addStatusSample(into: Map<string, ConnectorStatusMetric>, sample: Sample): void {
+  if (sample.value !== 1) return;
+  const connector = label(sample, 'connector');
+  const status = label(sample, 'status', 'state');
+  if (connector === undefined || status === undefined || status === '') return;
+  const rawTask = label(sample, 'task', 'task_id');
+  let task: number | undefined;
+  if (rawTask !== undefined) {
+    task = intLabel(sample, 'task', 'task_id');
+    if (task === undefined) return;
+  }
+  const row: ConnectorStatusMetric = { connector, status: status.toLowerCase() };
+  if (task !== undefined) row.task = task;
+  into.set(JSON.stringify([connector, task ?? null]), row);
+}

@@ -1,0 +1,188 @@
+/**
+ * The immutable picture of a migration that the poller builds on every refresh. Commands print it,
+ * the console renders it: nothing here knows the wire or the screen.
+ */
+import type { ReplicationPolicy } from '../config/replication-policy.js';
+import type { Mm2Metrics } from '../mm2/mm2-metrics.js';
+
+export type ClusterRole = 'source' | 'target';
+
+/** Every place data comes from, each with its own freshness. */
+export type DataSourceName = 'source' | 'target' | 'mm2-internal' | 'metrics' | 'connect';
+
+export interface DataSourceHealth {
+  name: DataSourceName;
+  /** What it is, for the operator: `source cluster 127.0.0.1:19092`, `metrics http://...`. */
+  label: string;
+  /** Not configured (no metrics URL given, say): neither fresh nor stale. */
+  configured: boolean;
+  ok: boolean;
+  lastSuccessMs: number | null;
+  lastError: string | null;
+  lastErrorMs: number | null;
+  /** Requests the last read cost (Kafka requests, or HTTP calls). */
+  requests: number;
+  durationMs: number | null;
+}
+
+export interface PartitionInfo {
+  partition: number;
+  leader: number;
+  replicas: number;
+  isr: number;
+  /** Log-start offset (ListOffsets earliest); null when unknown. */
+  earliest: number | null;
+  /** Log-end offset (ListOffsets latest, the high watermark); null when unknown. */
+  latest: number | null;
+}
+
+export interface TopicInfo {
+  name: string;
+  internal: boolean;
+  replicationFactor: number;
+  partitions: PartitionInfo[];
+  /** Sum over partitions of latest − earliest; null while any offset is unknown. */
+  records: number | null;
+}
+
+export interface GroupPartition {
+  topic: string;
+  partition: number;
+  /** Committed offset; null when the group has none for this partition. */
+  committed: number | null;
+  logEnd: number | null;
+  logStart: number | null;
+  /** LAG as kafka-consumer-groups defines it; null when unknown (`-`). */
+  lag: number | null;
+  /** committed > log end: truncated log, or an offset MM2 translated too far (KAFKA-12635). */
+  negative: boolean;
+  /** The member that owns the partition, when the group is active. */
+  owner: { memberId: string; clientId: string; host: string } | null;
+}
+
+/** What MM2 recorded for a target-side group partition: the checkpoint it translated from. */
+export interface Translation {
+  /** Target-side topic name. */
+  topic: string;
+  partition: number;
+  upstreamOffset: number;
+  downstreamOffset: number;
+  /** When the checkpoint record was written (record timestamp). */
+  checkpointTimestampMs: number;
+}
+
+export interface GroupInfo {
+  cluster: ClusterRole;
+  group: string;
+  state: string;
+  protocolType: string;
+  members: number;
+  partitions: GroupPartition[];
+  /** Sum of known partition lags; null when no partition has a committed offset. */
+  totalLag: number | null;
+  /** Target groups: checkpoints MM2 wrote for this group (translated offsets), per partition. */
+  translations: Translation[];
+}
+
+export interface ClusterView {
+  role: ClusterRole;
+  alias: string;
+  bootstrap: string[];
+  clusterId: string | null;
+  controllerId: number | null;
+  brokers: Array<{ nodeId: number; host: string; port: number }>;
+  /** Kafka version inferred from the brokers' ApiVersions (e.g. `3.9`, `4.x`), or null. */
+  version: string | null;
+  /** Sorted by name. */
+  topics: TopicInfo[];
+  /** Sorted by name. */
+  groups: GroupInfo[];
+}
+
+export type MirrorState = 'missing' | 'partition-mismatch' | 'mirroring' | 'in-sync' | 'unknown';
+
+export interface MirrorPartition {
+  partition: number;
+  sourceEarliest: number | null;
+  sourceLatest: number | null;
+  targetEarliest: number | null;
+  targetLatest: number | null;
+  /** Offset MM2 stored for this source partition (last record replicated); null when none. */
+  mm2Position: number | null;
+  /** Source records MM2 has not replicated yet; null when MM2's position is unknown. */
+  lag: number | null;
+  recordCount: number | null;
+  recordAgeMs: number | null;
+  replicationLatencyMs: number | null;
+}
+
+export interface MirrorTopic {
+  source: string;
+  /** Name on the target through the replication policy. */
+  target: string;
+  state: MirrorState;
+  sourcePartitions: number;
+  targetPartitions: number | null;
+  sourceRecords: number | null;
+  targetRecords: number | null;
+  /** Sum of partition lags; null when no position is known. */
+  lag: number | null;
+  partitions: MirrorPartition[];
+}
+
+export interface HeartbeatInfo {
+  source: string;
+  target: string;
+  /** The timestamp inside the heartbeat (the emitting MM2 host's clock). */
+  timestampMs: number;
+  /** The record's own timestamp (the broker's or producer's clock). */
+  recordTimestampMs: number;
+  ageMs: number;
+}
+
+export interface CheckpointSummary {
+  group: string;
+  partitions: number;
+  newestTimestampMs: number;
+  ageMs: number;
+}
+
+export interface ConnectorView {
+  name: string;
+  /** RUNNING, PAUSED, STOPPED, FAILED, UNASSIGNED, RESTARTING (upper case, as Connect says). */
+  state: string;
+  type: string | null;
+  tasks: Array<{ id: number; state: string; trace: string | null }>;
+  /** Where the state was read: the Connect REST API or the exporter's status metrics. */
+  from: 'connect-rest' | 'metrics';
+}
+
+export interface MetricsHistoryPoint {
+  atMs: number;
+  recordCount: number;
+  maxRecordAgeMs: number | null;
+  maxReplicationLatencyMs: number | null;
+}
+
+export interface Snapshot {
+  seq: number;
+  takenAtMs: number;
+  flow: { source: string; target: string; policy: ReplicationPolicy };
+  source: ClusterView;
+  target: ClusterView;
+  mirror: {
+    topics: MirrorTopic[];
+    totalLag: number | null;
+    /** Where MM2's positions were read, or null when they are unknown. */
+    positionsFrom: string | null;
+  };
+  heartbeats: HeartbeatInfo[];
+  checkpoints: CheckpointSummary[];
+  metrics: Mm2Metrics | null;
+  metricsHistory: MetricsHistoryPoint[];
+  connectors: ConnectorView[];
+  health: Record<DataSourceName, DataSourceHealth>;
+  /** Kafka requests and HTTP calls this refresh cost, all sources together. */
+  requests: number;
+  refreshMs: number;
+}

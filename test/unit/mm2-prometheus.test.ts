@@ -1,0 +1,243 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { MetricsFormatError, parseMetricValue, parsePrometheusText } from '../../source/mm2/prometheus.js';
+import { fixture } from '../helpers/fixtures.js';
+
+function only(text: string) {
+  const families = [...parsePrometheusText(text).families.values()];
+  assert.equal(families.length, 1);
+  return families[0]!;
+}
+
+function formatError(text: string): MetricsFormatError {
+  try {
+    parsePrometheusText(text);
+  } catch (e) {
+    assert.ok(e instanceof MetricsFormatError, `expected MetricsFormatError, got ${String(e)}`);
+    assert.ok(!e.message.includes('\n'), 'message is one line');
+    return e;
+  }
+  assert.fail('expected a MetricsFormatError');
+}
+
+describe('parsePrometheusText', () => {
+  it('reads HELP, TYPE and samples with labels', () => {
+    const f = only(
+      [
+        '# HELP kafka_x_total Records, with a \\\\ backslash\\nand a newline',
+        '# TYPE kafka_x_total counter',
+        'kafka_x_total{topic="orders",partition="0"} 42',
+      ].join('\n'),
+    );
+    assert.equal(f.name, 'kafka_x_total');
+    assert.equal(f.type, 'counter');
+    assert.equal(f.help, 'Records, with a \\ backslash\nand a newline');
+    assert.deepEqual(f.samples, [
+      { name: 'kafka_x_total', labels: { topic: 'orders', partition: '0' }, value: 42 },
+    ]);
+  });
+
+  it('returns no families for an empty scrape or one made of blank lines and comments', () => {
+    assert.equal(parsePrometheusText('').families.size, 0);
+    assert.equal(parsePrometheusText('\n\n   \n# just a comment\n').families.size, 0);
+  });
+
+  it('unescapes \\\\, \\" and \\n in label values and keeps unknown escapes as written', () => {
+    const f = only('m{a="x\\\\y",b="say \\"hi\\"",c="l1\\nl2",d="C:\\temp",e=""} 1');
+    assert.deepEqual(f.samples[0]!.labels, { a: 'x\\y', b: 'say "hi"', c: 'l1\nl2', d: 'C:\\temp', e: '' });
+  });
+
+  it('keeps the quotes Kafka puts around connector names inside the label value', () => {
+    const f = only(
+      'kafka_connect_connector_status{connector="\\"A->B.MirrorSourceConnector\\"",status="running"} 1.0',
+    );
+    assert.equal(f.samples[0]!.labels.connector, '"A->B.MirrorSourceConnector"');
+  });
+
+  it('accepts the trailing comma of old exporters, blanks around tokens and CRLF', () => {
+    const f = only('m { a = "1" , b="2", } 3\r\nm{a="2",} 4 \r\n');
+    assert.deepEqual(
+      f.samples.map((s) => [s.labels, s.value]),
+      [
+        [{ a: '1', b: '2' }, 3],
+        [{ a: '2' }, 4],
+      ],
+    );
+  });
+
+  it('accepts an empty label set', () => {
+    assert.deepEqual(only('m{} 7').samples[0]!.labels, {});
+  });
+
+  it('parses NaN, +Inf, -Inf, Java exponents and optional timestamps', () => {
+    const f = only(
+      [
+        'm{k="a"} NaN',
+        'm{k="b"} +Inf',
+        'm{k="c"} -Inf',
+        'm{k="d"} 1.2345678E7 1732530000000',
+        'm{k="e"} -3e-2',
+      ].join('\n'),
+    );
+    const v = f.samples.map((s) => s.value);
+    assert.ok(Number.isNaN(v[0]));
+    assert.equal(v[1], Number.POSITIVE_INFINITY);
+    assert.equal(v[2], Number.NEGATIVE_INFINITY);
+    assert.equal(v[3], 12345678);
+    assert.equal(f.samples[3]!.timestampMs, 1732530000000);
+    assert.equal(f.samples[0]!.timestampMs, undefined);
+    assert.ok(!('timestampMs' in f.samples[0]!));
+    assert.equal(v[4], -0.03);
+  });
+
+  it('groups _total and _created under a counter family, and summary parts under theirs', () => {
+    const parsed = parsePrometheusText(
+      [
+        '# TYPE requests counter',
+        'requests_total 10',
+        'requests_created 1.7e9',
+        '# TYPE gc_seconds summary',
+        'gc_seconds_count{gc="young"} 79',
+        'gc_seconds_sum{gc="young"} 1.2',
+        '# TYPE other_total counter',
+        'other_total 5',
+        'other_created 1.7e9',
+      ].join('\n'),
+    );
+    assert.deepEqual([...parsed.families.keys()], ['requests', 'gc_seconds', 'other_total']);
+    assert.deepEqual(
+      parsed.families.get('requests')!.samples.map((s) => s.name),
+      ['requests_total', 'requests_created'],
+    );
+    assert.equal(parsed.families.get('gc_seconds')!.samples.length, 2);
+    assert.equal(parsed.families.get('other_total')!.samples.length, 2);
+  });
+
+  it('does not fold a sample of another name into an untyped family', () => {
+    const parsed = parsePrometheusText('# TYPE foo untyped\nfoo 1\nfoo_total 2\n');
+    assert.deepEqual([...parsed.families.keys()], ['foo', 'foo_total']);
+  });
+
+  it('makes families for samples without HELP/TYPE', () => {
+    const parsed = parsePrometheusText('a 1\nb{x="y"} 2\na 3\n');
+    assert.deepEqual([...parsed.families.keys()], ['a', 'b']);
+    assert.deepEqual(
+      parsed.families.get('a')!.samples.map((s) => s.value),
+      [1, 3],
+    );
+    assert.equal(parsed.families.get('a')!.type, undefined);
+  });
+
+  it('stores a label named __proto__ as data', () => {
+    const labels = only('m{__proto__="x"} 1').samples[0]!.labels;
+    assert.equal(Object.getPrototypeOf(labels), Object.prototype);
+    assert.equal(Object.getOwnPropertyDescriptor(labels, '__proto__')?.value, 'x');
+  });
+
+  it('parses the Strimzi, default-export, old-exporter and lab fixtures', () => {
+    for (const name of [
+      'metrics-strimzi.txt',
+      'metrics-default-export.txt',
+      'metrics-old-exporter.txt',
+      'metrics-lab-connect-4.3.1.txt',
+    ]) {
+      const parsed = parsePrometheusText(fixture(name));
+      assert.ok(parsed.families.size > 3, name);
+    }
+    const old = parsePrometheusText(fixture('metrics-old-exporter.txt'));
+    const count = old.families.get('kafka_connect_mirror_source_connector_records_count_total')!;
+    assert.equal(count.type, 'counter');
+    assert.deepEqual(count.samples[0], {
+      name: 'kafka_connect_mirror_source_connector_records_count_total',
+      labels: { target: 'B', topic: 'A.orders', partition: '0' },
+      value: 12345678,
+      timestampMs: 1732530000000,
+    });
+    const lab = parsePrometheusText(fixture('metrics-lab-connect-4.3.1.txt'));
+    assert.equal(lab.families.get('jvm_gc_collection_seconds')!.type, 'summary');
+    assert.equal(lab.families.get('jvm_gc_collection_seconds')!.samples.length, 4);
+  });
+
+  it('parses a 5 MB scrape well under a second', () => {
+    const lines: string[] = ['# TYPE kafka_connect_mirror_mirrorsourceconnector_record_count gauge'];
+    let size = 0;
+    for (let i = 0; size < 5 * 1024 * 1024; i++) {
+      const line = `kafka_connect_mirror_mirrorsourceconnector_record_count{partition="${i % 64}",source="A",target="B",topic="A.topic-${i >> 6}",} ${i}.0`;
+      lines.push(line);
+      size += line.length + 1;
+    }
+    const text = lines.join('\n');
+    const started = performance.now();
+    const parsed = parsePrometheusText(text);
+    const elapsed = performance.now() - started;
+    assert.equal(
+      parsed.families.get('kafka_connect_mirror_mirrorsourceconnector_record_count')!.samples.length,
+      lines.length - 1,
+    );
+    assert.ok(elapsed < 1000, `took ${elapsed.toFixed(0)} ms`);
+  });
+});
+
+describe('parsePrometheusText rejects what is not Prometheus text', () => {
+  it('an HTML page (a proxy login page), saying so', () => {
+    const e = formatError(fixture('metrics-malformed-html.txt'));
+    assert.equal(e.line, 1);
+    assert.match(e.message, /^metrics line 1: .*HTML/);
+  });
+
+  it('JSON, saying so', () => {
+    assert.match(formatError('\n{"status":"UP"}').message, /^metrics line 2: .*JSON/);
+    assert.match(formatError('[1,2]').message, /JSON/);
+  });
+
+  it('a scrape cut off inside a label value, naming the line', () => {
+    const e = formatError(fixture('metrics-malformed-truncated.txt'));
+    assert.equal(e.line, 4);
+    assert.equal(e.message, 'metrics line 4: unterminated value of label topic');
+  });
+
+  it('a sample with labels but no value', () => {
+    const text = `${'ok 1\n'.repeat(36)}m{a="b"}\n`;
+    assert.equal(formatError(text).message, 'metrics line 37: expected a value after the labels');
+  });
+
+  it('a sample with no value at all', () => {
+    assert.equal(formatError('ok 1\nm\n').message, 'metrics line 2: expected a value after the metric name');
+  });
+
+  it('plain text and garbage', () => {
+    assert.match(
+      formatError('404 page not found').message,
+      /^metrics line 1: expected a metric name, found '4'/,
+    );
+    assert.match(formatError('Service Unavailable').message, /invalid sample value "Unavailable"/);
+    assert.match(
+      formatError('ok 1\n\x00\x01\x02').message,
+      /^metrics line 2: expected a metric name, found byte 0x00/,
+    );
+  });
+
+  it('bad values, timestamps, label syntax', () => {
+    assert.match(formatError('m 1.2.3').message, /invalid sample value "1.2.3"/);
+    assert.match(formatError('m 0x10').message, /invalid sample value/);
+    assert.match(formatError('m 1 12:00').message, /invalid timestamp "12:00"/);
+    assert.match(formatError('m 1 2 3').message, /unexpected text after the timestamp/);
+    assert.match(formatError('m{a=b} 1').message, /expected '"' to open the value of label a/);
+    assert.match(formatError('m{a"b"} 1').message, /expected '=' after label a/);
+    assert.match(formatError('m{a="b" c="d"} 1').message, /expected ',' or '}'/);
+    assert.match(formatError('m{a="b",').message, /unterminated label set/);
+    assert.match(formatError('m{1="b"} 1').message, /expected a label name, found '1'/);
+  });
+});
+
+describe('parseMetricValue', () => {
+  it('accepts the forms exporters write and nothing else', () => {
+    assert.equal(parseMetricValue('1500.0'), 1500);
+    assert.equal(parseMetricValue('1.2345678E7'), 12345678);
+    assert.equal(parseMetricValue('.5'), 0.5);
+    assert.equal(parseMetricValue('inf'), Number.POSITIVE_INFINITY);
+    assert.ok(Number.isNaN(parseMetricValue('NaN')!));
+    for (const bad of ['', ' ', '0x1F', '1e', 'one', '--1', 'Infinityx'])
+      assert.equal(parseMetricValue(bad), undefined, bad);
+  });
+});
