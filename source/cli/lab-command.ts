@@ -174,7 +174,7 @@ export function labCommand(yargs: Argv): Argv {
     .command<LabArgs>(
       'traffic',
       false,
-      (y) => y,
+      (y) => y.option('marker', { type: 'string', hidden: true }),
       async (args) => {
         await runTraffic(args['state-dir']);
       },

@@ -1,4 +1,8 @@
 import yargs from 'yargs';
+import { consumeCommand } from './commands/consume.js';
+import { lagCommand } from './commands/lag.js';
+import { statusCommand } from './commands/status.js';
+import { topicsCommand } from './commands/topics.js';
 import { EXIT, oneLine, UserError } from './errors.js';
 import { labCommand } from './lab-command.js';
 
@@ -15,15 +19,18 @@ function report(error: unknown): number {
 
 export async function main(argv: string[]): Promise<number> {
   let usageError: string | undefined;
-  const parser = yargs(argv)
-    .scriptName('mirrorwatch')
-    .strict()
+  let parser = yargs(argv).scriptName('mirrorwatch').strict();
+  parser = statusCommand(parser);
+  parser = topicsCommand(parser);
+  parser = lagCommand(parser);
+  parser = consumeCommand(parser);
+  parser = parser
     .command(
       'lab',
       'run a local migration lab: two Kafka clusters with MirrorMaker 2 between them',
       labCommand,
     )
-    .demandCommand(1, 'name a command: lab')
+    .demandCommand(1, 'name a command: status, topics, lag, consume or lab')
     .help()
     .version()
     .wrap(Math.min(110, process.stdout.columns ?? 100))

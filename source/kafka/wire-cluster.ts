@@ -61,6 +61,7 @@ export interface ClusterMetadata {
 }
 
 interface InternalMessage {
+  isControlRecord?: boolean;
   offset: string;
   timestamp: string;
   key: Buffer | null;
@@ -288,6 +289,7 @@ export class WireCluster {
         logStartOffset: p.logStartOffset === undefined ? null : Number(p.logStartOffset),
         // A fetch answers whole batches: drop the records of a batch that come before the asked offset.
         records: p.messages
+          .filter((m) => m.isControlRecord !== true)
           .map((m) => ({
             offset: Number(m.offset),
             timestampMs: Number(m.timestamp),

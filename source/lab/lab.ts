@@ -465,8 +465,12 @@ async function waitHealthy(record: LabRecord, paths: LabPaths, timeoutMs: number
   }
 }
 
-function newClusterId(): string {
-  return randomBytes(16).toString('base64url');
+/** A Kafka cluster id (base64url UUID). Like Kafka's Uuid.randomUuid, never one that starts with '-': the storage tool would read it as an option. */
+export function newClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 function sameSettings(a: LabSettings, b: LabSettings): boolean {
@@ -481,7 +485,14 @@ function startTraffic(record: LabRecord, paths: LabPaths): void {
   mkdirSync(paths.traffic, { recursive: true });
   record.pids.traffic = startDetached(
     process.execPath,
-    [join(packageRoot, 'bin', 'mirrorwatch.js'), 'lab', 'traffic', '--state-dir', paths.stateDir],
+    [
+      join(packageRoot, 'bin', 'mirrorwatch.js'),
+      'lab',
+      'traffic',
+      '--state-dir',
+      paths.stateDir,
+      `--marker=${marker(paths.stateDir)}`,
+    ],
     { cwd: paths.traffic, log: join(paths.traffic, 'traffic.log') },
   ).pid;
 }

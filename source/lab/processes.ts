@@ -45,9 +45,9 @@ export function isOurProcess(pid: number | undefined, marker: string): boolean {
   const cmdline = `/proc/${pid}/cmdline`;
   if (!existsSync(cmdline)) return true;
   try {
-    const text = readFileSync(cmdline, 'utf8');
     // A zombie has an empty command line: it is gone for our purposes.
-    return text.length > 0 && text.includes(marker);
+    const args = readFileSync(cmdline, 'utf8').split('\0');
+    return args.includes(marker) || args.includes(`--marker=${marker}`);
   } catch {
     return false;
   }

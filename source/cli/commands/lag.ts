@@ -1,0 +1,131 @@
+import type { Argv } from 'yargs';
+import type { ClusterRole, Snapshot } from '../../monitor/snapshot.js';
+import { type ConnectionArgs, connectionFrom, withConnectionOptions } from '../connection-options.js';
+import { EXIT, UserError } from '../errors.js';
+import { json, table } from '../format.js';
+import { snapshotOnce } from '../snapshot-once.js';
+
+type Which = ClusterRole | 'both';
+interface LagArgs extends ConnectionArgs {
+  cluster: Which;
+  group?: string[];
+}
+
+export interface LagRow {
+  cluster: ClusterRole;
+  group: string;
+  topic: string;
+  partition: number;
+  currentOffset: number | null;
+  logEndOffset: number | null;
+  lag: number | null;
+  consumerId: string | null;
+  host: string | null;
+  clientId: string | null;
+  /** Target rows whose offset MM2 translated: the source offset and the checkpoint it came from. */
+  translatedFrom?: { upstreamOffset: number; downstreamOffset: number; checkpointAgeMs: number };
+}
+
+export function lagRows(snapshot: Snapshot, which: Which, groups: readonly string[]): LagRow[] {
+  const roles = which === 'both' ? (['source', 'target'] as const) : [which];
+  const wanted = new Set(groups);
+  const rows: LagRow[] = [];
+  for (const role of roles) {
+    for (const g of snapshot[role].groups) {
+      if (wanted.size > 0 && !wanted.has(g.group)) continue;
+      const translations = new Map(g.translations.map((t) => [`${t.topic}\u0000${t.partition}`, t]));
+      for (const p of g.partitions) {
+        const row: LagRow = {
+          cluster: role,
+          group: g.group,
+          topic: p.topic,
+          partition: p.partition,
+          currentOffset: p.committed,
+          logEndOffset: p.logEnd,
+          lag: p.lag,
+          consumerId: p.owner?.memberId ?? null,
+          host: p.owner?.host ?? null,
+          clientId: p.owner?.clientId ?? null,
+        };
+        const t = translations.get(`${p.topic}\u0000${p.partition}`);
+        if (t) {
+          row.translatedFrom = {
+            upstreamOffset: t.upstreamOffset,
+            downstreamOffset: t.downstreamOffset,
+            checkpointAgeMs: Math.max(0, snapshot.takenAtMs - t.checkpointTimestampMs),
+          };
+        }
+        rows.push(row);
+      }
+    }
+  }
+  return rows;
+}
+
+export function lagCommand(yargs: Argv) {
+  return yargs.command<LagArgs>(
+    'lag',
+    'consumer-group offsets and lag per partition, as kafka-consumer-groups --describe, with MM2-translated offsets on the target',
+    (y) =>
+      withConnectionOptions(y)
+        .option('cluster', { choices: ['source', 'target', 'both'] as const, default: 'both' as const })
+        .option('group', { type: 'string', array: true, describe: 'only these groups (repeatable)' }),
+    async (args) => {
+      const connection = connectionFrom(args);
+      const required: ClusterRole[] = args.cluster === 'both' ? ['source', 'target'] : [args.cluster];
+      const sources = args.cluster === 'source' ? required : [...required, 'mm2-internal' as const];
+      const { snapshot, poller } = await snapshotOnce(connection, { sources, required, debug: args.debug });
+      await poller.stop();
+      const groups = args.group ?? [];
+      const roles = args.cluster === 'both' ? (['source', 'target'] as const) : [args.cluster];
+      for (const group of groups) {
+        if (!roles.some((role) => snapshot[role].groups.some((g) => g.group === group))) {
+          throw new UserError(
+            `unknown group '${group}' on the ${roles.join(' and ')} cluster${roles.length > 1 ? 's' : ''}`,
+            EXIT.usage,
+          );
+        }
+      }
+      const rows = lagRows(snapshot, args.cluster, groups);
+      if (args.json) {
+        process.stdout.write(
+          json(
+            rows.map(({ consumerId, host, clientId, ...rest }) => ({ ...rest, consumerId, host, clientId })),
+          ),
+        );
+      } else {
+        process.stdout.write(
+          table(
+            [
+              'CLUSTER',
+              'GROUP',
+              'TOPIC',
+              'PARTITION',
+              'CURRENT-OFFSET',
+              'LOG-END-OFFSET',
+              'LAG',
+              'TRANSLATED-FROM',
+              'CONSUMER-ID',
+              'HOST',
+              'CLIENT-ID',
+            ],
+            rows.map((r) => [
+              r.cluster,
+              r.group,
+              r.topic,
+              r.partition,
+              r.currentOffset,
+              r.logEndOffset,
+              r.lag,
+              r.translatedFrom ? `${r.translatedFrom.upstreamOffset}@source` : '',
+              r.consumerId,
+              r.host,
+              r.clientId,
+            ]),
+          ),
+        );
+      }
+      process.exitCode = EXIT.ok;
+    },
+  );
+}

@@ -1,0 +1,131 @@
+import type { Argv } from 'yargs';
+import { formatAge } from '../../model/freshness.js';
+import { worstPartitions } from '../../model/lag.js';
+import { assess } from '../../model/verdict.js';
+import { Poller } from '../../monitor/poller.js';
+import type { Snapshot } from '../../monitor/snapshot.js';
+import { type ConnectionArgs, connectionFrom, withConnectionOptions } from '../connection-options.js';
+import { EXIT } from '../errors.js';
+import { cell, json, table } from '../format.js';
+import { debugLine } from '../snapshot-once.js';
+
+export function statusDocument(snapshot: Snapshot) {
+  const assessment = assess(snapshot);
+  const partitions = snapshot.mirror.topics.flatMap((t) =>
+    t.partitions.map((p) => ({
+      topic: t.source,
+      partition: p.partition,
+      sourceEnd: p.sourceLatest,
+      position: p.mm2Position,
+      lag: p.lag,
+    })),
+  );
+  const cluster = (role: 'source' | 'target') => ({
+    alias: snapshot[role].alias,
+    bootstrap: snapshot[role].bootstrap,
+    reachable: snapshot.health[role].ok,
+    version: snapshot[role].version,
+    brokers: snapshot[role].brokers.length,
+    topics: snapshot[role].topics.length,
+  });
+  return {
+    verdict: assessment.verdict,
+    problems: assessment.problems,
+    takenAt: new Date(snapshot.takenAtMs).toISOString(),
+    clusters: { source: cluster('source'), target: cluster('target') },
+    mirror: {
+      connectors: snapshot.connectors.map((c) => ({
+        name: c.name,
+        state: c.state,
+        tasks: c.tasks.map((t) => ({ id: t.id, state: t.state })),
+      })),
+      positionsFrom: snapshot.mirror.positionsFrom,
+    },
+    heartbeats: snapshot.heartbeats.map((h) => ({ source: h.source, target: h.target, ageMs: h.ageMs })),
+    checkpoints: snapshot.checkpoints.map((c) => ({
+      group: c.group,
+      partitions: c.partitions,
+      ageMs: c.ageMs,
+    })),
+    replication: {
+      totalLag: snapshot.mirror.totalLag,
+      worst: worstPartitions(partitions, 5),
+      partitions,
+    },
+    metrics: snapshot.metrics
+      ? { recordCount: snapshot.metrics.totalRecordCount, families: snapshot.metrics.families }
+      : { recordCount: null, families: [] },
+    groups: (['source', 'target'] as const).flatMap((role) =>
+      snapshot[role].groups
+        .filter((g) => (g.totalLag ?? 0) > 0)
+        .map((g) => ({ cluster: role, group: g.group, state: g.state, lag: g.totalLag })),
+    ),
+    stale: Object.values(snapshot.health)
+      .filter((h) => h.configured && !h.ok)
+      .map((h) => ({
+        source: h.name,
+        label: h.label,
+        lastError: h.lastError,
+        lastSuccess: h.lastSuccessMs ? new Date(h.lastSuccessMs).toISOString() : null,
+      })),
+    requests: snapshot.requests,
+  };
+}
+
+function printStatus(doc: ReturnType<typeof statusDocument>): string {
+  const lines: string[] = [];
+  lines.push(`migration ${doc.verdict.toUpperCase()} at ${doc.takenAt}`);
+  for (const role of ['source', 'target'] as const) {
+    const c = doc.clusters[role];
+    lines.push(
+      `  ${role.padEnd(6)} ${cell(c.alias)} ${c.bootstrap.map(cell).join(',')}  ${c.reachable ? `reachable, Kafka ${c.version ?? '?'}, ${c.brokers} broker(s), ${c.topics} topics` : 'UNREACHABLE'}`,
+    );
+  }
+  for (const c of doc.mirror.connectors) {
+    lines.push(
+      `  connector ${cell(c.name)} ${c.state} tasks ${c.tasks.map((t) => `${t.id}:${t.state}`).join(' ') || '-'}`,
+    );
+  }
+  for (const h of doc.heartbeats)
+    lines.push(`  heartbeat ${cell(h.source)}->${cell(h.target)} ${formatAge(h.ageMs)} ago`);
+  lines.push(
+    `  replication lag ${doc.replication.totalLag ?? '-'} records${doc.mirror.positionsFrom ? ` (positions from ${doc.mirror.positionsFrom})` : ' (MM2 positions unknown)'}`,
+  );
+  lines.push(`  MM2 record count ${doc.metrics.recordCount ?? '-'}`);
+  let out = `${lines.join('\n')}\n`;
+  if (doc.replication.worst.length > 0) {
+    out += `\nworst partitions\n${table(
+      ['TOPIC', 'PARTITION', 'SOURCE-END', 'MM2-POSITION', 'LAG'],
+      doc.replication.worst.map((p) => [p.topic, p.partition, p.sourceEnd, p.position, p.lag]),
+    )}`;
+  }
+  if (doc.groups.length > 0) {
+    out += `\ngroups with lag\n${table(
+      ['CLUSTER', 'GROUP', 'STATE', 'LAG'],
+      doc.groups.map((g) => [g.cluster, g.group, g.state, g.lag]),
+    )}`;
+  }
+  if (doc.problems.length > 0) out += `\nproblems\n${doc.problems.map((p) => `  - ${cell(p)}`).join('\n')}\n`;
+  return out;
+}
+
+export function statusCommand(yargs: Argv) {
+  return yargs.command<ConnectionArgs>(
+    'status',
+    'one snapshot of the migration; exit 0 healthy, 1 degraded, 2 unreachable',
+    (y) => withConnectionOptions(y),
+    async (args) => {
+      const poller = new Poller({ connection: connectionFrom(args) });
+      try {
+        const snapshot = await poller.refresh();
+        if (args.debug) process.stderr.write(debugLine(snapshot));
+        const doc = statusDocument(snapshot);
+        process.stdout.write(args.json ? json(doc) : printStatus(doc));
+        process.exitCode =
+          doc.verdict === 'healthy' ? EXIT.ok : doc.verdict === 'degraded' ? EXIT.degraded : EXIT.unreachable;
+      } finally {
+        await poller.stop();
+      }
+    },
+  );
+}

@@ -1,0 +1,86 @@
+import type { Argv } from 'yargs';
+import type { ClusterRole, Snapshot } from '../../monitor/snapshot.js';
+import { type ConnectionArgs, connectionFrom, withConnectionOptions } from '../connection-options.js';
+import { EXIT } from '../errors.js';
+import { json, table } from '../format.js';
+import { snapshotOnce } from '../snapshot-once.js';
+
+type Which = ClusterRole | 'both';
+interface TopicsArgs extends ConnectionArgs {
+  cluster: Which;
+  'exclude-internal': boolean;
+}
+
+export interface TopicRow {
+  cluster: ClusterRole;
+  topic: string;
+  partitions: number;
+  replicationFactor: number;
+  records: number | null;
+  mirror?: { topic: string; state: string };
+}
+
+export function topicRows(snapshot: Snapshot, which: Which, excludeInternal: boolean): TopicRow[] {
+  const mirrors = new Map(snapshot.mirror.topics.map((m) => [m.source, m]));
+  const rows: TopicRow[] = [];
+  for (const role of which === 'both' ? (['source', 'target'] as const) : [which]) {
+    for (const t of snapshot[role].topics) {
+      if (excludeInternal && t.internal) continue;
+      const row: TopicRow = {
+        cluster: role,
+        topic: t.name,
+        partitions: t.partitions.length,
+        replicationFactor: t.replicationFactor,
+        records: t.records,
+      };
+      const mirror = role === 'source' && which === 'both' ? mirrors.get(t.name) : undefined;
+      if (mirror) row.mirror = { topic: mirror.target, state: mirror.state };
+      rows.push(row);
+    }
+  }
+  return rows;
+}
+
+export function topicsCommand(yargs: Argv) {
+  return yargs.command<TopicsArgs>(
+    'topics',
+    'list topics: partitions, replication factor, records; with --cluster both, each source topic beside its mirror',
+    (y) =>
+      withConnectionOptions(y)
+        .option('cluster', { choices: ['source', 'target', 'both'] as const, default: 'both' as const })
+        .option('exclude-internal', {
+          type: 'boolean',
+          default: false,
+          describe: 'leave out internal topics (__consumer_offsets...)',
+        }),
+    async (args) => {
+      const connection = connectionFrom(args);
+      const required: ClusterRole[] = args.cluster === 'both' ? ['source', 'target'] : [args.cluster];
+      // With both clusters, MM2's positions tell whether each mirror is in sync.
+      const sources =
+        args.cluster === 'both' ? [...required, 'mm2-internal' as const, 'connect' as const] : required;
+      const { snapshot, poller } = await snapshotOnce(connection, { sources, required, debug: args.debug });
+      await poller.stop();
+      const rows = topicRows(snapshot, args.cluster, args['exclude-internal']);
+      if (args.json) {
+        process.stdout.write(json(rows));
+      } else {
+        const withMirror = args.cluster === 'both';
+        process.stdout.write(
+          table(
+            ['CLUSTER', 'TOPIC', 'PARTITIONS', 'RF', 'RECORDS', ...(withMirror ? ['MIRROR', 'STATE'] : [])],
+            rows.map((r) => [
+              r.cluster,
+              r.topic,
+              r.partitions,
+              r.replicationFactor,
+              r.records,
+              ...(withMirror ? [r.mirror?.topic ?? '', r.mirror?.state ?? ''] : []),
+            ]),
+          ),
+        );
+      }
+      process.exitCode = EXIT.ok;
+    },
+  );
+}

@@ -1,0 +1,90 @@
+import type { Argv } from 'yargs';
+import { type Connection, type ConnectionFlags, resolveConnection } from '../config/connection.js';
+import { ConfigError } from '../config/errors.js';
+import { EXIT, UserError } from './errors.js';
+
+export interface ConnectionArgs {
+  lab?: string | boolean;
+  source?: string;
+  target?: string;
+  'source-config'?: string;
+  'target-config'?: string;
+  'source-alias'?: string;
+  'target-alias'?: string;
+  'mm2-config'?: string;
+  'metrics-url'?: string;
+  'connect-url'?: string;
+  'offsets-topic'?: string;
+  policy?: 'identity' | 'default';
+  json: boolean;
+  debug: boolean;
+}
+
+/** The connection flags every command shares. */
+export function withConnectionOptions<T>(yargs: Argv<T>): Argv<T & ConnectionArgs> {
+  return yargs
+    .option('lab', {
+      describe:
+        'attach to the running lab (optionally: its state directory); the default when no cluster is given',
+    })
+    .option('source', { type: 'string', describe: 'source cluster bootstrap servers (host:port,...)' })
+    .option('target', { type: 'string', describe: 'target cluster bootstrap servers (host:port,...)' })
+    .option('source-config', {
+      type: 'string',
+      describe: 'Kafka client properties file for the source (security.protocol, sasl.*, ssl.*)',
+    })
+    .option('target-config', { type: 'string', describe: 'Kafka client properties file for the target' })
+    .option('source-alias', {
+      type: 'string',
+      describe: 'source cluster alias in MM2 (default: from mm2.properties or the lab)',
+    })
+    .option('target-alias', { type: 'string', describe: 'target cluster alias in MM2' })
+    .option('mm2-config', {
+      type: 'string',
+      describe: 'read clusters, flow, policy and credentials from an MM2 properties file',
+    })
+    .option('metrics-url', {
+      type: 'string',
+      describe: "MM2's Prometheus endpoint (JMX exporter), e.g. http://mm2:9099/metrics",
+    })
+    .option('connect-url', { type: 'string', describe: 'Kafka Connect REST URL running the MM2 connectors' })
+    .option('offsets-topic', {
+      type: 'string',
+      describe: "the Connect offsets topic holding MM2's positions (default: discovered)",
+    })
+    .option('policy', {
+      choices: ['identity', 'default'] as const,
+      describe: 'replication policy (topic naming on the target)',
+    })
+    .option('json', { type: 'boolean', default: false, describe: 'print JSON (shapes in the README)' })
+    .option('debug', {
+      type: 'boolean',
+      default: false,
+      describe: 'print request counts and timings per refresh on stderr',
+    }) as Argv<T & ConnectionArgs>;
+}
+
+export function connectionFrom(args: ConnectionArgs): Connection {
+  const flags: ConnectionFlags = {
+    ...(args.lab !== undefined
+      ? { lab: args.lab === true || args.lab === '' ? true : String(args.lab) }
+      : {}),
+    ...(args.source ? { source: args.source } : {}),
+    ...(args.target ? { target: args.target } : {}),
+    ...(args['source-config'] ? { sourceConfig: args['source-config'] } : {}),
+    ...(args['target-config'] ? { targetConfig: args['target-config'] } : {}),
+    ...(args['source-alias'] ? { sourceAlias: args['source-alias'] } : {}),
+    ...(args['target-alias'] ? { targetAlias: args['target-alias'] } : {}),
+    ...(args['mm2-config'] ? { mm2Config: args['mm2-config'] } : {}),
+    ...(args['metrics-url'] ? { metricsUrl: args['metrics-url'] } : {}),
+    ...(args['connect-url'] ? { connectUrl: args['connect-url'] } : {}),
+    ...(args['offsets-topic'] ? { offsetsTopic: args['offsets-topic'] } : {}),
+    ...(args.policy ? { policy: args.policy } : {}),
+  };
+  try {
+    return resolveConnection(flags);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UserError(error.message, EXIT.usage);
+    throw error;
+  }
+}

@@ -1,0 +1,32 @@
+import type { Connection } from '../config/connection.js';
+import { Poller } from '../monitor/poller.js';
+import type { ClusterRole, DataSourceName, Snapshot } from '../monitor/snapshot.js';
+import { EXIT, UserError } from './errors.js';
+
+export function debugLine(snapshot: Snapshot): string {
+  const parts = Object.values(snapshot.health)
+    .filter((h) => h.configured)
+    .map((h) => `${h.name} ${h.requests}${h.ok ? '' : ' (failed)'}`);
+  return `debug: refresh #${snapshot.seq}: ${snapshot.requests} requests (${parts.join(', ')}) in ${snapshot.refreshMs} ms\n`;
+}
+
+/** One refresh of the named sources; fails with exit 2 when a cluster the command needs did not answer. */
+export async function snapshotOnce(
+  connection: Connection,
+  options: { sources: DataSourceName[]; required: ClusterRole[]; debug: boolean },
+): Promise<{ snapshot: Snapshot; poller: Poller }> {
+  const poller = new Poller({ connection, sources: options.sources });
+  try {
+    const snapshot = await poller.refresh();
+    if (options.debug) process.stderr.write(debugLine(snapshot));
+    for (const role of options.required) {
+      const health = snapshot.health[role];
+      if (!health.ok)
+        throw new UserError(health.lastError ?? `${role} cluster unreachable`, EXIT.unreachable);
+    }
+    return { snapshot, poller };
+  } catch (error) {
+    await poller.stop();
+    throw error;
+  }
+}

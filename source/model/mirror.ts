@@ -1,0 +1,123 @@
+/**
+ * Joins the two clusters, MM2's positions and its metrics into the mirror view: each source topic
+ * beside its mirror on the target, per partition. Pure.
+ */
+import { isHeartbeatsTopic, isInternalTopic } from '../config/mm2-flow.js';
+import { type ReplicationPolicy, remoteTopicName } from '../config/replication-policy.js';
+import type { PartitionMetrics } from '../mm2/mm2-metrics.js';
+import type {
+  ClusterView,
+  GroupInfo,
+  MirrorPartition,
+  MirrorState,
+  MirrorTopic,
+  Translation,
+} from '../monitor/snapshot.js';
+import { replicationLagDetail } from './lag.js';
+
+export interface MirrorInputs {
+  source: ClusterView;
+  target: ClusterView;
+  sourceAlias: string;
+  policy: ReplicationPolicy;
+  /** `topic\0partition` (source names) -> MM2's stored offset; null when positions are unknown. */
+  positions: ReadonlyMap<string, number | null> | null;
+  metricPartitions: readonly PartitionMetrics[];
+}
+
+/** User topics of the source cluster that a migration mirrors (not Kafka's, Connect's or MM2's own). */
+export function isUserTopic(topic: string, policy: ReplicationPolicy): boolean {
+  return !isInternalTopic(topic, policy) && !isHeartbeatsTopic(topic, policy) && !topic.startsWith('mm2-');
+}
+
+function mirrorState(topic: Omit<MirrorTopic, 'state'>): MirrorState {
+  if (topic.targetPartitions === null) return 'missing';
+  if (topic.targetPartitions !== topic.sourcePartitions) return 'partition-mismatch';
+  if (topic.lag === null) return 'unknown';
+  return topic.lag === 0 ? 'in-sync' : 'mirroring';
+}
+
+export function buildMirrorTopics(inputs: MirrorInputs): MirrorTopic[] {
+  const targetTopics = new Map(inputs.target.topics.map((t) => [t.name, t]));
+  const metrics = new Map(inputs.metricPartitions.map((m) => [`${m.topic}\u0000${m.partition}`, m]));
+  return inputs.source.topics
+    .filter((t) => !t.internal && isUserTopic(t.name, inputs.policy))
+    .map((sourceTopic) => {
+      const targetName = remoteTopicName(inputs.policy, inputs.sourceAlias, sourceTopic.name);
+      const targetTopic = targetTopics.get(targetName);
+      const targetPartitions = new Map((targetTopic?.partitions ?? []).map((p) => [p.partition, p]));
+      const partitions: MirrorPartition[] = sourceTopic.partitions.map((p) => {
+        const stored = inputs.positions
+          ? (inputs.positions.get(`${sourceTopic.name}\u0000${p.partition}`) ?? null)
+          : null;
+        const lag =
+          inputs.positions && p.latest !== null
+            ? replicationLagDetail({
+                sourceLogEnd: p.latest,
+                mm2Position: stored,
+                sourceLogStart: p.earliest ?? 0,
+              }).lag
+            : null;
+        const t = targetPartitions.get(p.partition);
+        const m = metrics.get(`${targetName}\u0000${p.partition}`);
+        return {
+          partition: p.partition,
+          sourceEarliest: p.earliest,
+          sourceLatest: p.latest,
+          targetEarliest: t?.earliest ?? null,
+          targetLatest: t?.latest ?? null,
+          mm2Position: stored,
+          lag,
+          recordCount: m?.recordCount ?? null,
+          recordAgeMs: m?.recordAgeMs ?? null,
+          replicationLatencyMs: m?.replicationLatencyMs ?? null,
+        };
+      });
+      const lags = partitions.map((p) => p.lag).filter((l): l is number => l !== null);
+      const base = {
+        source: sourceTopic.name,
+        target: targetName,
+        sourcePartitions: sourceTopic.partitions.length,
+        targetPartitions: targetTopic ? targetTopic.partitions.length : null,
+        sourceRecords: sourceTopic.records,
+        targetRecords: targetTopic ? targetTopic.records : null,
+        lag: lags.length > 0 ? lags.reduce((a, b) => a + b, 0) : null,
+        partitions,
+      };
+      return { ...base, state: mirrorState(base) };
+    });
+}
+
+export interface CheckpointRecord {
+  group: string;
+  topic: string;
+  partition: number;
+  upstreamOffset: number;
+  downstreamOffset: number;
+  recordTimestampMs: number;
+}
+
+/** Target groups with the checkpoints MM2 wrote for them (offset translations). */
+export function attachTranslations(
+  groups: readonly GroupInfo[],
+  checkpoints: readonly CheckpointRecord[],
+): GroupInfo[] {
+  const byGroup = new Map<string, Translation[]>();
+  for (const c of checkpoints) {
+    const list = byGroup.get(c.group) ?? [];
+    list.push({
+      topic: c.topic,
+      partition: c.partition,
+      upstreamOffset: c.upstreamOffset,
+      downstreamOffset: c.downstreamOffset,
+      checkpointTimestampMs: c.recordTimestampMs,
+    });
+    byGroup.set(c.group, list);
+  }
+  return groups.map((g) => {
+    const translations = (byGroup.get(g.group) ?? []).sort(
+      (a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition,
+    );
+    return translations.length > 0 ? { ...g, translations } : g;
+  });
+}

@@ -1,0 +1,70 @@
+/** Is the migration healthy? Pure verdicts over a snapshot, shared by `status` and the console header. */
+import type { Snapshot } from '../monitor/snapshot.js';
+import { freshnessLevel, HEARTBEAT_THRESHOLDS } from './freshness.js';
+
+export type Verdict = 'healthy' | 'degraded' | 'unreachable';
+
+export interface Assessment {
+  verdict: Verdict;
+  /** One line each, worst first. */
+  problems: string[];
+}
+
+export function assess(snapshot: Snapshot): Assessment {
+  const problems: string[] = [];
+  const { health } = snapshot;
+  for (const role of ['source', 'target'] as const) {
+    if (health[role].configured && !health[role].ok)
+      problems.push(health[role].lastError ?? `${role} cluster unreachable`);
+  }
+  if (problems.length > 0) return { verdict: 'unreachable', problems };
+
+  for (const name of ['mm2-internal', 'metrics', 'connect'] as const) {
+    if (health[name].configured && !health[name].ok)
+      problems.push(health[name].lastError ?? `${health[name].label} failed`);
+  }
+  for (const connector of snapshot.connectors) {
+    if (connector.state !== 'RUNNING') problems.push(`connector ${connector.name} is ${connector.state}`);
+    for (const task of connector.tasks) {
+      if (task.state !== 'RUNNING')
+        problems.push(
+          `connector ${connector.name} task ${task.id} is ${task.state}${task.trace ? `: ${task.trace}` : ''}`,
+        );
+    }
+  }
+  if (snapshot.connectors.length === 0 && (health.connect.configured || health.metrics.configured)) {
+    problems.push('no MirrorMaker 2 connector found (neither Connect REST nor status metrics name one)');
+  }
+  const flow = `${snapshot.flow.source}->${snapshot.flow.target}`;
+  const heartbeat = snapshot.heartbeats.find(
+    (h) => h.source === snapshot.flow.source && h.target === snapshot.flow.target,
+  );
+  if (health['mm2-internal'].configured && health['mm2-internal'].ok) {
+    if (!heartbeat) problems.push(`no heartbeat for ${flow} on the target`);
+    else if (freshnessLevel(heartbeat.ageMs, HEARTBEAT_THRESHOLDS) === 'crit') {
+      problems.push(`heartbeat for ${flow} is ${Math.round(heartbeat.ageMs / 1000)} s old`);
+    }
+  }
+  if (
+    health.metrics.configured &&
+    health.metrics.ok &&
+    snapshot.metrics &&
+    snapshot.metrics.partitions.length === 0
+  ) {
+    const found = snapshot.metrics.families.slice(0, 5).join(', ');
+    problems.push(
+      `no MM2 source-connector metrics at the metrics endpoint (families found: ${found || 'none'})`,
+    );
+  }
+  const missing = snapshot.mirror.topics.filter((t) => t.state === 'missing');
+  if (missing.length > 0)
+    problems.push(
+      `${missing.length} topic(s) missing on the target: ${missing.map((t) => t.target).join(', ')}`,
+    );
+  for (const t of snapshot.mirror.topics.filter((m) => m.state === 'partition-mismatch')) {
+    problems.push(
+      `topic ${t.target} has ${t.targetPartitions} partitions on the target, ${t.sourcePartitions} on the source`,
+    );
+  }
+  return { verdict: problems.length > 0 ? 'degraded' : 'healthy', problems };
+}

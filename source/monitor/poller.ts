@@ -1,0 +1,411 @@
+/**
+ * The poller: reads every data source on an interval and builds one immutable Snapshot per refresh.
+ * A source that fails keeps its last good data, is marked stale with its error, and is retried with
+ * backoff; the other sources go on. No read waits unbounded.
+ */
+import type { Connection } from '../config/connection.js';
+import { describeKafkaError } from '../kafka/errors.js';
+import { WireCluster } from '../kafka/wire-cluster.js';
+import { ConnectRestClient } from '../mm2/connect-rest.js';
+import type { Mm2Metrics } from '../mm2/mm2-metrics.js';
+import { ageMs } from '../model/freshness.js';
+import { attachTranslations, buildMirrorTopics } from '../model/mirror.js';
+import type { SnapshotFeed } from './feed.js';
+import { readCluster } from './read-cluster.js';
+import { type ConnectReading, connectorsFromMetrics, readConnect, scrapeMetrics } from './read-endpoints.js';
+import { Mm2InternalReader, type Mm2InternalState } from './read-mm2-internal.js';
+import type {
+  CheckpointSummary,
+  ClusterRole,
+  ClusterView,
+  DataSourceHealth,
+  DataSourceName,
+  MetricsHistoryPoint,
+  Snapshot,
+} from './snapshot.js';
+
+export interface PollerOptions {
+  connection: Connection;
+  intervalMs?: number;
+  /** Bound on each source's read. */
+  readTimeoutMs?: number;
+  historyLength?: number;
+  now?: () => number;
+  /** Read only these sources (a command that lists topics needs no metrics). Default: all. */
+  sources?: readonly DataSourceName[];
+}
+
+const MAX_BACKOFF_MS = 30_000;
+
+class SourceState<T> {
+  data: T | null = null;
+  failures = 0;
+  nextAttemptMs = 0;
+  health: DataSourceHealth;
+
+  constructor(name: DataSourceName, label: string, configured: boolean) {
+    this.health = {
+      name,
+      label,
+      configured,
+      ok: false,
+      lastSuccessMs: null,
+      lastError: null,
+      lastErrorMs: null,
+      requests: 0,
+      durationMs: null,
+    };
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function emptyCluster(role: ClusterRole, alias: string, bootstrap: string[]): ClusterView {
+  return {
+    role,
+    alias,
+    bootstrap,
+    clusterId: null,
+    controllerId: null,
+    brokers: [],
+    version: null,
+    topics: [],
+    groups: [],
+  };
+}
+
+export class Poller implements SnapshotFeed {
+  readonly intervalMs: number;
+  private readonly connection: Connection;
+  private readonly readTimeoutMs: number;
+  private readonly historyLength: number;
+  private readonly now: () => number;
+  private wires: Record<ClusterRole, WireCluster>;
+  private internal: Mm2InternalReader;
+  private readonly connect: ConnectRestClient | null;
+  private readonly states: {
+    source: SourceState<ClusterView>;
+    target: SourceState<ClusterView>;
+    'mm2-internal': SourceState<Mm2InternalState>;
+    metrics: SourceState<Mm2Metrics>;
+    connect: SourceState<ConnectReading>;
+  };
+  private history: MetricsHistoryPoint[] = [];
+  private latest: Snapshot | null = null;
+  private seq = 0;
+  private readonly listeners = new Set<(snapshot: Snapshot) => void>();
+  private running: Promise<Snapshot> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private paused = false;
+  private stopped = false;
+
+  constructor(options: PollerOptions) {
+    this.connection = options.connection;
+    this.intervalMs = Math.max(1000, options.intervalMs ?? 2000);
+    this.readTimeoutMs = options.readTimeoutMs ?? 15_000;
+    this.historyLength = options.historyLength ?? 120;
+    this.now = options.now ?? Date.now;
+    this.wires = { source: this.newWire('source'), target: this.newWire('target') };
+    this.internal = this.newInternalReader();
+    this.connect = this.connection.connectUrl ? new ConnectRestClient(this.connection.connectUrl) : null;
+    const c = this.connection;
+    const wanted = (name: DataSourceName) => !options.sources || options.sources.includes(name);
+    this.states = {
+      source: new SourceState(
+        'source',
+        `source cluster ${c.source.alias} ${c.source.bootstrap.join(',')}`,
+        wanted('source'),
+      ),
+      target: new SourceState(
+        'target',
+        `target cluster ${c.target.alias} ${c.target.bootstrap.join(',')}`,
+        wanted('target'),
+      ),
+      'mm2-internal': new SourceState(
+        'mm2-internal',
+        `MM2 internal topics on ${c.target.alias}`,
+        wanted('mm2-internal'),
+      ),
+      metrics: new SourceState(
+        'metrics',
+        `metrics ${c.metricsUrl ?? '(none)'}`,
+        c.metricsUrl !== null && wanted('metrics'),
+      ),
+      connect: new SourceState(
+        'connect',
+        `Kafka Connect ${c.connectUrl ?? '(none)'}`,
+        c.connectUrl !== null && wanted('connect'),
+      ),
+    };
+  }
+
+  private newWire(role: ClusterRole): WireCluster {
+    const c = this.connection[role];
+    return new WireCluster(
+      { name: role, brokers: c.bootstrap, security: c.security },
+      `mirrorwatch-${role}`,
+      {
+        connectionTimeoutMs: 5000,
+        requestTimeoutMs: 10_000,
+        retries: 1,
+      },
+    );
+  }
+
+  private newInternalReader(): Mm2InternalReader {
+    return new Mm2InternalReader(this.wires.target, {
+      sourceAlias: this.connection.source.alias,
+      policy: this.connection.policy,
+      offsetsTopic: this.connection.offsetsTopic,
+    });
+  }
+
+  private scrub(text: string): string {
+    let out = text;
+    for (const secret of this.connection.secrets) if (secret.length > 0) out = out.split(secret).join('***');
+    return out;
+  }
+
+  /** Runs `read` for one source unless it is backing off; records health and keeps the last good data. */
+  private async attempt<T>(
+    state: SourceState<T>,
+    read: () => Promise<{ data: T; requests: number }>,
+    describe: (e: unknown) => string,
+  ) {
+    if (!state.health.configured) return;
+    const started = this.now();
+    if (started < state.nextAttemptMs) return;
+    try {
+      const { data, requests } = await withTimeout(read(), this.readTimeoutMs, state.health.label);
+      state.data = data;
+      state.failures = 0;
+      state.nextAttemptMs = 0;
+      state.health = {
+        ...state.health,
+        ok: true,
+        lastSuccessMs: this.now(),
+        requests,
+        durationMs: this.now() - started,
+      };
+    } catch (error) {
+      state.failures++;
+      state.nextAttemptMs =
+        this.now() + Math.min(MAX_BACKOFF_MS, this.intervalMs * 2 ** (state.failures - 1)) - this.intervalMs;
+      state.health = {
+        ...state.health,
+        ok: false,
+        lastError: this.scrub(describe(error)),
+        lastErrorMs: this.now(),
+        requests: 0,
+        durationMs: this.now() - started,
+      };
+    }
+  }
+
+  private async readClusterSource(role: ClusterRole): Promise<void> {
+    const state = this.states[role];
+    if (!state.health.configured) return;
+    const c = this.connection[role];
+    const hadFailed = state.failures > 0;
+    if (hadFailed && this.now() >= state.nextAttemptMs) {
+      // A fresh client after a failure: kafkajs keeps dead connections and stale metadata otherwise.
+      await this.wires[role].disconnect();
+      this.wires[role] = this.newWire(role);
+      if (role === 'target') this.internal = this.newInternalReader();
+    }
+    await this.attempt(
+      state,
+      async () => {
+        const wire = this.wires[role];
+        const view = await readCluster(wire, role, c.alias);
+        return { data: view, requests: wire.takeRequestCount() };
+      },
+      (error) => describeKafkaError(error, `${role} cluster`, c.bootstrap),
+    );
+  }
+
+  /** One refresh of every source; resolves with the new snapshot. */
+  refresh(): Promise<Snapshot> {
+    if (this.running) return this.running;
+    this.running = this.doRefresh().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async doRefresh(): Promise<Snapshot> {
+    const started = this.now();
+    const c = this.connection;
+    await Promise.all([
+      this.readClusterSource('source'),
+      this.readClusterSource('target'),
+      this.attempt(
+        this.states.metrics,
+        async () => ({ data: await scrapeMetrics(c.metricsUrl as string), requests: 1 }),
+        (e) => (e as Error).message,
+      ),
+      this.attempt(
+        this.states.connect,
+        async () => {
+          const reading = await readConnect(this.connect as ConnectRestClient, c.source.alias);
+          return { data: reading, requests: reading.requests };
+        },
+        (e) => (e as Error).message,
+      ),
+    ]);
+    const targetView = this.states.target.data;
+    const internalWanted = this.states['mm2-internal'].health.configured;
+    if (internalWanted && targetView && this.states.target.health.ok) {
+      await this.attempt(
+        this.states['mm2-internal'],
+        async () => {
+          const wire = this.wires.target;
+          const data = await this.internal.read(targetView);
+          return { data, requests: wire.takeRequestCount() };
+        },
+        (error) => describeKafkaError(error, 'MM2 internal topics on the target', c.target.bootstrap),
+      );
+    } else if (internalWanted && !this.states.target.health.ok) {
+      this.states['mm2-internal'].health = {
+        ...this.states['mm2-internal'].health,
+        ok: false,
+        lastError: 'target cluster unreachable',
+      };
+    }
+    return this.publish(started);
+  }
+
+  private publish(started: number): Snapshot {
+    const now = this.now();
+    const c = this.connection;
+    const metrics = this.states.metrics.data;
+    const internal = this.states['mm2-internal'].data;
+    const connect = this.states.connect.data;
+    if (metrics && this.states.metrics.health.ok) {
+      const max = (values: Array<number | undefined>) => {
+        const known = values.filter((v): v is number => v !== undefined && Number.isFinite(v));
+        return known.length > 0 ? Math.max(...known) : null;
+      };
+      this.history = [
+        ...this.history,
+        {
+          atMs: now,
+          recordCount: metrics.totalRecordCount,
+          maxRecordAgeMs: max(metrics.partitions.map((p) => p.recordAgeMs)),
+          maxReplicationLatencyMs: max(metrics.partitions.map((p) => p.replicationLatencyMs)),
+        },
+      ].slice(-this.historyLength);
+    }
+    const source = this.states.source.data ?? emptyCluster('source', c.source.alias, c.source.bootstrap);
+    const targetRaw = this.states.target.data ?? emptyCluster('target', c.target.alias, c.target.bootstrap);
+    const target = {
+      ...targetRaw,
+      groups: attachTranslations(targetRaw.groups, internal?.checkpoints ?? []),
+    };
+    const restPositions = connect && connect.positions.size > 0 ? connect.positions : null;
+    const topicPositions = internal && internal.positionsTopic ? internal.positions : null;
+    const positions = restPositions ?? topicPositions;
+    const mirrorTopics = buildMirrorTopics({
+      source,
+      target,
+      sourceAlias: c.source.alias,
+      policy: c.policy,
+      positions,
+      metricPartitions: metrics?.partitions ?? [],
+    });
+    const lags = mirrorTopics.map((t) => t.lag).filter((l): l is number => l !== null);
+    const checkpoints = new Map<string, CheckpointSummary>();
+    for (const cp of internal?.checkpoints ?? []) {
+      const previous = checkpoints.get(cp.group);
+      const newest = Math.max(previous?.newestTimestampMs ?? 0, cp.recordTimestampMs);
+      checkpoints.set(cp.group, {
+        group: cp.group,
+        partitions: (previous?.partitions ?? 0) + 1,
+        newestTimestampMs: newest,
+        ageMs: now - newest,
+      });
+    }
+    const connectors = connect?.connectors ?? (metrics ? connectorsFromMetrics(metrics) : []);
+    const health = Object.fromEntries(
+      Object.entries(this.states).map(([name, state]) => [name, state.health]),
+    ) as Snapshot['health'];
+    const snapshot: Snapshot = {
+      seq: ++this.seq,
+      takenAtMs: now,
+      flow: { source: c.source.alias, target: c.target.alias, policy: c.policy },
+      source,
+      target,
+      mirror: {
+        topics: mirrorTopics,
+        totalLag: lags.length > 0 ? lags.reduce((a, b) => a + b, 0) : null,
+        positionsFrom: restPositions
+          ? `Connect REST ${c.connectUrl}`
+          : topicPositions
+            ? `topic ${internal?.positionsTopic}`
+            : null,
+      },
+      heartbeats: (internal?.heartbeats ?? [])
+        .map((h) => ({ ...h, ageMs: ageMs(now, h.timestampMs) ?? 0 }))
+        .sort((a, b) => `${a.source}->${a.target}`.localeCompare(`${b.source}->${b.target}`)),
+      checkpoints: [...checkpoints.values()].sort((a, b) => a.group.localeCompare(b.group)),
+      metrics,
+      metricsHistory: this.history,
+      connectors,
+      health,
+      requests: Object.values(health).reduce((sum, h) => sum + h.requests, 0),
+      refreshMs: now - started,
+    };
+    this.latest = snapshot;
+    for (const listener of this.listeners) listener(snapshot);
+    return snapshot;
+  }
+
+  current(): Snapshot | null {
+    return this.latest;
+  }
+
+  subscribe(listener: (snapshot: Snapshot) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  refreshNow(): void {
+    void this.refresh();
+  }
+
+  setPaused(paused: boolean): void {
+    this.paused = paused;
+  }
+
+  isPaused(): boolean {
+    return this.paused;
+  }
+
+  /** Refreshes every interval until stop(). */
+  start(): void {
+    const loop = async () => {
+      if (this.stopped) return;
+      if (!this.paused) await this.refresh().catch(() => {});
+      if (!this.stopped) this.timer = setTimeout(loop, this.intervalMs);
+    };
+    void loop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running?.catch(() => {});
+    await Promise.all([this.wires.source.disconnect(), this.wires.target.disconnect()]);
+  }
+
+  /** The wire of one cluster, for actions that need it (create topics, consume). */
+  wire(role: ClusterRole): WireCluster {
+    return this.wires[role];
+  }
+}

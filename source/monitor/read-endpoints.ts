@@ -1,0 +1,99 @@
+/** MM2's Prometheus endpoint and the Kafka Connect REST API, each read in a bounded time. */
+import type { ConnectRestClient } from '../mm2/connect-rest.js';
+import { extractMm2Metrics, type Mm2Metrics } from '../mm2/mm2-metrics.js';
+import { parsePrometheusText } from '../mm2/prometheus.js';
+import type { ConnectorView } from './snapshot.js';
+
+export class MetricsEndpointError extends Error {
+  override name = 'MetricsEndpointError';
+}
+
+export async function scrapeMetrics(url: string, timeoutMs = 5000): Promise<Mm2Metrics> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      signal: AbortSignal.timeout(timeoutMs),
+      headers: { accept: 'text/plain;version=0.0.4' },
+    });
+  } catch (error) {
+    const e = error as Error & { cause?: { code?: string } };
+    const why = e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (e.cause?.code ?? e.message);
+    throw new MetricsEndpointError(`metrics endpoint ${url} unreachable: ${why}`);
+  }
+  const text = await response.text();
+  if (!response.ok)
+    throw new MetricsEndpointError(`metrics endpoint ${url} answered HTTP ${response.status}`);
+  try {
+    return extractMm2Metrics(parsePrometheusText(text));
+  } catch (error) {
+    throw new MetricsEndpointError(
+      `metrics endpoint ${url} is not Prometheus text: ${(error as Error).message}`,
+    );
+  }
+}
+
+export interface ConnectReading {
+  connectors: ConnectorView[];
+  /** MirrorSourceConnector positions from GET /connectors/{n}/offsets: `topic\0partition` -> offset. */
+  positions: Map<string, number | null>;
+  requests: number;
+}
+
+function firstLine(trace: string | undefined): string | null {
+  return trace ? (trace.split('\n')[0] ?? null) : null;
+}
+
+export async function readConnect(client: ConnectRestClient, sourceAlias: string): Promise<ConnectReading> {
+  const statuses = await client.statuses();
+  let requests = 1;
+  const connectors: ConnectorView[] = statuses
+    .map((s) => ({
+      name: s.name,
+      state: s.connector.state,
+      type: s.type ?? null,
+      tasks: s.tasks
+        .map((t) => ({ id: t.id, state: t.state, trace: firstLine(t.trace) }))
+        .sort((a, b) => a.id - b.id),
+      from: 'connect-rest' as const,
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const positions = new Map<string, number | null>();
+  for (const connector of connectors.filter((c) => c.name.endsWith('MirrorSourceConnector'))) {
+    requests++;
+    const offsets = await client.offsets(connector.name).catch(() => []);
+    for (const entry of offsets) {
+      const { cluster, topic, partition } = entry.partition as {
+        cluster?: string;
+        topic?: string;
+        partition?: number;
+      };
+      if (cluster !== sourceAlias || typeof topic !== 'string' || typeof partition !== 'number') continue;
+      const offset = (entry.offset as { offset?: number } | null)?.offset;
+      positions.set(`${topic}\u0000${partition}`, typeof offset === 'number' ? offset : null);
+    }
+  }
+  return { connectors, positions, requests };
+}
+
+/** Connector states from the exporter's status metrics (dedicated MM2 has no REST API). */
+export function connectorsFromMetrics(metrics: Mm2Metrics): ConnectorView[] {
+  const byName = new Map<string, ConnectorView>();
+  for (const status of metrics.connectors) {
+    const view = byName.get(status.connector) ?? {
+      name: status.connector,
+      state: 'UNKNOWN',
+      type: null,
+      tasks: [],
+      from: 'metrics' as const,
+    };
+    if (status.task === undefined) view.state = status.status.toUpperCase();
+    else view.tasks.push({ id: status.task, state: status.status.toUpperCase(), trace: null });
+    byName.set(status.connector, view);
+  }
+  for (const view of byName.values()) {
+    view.tasks.sort((a, b) => a.id - b.id);
+    if (view.state === 'UNKNOWN' && view.tasks.length > 0 && view.tasks.every((t) => t.state === 'RUNNING'))
+      view.state = 'RUNNING';
+  }
+  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
