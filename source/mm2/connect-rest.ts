@@ -1,3 +1,5 @@
+import { fetchFailureReason } from '../util/network-error.js';
+
 /** A small client for the Kafka Connect REST API, bounded in time on every call. */
 
 export interface ConnectorStatus {
@@ -40,10 +42,9 @@ export class ConnectRestClient {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
-      const e = error as Error & { cause?: { code?: string } };
-      const why =
-        e.name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : (e.cause?.code ?? e.message);
-      throw new ConnectRestError(`Kafka Connect at ${this.baseUrl} unreachable: ${why}`);
+      throw new ConnectRestError(
+        `Kafka Connect at ${this.baseUrl} unreachable: ${fetchFailureReason(error, this.timeoutMs)}`,
+      );
     }
     const text = await response.text();
     if (!response.ok) {

@@ -2,6 +2,7 @@
 import type { ConnectRestClient } from '../mm2/connect-rest.js';
 import { extractMm2Metrics, type Mm2Metrics } from '../mm2/mm2-metrics.js';
 import { parsePrometheusText } from '../mm2/prometheus.js';
+import { fetchFailureReason } from '../util/network-error.js';
 import type { ConnectorView } from './snapshot.js';
 
 export class MetricsEndpointError extends Error {
@@ -11,14 +12,11 @@ export class MetricsEndpointError extends Error {
 export async function scrapeMetrics(url: string, timeoutMs = 5000): Promise<Mm2Metrics> {
   let response: Response;
   try {
-    response = await fetch(url, {
-      signal: AbortSignal.timeout(timeoutMs),
-      headers: { accept: 'text/plain;version=0.0.4' },
-    });
+    response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
-    const e = error as Error & { cause?: { code?: string } };
-    const why = e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (e.cause?.code ?? e.message);
-    throw new MetricsEndpointError(`metrics endpoint ${url} unreachable: ${why}`);
+    throw new MetricsEndpointError(
+      `metrics endpoint ${url} unreachable: ${fetchFailureReason(error, timeoutMs)}`,
+    );
   }
   const text = await response.text();
   if (!response.ok)

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { fixture, repoRoot } from '../helpers/fixtures.js';
+import { SHARED_LAB_DIR, sharedLab } from '../helpers/lab.js';
+import { mirrorwatch, type RunResult } from '../helpers/run.js';
+
+const LAB = ['--lab', SHARED_LAB_DIR];
+
+/** One line on stderr, no stack trace. */
+function oneLineError(result: RunResult, code: number, pattern: RegExp): void {
+  assert.equal(result.code, code, `exit code; stderr: ${result.stderr}`);
+  const lines = result.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, `one line: ${result.stderr}`);
+  assert.match(lines[0]!, /^mirrorwatch: /);
+  assert.match(lines[0]!, pattern);
+  assert.ok(!/\n\s+at /.test(result.stderr));
+}
+
+describe('bad input: one clear line and a non-zero exit', () => {
+  it('a malformed bootstrap address', async () => {
+    const result = await mirrorwatch(['topics', '--source', 'nohost', '--target', '127.0.0.1:9092']);
+    oneLineError(result, 3, /bad source bootstrap address 'nohost': expected host:port/);
+  });
+
+  it('an unreachable bootstrap, within a bounded time', async () => {
+    const started = Date.now();
+    const result = await mirrorwatch([
+      'topics',
+      '--cluster',
+      'source',
+      '--source',
+      '127.0.0.1:1',
+      '--target',
+      '127.0.0.1:2',
+    ]);
+    oneLineError(result, 2, /source cluster \(127\.0\.0\.1:1\): cannot connect: connection refused/);
+    assert.ok(Date.now() - started < 30_000);
+  });
+
+  it('an unknown topic', async () => {
+    await sharedLab();
+    const result = await mirrorwatch(['consume', '--cluster', 'source', '--topic', 'no-such-topic', ...LAB]);
+    oneLineError(result, 3, /unknown topic 'no-such-topic' on the source cluster/);
+  });
+
+  it('an unknown group', async () => {
+    const result = await mirrorwatch(['lag', '--group', 'no-such-group', ...LAB]);
+    oneLineError(result, 3, /unknown group 'no-such-group' on the source and target clusters/);
+  });
+
+  it('an unreachable metrics URL marks status degraded with the reason', async () => {
+    const result = await mirrorwatch([
+      'status',
+      '--json',
+      '--metrics-url',
+      'http://127.0.0.1:39999/metrics',
+      ...LAB,
+    ]);
+    assert.equal(result.code, 1);
+    const doc = JSON.parse(result.stdout);
+    assert.equal(doc.verdict, 'degraded');
+    assert.ok(
+      doc.problems.includes('metrics endpoint http://127.0.0.1:39999/metrics unreachable: ECONNREFUSED'),
+      doc.problems.join('|'),
+    );
+  });
+
+  it('a metrics URL that does not serve Prometheus text', async () => {
+    const lab = await sharedLab();
+    const result = await mirrorwatch([
+      'status',
+      '--json',
+      '--metrics-url',
+      `${lab.connect.url}/connectors`,
+      ...LAB,
+    ]);
+    assert.equal(result.code, 1);
+    const doc = JSON.parse(result.stdout);
+    assert.ok(
+      doc.problems.some((p: string) =>
+        p.startsWith(`metrics endpoint ${lab.connect.url}/connectors is not Prometheus text`),
+      ),
+      doc.problems.join('|'),
+    );
+  });
+
+  it('a malformed mm2.properties', async () => {
+    assert.ok(fixture('mm2-malformed.properties').length > 0);
+    const result = await mirrorwatch([
+      'topics',
+      '--mm2-config',
+      `${repoRoot}/test/fixtures/mm2-malformed.properties`,
+    ]);
+    oneLineError(result, 3, /mm2-malformed\.properties/);
+  });
+
+  it('a missing mm2.properties', async () => {
+    const result = await mirrorwatch(['status', '--mm2-config', '/nonexistent/mm2.properties']);
+    oneLineError(result, 3, /cannot read MM2 properties \/nonexistent\/mm2\.properties: no such file/);
+  });
+
+  it('an unknown command or flag', async () => {
+    const result = await mirrorwatch(['topics', '--no-such-flag']);
+    oneLineError(result, 3, /Unknown argument/);
+  });
+});

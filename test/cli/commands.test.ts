@@ -1,0 +1,193 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { eventually, SHARED_LAB_DIR, sharedLab, uniqueValue } from '../helpers/lab.js';
+import { kafkaTool, kcat, kcatProduce, mirrorwatch } from '../helpers/run.js';
+
+const LAB = ['--lab', SHARED_LAB_DIR];
+
+interface TopicRow {
+  cluster: string;
+  topic: string;
+  partitions: number;
+  replicationFactor: number;
+  records: number | null;
+  mirror?: { topic: string; state: string };
+}
+interface LagRow {
+  cluster: string;
+  group: string;
+  topic: string;
+  partition: number;
+  currentOffset: number | null;
+  logEndOffset: number | null;
+  lag: number | null;
+  translatedFrom?: { upstreamOffset: number; downstreamOffset: number; checkpointAgeMs: number };
+}
+
+async function kcatTopics(brokers: string): Promise<Map<string, number>> {
+  const result = await kcat(['-L', '-b', brokers, '-m', '10']);
+  assert.equal(result.code, 0, result.stderr);
+  return new Map(
+    [...result.stdout.matchAll(/topic "([^"]+)" with (\d+) partitions/g)].map((m) => [m[1]!, Number(m[2])]),
+  );
+}
+
+/** Rows of kafka-consumer-groups --describe --all-groups: group/topic/partition -> [current, log-end, lag]. */
+async function consumerGroupsTool(
+  libDir: string,
+  bootstrap: string,
+): Promise<Map<string, [string, string, string]>> {
+  const result = await kafkaTool(libDir, 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', [
+    '--bootstrap-server',
+    bootstrap,
+    '--describe',
+    '--all-groups',
+  ]);
+  assert.equal(result.code, 0, result.stderr);
+  const rows = new Map<string, [string, string, string]>();
+  for (const line of result.stdout.split('\n')) {
+    const cols = line.trim().split(/\s+/);
+    if (cols.length < 6 || cols[0] === 'GROUP' || !/^\d+$/.test(cols[2] ?? '')) continue;
+    rows.set(`${cols[0]}/${cols[1]}/${cols[2]}`, [cols[3]!, cols[4]!, cols[5]!]);
+  }
+  return rows;
+}
+
+function ours(rows: LagRow[], cluster: string): Map<string, [string, string, string]> {
+  const show = (n: number | null) => (n === null ? '-' : String(n));
+  return new Map(
+    rows
+      .filter((r) => r.cluster === cluster)
+      .map((r) => [
+        `${r.group}/${r.topic}/${r.partition}`,
+        [show(r.currentOffset), show(r.logEndOffset), show(r.lag)] as [string, string, string],
+      ]),
+  );
+}
+
+describe('plain commands against the lab', () => {
+  it('topics --json agrees with kcat -L on both clusters', async () => {
+    const lab = await sharedLab();
+    const result = await mirrorwatch(['topics', '--json', ...LAB]);
+    assert.equal(result.code, 0, result.stderr);
+    const rows = JSON.parse(result.stdout) as TopicRow[];
+    for (const [cluster, brokers] of [
+      ['source', lab.source.bootstrap],
+      ['target', lab.target.bootstrap],
+    ] as const) {
+      const expected = await kcatTopics(brokers);
+      const got = new Map(rows.filter((r) => r.cluster === cluster).map((r) => [r.topic, r.partitions]));
+      assert.deepEqual(got, expected, `${cluster} topics`);
+    }
+    const topic2 = rows.find((r) => r.cluster === 'source' && r.topic === 'topic2');
+    assert.equal(topic2?.records, 20_000);
+    assert.equal(topic2?.replicationFactor, 1);
+    assert.deepEqual(topic2?.mirror, { topic: 'topic2', state: 'in-sync' });
+  });
+
+  it('lag --json agrees row for row with kafka-consumer-groups --describe --all-groups', async () => {
+    const lab = await sharedLab();
+    await eventually(
+      'both tools to agree on both clusters',
+      async () => {
+        const result = await mirrorwatch(['lag', '--json', ...LAB]);
+        assert.equal(result.code, 0, result.stderr);
+        const rows = JSON.parse(result.stdout) as LagRow[];
+        const source = await consumerGroupsTool(lab.kafkaLibDir, lab.source.bootstrap);
+        const target = await consumerGroupsTool(lab.kafkaLibDir, lab.target.bootstrap);
+        assert.ok(source.size >= 21, 'the two seed groups cover 21 partitions');
+        assert.deepEqual(ours(rows, 'source'), source);
+        assert.deepEqual(ours(rows, 'target'), target);
+        const translated = rows.filter((r) => r.cluster === 'target' && r.translatedFrom);
+        assert.ok(translated.length > 0, 'target rows carry the MM2 translation');
+        return true;
+      },
+      60_000,
+      3000,
+    );
+  });
+
+  it('consume --count-only reads topic2 with the same count as kcat on both clusters', async () => {
+    const lab = await sharedLab();
+    for (const [cluster, brokers] of [
+      ['source', lab.source.bootstrap],
+      ['target', lab.target.bootstrap],
+    ] as const) {
+      const result = await mirrorwatch([
+        'consume',
+        '--cluster',
+        cluster,
+        '--topic',
+        'topic2',
+        '--count-only',
+        '--json',
+        ...LAB,
+      ]);
+      assert.equal(result.code, 0, result.stderr);
+      const summary = JSON.parse(result.stdout) as {
+        cluster: string;
+        topic: string;
+        count: number;
+        partitions: Record<string, number>;
+      };
+      const counted = await kcat(['-C', '-b', brokers, '-t', 'topic2', '-e', '-q', '-f', '%o\n']);
+      const kcatCount = counted.stdout.split('\n').filter((l) => l.length > 0).length;
+      assert.equal(kcatCount, 20_000);
+      assert.deepEqual(summary, {
+        cluster,
+        topic: 'topic2',
+        count: kcatCount,
+        partitions: { '0': kcatCount },
+      });
+    }
+  });
+
+  it('consume prints records with escaped keys and values', async () => {
+    const lab = await sharedLab();
+    const value = `${uniqueValue('escape')}\u001b]0;pwned\u0007\u001b[31mred`;
+    await kcatProduce(lab.source.bootstrap, 'topic1', value);
+    const result = await mirrorwatch(['consume', '--cluster', 'source', '--topic', 'topic1', ...LAB]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.ok(!result.stdout.includes('\u001b'), 'no raw ESC reaches the terminal');
+    assert.match(result.stdout, /\\x1b\]0;pwned\\x07\\x1b\[31mred/);
+  });
+
+  it('status --json: heartbeat fresh, connectors RUNNING, records counted, lag reaching 0 after traffic stops', async () => {
+    const lab = await sharedLab();
+    for (let i = 0; i < 30; i++)
+      await kcatProduce(lab.source.bootstrap, 'apache-logs', uniqueValue('status'), `k${i}`);
+    await eventually(
+      'replication lag 0',
+      async () => {
+        const result = await mirrorwatch(['status', '--json', ...LAB]);
+        const doc = JSON.parse(result.stdout);
+        assert.equal(result.code, 0, `${doc.problems}`);
+        assert.equal(doc.verdict, 'healthy');
+        assert.equal(doc.clusters.source.reachable, true);
+        assert.equal(doc.clusters.source.version, '3.9');
+        assert.equal(doc.clusters.target.version, '4.x');
+        const heartbeat = doc.heartbeats.find((h: { source: string }) => h.source === 'old');
+        assert.ok(heartbeat.ageMs < 30_000, `heartbeat age ${heartbeat.ageMs}`);
+        assert.equal(doc.mirror.connectors.length, 3);
+        for (const c of doc.mirror.connectors) {
+          assert.equal(c.state, 'RUNNING');
+          assert.ok(c.tasks.every((t: { state: string }) => t.state === 'RUNNING'));
+        }
+        assert.ok(doc.metrics.recordCount > 0);
+        assert.ok(doc.replication.partitions.length >= 23);
+        return (
+          doc.replication.totalLag === 0 &&
+          doc.replication.partitions.every((p: { lag: number }) => p.lag === 0)
+        );
+      },
+      90_000,
+      2000,
+    );
+  });
+
+  it('--debug prints the request count of the refresh', async () => {
+    const result = await mirrorwatch(['topics', '--debug', '--cluster', 'source', ...LAB]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /^debug: refresh #1: \d+ requests \(source \d+\) in \d+ ms$/m);
+  });
+});
