@@ -2,9 +2,12 @@
  * Creating the source topics that are missing on the target: same partition count, the topic configs
  * that matter copied from the source, names mapped through the replication policy.
  */
-import { ConfigResourceTypes, ConfigSource, type Kafka } from 'kafkajs';
+import kafkajs, { type Kafka } from 'kafkajs';
 import type { Snapshot } from '../monitor/snapshot.js';
 import type { ActionOutcome, PlannedTopic } from './types.js';
+
+// kafkajs is CommonJS: its enums are not visible as named ESM exports.
+const { ConfigResourceTypes, ConfigSource } = kafkajs;
 
 /** Topic configs that change what a consumer sees or what is kept: copied when set on the source topic. */
 export const COPIED_CONFIGS = [

@@ -1,4 +1,5 @@
 import yargs from 'yargs';
+import { consoleCommand } from './commands/console.js';
 import { consumeCommand } from './commands/consume.js';
 import { lagCommand } from './commands/lag.js';
 import { statusCommand } from './commands/status.js';
@@ -20,6 +21,7 @@ function report(error: unknown): number {
 export async function main(argv: string[]): Promise<number> {
   let usageError: string | undefined;
   let parser = yargs(argv).scriptName('mirrorwatch').strict();
+  parser = consoleCommand(parser);
   parser = statusCommand(parser);
   parser = topicsCommand(parser);
   parser = lagCommand(parser);
@@ -30,7 +32,6 @@ export async function main(argv: string[]): Promise<number> {
       'run a local migration lab: two Kafka clusters with MirrorMaker 2 between them',
       labCommand,
     )
-    .demandCommand(1, 'name a command: status, topics, lag, consume or lab')
     .help()
     .version()
     .wrap(Math.min(110, process.stdout.columns ?? 100))

@@ -1,0 +1,38 @@
+/** The actions the console offers, wired to the connection and the poller's latest snapshot. */
+import type { Connection } from '../config/connection.js';
+import { createKafka } from '../kafka/client.js';
+import type { SnapshotFeed } from '../monitor/feed.js';
+import { startCheck } from './check.js';
+import { createTopics, missingTopicsPlan, withSourceConfigs } from './create-topics.js';
+import { CommandMirrorControl, RestMirrorControl } from './mirror-control.js';
+import type { ConsoleActions, MirrorControl } from './types.js';
+
+export interface MirrorCommands {
+  stop?: string;
+  resume?: string;
+}
+
+export function mirrorControlFor(connection: Connection, commands: MirrorCommands): MirrorControl | null {
+  if (commands.stop) return new CommandMirrorControl(commands.stop, commands.resume ?? null);
+  if (connection.connectUrl) return new RestMirrorControl(connection.connectUrl);
+  return null;
+}
+
+export function consoleActions(connection: Connection, feed: SnapshotFeed, commands: MirrorCommands): ConsoleActions {
+  const kafka = (role: 'source' | 'target') =>
+    createKafka({ name: role, brokers: connection[role].bootstrap, security: connection[role].security }, `mirrorwatch-actions-${role}`);
+  return {
+    async planMissingTopics() {
+      const snapshot = feed.current();
+      if (!snapshot) return [];
+      return withSourceConfigs(kafka('source'), missingTopicsPlan(snapshot));
+    },
+    async createTopics(plan) {
+      const outcomes = await createTopics(kafka('target'), plan);
+      feed.refreshNow();
+      return outcomes;
+    },
+    startCheck: (cluster, topic, onProgress) => startCheck(connection, cluster, topic, onProgress),
+    mirror: mirrorControlFor(connection, commands),
+  };
+}

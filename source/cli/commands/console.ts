@@ -1,0 +1,62 @@
+import type { Argv } from 'yargs';
+import { consoleActions } from '../../actions/console-actions.js';
+import { Poller } from '../../monitor/poller.js';
+import { type ConnectionArgs, connectionFrom, withConnectionOptions } from '../connection-options.js';
+import { EXIT, UserError } from '../errors.js';
+
+interface ConsoleArgs extends ConnectionArgs {
+  'read-only': boolean;
+  color: boolean;
+  interval: number;
+  'mirror-stop-command'?: string;
+  'mirror-resume-command'?: string;
+}
+
+/** Environment variables that make Ink think it runs in CI (then it prints only the last frame). */
+const CI_VARIABLES = ['CI', 'CONTINUOUS_INTEGRATION', 'BUILD_NUMBER', 'RUN_ID'];
+
+export function consoleCommand(yargs: Argv) {
+  return yargs.command<ConsoleArgs>(
+    '$0',
+    'the live console over both clusters and MM2 (default command)',
+    (y) =>
+      withConnectionOptions(y)
+        .option('read-only', { type: 'boolean', default: false, describe: 'disable the actions that change anything (T, S, R)' })
+        .option('color', { type: 'boolean', default: true, describe: 'colours (--no-color or NO_COLOR turn them off)' })
+        .option('interval', { type: 'number', default: 2, describe: 'refresh interval in seconds (at least 1)' })
+        .option('mirror-stop-command', { type: 'string', describe: 'shell command that stops MM2 (e.g. systemctl stop connect-mirror-maker)' })
+        .option('mirror-resume-command', { type: 'string', describe: 'shell command that starts MM2 again' }),
+    async (args) => {
+      if (!process.stdout.isTTY || !process.stdin.isTTY) {
+        throw new UserError(
+          'the console needs a terminal (stdin/stdout is not a TTY): use mirrorwatch status | topics | lag | consume, with --json for scripts',
+          EXIT.usage,
+        );
+      }
+      if (!Number.isFinite(args.interval) || args.interval < 1) throw new UserError('--interval takes a number of seconds >= 1');
+      const connection = connectionFrom(args);
+      // An interactive terminal is interactive even when a CI variable leaked into the shell.
+      for (const name of CI_VARIABLES) delete process.env[name];
+      const color = args.color && process.env.NO_COLOR === undefined;
+      if (!color) process.env.FORCE_COLOR = '0';
+      const { runConsole } = await import('../../ui/terminal.js');
+      const poller = new Poller({ connection, intervalMs: args.interval * 1000 });
+      poller.start();
+      try {
+        await runConsole({
+          feed: poller,
+          actions: consoleActions(connection, poller, {
+            ...(args['mirror-stop-command'] ? { stop: args['mirror-stop-command'] } : {}),
+            ...(args['mirror-resume-command'] ? { resume: args['mirror-resume-command'] } : {}),
+          }),
+          readOnly: args['read-only'],
+          color,
+          header: { origin: connection.origin },
+        });
+      } finally {
+        await poller.stop();
+      }
+      process.exitCode = EXIT.ok;
+    },
+  );
+}

@@ -1,0 +1,72 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CLI, run } from './run.js';
+
+/** A tmux server of the tests' own, so nothing touches the developer's sessions. */
+const SOCKET = ['-L', `mirrorwatch-test-${process.pid}`];
+
+function tmux(args: string[]) {
+  return run('tmux', [...SOCKET, ...args], { timeoutMs: 10_000 });
+}
+
+function shellQuote(arg: string): string {
+  return `'${arg.replaceAll("'", `'\\''`)}'`;
+}
+
+export class ConsoleSession {
+  private constructor(readonly name: string) {}
+
+  /** Starts the console in a real terminal of `width`×`height`, without CI in its environment (Ink checks it). */
+  static async start(name: string, args: string[], size: { width: number; height: number }): Promise<ConsoleSession> {
+    const command = ['env', '-u', 'CI', process.execPath, CLI, ...args].map(shellQuote).join(' ');
+    const started = await tmux([
+      'new-session', '-d', '-s', name, '-x', String(size.width), '-y', String(size.height),
+      `${command}; echo "[console exited $?]"; sleep 600`,
+    ]);
+    if (started.code !== 0) throw new Error(`tmux new-session failed: ${started.stderr}`);
+    await tmux(['set-option', '-t', name, 'allow-rename', 'on']);
+    return new ConsoleSession(name);
+  }
+
+  async screen(): Promise<string> {
+    return (await tmux(['capture-pane', '-p', '-t', this.name])).stdout;
+  }
+
+  async title(): Promise<string> {
+    return (await tmux(['display-message', '-p', '-t', this.name, '#{pane_title}'])).stdout.trim();
+  }
+
+  /** Sends one key (tmux key name like Enter, Escape, Tab, or a character), then pauses. */
+  async key(key: string, pauseMs = 250): Promise<void> {
+    await tmux(['send-keys', '-t', this.name, key]);
+    await sleep(pauseMs);
+  }
+
+  async keys(...keys: string[]): Promise<void> {
+    for (const k of keys) await this.key(k);
+  }
+
+  /** Waits until the screen matches every pattern; fails with the last screen. */
+  async waitFor(patterns: RegExp | RegExp[], timeoutMs = 30_000): Promise<string> {
+    const list = Array.isArray(patterns) ? patterns : [patterns];
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    while (Date.now() < deadline) {
+      last = await this.screen();
+      if (list.every((p) => p.test(last))) return last;
+      await sleep(300);
+    }
+    throw new Error(`screen never matched ${list.map(String).join(' and ')} in ${timeoutMs} ms; last screen:\n${last}`);
+  }
+
+  async resize(width: number, height: number): Promise<void> {
+    await tmux(['resize-window', '-t', this.name, '-x', String(width), '-y', String(height)]);
+  }
+
+  async stop(): Promise<void> {
+    await tmux(['kill-session', '-t', this.name]);
+  }
+
+  static async killServer(): Promise<void> {
+    await tmux(['kill-server']);
+  }
+}
