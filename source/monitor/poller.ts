@@ -309,7 +309,7 @@ export class Poller implements SnapshotFeed {
       groups: attachTranslations(targetRaw.groups, internal?.checkpoints ?? []),
     };
     const restPositions = connect && connect.positions.size > 0 ? connect.positions : null;
-    const topicPositions = internal && internal.positionsTopic ? internal.positions : null;
+    const topicPositions = internal?.positionsTopic ? internal.positions : null;
     const positions = restPositions ?? topicPositions;
     const mirrorTopics = buildMirrorTopics({
       source,

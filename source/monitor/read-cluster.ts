@@ -21,7 +21,7 @@ type OffsetIndex = Map<string, Map<number, { earliest: number; latest: number }>
 
 function owners(description: GroupDescription | undefined): Map<string, GroupPartition['owner']> {
   const result = new Map<string, GroupPartition['owner']>();
-  if (!description || description.protocolType !== 'consumer') return result;
+  if (description?.protocolType !== 'consumer') return result;
   for (const member of description.members) {
     let assignment: Record<string, number[]> = {};
     try {

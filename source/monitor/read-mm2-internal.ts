@@ -146,11 +146,7 @@ export class Mm2InternalReader {
 
   private onOffset(topicName: string, key: Buffer | null, value: Buffer | null): void {
     const entry = decodeConnectOffsetRecord(key, value);
-    if (
-      !entry ||
-      !entry.connector.endsWith('MirrorSourceConnector') ||
-      entry.cluster !== this.options.sourceAlias
-    )
+    if (!entry?.connector.endsWith('MirrorSourceConnector') || entry.cluster !== this.options.sourceAlias)
       return;
     this.positionsTopic = topicName;
     this.positions.set(positionKey(entry.topic, entry.partition), entry.offset);

@@ -1,0 +1,80 @@
+/**
+ * `npm run bench`: mirrorwatch against kcat and Kafka's own CLI on the same running lab, in one run.
+ * Each command runs 5 times; the table shows medians and the ratio to mirrorwatch (>1: mirrorwatch is faster).
+ * Usage: npm run bench [-- --lab DIR]
+ */
+import { performance } from 'node:perf_hooks';
+import { resolveConnection } from '../../source/config/connection.js';
+import { labStatus } from '../../source/lab/lab.js';
+import { defaultStateDir } from '../../source/lab/layout.js';
+import { Poller } from '../../source/monitor/poller.js';
+import { kafkaTool, kcat, mirrorwatch, type RunResult } from '../helpers/run.js';
+
+const RUNS = 5;
+const labArg = process.argv.indexOf('--lab');
+const stateDir = labArg > 0 ? (process.argv[labArg + 1] ?? defaultStateDir()) : defaultStateDir();
+const lab = labStatus({ stateDir });
+if (lab.state !== 'running') {
+  process.stderr.write(`bench: no running lab in ${stateDir}: run 'mirrorwatch lab up' first\n`);
+  process.exit(2);
+}
+
+async function median(label: string, run: () => Promise<RunResult>, check: (r: RunResult) => boolean): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const started = performance.now();
+    const result = await run();
+    times.push(performance.now() - started);
+    if (result.code !== 0 || !check(result)) throw new Error(`${label} failed: ${result.stderr.slice(0, 300)}`);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(RUNS / 2)]!;
+}
+
+interface Row {
+  task: string;
+  tool: string;
+  ms: number;
+}
+const rows: Row[] = [];
+const LAB = ['--lab', stateDir];
+const src = lab.source.bootstrap;
+const lib = lab.kafkaLibDir;
+const countLines = (r: RunResult) => r.stdout.split('\n').filter((l) => l.length > 0).length;
+
+async function measure(task: string, tool: string, run: () => Promise<RunResult>, check: (r: RunResult) => boolean) {
+  rows.push({ task, tool, ms: await median(`${task} / ${tool}`, run, check) });
+}
+
+await measure('list topics (source)', 'mirrorwatch topics --cluster source', () => mirrorwatch(['topics', '--cluster', 'source', '--json', ...LAB]), (r) => r.stdout.includes('topic2'));
+await measure('list topics (source)', 'kcat -L', () => kcat(['-L', '-b', src]), (r) => r.stdout.includes('topic2'));
+await measure('list topics (source)', 'kafka-topics --describe', () => kafkaTool(lib, 'org.apache.kafka.tools.TopicCommand', ['--bootstrap-server', src, '--describe']), (r) => r.stdout.includes('topic2'));
+
+await measure('count topic2 from the beginning (20,000 records)', 'mirrorwatch consume --count-only', () => mirrorwatch(['consume', '--cluster', 'source', '--topic', 'topic2', '--count-only', '--json', ...LAB]), (r) => r.stdout.includes('"count":20000'));
+await measure('count topic2 from the beginning (20,000 records)', 'kcat -C -e', () => kcat(['-C', '-b', src, '-t', 'topic2', '-e', '-q', '-f', '%o\n']), (r) => countLines(r) === 20_000);
+await measure('count topic2 from the beginning (20,000 records)', 'kafka-console-consumer', () => kafkaTool(lib, 'org.apache.kafka.tools.consumer.ConsoleConsumer', ['--bootstrap-server', src, '--topic', 'topic2', '--from-beginning', '--max-messages', '20000', '--timeout-ms', '30000']), (r) => countLines(r) === 20_000);
+
+await measure('consumer-group lag (source, all groups)', 'mirrorwatch lag --cluster source', () => mirrorwatch(['lag', '--cluster', 'source', '--json', ...LAB]), (r) => r.stdout.includes('apache-logs-indexer'));
+await measure('consumer-group lag (source, all groups)', 'kafka-consumer-groups --describe --all-groups', () => kafkaTool(lib, 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', ['--bootstrap-server', src, '--describe', '--all-groups']), (r) => r.stdout.includes('apache-logs-indexer'));
+
+// A console refresh in steady state: every source, both clusters, MM2 internal topics, metrics, Connect.
+const poller = new Poller({ connection: resolveConnection({ lab: stateDir }) });
+await poller.refresh();
+const refreshes: Array<{ ms: number; requests: number }> = [];
+for (let i = 0; i < RUNS; i++) {
+  const s = await poller.refresh();
+  refreshes.push({ ms: s.refreshMs, requests: s.requests });
+}
+await poller.stop();
+
+const tasks = [...new Set(rows.map((r) => r.task))];
+let out = '| task | tool | median ms | time / mirrorwatch |\n|---|---|---:|---:|\n';
+for (const task of tasks) {
+  const ours = rows.find((r) => r.task === task && r.tool.startsWith('mirrorwatch'))!;
+  for (const r of rows.filter((x) => x.task === task)) {
+    out += `| ${task} | ${r.tool} | ${r.ms.toFixed(0)} | ${(r.ms / ours.ms).toFixed(2)}× |\n`;
+  }
+}
+const sorted = refreshes.map((r) => r.ms).sort((a, b) => a - b);
+out += `\nconsole refresh in steady state (both clusters, MM2 internal topics, metrics, Connect): median ${sorted[Math.floor(RUNS / 2)]} ms, ${refreshes.map((r) => r.requests).join('/')} requests per refresh\n`;
+process.stdout.write(out);
