@@ -1,0 +1,303 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { missingTopicsPlan } from '../../source/actions/create-topics.js';
+import { normaliseMetricsUrl, parseBootstrap } from '../../source/config/connection.js';
+import { inferKafkaVersion } from '../../source/kafka/version.js';
+import { attachTranslations, buildMirrorTopics, isUserTopic } from '../../source/model/mirror.js';
+import { buildGroup } from '../../source/monitor/read-cluster.js';
+import { offsetsTopicCandidates } from '../../source/monitor/read-mm2-internal.js';
+import type { ClusterView, TopicInfo } from '../../source/monitor/snapshot.js';
+
+const identity = { kind: 'identity' as const, separator: '.' };
+const prefixing = { kind: 'default' as const, separator: '.' };
+
+function topic(name: string, ranges: Array<[number, number]>): TopicInfo {
+  return {
+    name,
+    internal: name.startsWith('__'),
+    replicationFactor: 3,
+    partitions: ranges.map(([earliest, latest], partition) => ({
+      partition,
+      leader: 1,
+      replicas: 3,
+      isr: 3,
+      earliest,
+      latest,
+    })),
+    records: ranges.reduce((sum, [a, b]) => sum + b - a, 0),
+  };
+}
+
+function cluster(role: 'source' | 'target', topics: TopicInfo[]): ClusterView {
+  return {
+    role,
+    alias: role === 'source' ? 'old' : 'new',
+    bootstrap: ['x:1'],
+    clusterId: null,
+    controllerId: 1,
+    brokers: [{ nodeId: 1, host: 'x', port: 1 }],
+    version: '4.x',
+    topics,
+    groups: [],
+  };
+}
+
+describe('mirror join', () => {
+  const source = cluster('source', [
+    topic('orders', [
+      [0, 100],
+      [10, 50],
+    ]),
+    topic('payments', [[0, 5]]),
+    topic('events', [
+      [0, 7],
+      [0, 7],
+    ]),
+    topic('__consumer_offsets', [[0, 1]]),
+    topic('mm2-offset-syncs.new.internal', [[0, 3]]),
+    topic('heartbeats', [[0, 9]]),
+  ]);
+
+  it('lists user topics with their state and MM2 lag per partition', () => {
+    const target = cluster('target', [
+      topic('orders', [
+        [0, 99],
+        [0, 40],
+      ]),
+      topic('events', [[0, 7]]),
+    ]);
+    const positions = new Map<string, number | null>([
+      ['orders\u00000', 98],
+      ['orders\u00001', 49],
+    ]);
+    const mirror = buildMirrorTopics({
+      source,
+      target,
+      sourceAlias: 'old',
+      policy: identity,
+      positions,
+      metricPartitions: [],
+    });
+    assert.deepEqual(
+      mirror.map((m) => [m.source, m.target, m.state, m.lag]),
+      [
+        ['orders', 'orders', 'mirroring', 1],
+        ['payments', 'payments', 'missing', 5],
+        ['events', 'events', 'partition-mismatch', 14],
+      ],
+    );
+    const orders = mirror[0]!;
+    assert.deepEqual(
+      orders.partitions.map((p) => [p.partition, p.mm2Position, p.lag, p.targetLatest]),
+      [
+        [0, 98, 1, 99],
+        [1, 49, 0, 40],
+      ],
+    );
+  });
+
+  it('maps names through DefaultReplicationPolicy and joins metrics by the target-side name', () => {
+    const target = cluster('target', [
+      topic('old.orders', [
+        [0, 100],
+        [0, 40],
+      ]),
+    ]);
+    const mirror = buildMirrorTopics({
+      source,
+      target,
+      sourceAlias: 'old',
+      policy: prefixing,
+      positions: null,
+      metricPartitions: [
+        { topic: 'old.orders', partition: 1, recordCount: 40, recordAgeMs: 12, replicationLatencyMs: 30 },
+      ],
+    });
+    const orders = mirror.find((m) => m.source === 'orders')!;
+    assert.equal(orders.target, 'old.orders');
+    assert.equal(orders.state, 'unknown', 'no MM2 positions: in sync or not cannot be told');
+    assert.equal(orders.lag, null);
+    assert.deepEqual(
+      [
+        orders.partitions[1]!.recordCount,
+        orders.partitions[1]!.recordAgeMs,
+        orders.partitions[1]!.replicationLatencyMs,
+      ],
+      [40, 12, 30],
+    );
+  });
+
+  it('reports in-sync when every partition has lag 0, and plans the missing topics', () => {
+    const target = cluster('target', [
+      topic('orders', [
+        [0, 100],
+        [10, 50],
+      ]),
+    ]);
+    const positions = new Map<string, number | null>([
+      ['orders\u00000', 99],
+      ['orders\u00001', 49],
+      ['payments\u00000', 4],
+      ['events\u00000', 6],
+      ['events\u00001', 6],
+    ]);
+    const topics = buildMirrorTopics({
+      source,
+      target,
+      sourceAlias: 'old',
+      policy: identity,
+      positions,
+      metricPartitions: [],
+    });
+    assert.equal(topics.find((t) => t.source === 'orders')?.state, 'in-sync');
+    const snapshot = { mirror: { topics }, source, target } as unknown as Parameters<
+      typeof missingTopicsPlan
+    >[0];
+    assert.deepEqual(missingTopicsPlan(snapshot), [
+      { source: 'payments', target: 'payments', partitions: 1, replicationFactor: 1, configs: {} },
+      { source: 'events', target: 'events', partitions: 2, replicationFactor: 1, configs: {} },
+    ]);
+  });
+
+  it('keeps MM2, Connect and Kafka internal topics out of the user topics', () => {
+    assert.deepEqual(
+      [
+        'orders',
+        '__consumer_offsets',
+        'mm2-offset-syncs.new.internal',
+        'heartbeats',
+        'old.heartbeats',
+        'mm2-connect-offsets',
+        'old.checkpoints.internal',
+      ].filter((t) => isUserTopic(t, identity)),
+      ['orders'],
+    );
+  });
+});
+
+describe('groups and translations', () => {
+  const offsets = new Map([
+    [
+      'orders',
+      new Map([
+        [0, { earliest: 0, latest: 100 }],
+        [1, { earliest: 0, latest: 10 }],
+      ]),
+    ],
+  ]);
+
+  it('computes lag per partition as kafka-consumer-groups does, flagging a committed offset past the end', () => {
+    const group = buildGroup(
+      'target',
+      'billing',
+      'consumer',
+      undefined,
+      [
+        { topic: 'orders', partition: 0, offset: 60 },
+        { topic: 'orders', partition: 1, offset: 12 },
+        { topic: 'gone', partition: 0, offset: 5 },
+      ],
+      offsets,
+    );
+    assert.deepEqual(
+      group.partitions.map((p) => [p.topic, p.partition, p.committed, p.logEnd, p.lag, p.negative]),
+      [
+        ['gone', 0, 5, null, null, false],
+        ['orders', 0, 60, 100, 40, false],
+        ['orders', 1, 12, 10, 0, true],
+      ],
+    );
+    assert.equal(group.totalLag, 40);
+    assert.equal(group.state, 'Unknown');
+  });
+
+  it('attaches the checkpoints MM2 wrote to the target group', () => {
+    const group = buildGroup(
+      'target',
+      'billing',
+      '',
+      undefined,
+      [{ topic: 'orders', partition: 0, offset: 60 }],
+      offsets,
+    );
+    const [withTranslations] = attachTranslations(
+      [group],
+      [
+        {
+          group: 'billing',
+          topic: 'orders',
+          partition: 0,
+          upstreamOffset: 61,
+          downstreamOffset: 60,
+          recordTimestampMs: 1000,
+        },
+        {
+          group: 'other',
+          topic: 'orders',
+          partition: 0,
+          upstreamOffset: 1,
+          downstreamOffset: 1,
+          recordTimestampMs: 1000,
+        },
+      ],
+    );
+    assert.deepEqual(withTranslations!.translations, [
+      {
+        topic: 'orders',
+        partition: 0,
+        upstreamOffset: 61,
+        downstreamOffset: 60,
+        checkpointTimestampMs: 1000,
+      },
+    ]);
+  });
+});
+
+describe('connection parsing and discovery', () => {
+  it('parses bootstrap lists and refuses malformed ones', () => {
+    assert.deepEqual(parseBootstrap('a:9092, PLAINTEXT://b:9093,[::1]:9094', 'source'), [
+      'a:9092',
+      'b:9093',
+      '[::1]:9094',
+    ]);
+    assert.throws(
+      () => parseBootstrap('nohost', 'source'),
+      /bad source bootstrap address 'nohost': expected host:port/,
+    );
+    assert.throws(() => parseBootstrap('a:99999', 'target'), /bad target bootstrap address 'a:99999'/);
+    assert.throws(() => parseBootstrap(' , ', 'target'), /no target bootstrap servers/);
+  });
+
+  it('completes a metrics address to a /metrics URL', () => {
+    assert.equal(normaliseMetricsUrl('mm2:9099'), 'http://mm2:9099/metrics');
+    assert.equal(normaliseMetricsUrl('https://mm2/prom'), 'https://mm2/prom');
+    assert.throws(() => normaliseMetricsUrl('ftp://mm2'), /only http and https/);
+  });
+
+  it('finds the Connect offsets topic that holds MM2 positions', () => {
+    const topics = [
+      'orders',
+      'mm2-offsets.old.internal',
+      'connect-offsets',
+      '__consumer_offsets',
+      'mm2-offset-syncs.new.internal',
+    ];
+    assert.deepEqual(offsetsTopicCandidates(topics, 'old', null), ['mm2-offsets.old.internal']);
+    assert.deepEqual(offsetsTopicCandidates(topics.slice(2), 'old', null), ['connect-offsets']);
+    assert.deepEqual(offsetsTopicCandidates(['mirrormaker2-cluster-offsets', 'x'], 'src', null), [
+      'mirrormaker2-cluster-offsets',
+    ]);
+    assert.deepEqual(offsetsTopicCandidates(topics, 'old', 'connect-offsets'), ['connect-offsets']);
+    assert.deepEqual(offsetsTopicCandidates(topics, 'old', 'absent'), []);
+  });
+
+  it('infers the Kafka version from ApiVersions (markers seen on the lab brokers)', () => {
+    const range = (minVersion: number, maxVersion: number) => ({ minVersion, maxVersion });
+    assert.equal(inferKafkaVersion({ '1': range(4, 18), '80': range(0, 0) }), '4.x');
+    assert.equal(inferKafkaVersion({ '1': range(0, 17), '80': range(0, 0) }), '3.9');
+    assert.equal(inferKafkaVersion({ '1': range(0, 16), '71': range(0, 0) }), '3.7–3.8');
+    assert.equal(inferKafkaVersion({ '1': range(0, 13), '65': range(0, 0) }), '3.0–3.6');
+    assert.equal(inferKafkaVersion({ '1': range(0, 12) }), '<3.0');
+    assert.equal(inferKafkaVersion(null), null);
+  });
+});

@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { cell, table } from '../../source/cli/format.js';
+import { assess } from '../../source/model/verdict.js';
+import type { DataSourceHealth, DataSourceName, Snapshot } from '../../source/monitor/snapshot.js';
+
+function health(name: DataSourceName, ok: boolean, lastError: string | null = null): DataSourceHealth {
+  return {
+    name,
+    label: name,
+    configured: true,
+    ok,
+    lastSuccessMs: ok ? 1 : null,
+    lastError,
+    lastErrorMs: null,
+    requests: 1,
+    durationMs: 1,
+  };
+}
+
+function snapshot(overrides: Partial<Snapshot> = {}): Snapshot {
+  const view = (role: 'source' | 'target') => ({
+    role,
+    alias: role,
+    bootstrap: [],
+    clusterId: null,
+    controllerId: null,
+    brokers: [],
+    version: null,
+    topics: [],
+    groups: [],
+  });
+  return {
+    seq: 1,
+    takenAtMs: 100_000,
+    flow: { source: 'old', target: 'new', policy: { kind: 'identity', separator: '.' } },
+    source: view('source'),
+    target: view('target'),
+    mirror: { topics: [], totalLag: 0, positionsFrom: 'x' },
+    heartbeats: [
+      { source: 'old', target: 'new', timestampMs: 99_000, recordTimestampMs: 99_000, ageMs: 1000 },
+    ],
+    checkpoints: [],
+    metrics: {
+      partitions: [{ topic: 't', partition: 0, recordCount: 1 }],
+      checkpoints: [],
+      connectors: [],
+      families: ['f'],
+      totalRecordCount: 1,
+    },
+    metricsHistory: [],
+    connectors: [
+      {
+        name: 'old->new.MirrorSourceConnector',
+        state: 'RUNNING',
+        type: 'source',
+        tasks: [{ id: 0, state: 'RUNNING', trace: null }],
+        from: 'connect-rest',
+      },
+    ],
+    health: {
+      source: health('source', true),
+      target: health('target', true),
+      'mm2-internal': health('mm2-internal', true),
+      metrics: health('metrics', true),
+      connect: health('connect', true),
+    },
+    requests: 5,
+    refreshMs: 10,
+    ...overrides,
+  };
+}
+
+describe('migration verdict', () => {
+  it('is healthy when everything answers and MM2 runs', () => {
+    assert.deepEqual(assess(snapshot()), { verdict: 'healthy', problems: [] });
+  });
+
+  it('is unreachable when a cluster does not answer, with its error', () => {
+    const s = snapshot();
+    s.health.target = health('target', false, 'target cluster (b:1): cannot connect: connection refused');
+    assert.deepEqual(assess(s), {
+      verdict: 'unreachable',
+      problems: ['target cluster (b:1): cannot connect: connection refused'],
+    });
+  });
+
+  it('is degraded by a stopped connector, a failed task, an old heartbeat and missing topics', () => {
+    const s = snapshot({
+      connectors: [
+        { name: 'A', state: 'STOPPED', type: null, tasks: [], from: 'connect-rest' },
+        {
+          name: 'B',
+          state: 'RUNNING',
+          type: null,
+          tasks: [{ id: 1, state: 'FAILED', trace: 'org.apache.kafka.common.errors.TimeoutException' }],
+          from: 'connect-rest',
+        },
+      ],
+      heartbeats: [{ source: 'old', target: 'new', timestampMs: 0, recordTimestampMs: 0, ageMs: 45_000 }],
+    });
+    s.mirror.topics = [
+      {
+        source: 'orders',
+        target: 'orders',
+        state: 'missing',
+        sourcePartitions: 3,
+        targetPartitions: null,
+        sourceRecords: 1,
+        targetRecords: null,
+        lag: 1,
+        partitions: [],
+      },
+    ];
+    const result = assess(s);
+    assert.equal(result.verdict, 'degraded');
+    assert.deepEqual(result.problems, [
+      'connector A is STOPPED',
+      'connector B task 1 is FAILED: org.apache.kafka.common.errors.TimeoutException',
+      'heartbeat for old->new is 45 s old',
+      '1 topic(s) missing on the target: orders',
+    ]);
+  });
+
+  it('names the metric families found when no MM2 metrics are exported', () => {
+    const s = snapshot();
+    s.metrics = {
+      partitions: [],
+      checkpoints: [],
+      connectors: [],
+      families: ['kafka_connect_worker_connector_count'],
+      totalRecordCount: 0,
+    };
+    assert.deepEqual(assess(s).problems, [
+      'no MM2 source-connector metrics at the metrics endpoint (families found: kafka_connect_worker_connector_count)',
+    ]);
+  });
+
+  it('has no heartbeat problem while the internal topics are unreadable (that is the problem reported)', () => {
+    const s = snapshot({ heartbeats: [] });
+    s.health['mm2-internal'] = health(
+      'mm2-internal',
+      false,
+      'MM2 internal topics on the target: not authorized',
+    );
+    assert.deepEqual(assess(s).problems, ['MM2 internal topics on the target: not authorized']);
+  });
+});
+
+describe('plain table output', () => {
+  it('aligns columns, prints - for unknown and escapes wire text', () => {
+    assert.equal(cell(null), '-');
+    assert.equal(cell(Number.NaN), '-');
+    assert.equal(
+      table(
+        ['A', 'BB'],
+        [
+          ['x\u001b[31m', 1],
+          [null, 22],
+        ],
+      ),
+      'A          BB\nx\\x1b[31m  1\n-          22\n',
+    );
+  });
+});
