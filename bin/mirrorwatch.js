@@ -2,6 +2,9 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
+// React's development build makes every redraw of the console several times slower.
+process.env.NODE_ENV ??= 'production';
+
 const entry = new URL('../dist/source/cli/main.js', import.meta.url);
 if (!existsSync(fileURLToPath(entry))) {
   process.stderr.write("mirrorwatch: not built yet: run 'npm run build' in the mirrorwatch directory\n");

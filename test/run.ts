@@ -9,7 +9,9 @@ import { repoRoot } from './helpers/fixtures.js';
 import { SHARED_LAB_DIR, SHARED_LAB_OFFSET } from './helpers/lab.js';
 import { mirrorwatch } from './helpers/run.js';
 
-const SUITES = ['unit', 'lab', 'cli', 'e2e'];
+const SUITES = ['unit', 'ui', 'lab', 'cli', 'e2e'];
+/** Suites that run against real Kafka. */
+const LAB_SUITES = new Set(['lab', 'cli', 'e2e']);
 
 function runNodeTests(dirs: string[]): Promise<number> {
   return new Promise((resolvePromise) => {
@@ -34,7 +36,7 @@ async function main(): Promise<number> {
   const suites = (requested.length > 0 ? requested : SUITES).filter((suite) =>
     existsSync(join(repoRoot, 'dist', 'test', suite)),
   );
-  const needsLab = suites.some((suite) => suite !== 'unit');
+  const needsLab = suites.some((suite) => LAB_SUITES.has(suite));
   if (needsLab) {
     process.stdout.write(
       `test: starting the shared lab in ${SHARED_LAB_DIR} (port offset ${SHARED_LAB_OFFSET})\n`,

@@ -12,12 +12,18 @@ const LAST_RECORDS = 8;
 const PROGRESS_EVERY_MS = 250;
 
 function topicOn(connection: Connection, cluster: ClusterRole, sourceTopic: string): string {
-  return cluster === 'source' ? sourceTopic : remoteTopicName(connection.policy, connection.source.alias, sourceTopic);
+  return cluster === 'source'
+    ? sourceTopic
+    : remoteTopicName(connection.policy, connection.source.alias, sourceTopic);
 }
 
 function wireFor(connection: Connection, cluster: ClusterRole): WireCluster {
   const c = connection[cluster];
-  return new WireCluster({ name: cluster, brokers: c.bootstrap, security: c.security }, `mirrorwatch-check-${cluster}`, { retries: 1 });
+  return new WireCluster(
+    { name: cluster, brokers: c.bootstrap, security: c.security },
+    `mirrorwatch-check-${cluster}`,
+    { retries: 1 },
+  );
 }
 
 function describe(connection: Connection, cluster: ClusterRole, topic: string, error: unknown): string {
@@ -68,7 +74,8 @@ export function startCheck(
     try {
       const range = await captureRange(wire, topic);
       const expected = Object.keys(range.endOffsets).reduce(
-        (sum, p) => sum + Math.max(0, (range.endOffsets[Number(p)] ?? 0) - (range.startOffsets[Number(p)] ?? 0)),
+        (sum, p) =>
+          sum + Math.max(0, (range.endOffsets[Number(p)] ?? 0) - (range.startOffsets[Number(p)] ?? 0)),
         0,
       );
       emit({ startOffsets: range.startOffsets, endOffsets: range.endOffsets, expected }, true);
@@ -118,15 +125,33 @@ export function startCheck(
       const range = await captureRange(wire, otherTopic);
       const result = await consumeRange(wire, otherTopic, range, { signal: abort.signal });
       const partitions = new Set([...Object.keys(result.counts), ...Object.keys(progress.counts)]);
-      const equal = [...partitions].every((p) => (result.counts[Number(p)] ?? 0) === (progress.counts[Number(p)] ?? 0));
+      const equal = [...partitions].every(
+        (p) => (result.counts[Number(p)] ?? 0) === (progress.counts[Number(p)] ?? 0),
+      );
       emit(
-        { comparison: { cluster: other, topic: otherTopic, counts: { ...result.counts }, total: result.total, equal, error: null } },
+        {
+          comparison: {
+            cluster: other,
+            topic: otherTopic,
+            counts: { ...result.counts },
+            total: result.total,
+            equal,
+            error: null,
+          },
+        },
         true,
       );
     } catch (error) {
       emit(
         {
-          comparison: { cluster: other, topic: otherTopic, counts: {}, total: 0, equal: false, error: describe(connection, other, otherTopic, error) },
+          comparison: {
+            cluster: other,
+            topic: otherTopic,
+            counts: {},
+            total: 0,
+            equal: false,
+            error: describe(connection, other, otherTopic, error),
+          },
         },
         true,
       );
@@ -138,7 +163,9 @@ export function startCheck(
   void run();
   return {
     stop: () => {
-      if (!progress.done) abort.abort();
+      if (progress.done && progress.comparison) return;
+      abort.abort();
+      emit({ stopped: true }, true);
     },
   };
 }

@@ -18,9 +18,16 @@ export function mirrorControlFor(connection: Connection, commands: MirrorCommand
   return null;
 }
 
-export function consoleActions(connection: Connection, feed: SnapshotFeed, commands: MirrorCommands): ConsoleActions {
+export function consoleActions(
+  connection: Connection,
+  feed: SnapshotFeed,
+  commands: MirrorCommands,
+): ConsoleActions {
   const kafka = (role: 'source' | 'target') =>
-    createKafka({ name: role, brokers: connection[role].bootstrap, security: connection[role].security }, `mirrorwatch-actions-${role}`);
+    createKafka(
+      { name: role, brokers: connection[role].bootstrap, security: connection[role].security },
+      `mirrorwatch-actions-${role}`,
+    );
   return {
     async planMissingTopics() {
       const snapshot = feed.current();

@@ -19,13 +19,18 @@ if (lab.state !== 'running') {
   process.exit(2);
 }
 
-async function median(label: string, run: () => Promise<RunResult>, check: (r: RunResult) => boolean): Promise<number> {
+async function median(
+  label: string,
+  run: () => Promise<RunResult>,
+  check: (r: RunResult) => boolean,
+): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const started = performance.now();
     const result = await run();
     times.push(performance.now() - started);
-    if (result.code !== 0 || !check(result)) throw new Error(`${label} failed: ${result.stderr.slice(0, 300)}`);
+    if (result.code !== 0 || !check(result))
+      throw new Error(`${label} failed: ${result.stderr.slice(0, 300)}`);
   }
   times.sort((a, b) => a - b);
   return times[Math.floor(RUNS / 2)]!;
@@ -42,20 +47,83 @@ const src = lab.source.bootstrap;
 const lib = lab.kafkaLibDir;
 const countLines = (r: RunResult) => r.stdout.split('\n').filter((l) => l.length > 0).length;
 
-async function measure(task: string, tool: string, run: () => Promise<RunResult>, check: (r: RunResult) => boolean) {
+async function measure(
+  task: string,
+  tool: string,
+  run: () => Promise<RunResult>,
+  check: (r: RunResult) => boolean,
+) {
   rows.push({ task, tool, ms: await median(`${task} / ${tool}`, run, check) });
 }
 
-await measure('list topics (source)', 'mirrorwatch topics --cluster source', () => mirrorwatch(['topics', '--cluster', 'source', '--json', ...LAB]), (r) => r.stdout.includes('topic2'));
-await measure('list topics (source)', 'kcat -L', () => kcat(['-L', '-b', src]), (r) => r.stdout.includes('topic2'));
-await measure('list topics (source)', 'kafka-topics --describe', () => kafkaTool(lib, 'org.apache.kafka.tools.TopicCommand', ['--bootstrap-server', src, '--describe']), (r) => r.stdout.includes('topic2'));
+await measure(
+  'list topics (source)',
+  'mirrorwatch topics --cluster source',
+  () => mirrorwatch(['topics', '--cluster', 'source', '--json', ...LAB]),
+  (r) => r.stdout.includes('topic2'),
+);
+await measure(
+  'list topics (source)',
+  'kcat -L',
+  () => kcat(['-L', '-b', src]),
+  (r) => r.stdout.includes('topic2'),
+);
+await measure(
+  'list topics (source)',
+  'kafka-topics --describe',
+  () => kafkaTool(lib, 'org.apache.kafka.tools.TopicCommand', ['--bootstrap-server', src, '--describe']),
+  (r) => r.stdout.includes('topic2'),
+);
 
-await measure('count topic2 from the beginning (20,000 records)', 'mirrorwatch consume --count-only', () => mirrorwatch(['consume', '--cluster', 'source', '--topic', 'topic2', '--count-only', '--json', ...LAB]), (r) => r.stdout.includes('"count":20000'));
-await measure('count topic2 from the beginning (20,000 records)', 'kcat -C -e', () => kcat(['-C', '-b', src, '-t', 'topic2', '-e', '-q', '-f', '%o\n']), (r) => countLines(r) === 20_000);
-await measure('count topic2 from the beginning (20,000 records)', 'kafka-console-consumer', () => kafkaTool(lib, 'org.apache.kafka.tools.consumer.ConsoleConsumer', ['--bootstrap-server', src, '--topic', 'topic2', '--from-beginning', '--max-messages', '20000', '--timeout-ms', '30000']), (r) => countLines(r) === 20_000);
+await measure(
+  'count topic2 from the beginning (20,000 records)',
+  'mirrorwatch consume --count-only',
+  () =>
+    mirrorwatch(['consume', '--cluster', 'source', '--topic', 'topic2', '--count-only', '--json', ...LAB]),
+  (r) => r.stdout.includes('"count":20000'),
+);
+await measure(
+  'count topic2 from the beginning (20,000 records)',
+  'kcat -C -e',
+  () => kcat(['-C', '-b', src, '-t', 'topic2', '-e', '-q', '-f', '%o\n']),
+  (r) => countLines(r) === 20_000,
+);
+await measure(
+  'count topic2 from the beginning (20,000 records)',
+  'kafka-console-consumer',
+  () =>
+    kafkaTool(lib, 'org.apache.kafka.tools.consumer.ConsoleConsumer', [
+      '--bootstrap-server',
+      src,
+      '--topic',
+      'topic2',
+      '--from-beginning',
+      '--max-messages',
+      '20000',
+      '--timeout-ms',
+      '30000',
+    ]),
+  (r) => countLines(r) === 20_000,
+);
 
-await measure('consumer-group lag (source, all groups)', 'mirrorwatch lag --cluster source', () => mirrorwatch(['lag', '--cluster', 'source', '--json', ...LAB]), (r) => r.stdout.includes('apache-logs-indexer'));
-await measure('consumer-group lag (source, all groups)', 'kafka-consumer-groups --describe --all-groups', () => kafkaTool(lib, 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', ['--bootstrap-server', src, '--describe', '--all-groups']), (r) => r.stdout.includes('apache-logs-indexer'));
+await measure(
+  'consumer-group lag (source, all groups)',
+  'mirrorwatch lag --cluster source',
+  () => mirrorwatch(['lag', '--cluster', 'source', '--json', ...LAB]),
+  (r) => r.stdout.includes('apache-logs-indexer'),
+);
+await measure(
+  'consumer-group lag (source, all groups)',
+  'kafka-consumer-groups --describe --all-groups',
+  () =>
+    kafkaTool(lib, 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', [
+      '--bootstrap-server',
+      src,
+      '--describe',
+      '--all-groups',
+    ]),
+  (r) => r.stdout.includes('apache-logs-indexer'),
+);
 
 // A console refresh in steady state: every source, both clusters, MM2 internal topics, metrics, Connect.
 const poller = new Poller({ connection: resolveConnection({ lab: stateDir }) });

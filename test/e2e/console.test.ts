@@ -90,7 +90,11 @@ describe('the console in a real terminal (tmux) against the lab', () => {
     await admin.connect();
     await admin.createTopics({ topics: [{ topic: 'e2e-escape', numPartitions: 1 }], waitForLeaders: true });
     await admin.disconnect();
-    await kcatProduce(lab.source.bootstrap, 'e2e-escape', 'before\u001b]0;pwned-title\u0007\u001b[41mred-bg\u001b[0m after');
+    await kcatProduce(
+      lab.source.bootstrap,
+      'e2e-escape',
+      'before\u001b]0;pwned-title\u0007\u001b[41mred-bg\u001b[0m after',
+    );
     const session = await ConsoleSession.start('escape', LAB, { width: 120, height: 40 });
     try {
       await session.waitFor(/e2e-escape/);
@@ -118,10 +122,20 @@ describe('the console in a real terminal (tmux) against the lab', () => {
     const session = await ConsoleSession.start('actions', LAB, { width: 120, height: 40 });
     try {
       await source.createTopics({
-        topics: [{ topic: 'e2e-orders', numPartitions: 3, configEntries: [{ name: 'retention.ms', value: '3600000' }] }],
+        topics: [
+          {
+            topic: 'e2e-orders',
+            numPartitions: 3,
+            configEntries: [{ name: 'retention.ms', value: '3600000' }],
+          },
+        ],
         waitForLeaders: true,
       });
-      await eventually('e2e-orders mirrored', async () => (await kcatPartitions(lab.target.bootstrap, 'e2e-orders')) === 3, 60_000);
+      await eventually(
+        'e2e-orders mirrored',
+        async () => (await kcatPartitions(lab.target.bootstrap, 'e2e-orders')) === 3,
+        60_000,
+      );
       await session.waitFor(/e2e-orders/);
 
       await session.key('S');
@@ -129,21 +143,34 @@ describe('the console in a real terminal (tmux) against the lab', () => {
       await session.key('y');
       await eventually(
         'connectors stopped',
-        async () => (await rest.statuses()).every((s) => s.connector.state === 'STOPPED' || s.connector.state === 'PAUSED'),
+        async () =>
+          (await rest.statuses()).every(
+            (s) => s.connector.state === 'STOPPED' || s.connector.state === 'PAUSED',
+          ),
         60_000,
       );
       const whileStopped = uniqueValue('stopped');
       await kcatProduce(lab.source.bootstrap, 'topic1', whileStopped);
       await sleep(10_000);
-      assert.ok(!(await lastValues(lab.target.bootstrap, 'topic1')).includes(whileStopped), 'nothing arrives while stopped');
+      assert.ok(
+        !(await lastValues(lab.target.bootstrap, 'topic1')).includes(whileStopped),
+        'nothing arrives while stopped',
+      );
 
       await target.deleteTopics({ topics: ['e2e-orders'] });
-      await eventually('e2e-orders gone from the target', async () => (await kcatPartitions(lab.target.bootstrap, 'e2e-orders')) === undefined);
+      await eventually(
+        'e2e-orders gone from the target',
+        async () => (await kcatPartitions(lab.target.bootstrap, 'e2e-orders')) === undefined,
+      );
       await session.waitFor(/missing/, 30_000);
       await session.key('T');
       await session.waitFor(/e2e-orders/, 10_000);
       await session.key('y');
-      await eventually('e2e-orders recreated', async () => (await kcatPartitions(lab.target.bootstrap, 'e2e-orders')) === 3, 30_000);
+      await eventually(
+        'e2e-orders recreated',
+        async () => (await kcatPartitions(lab.target.bootstrap, 'e2e-orders')) === 3,
+        30_000,
+      );
       const configs = await target.describeConfigs({
         includeSynonyms: false,
         resources: [{ type: 2, name: 'e2e-orders', configNames: ['retention.ms'] }],
@@ -153,8 +180,16 @@ describe('the console in a real terminal (tmux) against the lab', () => {
       await session.key('R');
       await session.waitFor(/resume/i);
       await session.key('y');
-      await eventually('connectors running', async () => (await rest.statuses()).every((s) => s.connector.state === 'RUNNING'), 60_000);
-      await eventually('the record produced while stopped arrives', async () => (await lastValues(lab.target.bootstrap, 'topic1')).includes(whileStopped), 90_000);
+      await eventually(
+        'connectors running',
+        async () => (await rest.statuses()).every((s) => s.connector.state === 'RUNNING'),
+        60_000,
+      );
+      await eventually(
+        'the record produced while stopped arrives',
+        async () => (await lastValues(lab.target.bootstrap, 'topic1')).includes(whileStopped),
+        90_000,
+      );
       await session.key('5');
       await session.waitFor([/created topic e2e-orders/, /mirror stop requested/, /mirror resume requested/]);
     } finally {
@@ -168,10 +203,14 @@ describe('the console in a real terminal (tmux) against the lab', () => {
     const session = await ConsoleSession.start('recover', LAB, { width: 120, height: 40 });
     try {
       await session.waitFor(/topic2/);
-      const record = JSON.parse(readFileSync(join(SHARED_LAB_DIR, 'lab.json'), 'utf8')) as { pids: { target: number } };
+      const record = JSON.parse(readFileSync(join(SHARED_LAB_DIR, 'lab.json'), 'utf8')) as {
+        pids: { target: number };
+      };
       process.kill(record.pids.target, 'SIGKILL');
       await session.waitFor(/STALE/, 60_000);
-      const up = await mirrorwatch(['lab', 'up', '--state-dir', SHARED_LAB_DIR, '--port-offset', '1000'], { timeoutMs: 300_000 });
+      const up = await mirrorwatch(['lab', 'up', '--state-dir', SHARED_LAB_DIR, '--port-offset', '1000'], {
+        timeoutMs: 300_000,
+      });
       assert.equal(up.code, 0, up.stderr);
       await eventually('console recovered', async () => !/STALE/.test(await session.screen()), 90_000);
       assert.match(await session.screen(), /topic2/);

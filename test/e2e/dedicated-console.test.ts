@@ -17,7 +17,10 @@ async function lastValues(brokers: string, topic: string): Promise<string[]> {
 describe('the console with dedicated MM2 and operator stop/resume commands', () => {
   let lab: LabStatus;
   before(async () => {
-    const up = await mirrorwatch(['lab', 'up', '--mm2', 'dedicated', '--port-offset', '4000', '--state-dir', STATE_DIR], { timeoutMs: 600_000 });
+    const up = await mirrorwatch(
+      ['lab', 'up', '--mm2', 'dedicated', '--port-offset', '4000', '--state-dir', STATE_DIR],
+      { timeoutMs: 600_000 },
+    );
     assert.equal(up.code, 0, up.stderr);
     lab = await labStatusOf(STATE_DIR);
   });
@@ -27,7 +30,8 @@ describe('the console with dedicated MM2 and operator stop/resume commands', () 
   });
 
   it('S runs --mirror-stop-command (the flow stops), R runs --mirror-resume-command (the record arrives)', async () => {
-    const lab_ = (action: string) => `${process.execPath} ${CLI} lab mirror ${action} --state-dir ${STATE_DIR}`;
+    const lab_ = (action: string) =>
+      `${process.execPath} ${CLI} lab mirror ${action} --state-dir ${STATE_DIR}`;
     const session = await ConsoleSession.start(
       'dedicated',
       ['--lab', STATE_DIR, '--mirror-stop-command', lab_('stop'), '--mirror-resume-command', lab_('start')],
@@ -40,7 +44,11 @@ describe('the console with dedicated MM2 and operator stop/resume commands', () 
       await session.key('S');
       await session.waitFor(/lab mirror stop/);
       await session.key('y');
-      await eventually('MM2 process stopped', async () => !(await labStatusOf(STATE_DIR)).mirror.running, 60_000);
+      await eventually(
+        'MM2 process stopped',
+        async () => !(await labStatusOf(STATE_DIR)).mirror.running,
+        60_000,
+      );
       const whileStopped = uniqueValue('dedicated-console');
       await kcatProduce(lab.source.bootstrap, 'topic1', whileStopped);
       await sleep(10_000);
@@ -49,7 +57,11 @@ describe('the console with dedicated MM2 and operator stop/resume commands', () 
       await session.key('R');
       await session.waitFor(/lab mirror start/);
       await session.key('y');
-      await eventually('record arrives after resume', async () => (await lastValues(lab.target.bootstrap, 'topic1')).includes(whileStopped), 120_000);
+      await eventually(
+        'record arrives after resume',
+        async () => (await lastValues(lab.target.bootstrap, 'topic1')).includes(whileStopped),
+        120_000,
+      );
       await session.key('5');
       await session.waitFor(/exit 0/);
     } finally {
@@ -58,7 +70,10 @@ describe('the console with dedicated MM2 and operator stop/resume commands', () 
   });
 
   it('refuses S in --read-only and says so', async () => {
-    const session = await ConsoleSession.start('readonly', ['--lab', STATE_DIR, '--read-only'], { width: 100, height: 30 });
+    const session = await ConsoleSession.start('readonly', ['--lab', STATE_DIR, '--read-only'], {
+      width: 100,
+      height: 30,
+    });
     try {
       await session.waitFor([/READ-ONLY/, /topic2/]);
       await session.key('S');

@@ -16,10 +16,21 @@ export class ConsoleSession {
   private constructor(readonly name: string) {}
 
   /** Starts the console in a real terminal of `width`×`height`, without CI in its environment (Ink checks it). */
-  static async start(name: string, args: string[], size: { width: number; height: number }): Promise<ConsoleSession> {
+  static async start(
+    name: string,
+    args: string[],
+    size: { width: number; height: number },
+  ): Promise<ConsoleSession> {
     const command = ['env', '-u', 'CI', process.execPath, CLI, ...args].map(shellQuote).join(' ');
     const started = await tmux([
-      'new-session', '-d', '-s', name, '-x', String(size.width), '-y', String(size.height),
+      'new-session',
+      '-d',
+      '-s',
+      name,
+      '-x',
+      String(size.width),
+      '-y',
+      String(size.height),
       `${command}; echo "[console exited $?]"; sleep 600`,
     ]);
     if (started.code !== 0) throw new Error(`tmux new-session failed: ${started.stderr}`);
@@ -55,7 +66,9 @@ export class ConsoleSession {
       if (list.every((p) => p.test(last))) return last;
       await sleep(300);
     }
-    throw new Error(`screen never matched ${list.map(String).join(' and ')} in ${timeoutMs} ms; last screen:\n${last}`);
+    throw new Error(
+      `screen never matched ${list.map(String).join(' and ')} in ${timeoutMs} ms; last screen:\n${last}`,
+    );
   }
 
   async resize(width: number, height: number): Promise<void> {

@@ -21,10 +21,25 @@ export function consoleCommand(yargs: Argv) {
     'the live console over both clusters and MM2 (default command)',
     (y) =>
       withConnectionOptions(y)
-        .option('read-only', { type: 'boolean', default: false, describe: 'disable the actions that change anything (T, S, R)' })
-        .option('color', { type: 'boolean', default: true, describe: 'colours (--no-color or NO_COLOR turn them off)' })
-        .option('interval', { type: 'number', default: 2, describe: 'refresh interval in seconds (at least 1)' })
-        .option('mirror-stop-command', { type: 'string', describe: 'shell command that stops MM2 (e.g. systemctl stop connect-mirror-maker)' })
+        .option('read-only', {
+          type: 'boolean',
+          default: false,
+          describe: 'disable the actions that change anything (T, S, R)',
+        })
+        .option('color', {
+          type: 'boolean',
+          default: true,
+          describe: 'colours (--no-color or NO_COLOR turn them off)',
+        })
+        .option('interval', {
+          type: 'number',
+          default: 2,
+          describe: 'refresh interval in seconds (at least 1)',
+        })
+        .option('mirror-stop-command', {
+          type: 'string',
+          describe: 'shell command that stops MM2 (e.g. systemctl stop connect-mirror-maker)',
+        })
         .option('mirror-resume-command', { type: 'string', describe: 'shell command that starts MM2 again' }),
     async (args) => {
       if (!process.stdout.isTTY || !process.stdin.isTTY) {
@@ -33,7 +48,8 @@ export function consoleCommand(yargs: Argv) {
           EXIT.usage,
         );
       }
-      if (!Number.isFinite(args.interval) || args.interval < 1) throw new UserError('--interval takes a number of seconds >= 1');
+      if (!Number.isFinite(args.interval) || args.interval < 1)
+        throw new UserError('--interval takes a number of seconds >= 1');
       const connection = connectionFrom(args);
       // An interactive terminal is interactive even when a CI variable leaked into the shell.
       for (const name of CI_VARIABLES) delete process.env[name];

@@ -1,0 +1,69 @@
+/** The event log: operator actions and their results, and data sources failing and recovering. */
+import { formatAge } from '../model/freshness.js';
+import type { DataSourceName, Snapshot } from '../monitor/snapshot.js';
+import { escapeForTerminal } from '../util/escape.js';
+
+export type EventLevel = 'info' | 'ok' | 'warn' | 'error';
+
+export interface ConsoleEvent {
+  seq: number;
+  atMs: number;
+  level: EventLevel;
+  /** Already escaped. */
+  text: string;
+}
+
+export interface NewEvent {
+  level: EventLevel;
+  text: string;
+}
+
+export const MAX_EVENTS = 1000;
+
+export const DATA_SOURCES: readonly DataSourceName[] = [
+  'source',
+  'target',
+  'mm2-internal',
+  'metrics',
+  'connect',
+];
+
+/**
+ * What changed in the data sources' health between two snapshots: a source that starts failing, fails
+ * with a different error, or recovers. `previous` null (first snapshot) reports the sources failing now.
+ */
+export function healthEvents(
+  previous: Snapshot['health'] | null,
+  next: Snapshot['health'],
+  nowMs: number,
+): NewEvent[] {
+  const out: NewEvent[] = [];
+  for (const name of DATA_SOURCES) {
+    const now = next[name];
+    const before = previous?.[name];
+    if (!now?.configured) continue;
+    const label = escapeForTerminal(now.label);
+    const wasFailing = before?.configured === true && !before.ok;
+    if (!now.ok) {
+      if (!wasFailing || before?.lastError !== now.lastError) {
+        out.push({ level: 'error', text: `${label}: ${escapeForTerminal(now.lastError ?? 'failed')}` });
+      }
+    } else if (wasFailing) {
+      const since = before?.lastSuccessMs ?? null;
+      const stale = since === null ? '' : ` (stale for ${formatAge(nowMs - since)})`;
+      out.push({ level: 'ok', text: `${label}: recovered${stale}` });
+    }
+  }
+  return out;
+}
+
+export function appendEvents(
+  log: readonly ConsoleEvent[],
+  added: readonly NewEvent[],
+  atMs: number,
+): ConsoleEvent[] {
+  if (added.length === 0) return log as ConsoleEvent[];
+  let seq = log.length > 0 ? log[log.length - 1]!.seq : 0;
+  const next = [...log, ...added.map((e) => ({ ...e, atMs, seq: ++seq }))];
+  return next.length > MAX_EVENTS ? next.slice(next.length - MAX_EVENTS) : next;
+}

@@ -1,0 +1,168 @@
+import { Box } from 'ink';
+import type { CheckProgress, CheckRecord } from '../../actions/types.js';
+import { formatAge } from '../../model/freshness.js';
+import { escapeForTerminal } from '../../util/escape.js';
+import { Line, type Segment } from '../components/Line.js';
+import { MARKER_WIDTH, Table, type TableRow } from '../components/Table.js';
+import { formatClockMs, formatCount, formatRate } from '../format.js';
+import type { Glyphs } from '../glyphs.js';
+import { type Cell, type ColumnSpec, fitColumns } from '../table.js';
+import type { CheckPartitionRow } from './check-model.js';
+import { filterSegments, type PaneFrame } from './frame.js';
+
+const PARTITION_COLUMNS: ColumnSpec[] = [
+  { id: 'p', title: 'P', width: 4, priority: 0, align: 'right' },
+  { id: 'expected', title: 'EXPECTED', width: 12, priority: 0, align: 'right' },
+  { id: 'read', title: 'READ', width: 12, priority: 0, align: 'right' },
+  { id: 'status', title: 'STATUS', width: 11, priority: 0 },
+  { id: 'other', title: 'OTHER SIDE', width: 12, priority: 1, align: 'right' },
+  { id: 'compare', title: 'COMPARE', width: 14, priority: 0 },
+];
+
+const RECORD_COLUMNS: ColumnSpec[] = [
+  { id: 'offset', title: 'OFFSET', width: 10, priority: 0, align: 'right' },
+  { id: 'p', title: 'P', width: 3, priority: 0, align: 'right' },
+  { id: 'timestamp', title: 'TIMESTAMP', width: 12, priority: 1 },
+  { id: 'key', title: 'KEY', width: 16, priority: 2 },
+  { id: 'value', title: 'VALUE', width: 16, priority: 0, flex: true },
+];
+
+/** Characters escapeForTerminal would change, other than the backslash an escaped text legitimately holds. */
+const RAW_UNSAFE = /[\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]/;
+
+/** Record keys and values arrive escaped; escape again only what would still reach the terminal raw. */
+export function ensureEscaped(s: string): string {
+  return RAW_UNSAFE.test(s) ? escapeForTerminal(s) : s;
+}
+
+function statusCell(row: CheckPartitionRow, progress: CheckProgress, g: Glyphs): Cell {
+  if (row.expected !== null && row.read >= row.expected) return { text: `${g.ok} complete`, tone: 'ok' };
+  if (progress.done || progress.stopped || progress.error) return { text: `${g.crit} short`, tone: 'crit' };
+  return { text: g.ascii ? '... reading' : '… reading', tone: 'info' };
+}
+
+function compareCell(row: CheckPartitionRow, progress: CheckProgress, g: Glyphs): Cell {
+  if (!progress.comparison) return { text: '' };
+  if (row.other === null) return { text: `${g.unknown} none`, tone: 'warn' };
+  if (row.other === row.read) return { text: `${g.ok} equal`, tone: 'ok' };
+  return {
+    text: `${g.mismatch} differs ${row.other > row.read ? '+' : ''}${formatCount(row.other - row.read)}`,
+    tone: 'crit',
+  };
+}
+
+function titleLine(progress: CheckProgress, nowMs: number, g: Glyphs): Segment[] {
+  const pct = progress.expected > 0 ? Math.floor((progress.total / progress.expected) * 100) : 100;
+  const state: Segment = progress.error
+    ? { text: `error: ${escapeForTerminal(progress.error)}`, tone: 'crit' }
+    : progress.stopped
+      ? { text: 'stopped', tone: 'warn' }
+      : progress.done
+        ? { text: `${g.ok} done`, tone: 'ok' }
+        : { text: 'running', tone: 'info' };
+  return [
+    { text: `CHECK ${progress.cluster} ${escapeForTerminal(progress.topic)}`, bold: true },
+    { text: ' from the beginning  ' },
+    state,
+    {
+      text: `  ${formatCount(progress.total)}/${formatCount(progress.expected)} (${pct}%)  ${formatRate(progress.recordsPerSecond)}  ${formatAge(nowMs - progress.startedAtMs)}`,
+    },
+  ];
+}
+
+function comparisonLine(progress: CheckProgress, g: Glyphs): Segment[] {
+  const c = progress.comparison;
+  if (!c) {
+    const note = progress.done
+      ? 'no comparison with the other cluster'
+      : 'comparison with the other cluster when done';
+    return [{ text: note, tone: 'muted' }];
+  }
+  const what = `compared with ${c.cluster} ${escapeForTerminal(c.topic)}: `;
+  if (c.error) return [{ text: what }, { text: `error: ${escapeForTerminal(c.error)}`, tone: 'crit' }];
+  return [
+    { text: what },
+    c.equal ? { text: `${g.ok} equal`, tone: 'ok' } : { text: `${g.mismatch} not equal`, tone: 'crit' },
+    { text: `  ${progress.cluster} ${formatCount(progress.total)}, ${c.cluster} ${formatCount(c.total)}` },
+  ];
+}
+
+function recordRow(r: CheckRecord, i: number): TableRow {
+  return {
+    key: `${r.partition}:${r.offset}:${i}`,
+    cells: {
+      offset: { text: String(r.offset) },
+      p: { text: String(r.partition) },
+      timestamp: { text: formatClockMs(r.timestampMs) },
+      key: { text: ensureEscaped(r.key), tone: 'info' },
+      value: { text: ensureEscaped(r.value) },
+    },
+  };
+}
+
+export function CheckPane(props: {
+  frame: PaneFrame;
+  progress: CheckProgress | null;
+  rows: readonly CheckPartitionRow[];
+  recordsHeight: number;
+  nowMs: number;
+}) {
+  const { frame, progress, rows, recordsHeight, nowMs } = props;
+  const g = frame.glyphs;
+  if (!progress) {
+    return (
+      <Box flexDirection="column">
+        <Line segments={[{ text: 'CHECK', bold: true }, { text: '  no check yet' }]} color={frame.color} />
+        <Line
+          segments={[
+            { text: 'Select a topic in Topics (1), press C, then s (source) or t (target):', tone: 'muted' },
+          ]}
+          color={frame.color}
+        />
+        <Line
+          segments={[
+            {
+              text: 'it reads the topic from the beginning and compares the counts with the other cluster.',
+              tone: 'muted',
+            },
+          ]}
+          color={frame.color}
+        />
+      </Box>
+    );
+  }
+  const otherTitle = progress.comparison ? progress.comparison.cluster.toUpperCase() : 'OTHER SIDE';
+  const specs = PARTITION_COLUMNS.map((c) => (c.id === 'other' ? { ...c, title: otherTitle } : c));
+  const columns = fitColumns(specs, frame.width - MARKER_WIDTH);
+  const table: TableRow[] = rows.map((row) => ({
+    key: row.key,
+    cells: {
+      p: { text: String(row.partition) },
+      expected: { text: formatCount(row.expected) },
+      read: { text: formatCount(row.read) },
+      status: statusCell(row, progress, g),
+      other: { text: progress.comparison ? formatCount(row.other) : '' },
+      compare: compareCell(row, progress, g),
+    },
+  }));
+  const recordRows = recordsHeight > 2 ? progress.last.slice(-(recordsHeight - 2)).map(recordRow) : [];
+  return (
+    <Box flexDirection="column">
+      <Line segments={[...filterSegments(frame), ...titleLine(progress, nowMs, g)]} color={frame.color} />
+      <Line segments={comparisonLine(progress, g)} color={frame.color} />
+      <Table columns={columns} rows={table} selectedKey={null} color={frame.color} glyphs={g} />
+      {recordRows.length > 0 ? (
+        <Box flexDirection="column">
+          <Line segments={[{ text: 'LAST RECORDS', bold: true }]} color={frame.color} />
+          <Table
+            columns={fitColumns(RECORD_COLUMNS, frame.width - MARKER_WIDTH)}
+            rows={recordRows}
+            selectedKey={null}
+            color={frame.color}
+            glyphs={g}
+          />
+        </Box>
+      ) : null}
+    </Box>
+  );
+}

@@ -1,0 +1,219 @@
+import { Box } from 'ink';
+import { formatAge, freshnessLevel } from '../../model/freshness.js';
+import type { GroupInfo, GroupPartition } from '../../monitor/snapshot.js';
+import { escapeForTerminal } from '../../util/escape.js';
+import { Line, type Segment } from '../components/Line.js';
+import { MARKER_WIDTH, Table, type TableRow } from '../components/Table.js';
+import { fitCount, formatCount, plural } from '../format.js';
+import type { Glyphs } from '../glyphs.js';
+import { freshnessSymbol } from '../labels.js';
+import { type Cell, type ColumnSpec, fitColumns } from '../table.js';
+import { filterSegments, type PaneFrame } from './frame.js';
+import type { GroupPartitionRow, GroupRow } from './groups-model.js';
+
+/**
+ * MM2 writes checkpoints every `emit.checkpoints.interval.seconds` (60 s by default): two missed
+ * emissions warn, five mean the checkpoint connector or the group's translation has stopped.
+ */
+export const CHECKPOINT_THRESHOLDS = Object.freeze({ warnMs: 150_000, critMs: 300_000 });
+
+export const GROUPS_CHROME = 2;
+export const GROUP_PARTITIONS_CHROME = 3;
+
+const GROUP_COLUMNS: ColumnSpec[] = [
+  { id: 'group', title: 'GROUP', width: 14, priority: 0, flex: true },
+  { id: 'srcState', title: 'SRC STATE', width: 10, priority: 2 },
+  { id: 'srcMembers', title: 'MBR', width: 3, priority: 5, align: 'right' },
+  { id: 'srcLag', title: 'SRC LAG', width: 9, priority: 0, align: 'right' },
+  { id: 'tgtState', title: 'TGT STATE', width: 10, priority: 2 },
+  { id: 'tgtMembers', title: 'MBR', width: 3, priority: 5, align: 'right' },
+  { id: 'tgtLag', title: 'TGT LAG', width: 9, priority: 0, align: 'right' },
+  { id: 'checkpoint', title: 'CHECKPOINT', width: 10, priority: 1 },
+  { id: 'flags', title: 'FLAGS', width: 8, priority: 3 },
+];
+
+/** Live age of a snapshot-time age: the snapshot may be seconds old (or paused). */
+export function liveAge(ageMs: number, takenAtMs: number, nowMs: number): number {
+  return ageMs + Math.max(0, nowMs - takenAtMs);
+}
+
+function stateCell(g: GroupInfo | null): Cell {
+  if (!g) return { text: '-', tone: 'muted' };
+  const state = escapeForTerminal(g.state);
+  return { text: state, tone: state === 'Stable' ? 'ok' : state === 'Dead' ? 'crit' : 'plain' };
+}
+
+function lagCell(g: GroupInfo | null, width: number): Cell {
+  if (!g) return { text: '-', tone: 'muted' };
+  if (g.partitions.some((p) => p.negative)) return { text: 'negative', tone: 'crit' };
+  return { text: fitCount(g.totalLag, width), tone: (g.totalLag ?? 0) > 0 ? 'warn' : 'plain' };
+}
+
+function checkpointCell(ageMs: number | null, g: Glyphs, missing = false): Cell {
+  if (ageMs === null)
+    return missing ? { text: `${g.warn} none`, tone: 'warn' } : { text: '-', tone: 'muted' };
+  const symbol = freshnessSymbol(freshnessLevel(ageMs, CHECKPOINT_THRESHOLDS), g);
+  return { text: `${symbol.text} ${formatAge(ageMs)}`, tone: symbol.tone };
+}
+
+export function GroupsPane(props: {
+  frame: PaneFrame;
+  rows: readonly GroupRow[];
+  total: number;
+  selectedKey: string | null;
+  takenAtMs: number;
+  nowMs: number;
+}) {
+  const { frame, rows, total, selectedKey, takenAtMs, nowMs } = props;
+  const columns = fitColumns(GROUP_COLUMNS, frame.width - MARKER_WIDTH);
+  const table: TableRow[] = rows.map((row) => {
+    const age = row.checkpoint ? liveAge(row.checkpoint.ageMs, takenAtMs, nowMs) : null;
+    return {
+      key: row.key,
+      cells: {
+        group: { text: row.name },
+        srcState: stateCell(row.source),
+        srcMembers: { text: row.source ? String(row.source.members) : '-' },
+        srcLag: lagCell(row.source, 9),
+        tgtState: stateCell(row.target),
+        tgtMembers: { text: row.target ? String(row.target.members) : '-' },
+        tgtLag: lagCell(row.target, 9),
+        checkpoint: checkpointCell(age, frame.glyphs, row.untranslated),
+        flags: row.negative
+          ? { text: 'negative', tone: 'crit' }
+          : row.untranslated
+            ? { text: 'no ckpt', tone: 'warn' }
+            : { text: '' },
+      },
+    };
+  });
+  const title: Segment[] = [
+    { text: plural(total, 'group'), bold: true },
+    { text: ' · source and target side by side · Enter: partitions', tone: 'muted' },
+  ];
+  return (
+    <Box flexDirection="column">
+      <Line segments={[...filterSegments(frame), ...title]} color={frame.color} />
+      <Table
+        columns={columns}
+        rows={table}
+        selectedKey={selectedKey}
+        color={frame.color}
+        glyphs={frame.glyphs}
+      />
+    </Box>
+  );
+}
+
+const PARTITION_COLUMNS: ColumnSpec[] = [
+  { id: 'topic', title: 'TOPIC', width: 12, priority: 0, flex: true },
+  { id: 'p', title: 'P', width: 3, priority: 0, align: 'right' },
+  { id: 'srcCommitted', title: 'SRC COMMIT', width: 10, priority: 1, align: 'right' },
+  { id: 'srcEnd', title: 'SRC END', width: 10, priority: 4, align: 'right' },
+  { id: 'srcLag', title: 'SRC LAG', width: 8, priority: 0, align: 'right' },
+  { id: 'tgtCommitted', title: 'TGT COMMIT', width: 10, priority: 1, align: 'right' },
+  { id: 'tgtEnd', title: 'TGT END', width: 10, priority: 4, align: 'right' },
+  { id: 'tgtLag', title: 'TGT LAG', width: 8, priority: 0, align: 'right' },
+  { id: 'translation', title: 'TRANSLATION', width: 17, priority: 2 },
+  { id: 'checkpoint', title: 'CKPT AGE', width: 10, priority: 3 },
+  { id: 'owner', title: 'OWNER', width: 14, priority: 5 },
+];
+
+function partitionLag(p: GroupPartition | null): Cell {
+  if (!p) return { text: '-', tone: 'muted' };
+  if (p.negative) return { text: 'negative', tone: 'crit' };
+  return { text: fitCount(p.lag, 8), tone: (p.lag ?? 0) > 0 ? 'warn' : 'plain' };
+}
+
+function ownerOf(row: GroupPartitionRow): string {
+  const owner = row.target?.owner ?? row.source?.owner ?? null;
+  return owner ? escapeForTerminal(owner.clientId) : '-';
+}
+
+function sideSummary(side: string, g: GroupInfo | null): string {
+  if (!g) return `${side}: none`;
+  return `${side}: ${escapeForTerminal(g.state)}, ${plural(g.members, 'member')}, lag ${formatCount(g.totalLag)}`;
+}
+
+export function GroupPartitionsPane(props: {
+  frame: PaneFrame;
+  group: GroupRow | null;
+  groupId: string;
+  rows: readonly GroupPartitionRow[];
+  selectedKey: string | null;
+  nowMs: number;
+  takenAtMs: number;
+}) {
+  const { frame, group, groupId, rows, selectedKey, nowMs, takenAtMs } = props;
+  const g = frame.glyphs;
+  if (!group) {
+    return (
+      <Line
+        segments={[
+          {
+            text: `group ${escapeForTerminal(groupId)} is no longer in the snapshot  Esc back`,
+            tone: 'warn',
+          },
+        ]}
+        color={frame.color}
+      />
+    );
+  }
+  const columns = fitColumns(PARTITION_COLUMNS, frame.width - MARKER_WIDTH);
+  const table: TableRow[] = rows.map((row) => {
+    const t = row.translation;
+    return {
+      key: row.key,
+      cells: {
+        topic: { text: row.topic },
+        p: { text: String(row.partition) },
+        srcCommitted: { text: fitCount(row.source?.committed, 10) },
+        srcEnd: { text: fitCount(row.source?.logEnd, 10) },
+        srcLag: partitionLag(row.source),
+        tgtCommitted: { text: fitCount(row.target?.committed, 10) },
+        tgtEnd: { text: fitCount(row.target?.logEnd, 10) },
+        tgtLag: partitionLag(row.target),
+        translation: t
+          ? { text: `${formatCount(t.upstreamOffset)} ${g.arrow} ${formatCount(t.downstreamOffset)}` }
+          : { text: '-', tone: 'muted' },
+        checkpoint: checkpointCell(t ? nowMs - t.checkpointTimestampMs : null, g),
+        owner: { text: ownerOf(row) },
+      },
+    };
+  });
+  const checkpoint = group.checkpoint;
+  const sides: Segment[] = [
+    { text: sideSummary('source', group.source) },
+    { text: ` ${g.separator} ` },
+    { text: sideSummary('target', group.target) },
+    { text: ` ${g.separator} ` },
+    checkpoint
+      ? {
+          text: `checkpoints ${checkpoint.partitions} partitions, newest ${formatAge(liveAge(checkpoint.ageMs, takenAtMs, nowMs))} ago`,
+        }
+      : { text: 'no checkpoint from MM2', tone: group.untranslated ? 'warn' : 'muted' },
+  ];
+  return (
+    <Box flexDirection="column">
+      <Line
+        segments={[
+          ...filterSegments(frame),
+          { text: `group ${group.name}`, bold: true },
+          ...(group.negative
+            ? [{ text: '  negative lag: committed beyond log end', tone: 'crit' as const }]
+            : []),
+          { text: '  Esc back', tone: 'muted' },
+        ]}
+        color={frame.color}
+      />
+      <Line segments={sides} color={frame.color} />
+      <Table
+        columns={columns}
+        rows={table}
+        selectedKey={selectedKey}
+        color={frame.color}
+        glyphs={frame.glyphs}
+      />
+    </Box>
+  );
+}

@@ -1,0 +1,156 @@
+import { Box } from 'ink';
+import type { MirrorTopic, Snapshot } from '../../monitor/snapshot.js';
+import { Line, type Segment } from '../components/Line.js';
+import { MARKER_WIDTH, Table, type TableRow } from '../components/Table.js';
+import { fitCount, formatCount, formatDuration } from '../format.js';
+import type { Glyphs } from '../glyphs.js';
+import { mirrorStateLabel } from '../labels.js';
+import { type ColumnSpec, fitColumns } from '../table.js';
+import { filterSegments, type PaneFrame } from './frame.js';
+import { stateCounts, type TopicPartitionRow, type TopicRow } from './topics-model.js';
+
+/** Lines above the rows: the summary (or drill title) and the column titles. */
+export const TOPICS_CHROME = 2;
+
+const TOPIC_COLUMNS: ColumnSpec[] = [
+  { id: 'state', title: 'STATE', width: 11, priority: 0 },
+  { id: 'source', title: 'SOURCE TOPIC', width: 14, priority: 0, flex: true },
+  { id: 'target', title: 'TARGET TOPIC', width: 14, priority: 4, flex: true },
+  { id: 'parts', title: 'PARTS', width: 7, priority: 1, align: 'right' },
+  { id: 'srcRecords', title: 'SRC RECS', width: 10, priority: 2, align: 'right' },
+  { id: 'tgtRecords', title: 'TGT RECS', width: 10, priority: 3, align: 'right' },
+  { id: 'lag', title: 'MM2 LAG', width: 9, priority: 0, align: 'right' },
+];
+
+function summary(snapshot: Snapshot, g: Glyphs): Segment[] {
+  const topics = snapshot.mirror.topics;
+  const counts = stateCounts(topics);
+  const out: Segment[] = [{ text: `${topics.length} topics`, bold: true }];
+  for (const state of ['in-sync', 'mirroring', 'partition-mismatch', 'missing', 'unknown'] as const) {
+    if (counts[state] === 0) continue;
+    const label = mirrorStateLabel(state, g);
+    out.push({ text: ' · ' }, { text: `${counts[state]} ${label.text}`, tone: label.tone });
+  }
+  const from = snapshot.mirror.positionsFrom;
+  out.push({ text: ` · MM2 lag ${formatCount(snapshot.mirror.totalLag)}` });
+  out.push({ text: from ? ` (positions: ${from})` : ' (MM2 positions unknown)', tone: 'muted' });
+  return out;
+}
+
+export function TopicsPane(props: {
+  frame: PaneFrame;
+  snapshot: Snapshot;
+  rows: readonly TopicRow[];
+  selectedKey: string | null;
+}) {
+  const { frame, snapshot, rows, selectedKey } = props;
+  const sameNames = snapshot.mirror.topics.every((t) => t.source === t.target);
+  const specs = TOPIC_COLUMNS.filter((c) => !(sameNames && c.id === 'target'));
+  const columns = fitColumns(specs, frame.width - MARKER_WIDTH);
+  const table: TableRow[] = rows.map((row) => {
+    const t = row.topic;
+    const state = mirrorStateLabel(t.state, frame.glyphs);
+    const parts = `${t.sourcePartitions}/${t.targetPartitions ?? '-'}`;
+    return {
+      key: row.key,
+      cells: {
+        state: { text: state.text, tone: state.tone },
+        source: { text: row.sourceName },
+        target: { text: row.targetName, tone: 'muted' },
+        parts: { text: parts, tone: t.state === 'partition-mismatch' ? 'crit' : 'plain' },
+        srcRecords: { text: fitCount(t.sourceRecords, 10) },
+        tgtRecords: { text: fitCount(t.targetRecords, 10) },
+        lag: { text: fitCount(t.lag, 9), tone: (t.lag ?? 0) > 0 ? 'warn' : 'plain' },
+      },
+    };
+  });
+  return (
+    <Box flexDirection="column">
+      <Line segments={[...filterSegments(frame), ...summary(snapshot, frame.glyphs)]} color={frame.color} />
+      <Table
+        columns={columns}
+        rows={table}
+        selectedKey={selectedKey}
+        color={frame.color}
+        glyphs={frame.glyphs}
+      />
+    </Box>
+  );
+}
+
+const PARTITION_COLUMNS: ColumnSpec[] = [
+  { id: 'p', title: 'P', width: 4, priority: 0, align: 'right' },
+  { id: 'srcEarliest', title: 'SRC FIRST', width: 10, priority: 4, align: 'right' },
+  { id: 'srcLatest', title: 'SRC END', width: 10, priority: 0, align: 'right' },
+  { id: 'tgtEarliest', title: 'TGT FIRST', width: 10, priority: 4, align: 'right' },
+  { id: 'tgtLatest', title: 'TGT END', width: 10, priority: 1, align: 'right' },
+  { id: 'position', title: 'MM2 POS', width: 10, priority: 1, align: 'right' },
+  { id: 'lag', title: 'MM2 LAG', width: 8, priority: 0, align: 'right' },
+  { id: 'count', title: 'REPLICATED', width: 10, priority: 2, align: 'right' },
+  { id: 'age', title: 'REC AGE', width: 7, priority: 2, align: 'right' },
+  { id: 'latency', title: 'LATENCY', width: 7, priority: 3, align: 'right' },
+];
+
+function drillTitle(topic: MirrorTopic, names: { source: string; target: string }, g: Glyphs): Segment[] {
+  const state = mirrorStateLabel(topic.state, g);
+  return [
+    { text: names.source, bold: true },
+    { text: ` ${g.arrow} ${names.target}  ` },
+    { text: state.text, tone: state.tone },
+    {
+      text: `  partitions ${topic.sourcePartitions}/${topic.targetPartitions ?? '-'}  records ${formatCount(topic.sourceRecords)}/${formatCount(topic.targetRecords)}  lag ${formatCount(topic.lag)}`,
+    },
+    { text: '  Esc back', tone: 'muted' },
+  ];
+}
+
+export function TopicPartitionsPane(props: {
+  frame: PaneFrame;
+  topic: MirrorTopic | null;
+  names: { source: string; target: string };
+  rows: readonly TopicPartitionRow[];
+  selectedKey: string | null;
+}) {
+  const { frame, topic, names, rows, selectedKey } = props;
+  if (!topic) {
+    return (
+      <Line
+        segments={[
+          { text: `${names.source} is no longer in the snapshot (deleted?)  Esc back`, tone: 'warn' },
+        ]}
+        color={frame.color}
+      />
+    );
+  }
+  const columns = fitColumns(PARTITION_COLUMNS, frame.width - MARKER_WIDTH);
+  const table: TableRow[] = rows.map(({ key, partition: p }) => ({
+    key,
+    cells: {
+      p: { text: String(p.partition) },
+      srcEarliest: { text: fitCount(p.sourceEarliest, 10) },
+      srcLatest: { text: fitCount(p.sourceLatest, 10) },
+      tgtEarliest: { text: fitCount(p.targetEarliest, 10) },
+      tgtLatest: { text: fitCount(p.targetLatest, 10) },
+      position: { text: fitCount(p.mm2Position, 10) },
+      lag: { text: fitCount(p.lag, 8), tone: (p.lag ?? 0) > 0 ? 'warn' : 'plain' },
+      count: { text: fitCount(p.recordCount, 10) },
+      age: { text: formatDuration(p.recordAgeMs) },
+      latency: { text: formatDuration(p.replicationLatencyMs) },
+    },
+  }));
+  return (
+    <Box flexDirection="column">
+      <Line
+        segments={[...filterSegments(frame), ...drillTitle(topic, names, frame.glyphs)]}
+        color={frame.color}
+      />
+      <Table
+        columns={columns}
+        rows={table}
+        selectedKey={selectedKey}
+        color={frame.color}
+        glyphs={frame.glyphs}
+      />
+    </Box>
+  );
+}

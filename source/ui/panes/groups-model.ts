@@ -1,0 +1,102 @@
+import { sourceTopicName } from '../../config/replication-policy.js';
+import type {
+  CheckpointSummary,
+  GroupInfo,
+  GroupPartition,
+  Snapshot,
+  Translation,
+} from '../../monitor/snapshot.js';
+import { escapeForTerminal } from '../../util/escape.js';
+import { type ListRow, searchText } from '../lists.js';
+
+/** A group id with its source-side and target-side state next to each other. */
+export interface GroupRow extends ListRow {
+  group: string;
+  name: string;
+  source: GroupInfo | null;
+  target: GroupInfo | null;
+  checkpoint: CheckpointSummary | null;
+  negative: boolean;
+  /** The source group has committed offsets but MM2 wrote no checkpoint for it. */
+  untranslated: boolean;
+}
+
+/** One partition of a group on both clusters, matched through the replication policy. */
+export interface GroupPartitionRow extends ListRow {
+  /** Escaped source-side topic (the target name when it does not map back to the source). */
+  topic: string;
+  partition: number;
+  source: GroupPartition | null;
+  target: GroupPartition | null;
+  translation: Translation | null;
+}
+
+function hasCommitted(g: GroupInfo | null): boolean {
+  return g?.partitions.some((p) => p.committed !== null) ?? false;
+}
+
+export function groupRows(snapshot: Snapshot | null): GroupRow[] {
+  if (!snapshot) return [];
+  const sources = new Map(snapshot.source.groups.map((g) => [g.group, g]));
+  const targets = new Map(snapshot.target.groups.map((g) => [g.group, g]));
+  const checkpoints = new Map(snapshot.checkpoints.map((c) => [c.group, c]));
+  const ids = [...new Set([...sources.keys(), ...targets.keys()])].sort((a, b) =>
+    a < b ? -1 : a > b ? 1 : 0,
+  );
+  return ids.map((group) => {
+    const source = sources.get(group) ?? null;
+    const target = targets.get(group) ?? null;
+    const checkpoint = checkpoints.get(group) ?? null;
+    const negative = [source, target].some((g) => g?.partitions.some((p) => p.negative) ?? false);
+    const untranslated =
+      hasCommitted(source) && checkpoint === null && (target?.translations.length ?? 0) === 0;
+    const name = escapeForTerminal(group);
+    const states = [source?.state, target?.state].filter(Boolean).join(' ');
+    return {
+      key: group,
+      search: searchText(name, states, negative ? 'negative' : null),
+      group,
+      name,
+      source,
+      target,
+      checkpoint,
+      negative,
+      untranslated,
+    };
+  });
+}
+
+export function findGroup(rows: readonly GroupRow[], group: string): GroupRow | null {
+  return rows.find((r) => r.group === group) ?? null;
+}
+
+export function groupPartitionRows(snapshot: Snapshot | null, row: GroupRow | null): GroupPartitionRow[] {
+  if (!snapshot || !row) return [];
+  const { policy, source: alias } = snapshot.flow;
+  const byKey = new Map<string, GroupPartitionRow>();
+  const entry = (sourceSide: string, partition: number): GroupPartitionRow => {
+    const key = `${sourceSide}\u0000${partition}`;
+    let existing = byKey.get(key);
+    if (!existing) {
+      const topic = escapeForTerminal(sourceSide);
+      existing = {
+        key,
+        search: searchText(topic, partition),
+        topic,
+        partition,
+        source: null,
+        target: null,
+        translation: null,
+      };
+      byKey.set(key, existing);
+    }
+    return existing;
+  };
+  const fromTarget = (topic: string) => sourceTopicName(policy, alias, topic) ?? topic;
+  for (const p of row.source?.partitions ?? []) entry(p.topic, p.partition).source = p;
+  for (const p of row.target?.partitions ?? []) entry(fromTarget(p.topic), p.partition).target = p;
+  for (const t of row.target?.translations ?? []) entry(fromTarget(t.topic), t.partition).translation = t;
+  return [...byKey.values()].sort((a, b) =>
+    a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition,
+  );
+}

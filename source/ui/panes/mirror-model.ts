@@ -1,0 +1,207 @@
+/** The Mirror pane as lines: heartbeats, checkpoints, MM2 metrics with sparklines, connectors. */
+import { formatAge, freshnessLevel, HEARTBEAT_THRESHOLDS } from '../../model/freshness.js';
+import { intervalRates, rate, sparkline } from '../../model/rate.js';
+import type { Snapshot } from '../../monitor/snapshot.js';
+import { escapeForTerminal } from '../../util/escape.js';
+import type { Segment } from '../components/Line.js';
+import { formatCount, formatDuration, formatRate, plural } from '../format.js';
+import type { Glyphs } from '../glyphs.js';
+import { connectStateLabel, freshnessLabel } from '../labels.js';
+import { type ListRow, searchText } from '../lists.js';
+import { fitCell } from '../table.js';
+import { CHECKPOINT_THRESHOLDS, liveAge } from './GroupsPane.js';
+
+export interface TextRow extends ListRow {
+  segments: Segment[];
+}
+
+const RATE_WINDOW_MS = 60_000;
+const LABEL_WIDTH = 20;
+
+function row(key: string, segments: Segment[]): TextRow {
+  return { key, search: searchText(segments.map((s) => s.text).join('')), segments };
+}
+
+function section(key: string, title: string, note: string): TextRow {
+  return row(key, [
+    { text: title, bold: true },
+    { text: `  ${note}`, tone: 'muted' },
+  ]);
+}
+
+function heartbeatRows(s: Snapshot, nowMs: number, g: Glyphs): TextRow[] {
+  const out = [
+    section(
+      'hb',
+      'HEARTBEATS',
+      `newest per flow · warn at ${formatAge(HEARTBEAT_THRESHOLDS.warnMs)}, crit at ${formatAge(HEARTBEAT_THRESHOLDS.critMs)}`,
+    ),
+  ];
+  if (s.heartbeats.length === 0) {
+    out.push(
+      row('hb:none', [{ text: '  no heartbeat found: is MirrorHeartbeatConnector running?', tone: 'warn' }]),
+    );
+  }
+  for (const hb of s.heartbeats) {
+    const age = liveAge(hb.ageMs, s.takenAtMs, nowMs);
+    const level = freshnessLabel(freshnessLevel(age), g);
+    const flow = `${escapeForTerminal(hb.source)} ${g.arrow} ${escapeForTerminal(hb.target)}`;
+    const skew = hb.recordTimestampMs - hb.timestampMs;
+    out.push(
+      row(`hb:${hb.source}\u0000${hb.target}`, [
+        { text: `  ${fitCell(flow, LABEL_WIDTH - 2)} ` },
+        { text: `age ${fitCell(formatAge(age), 7)} ` },
+        { text: level.text, tone: level.tone },
+        ...(Math.abs(skew) >= 1000
+          ? [{ text: `  clock skew ${formatDuration(skew)}`, tone: 'muted' as const }]
+          : []),
+      ]),
+    );
+  }
+  return out;
+}
+
+function checkpointRows(s: Snapshot, nowMs: number, g: Glyphs): TextRow[] {
+  const out = [
+    section(
+      'ck',
+      'CHECKPOINTS',
+      `newest per group · warn at ${formatAge(CHECKPOINT_THRESHOLDS.warnMs)}, crit at ${formatAge(CHECKPOINT_THRESHOLDS.critMs)}`,
+    ),
+  ];
+  if (s.checkpoints.length === 0) {
+    out.push(
+      row('ck:none', [
+        {
+          text: '  no checkpoint yet: no group translated (MirrorCheckpointConnector, groups filter)',
+          tone: 'muted',
+        },
+      ]),
+    );
+  }
+  for (const c of s.checkpoints) {
+    const age = liveAge(c.ageMs, s.takenAtMs, nowMs);
+    const level = freshnessLabel(freshnessLevel(age, CHECKPOINT_THRESHOLDS), g);
+    out.push(
+      row(`ck:${c.group}`, [
+        { text: `  ${fitCell(escapeForTerminal(c.group), LABEL_WIDTH - 2)} ` },
+        { text: `age ${fitCell(formatAge(age), 7)} ` },
+        { text: level.text, tone: level.tone },
+        { text: `  ${plural(c.partitions, 'partition')}`, tone: 'muted' },
+      ]),
+    );
+  }
+  return out;
+}
+
+function metricsRows(s: Snapshot, width: number, g: Glyphs): TextRow[] {
+  const out = [section('mx', 'REPLICATION', 'MM2 metrics and positions')];
+  const health = s.health.metrics;
+  const label = (text: string) => ({ text: `  ${fitCell(text, LABEL_WIDTH - 2)} ` });
+  if (!s.metrics) {
+    const why = !health.configured
+      ? 'metrics not configured (give the exporter URL to see record rate, age and latency)'
+      : `no metrics: ${escapeForTerminal(health.lastError ?? 'not scraped yet')}`;
+    out.push(row('mx:none', [{ text: `  ${why}`, tone: health.configured ? 'warn' : 'muted' }]));
+  } else if (s.metrics.partitions.length === 0) {
+    const families = s.metrics.families.map(escapeForTerminal);
+    out.push(row('mx:empty', [{ text: '  no MM2 partition metrics in the scrape', tone: 'warn' }]));
+    out.push(
+      row('mx:families', [
+        {
+          text:
+            families.length > 0
+              ? `  families found: ${families.join(', ')}`
+              : '  no kafka_connect_* families found',
+          tone: 'muted',
+        },
+      ]),
+    );
+  } else {
+    const history = s.metricsHistory;
+    const samples = history.map((h) => ({ tsMs: h.atMs, value: h.recordCount }));
+    const sparkWidth = Math.max(8, Math.min(40, width - LABEL_WIDTH - 32));
+    const spark = (values: readonly (number | null)[]) => sparkline(values, sparkWidth, { ascii: g.ascii });
+    const last = history[history.length - 1];
+    const count = `${formatCount(s.metrics.totalRecordCount)}  ${formatRate(rate(samples, RATE_WINDOW_MS))}`;
+    out.push(
+      row('mx:count', [
+        label('records replicated'),
+        { text: fitCell(count, 28) },
+        { text: spark(intervalRates(samples)), tone: 'info' },
+      ]),
+    );
+    out.push(
+      row('mx:age', [
+        label('max record age'),
+        { text: fitCell(formatDuration(last?.maxRecordAgeMs), 28) },
+        { text: spark(history.map((h) => h.maxRecordAgeMs)), tone: 'info' },
+      ]),
+    );
+    out.push(
+      row('mx:latency', [
+        label('max repl. latency'),
+        { text: fitCell(formatDuration(last?.maxReplicationLatencyMs), 28) },
+        { text: spark(history.map((h) => h.maxReplicationLatencyMs)), tone: 'info' },
+      ]),
+    );
+  }
+  const from = s.mirror.positionsFrom;
+  out.push(
+    row('mx:lag', [
+      label('MM2 lag'),
+      {
+        text: `${formatCount(s.mirror.totalLag)} records`,
+        tone: (s.mirror.totalLag ?? 0) > 0 ? 'warn' : 'plain',
+      },
+      { text: from ? `  positions: ${escapeForTerminal(from)}` : '  MM2 positions unknown', tone: 'muted' },
+    ]),
+  );
+  return out;
+}
+
+function connectorRows(s: Snapshot, g: Glyphs): TextRow[] {
+  const out = [section('cn', 'CONNECTORS', 'state and tasks')];
+  if (s.connectors.length === 0) {
+    out.push(
+      row('cn:none', [
+        { text: '  no connector found (Connect REST or connector status metrics)', tone: 'muted' },
+      ]),
+    );
+  }
+  for (const c of s.connectors) {
+    const state = connectStateLabel(c.state, g);
+    out.push(
+      row(`cn:${c.name}`, [
+        { text: `  ${escapeForTerminal(c.name)}  ` },
+        { text: state.text, tone: state.tone },
+        {
+          text: `  ${c.type ? escapeForTerminal(c.type) : ''} ${plural(c.tasks.length, 'task')} (${c.from})`,
+          tone: 'muted',
+        },
+      ]),
+    );
+    for (const task of c.tasks) {
+      const taskState = connectStateLabel(task.state, g);
+      const trace = task.trace ? escapeForTerminal(task.trace.split('\n')[0] ?? '') : '';
+      out.push(
+        row(`cn:${c.name}\u0000${task.id}`, [
+          { text: `    task ${task.id}  ` },
+          { text: taskState.text, tone: taskState.tone },
+          ...(trace ? [{ text: `  ${trace}`, tone: 'crit' as const }] : []),
+        ]),
+      );
+    }
+  }
+  return out;
+}
+
+export function mirrorRows(s: Snapshot | null, nowMs: number, width: number, g: Glyphs): TextRow[] {
+  if (!s) return [];
+  return [
+    ...heartbeatRows(s, nowMs, g),
+    ...checkpointRows(s, nowMs, g),
+    ...metricsRows(s, width, g),
+    ...connectorRows(s, g),
+  ];
+}

@@ -1,0 +1,65 @@
+import type { MirrorPartition, MirrorState, MirrorTopic, Snapshot } from '../../monitor/snapshot.js';
+import { escapeForTerminal } from '../../util/escape.js';
+import { type ListRow, searchText } from '../lists.js';
+
+export interface TopicRow extends ListRow {
+  topic: MirrorTopic;
+  /** Escaped names for display. */
+  sourceName: string;
+  targetName: string;
+}
+
+export interface TopicPartitionRow extends ListRow {
+  partition: MirrorPartition;
+}
+
+const STATE_WORDS: Record<MirrorState, string> = {
+  missing: 'missing',
+  'partition-mismatch': 'mismatch',
+  mirroring: 'mirroring',
+  'in-sync': 'in sync',
+  unknown: 'unknown',
+};
+
+export function stateWord(state: MirrorState): string {
+  return STATE_WORDS[state];
+}
+
+/** One row per source topic beside its mirror; the key is the source-side name. */
+export function topicRows(snapshot: Snapshot | null): TopicRow[] {
+  if (!snapshot) return [];
+  return snapshot.mirror.topics.map((topic) => {
+    const sourceName = escapeForTerminal(topic.source);
+    const targetName = escapeForTerminal(topic.target);
+    return {
+      key: topic.source,
+      search: searchText(sourceName, targetName, stateWord(topic.state)),
+      topic,
+      sourceName,
+      targetName,
+    };
+  });
+}
+
+export function findTopic(snapshot: Snapshot | null, source: string): MirrorTopic | null {
+  return snapshot?.mirror.topics.find((t) => t.source === source) ?? null;
+}
+
+export function topicPartitionRows(topic: MirrorTopic | null): TopicPartitionRow[] {
+  if (!topic) return [];
+  return [...topic.partitions]
+    .sort((a, b) => a.partition - b.partition)
+    .map((partition) => ({
+      key: String(partition.partition),
+      search: String(partition.partition),
+      partition,
+    }));
+}
+
+export type StateCounts = Record<MirrorState, number>;
+
+export function stateCounts(topics: readonly MirrorTopic[]): StateCounts {
+  const counts: StateCounts = { missing: 0, 'partition-mismatch': 0, mirroring: 0, 'in-sync': 0, unknown: 0 };
+  for (const t of topics) counts[t.state]++;
+  return counts;
+}

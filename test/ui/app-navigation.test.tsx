@@ -1,0 +1,219 @@
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import { buildSnapshot } from './fixtures.js';
+import {
+  DOWN,
+  ENTER,
+  ESC,
+  type Harness,
+  lineWith,
+  PAGE_DOWN,
+  renderApp,
+  SHIFT_TAB,
+  selectedLine,
+  TAB,
+  UP,
+} from './harness.js';
+
+let h: Harness | null = null;
+const open = async (options: Parameters<typeof renderApp>[0] = {}) => {
+  h = renderApp(options);
+  await h.settle();
+  return h;
+};
+afterEach(() => {
+  h?.unmount();
+  h = null;
+});
+
+const activeTab = (app: Harness) => /\[(\d) (\w+)\]/.exec(app.frame())?.[2];
+
+describe('pane switching', () => {
+  it('cycles with Tab and Shift-Tab, and jumps with 1..5', async () => {
+    const app = await open();
+    assert.equal(activeTab(app), 'Topics');
+    await app.press(TAB);
+    assert.equal(activeTab(app), 'Groups');
+    await app.press(TAB, TAB, TAB);
+    assert.equal(activeTab(app), 'Events');
+    await app.press(TAB);
+    assert.equal(activeTab(app), 'Topics');
+    await app.press(SHIFT_TAB);
+    assert.equal(activeTab(app), 'Events');
+    for (const [key, name] of [
+      ['3', 'Mirror'],
+      ['4', 'Check'],
+      ['2', 'Groups'],
+      ['1', 'Topics'],
+    ] as const) {
+      await app.press(key);
+      assert.equal(activeTab(app), name);
+    }
+  });
+});
+
+describe('list movement', () => {
+  it('moves with j/k and the arrows, one step per key', async () => {
+    const app = await open();
+    assert.match(selectedLine(app) ?? '', /topic1/);
+    await app.press('j');
+    assert.match(selectedLine(app) ?? '', /topic2/);
+    await app.press(DOWN);
+    assert.match(selectedLine(app) ?? '', /DmmAccess/);
+    await app.press('k', UP);
+    assert.match(selectedLine(app) ?? '', /topic1/);
+  });
+
+  it('reads a multi-character chunk as several keys ("jj" is two j)', async () => {
+    const app = await open();
+    await app.press('jj');
+    assert.match(selectedLine(app) ?? '', /DmmAccess/);
+    await app.press('jjk');
+    assert.match(selectedLine(app) ?? '', /apache-logs/);
+  });
+
+  it('jumps with G/g and pages with PageDown, rendering only the rows that fit', async () => {
+    const extra = Array.from({ length: 40 }, (_, i) => `zz-topic-${String(i).padStart(2, '0')}`);
+    const app = await open({ snapshot: buildSnapshot({ extraTopics: extra }) });
+    assert.equal(lineWith(app, 'zz-topic-39'), undefined);
+    await app.press('G');
+    assert.match(selectedLine(app) ?? '', /zz-topic-39/);
+    assert.equal(lineWith(app, 'topic1 '), undefined);
+    await app.press('g');
+    assert.match(selectedLine(app) ?? '', /topic1/);
+    await app.press(PAGE_DOWN);
+    // 18 pane lines − summary − column titles = 16 rows per page
+    assert.match(selectedLine(app) ?? '', /zz-topic-11/);
+  });
+
+  it('ignores unknown escape sequences such as focus reports and paste markers', async () => {
+    const app = await open();
+    const before = app.frame();
+    await app.press('\x1b[I', '\x1b[O', '\x1b[200~', '\x1b[201~');
+    assert.equal(app.frame(), before);
+    assert.equal(activeTab(app), 'Topics');
+  });
+
+  it('keeps the selection on the same topic when a refresh inserts rows above it', async () => {
+    const app = await open();
+    await app.press('j', 'j');
+    assert.match(selectedLine(app) ?? '', /DmmAccess/);
+    const next = buildSnapshot();
+    const extra = buildSnapshot({ extraTopics: ['Aaa-first', 'Abc-second'] }).mirror.topics.slice(-2);
+    next.mirror.topics = [...extra, ...next.mirror.topics];
+    app.feed.push(next);
+    await app.settle();
+    assert.match(lineWith(app, 'Aaa-first') ?? '', /Aaa-first/);
+    assert.match(selectedLine(app) ?? '', /DmmAccess/);
+  });
+});
+
+describe('drill-down', () => {
+  it('Enter opens the selected topic, Esc goes back to the same selection; Esc does not quit', async () => {
+    const app = await open();
+    await app.press('jjj', ENTER);
+    assert.match(app.frame(), /apache-logs → A\.apache-logs/);
+    await app.press(ESC);
+    assert.match(selectedLine(app) ?? '', /apache-logs/);
+    await app.press(ESC);
+    assert.equal(app.quits(), 0);
+    await app.press('q');
+    assert.equal(app.quits(), 1);
+  });
+
+  it('keeps a drill per pane', async () => {
+    const app = await open();
+    await app.press(ENTER, '2', ENTER);
+    assert.match(app.frame(), /group apache-logs-indexer/);
+    await app.press('1');
+    assert.match(app.frame(), /topic1 → A\.topic1/);
+  });
+});
+
+describe('filter prompt', () => {
+  it('applies on Enter and selects the first match; Esc clears it', async () => {
+    const app = await open();
+    await app.press('/', 'a', 'p', 'a');
+    assert.match(app.lines().at(-1) ?? '', /^\/apa█ +Enter apply +Esc clear/);
+    await app.press(ENTER);
+    assert.match(app.frame(), /filter "apa" 1\/5/);
+    assert.match(selectedLine(app) ?? '', /apache-logs/);
+    assert.equal(lineWith(app, 'topic2'), undefined);
+    await app.press(ESC);
+    assert.match(lineWith(app, 'topic2') ?? '', /topic2/);
+    assert.doesNotMatch(app.frame(), /filter "/);
+  });
+
+  it('clears the filter with Esc inside the prompt', async () => {
+    const app = await open();
+    await app.press('/', 'dmm', ENTER);
+    assert.match(app.frame(), /filter "dmm" 1\/5/);
+    await app.press('/', ESC);
+    assert.doesNotMatch(app.frame(), /filter "/);
+    assert.match(lineWith(app, 'topic1') ?? '', /topic1/);
+  });
+
+  it('takes letters as text while typing, not as commands', async () => {
+    const app = await open();
+    await app.press('/', 'q', 'T', '2');
+    assert.equal(app.quits(), 0);
+    assert.equal(app.actions.planCalls, 0);
+    assert.equal(activeTab(app), 'Topics');
+    assert.match(app.lines().at(-1) ?? '', /^\/qT2█/);
+  });
+});
+
+describe('help overlay', () => {
+  it('lists every key and closes with Esc', async () => {
+    const app = await open();
+    await app.press('?');
+    const frame = app.frame();
+    for (const key of [
+      'Tab / Shift-Tab',
+      '1 2 3 4 5',
+      'j k',
+      'PgDn PgUp g G',
+      'Enter',
+      'Esc',
+      '/',
+      'r ',
+      'p ',
+      'C ',
+      'T ',
+      'S / R',
+      'y / n',
+      'q / Ctrl-C',
+    ]) {
+      assert.ok(frame.includes(key), `help shows ${key}:\n${frame}`);
+    }
+    await app.press(ESC);
+    assert.doesNotMatch(app.frame(), /this help/);
+    assert.equal(app.quits(), 0);
+  });
+});
+
+describe('refresh, pause, quit', () => {
+  it('r asks the feed for a refresh, p pauses and resumes it, Ctrl-C quits', async () => {
+    const app = await open();
+    await app.press('r');
+    assert.equal(app.feed.refreshes, 1);
+    await app.press('p');
+    assert.equal(app.feed.isPaused(), true);
+    assert.match(lineWith(app, '[1 Topics]') ?? '', /PAUSED/);
+    await app.press('p');
+    assert.equal(app.feed.isPaused(), false);
+    assert.doesNotMatch(lineWith(app, '[1 Topics]') ?? '', /PAUSED/);
+    await app.press('\x03');
+    assert.equal(app.quits(), 1);
+  });
+});
+
+describe('drill-down state', () => {
+  it('opens each topic at its first partition', async () => {
+    const app = await open();
+    await app.press('jjj', ENTER, 'G');
+    assert.match(selectedLine(app) ?? '', /^› +14 /);
+    await app.press(ESC, 'k', ENTER);
+    assert.match(selectedLine(app) ?? '', /^› +0 /);
+  });
+});

@@ -1,0 +1,189 @@
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import { buildSnapshot, NOW } from './fixtures.js';
+import { ENTER, ESC, type Harness, lineWith, renderApp } from './harness.js';
+
+let h: Harness | null = null;
+const open = async (options: Parameters<typeof renderApp>[0] = {}) => {
+  h = renderApp(options);
+  await h.settle();
+  return h;
+};
+afterEach(() => {
+  h?.unmount();
+  h = null;
+});
+
+describe('header', () => {
+  it('shows both clusters with alias, bootstrap, version, brokers and reachability', async () => {
+    const app = await open();
+    const source = lineWith(app, 'SOURCE A');
+    assert.ok(source, app.frame());
+    assert.match(source, /127\.0\.0\.1:19092 +Kafka 3\.9 +3 brokers +✓ reachable/);
+    assert.match(lineWith(app, 'TARGET B') ?? '', /127\.0\.0\.1:29092 +Kafka 4\.x +1 broker +✓ reachable/);
+  });
+
+  it('shows a stale target as STALE with the age of its last success and the last error', async () => {
+    const app = await open({ snapshot: buildSnapshot({ targetStale: true }), columns: 120 });
+    const target = lineWith(app, 'TARGET B') ?? '';
+    assert.match(target, /STALE 12s/);
+    assert.match(target, /last error: Connection timeout to 127\.0\.0\.1:29092/);
+  });
+
+  it('summarises connectors and tasks, the other data sources, refresh time and interval', async () => {
+    const app = await open();
+    assert.match(
+      lineWith(app, /^MM2 /) ?? '',
+      /✓ 3 connectors RUNNING, tasks 4\/4 │ internal ✓ metrics ✓ connect ✓ │ lab/,
+    );
+    const refreshed = new Date(NOW);
+    const clock = [refreshed.getHours(), refreshed.getMinutes(), refreshed.getSeconds()]
+      .map((n) => String(n).padStart(2, '0'))
+      .join(':');
+    assert.match(lineWith(app, '[1 Topics]') ?? '', new RegExp(`refreshed ${clock} every 5s`));
+  });
+
+  it('says it waits for the first snapshot', async () => {
+    const app = await open({ snapshot: null });
+    assert.match(app.frame(), /waiting for the first snapshot/);
+  });
+});
+
+describe('Topics pane', () => {
+  it('lists each source topic beside its mirror with partitions, records, lag and a readable state', async () => {
+    const app = await open({ columns: 120 });
+    assert.match(lineWith(app, ' topic2 ') ?? '', /✓ in sync +topic2 +A\.topic2 +1\/1 +20,000 +20,000 +0$/);
+    assert.match(lineWith(app, 'DmmAccess') ?? '', /6\/6 +600 +600 +0$/);
+    assert.match(
+      lineWith(app, 'apache-logs') ?? '',
+      /↻ mirroring +apache-logs +A\.apache-logs +15\/15 +900 +750 +150$/,
+    );
+    assert.match(
+      lineWith(app, 'audit-events') ?? '',
+      /✗ missing +audit-events +A\.audit-events +3\/- +90 +- +-$/,
+    );
+    assert.match(app.frame(), /5 topics · 3 ✓ in sync · 1 ↻ mirroring · 1 ✗ missing · MM2 lag 150/);
+  });
+
+  it('shows a partition mismatch as ≠ mismatch, and ASCII symbols when asked', async () => {
+    const snapshot = buildSnapshot();
+    const dmm = snapshot.mirror.topics.find((t) => t.source === 'DmmAccess')!;
+    dmm.state = 'partition-mismatch';
+    dmm.targetPartitions = 4;
+    const app = await open({ snapshot });
+    assert.match(lineWith(app, 'DmmAccess') ?? '', /≠ mismatch +DmmAccess +6\/4/);
+    app.unmount();
+    const ascii = await open({ snapshot, ascii: true });
+    assert.match(lineWith(ascii, 'DmmAccess') ?? '', /# mismatch +DmmAccess/);
+    assert.match(lineWith(ascii, 'topic1') ?? '', /^> \+ in sync +topic1/);
+  });
+
+  it('drills into the partitions of the selected topic and back with Esc', async () => {
+    const app = await open({ columns: 120 });
+    await app.press('j', 'j', 'j', ENTER);
+    assert.match(
+      app.frame(),
+      /apache-logs → A\.apache-logs +↻ mirroring +partitions 15\/15 +records 900\/750 +lag 150/,
+    );
+    assert.match(
+      app.frame(),
+      /SRC FIRST +SRC END +TGT FIRST +TGT END +MM2 POS +MM2 LAG +REPLICATED +REC AGE +LATENCY/,
+    );
+    // partition 0 of apache-logs: 60 records, 10 not replicated, MM2 stored offset 49
+    assert.match(
+      app.lines().find((l) => /^› +0 /.test(l)) ?? '',
+      /^› +0 +0 +60 +0 +50 +49 +10 +50 +180ms +40ms$/,
+    );
+    await app.press(ESC);
+    assert.match(app.frame(), /SOURCE TOPIC/);
+  });
+});
+
+describe('Groups pane', () => {
+  it('shows each group on both clusters: state, lag, checkpoint age, and flags negative lag', async () => {
+    const app = await open({ columns: 120 });
+    await app.press('2');
+    assert.match(lineWith(app, 'apache-logs-indexer') ?? '', /Stable +2 +450 +Empty +0 +300 +✓ 12s/);
+    assert.match(
+      lineWith(app, 'dmm-access-reader') ?? '',
+      /Empty +0 +0 +Empty +0 +negative +✓ 20s +negative/,
+    );
+  });
+
+  it('drills into per-partition offsets on each side with the translation and checkpoint age', async () => {
+    const app = await open({ columns: 120 });
+    await app.press('2', 'j', ENTER);
+    assert.match(app.frame(), /group dmm-access-reader +negative lag/);
+    assert.match(
+      app.frame(),
+      /SRC COMMIT +SRC END +SRC LAG +TGT COMMIT +TGT END +TGT LAG +TRANSLATION +CKPT AGE/,
+    );
+    // partition 2 on the target: committed 101 beyond the log end 100, translated from upstream 100
+    const p2 = app.lines().find((l) => /DmmAccess +2 /.test(l)) ?? '';
+    assert.match(p2, /DmmAccess +2 +100 +100 +0 +101 +100 +negative +100 → 101 +✓ 20s/);
+    await app.press(ESC);
+    assert.match(app.frame(), /2 groups/);
+  });
+});
+
+describe('Mirror pane', () => {
+  it('shows heartbeat and checkpoint freshness with text markers, metrics with sparklines, connectors', async () => {
+    const app = await open({ columns: 100, rows: 40 });
+    await app.press('3');
+    assert.match(lineWith(app, /^ +A → B /) ?? '', /age 2s +✓ ok/);
+    assert.match(lineWith(app, 'apache-logs-index') ?? '', /age 12s +✓ ok +15 partitions/);
+    const count = lineWith(app, 'records replicated') ?? '';
+    assert.match(count, /21,650 +50\/s +[▁▂▃▄▅▆▇█]+/);
+    assert.match(lineWith(app, 'max record age') ?? '', /\d+ms +[▁▂▃▄▅▆▇█]+/);
+    assert.match(lineWith(app, 'max repl. latency') ?? '', /\d+ms +[▁▂▃▄▅▆▇█]+/);
+    assert.match(lineWith(app, 'MM2 lag') ?? '', /150 records +positions: mm2-offsets\.A\.internal/);
+    assert.match(lineWith(app, 'A->B.MirrorSourceConnector') ?? '', /✓ RUNNING +source 2 tasks/);
+  });
+
+  it('marks an old heartbeat crit and shows the first line of a failed task trace', async () => {
+    const snapshot = buildSnapshot();
+    snapshot.heartbeats[0]!.ageMs = 45_000;
+    snapshot.connectors[0]!.state = 'FAILED';
+    snapshot.connectors[0]!.tasks[1] = {
+      id: 1,
+      state: 'FAILED',
+      trace: 'org.apache.kafka.connect.errors.ConnectException: boom\n\tat x.y',
+    };
+    const app = await open({ snapshot, columns: 120, rows: 40 });
+    await app.press('3');
+    assert.match(lineWith(app, /^ +A → B /) ?? '', /age 45s +✗ crit/);
+    assert.match(
+      lineWith(app, 'task 1') ?? '',
+      /✗ FAILED +org\.apache\.kafka\.connect\.errors\.ConnectException: boom$/,
+    );
+    assert.match(lineWith(app, /^MM2 /) ?? '', /✗ 3 connectors: 1 FAILED, 2 RUNNING, tasks 3\/4 RUNNING/);
+  });
+
+  it('lists the metric families found when the scrape has no MM2 metrics', async () => {
+    const families = ['kafka_connect_worker_connector_count', 'kafka_connect_connector_status'];
+    const app = await open({ snapshot: buildSnapshot({ metricFamiliesOnly: families }), columns: 120 });
+    await app.press('3');
+    assert.match(app.frame(), /no MM2 partition metrics in the scrape/);
+    assert.match(
+      app.frame(),
+      /families found: kafka_connect_worker_connector_count, kafka_connect_connector_status/,
+    );
+  });
+});
+
+describe('Events pane', () => {
+  it('logs a data source failing and recovering, with timestamps', async () => {
+    const app = await open({ snapshot: buildSnapshot({ targetStale: true }), columns: 120 });
+    app.feed.push({ ...buildSnapshot(), seq: 43 });
+    await app.settle();
+    await app.press('5');
+    assert.match(
+      app.frame(),
+      /\d\d:\d\d:\d\d ERROR target cluster 127\.0\.0\.1:29092: Connection timeout to 127\.0\.0\.1:29092/,
+    );
+    assert.match(
+      app.frame(),
+      /\d\d:\d\d:\d\d OK +target cluster 127\.0\.0\.1:29092: recovered \(stale for 12s\)/,
+    );
+  });
+});

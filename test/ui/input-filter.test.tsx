@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
+import { describe, it } from 'node:test';
+import { render } from 'ink';
+import { App } from '../../source/ui/App.js';
+import { FilteredStdin } from '../../source/ui/input-filter.js';
+import { buildSnapshot, clock, FakeActions, FakeFeed } from './fixtures.js';
+
+class FakeStdout extends EventEmitter {
+  readonly columns = 80;
+  readonly rows = 24;
+  last = '';
+  write = (frame: string) => {
+    this.last = frame;
+    return true;
+  };
+}
+
+class FakeStdin extends EventEmitter {
+  readonly isTTY = true;
+  private data: string | null = null;
+  write(data: string) {
+    this.data = data;
+    this.emit('readable');
+  }
+  read() {
+    const data = this.data;
+    this.data = null;
+    return data;
+  }
+  setRawMode() {}
+  setEncoding() {}
+  ref() {}
+  unref() {}
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 30));
+
+describe('FilteredStdin in front of Ink', () => {
+  it('survives key chords Ink 6.8 cannot parse (Ctrl-F1, Ctrl-F5, mouse reports) and keeps working', async () => {
+    const stdout = new FakeStdout();
+    const raw = new FakeStdin();
+    const instance = render(
+      <App
+        feed={new FakeFeed(buildSnapshot())}
+        actions={new FakeActions()}
+        readOnly={false}
+        color={false}
+        now={clock}
+        onQuit={() => {}}
+      />,
+      {
+        stdout: stdout as unknown as NodeJS.WriteStream,
+        stdin: new FilteredStdin(raw) as unknown as NodeJS.ReadStream,
+        debug: true,
+        exitOnCtrlC: false,
+        patchConsole: false,
+      },
+    );
+    try {
+      await settle();
+      for (const chord of ['\x1b[1;5P', '\x1b[15;5~', '\x1b[<0;12;4M', '\x1b[1;5', 'Q']) {
+        raw.write(chord);
+        await settle();
+      }
+      raw.write('j');
+      await settle();
+      assert.match(stdout.last, /› ✓ in sync +topic2/);
+      assert.equal(raw.listenerCount('readable'), 1);
+    } finally {
+      instance.unmount();
+    }
+    assert.equal(raw.listenerCount('readable'), 0, 'detached from stdin on unmount');
+  });
+});
