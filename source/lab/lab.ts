@@ -303,61 +303,37 @@ function exporterAgentArg(jar: string, metricsPort: number): string {
   return `-javaagent:${jar}=127.0.0.1:${metricsPort}:${join(packageRoot, 'source', 'lab', 'resources', 'exporter-rules.yaml')}`;
 }
 
+/** The MM2 process: a Connect worker (the connectors are posted afterwards) or the dedicated MirrorMaker. */
 async function startMirror(record: LabRecord, paths: LabPaths, jarCache: string): Promise<void> {
   const libDir = kafkaLibDir(jarCache, TARGET_KAFKA_VERSION);
   const agent = exporterAgentArg(await ensureExporterJar(jarCache, () => {}), record.ports.metrics);
   const sourceBootstrap = bootstrapOf(record.ports.sourceBroker);
   const targetBootstrap = targetInternalBootstrap(record);
-  if (record.settings.mm2 === 'connect') {
-    mkdirSync(paths.connect, { recursive: true });
-    const workerFile = join(paths.connect, 'worker.properties');
-    writeFileSync(
-      workerFile,
-      renderProperties(
+  const connect = record.settings.mm2 === 'connect';
+  const dir = connect ? paths.connect : paths.mm2;
+  mkdirSync(dir, { recursive: true });
+  const configFile = join(dir, connect ? 'worker.properties' : 'mm2.properties');
+  const config = connect
+    ? renderProperties(
         connectWorkerProperties(record.ports, targetBootstrap),
         'mirrorwatch lab Connect worker',
-      ),
-    );
-    const args = javaArgs(
-      paths.stateDir,
-      libDir,
-      TARGET_KAFKA_VERSION,
-      join(paths.connect, 'connect.log'),
-      JVM_HEAP.connect,
-    );
-    record.pids.connect = startDetached(
-      'java',
-      [agent, ...args, 'org.apache.kafka.connect.cli.ConnectDistributed', workerFile],
-      {
-        cwd: paths.connect,
-        log: join(paths.connect, 'stdout.log'),
-      },
-    ).pid;
-  } else {
-    mkdirSync(paths.mm2, { recursive: true });
-    const mm2File = join(paths.mm2, 'mm2.properties');
-    const props = dedicatedMm2Properties({
-      sourceBootstrap,
-      targetBootstrap,
-      policy: record.settings.policy,
-    });
-    writeFileSync(mm2File, renderProperties(props, 'mirrorwatch lab: dedicated MirrorMaker 2'));
-    const args = javaArgs(
-      paths.stateDir,
-      libDir,
-      TARGET_KAFKA_VERSION,
-      join(paths.mm2, 'mm2.log'),
-      JVM_HEAP.connect,
-    );
-    record.pids.mm2 = startDetached(
-      'java',
-      [agent, ...args, 'org.apache.kafka.connect.mirror.MirrorMaker', mm2File],
-      {
-        cwd: paths.mm2,
-        log: join(paths.mm2, 'stdout.log'),
-      },
-    ).pid;
-  }
+      )
+    : renderProperties(
+        dedicatedMm2Properties({ sourceBootstrap, targetBootstrap, policy: record.settings.policy }),
+        'mirrorwatch lab: dedicated MirrorMaker 2',
+      );
+  writeFileSync(configFile, config);
+  const logFile = join(dir, connect ? 'connect.log' : 'mm2.log');
+  const args = javaArgs(paths.stateDir, libDir, TARGET_KAFKA_VERSION, logFile, JVM_HEAP.connect);
+  const mainClass = connect
+    ? 'org.apache.kafka.connect.cli.ConnectDistributed'
+    : 'org.apache.kafka.connect.mirror.MirrorMaker';
+  const { pid } = startDetached('java', [agent, ...args, mainClass, configFile], {
+    cwd: dir,
+    log: join(dir, 'stdout.log'),
+  });
+  if (connect) record.pids.connect = pid;
+  else record.pids.mm2 = pid;
 }
 
 async function configureConnectors(record: LabRecord, paths: LabPaths, timeoutMs: number): Promise<void> {
@@ -401,6 +377,14 @@ async function connectorsRunning(record: LabRecord): Promise<boolean | undefined
   const rest = new ConnectRestClient(`http://127.0.0.1:${record.ports.connectRest}`);
   const statuses = await rest.statuses();
   const names = Object.values(connectorNames());
+  const held = statuses.filter(
+    (s) => names.includes(s.name) && (s.connector.state === 'STOPPED' || s.connector.state === 'PAUSED'),
+  );
+  if (held.length > 0) {
+    throw new LabError(
+      `MM2 connectors are ${held.map((s) => `${s.name} ${s.connector.state}`).join(', ')}: resume them with 'mirrorwatch lab mirror start'`,
+    );
+  }
   const running = names.every((name) => {
     const s = statuses.find((status) => status.name === name);
     return (

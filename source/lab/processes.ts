@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { LabError } from './errors.js';
 
 export interface StartedProcess {
   pid: number;
@@ -73,7 +74,12 @@ export async function waitFor<T>(
 ): Promise<T> {
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
-    const value = await check().catch(() => undefined);
+    // A LabError is a verdict (the process died, the operator stopped the mirror): stop waiting.
+    // Anything else (connection refused while starting) means "not yet".
+    const value = await check().catch((error: unknown) => {
+      if (error instanceof LabError) throw error;
+      return undefined;
+    });
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw options.onTimeout();
     await sleep(options.intervalMs ?? 500);

@@ -14,6 +14,7 @@ import {
   decodeHeartbeatKey,
   decodeHeartbeatValue,
 } from '../mm2/records.js';
+import type { CheckpointRecord } from '../model/mirror.js';
 import type { ClusterView, TopicInfo } from './snapshot.js';
 
 export interface HeartbeatState {
@@ -23,14 +24,8 @@ export interface HeartbeatState {
   recordTimestampMs: number;
 }
 
-export interface CheckpointState {
-  group: string;
-  topic: string;
-  partition: number;
-  upstreamOffset: number;
-  downstreamOffset: number;
-  recordTimestampMs: number;
-}
+/** The newest checkpoint MM2 wrote for one (group, topic, partition). */
+export type CheckpointState = CheckpointRecord;
 
 export interface Mm2InternalState {
   heartbeats: HeartbeatState[];
