@@ -4,6 +4,7 @@ import { consumeCommand } from './commands/consume.js';
 import { lagCommand } from './commands/lag.js';
 import { statusCommand } from './commands/status.js';
 import { topicsCommand } from './commands/topics.js';
+import { verifyCommand } from './commands/verify.js';
 import { EXIT, oneLine, UserError } from './errors.js';
 import { labCommand } from './lab-command.js';
 
@@ -26,6 +27,7 @@ export async function main(argv: string[]): Promise<number> {
   parser = topicsCommand(parser);
   parser = lagCommand(parser);
   parser = consumeCommand(parser);
+  parser = verifyCommand(parser);
   parser = parser
     .command(
       'lab',

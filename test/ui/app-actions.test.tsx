@@ -1,19 +1,10 @@
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { escapeForTerminal } from '../../source/util/escape.js';
 import { checkProgress, PLANNED_AUDIT_EVENTS } from './fixtures.js';
-import { ENTER, ESC, type Harness, lineWith, renderApp } from './harness.js';
+import { appOpener, ENTER, ESC, lineWith } from './harness.js';
 
-let h: Harness | null = null;
-const open = async (options: Parameters<typeof renderApp>[0] = {}) => {
-  h = renderApp(options);
-  await h.settle();
-  return h;
-};
-afterEach(() => {
-  h?.unmount();
-  h = null;
-});
+const open = appOpener();
 
 describe('T: create missing topics', () => {
   it('shows the exact plan and creates it on y; the results go to the event log', async () => {

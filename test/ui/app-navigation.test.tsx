@@ -1,30 +1,21 @@
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { buildSnapshot } from './fixtures.js';
 import {
+  appOpener,
   DOWN,
   ENTER,
   ESC,
   type Harness,
   lineWith,
   PAGE_DOWN,
-  renderApp,
   SHIFT_TAB,
   selectedLine,
   TAB,
   UP,
 } from './harness.js';
 
-let h: Harness | null = null;
-const open = async (options: Parameters<typeof renderApp>[0] = {}) => {
-  h = renderApp(options);
-  await h.settle();
-  return h;
-};
-afterEach(() => {
-  h?.unmount();
-  h = null;
-});
+const open = appOpener();
 
 const activeTab = (app: Harness) => /\[(\d) (\w+)\]/.exec(app.frame())?.[2];
 

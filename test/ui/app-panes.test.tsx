@@ -1,18 +1,9 @@
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { buildSnapshot, NOW } from './fixtures.js';
-import { ENTER, ESC, type Harness, lineWith, renderApp } from './harness.js';
+import { appOpener, ENTER, ESC, lineWith } from './harness.js';
 
-let h: Harness | null = null;
-const open = async (options: Parameters<typeof renderApp>[0] = {}) => {
-  h = renderApp(options);
-  await h.settle();
-  return h;
-};
-afterEach(() => {
-  h?.unmount();
-  h = null;
-});
+const open = appOpener();
 
 describe('header', () => {
   it('shows both clusters with alias, bootstrap, version, brokers and reachability', async () => {

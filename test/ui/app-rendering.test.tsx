@@ -3,18 +3,9 @@ import { afterEach, describe, it } from 'node:test';
 import chalk from 'chalk';
 import { displayWidth } from '../../source/util/escape.js';
 import { buildSnapshot, checkProgress } from './fixtures.js';
-import { ENTER, ESC, type Harness, renderApp, widestLine } from './harness.js';
+import { appOpener, ENTER, ESC, type Harness, PAGE_DOWN, widestLine } from './harness.js';
 
-let h: Harness | null = null;
-const open = async (options: Parameters<typeof renderApp>[0] = {}) => {
-  h = renderApp(options);
-  await h.settle();
-  return h;
-};
-afterEach(() => {
-  h?.unmount();
-  h = null;
-});
+const open = appOpener();
 
 /** SGR parameters that set or reset a foreground or background colour. */
 function colourCodes(frame: string): string[] {
@@ -32,7 +23,7 @@ const hostileTopics = ['evil\x1b]0;pwned\x07name', 'red\x1b[31mtopic', '数据-o
 
 /** Visits every pane, drill-down and dialog, so each test can look at all the frames. */
 async function tour(app: Harness): Promise<void> {
-  await app.press('j', ENTER, ESC, 'G', PAGE, 'g');
+  await app.press('j', ENTER, ESC, 'G', PAGE_DOWN, 'g');
   await app.press('?', ESC, '/', 'x', ESC, 'T', ESC, 'S', ESC, 'R', ESC, 'C', 's');
   app.actions.checks[0]?.onProgress(
     checkProgress({
@@ -54,7 +45,6 @@ async function tour(app: Harness): Promise<void> {
   await app.settle();
   await app.press('j', 'G', '2', ENTER, 'G', ESC, '3', 'G', 'g', '5', 'k', 'G', '1');
 }
-const PAGE = '\x1b[6~';
 
 describe('colour', () => {
   const level = chalk.level;

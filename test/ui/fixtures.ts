@@ -1,8 +1,10 @@
 /**
  * Snapshots modelled on the lab's seed data (topic1, topic2 with 20,000 records, DmmAccess with 6
  * partitions, apache-logs with 15; a lagging and a caught-up group), and in-memory doubles of the
- * console's own interfaces (SnapshotFeed, ConsoleActions) for component tests.
+ * console's own interfaces (SnapshotFeed, ConsoleActions) and of the terminal's streams for component
+ * tests.
  */
+import { EventEmitter } from 'node:events';
 import type {
   ActionOutcome,
   CheckHandle,
@@ -30,6 +32,8 @@ import type {
 /** The fixed "now" of every fixture and of the App's clock in tests. */
 export const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);
 export const clock = (): number => NOW;
+
+export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface SeedTopic {
   name: string;
@@ -487,4 +491,44 @@ export function checkProgress(o: ProgressOptions): CheckProgress {
         }
       : null,
   };
+}
+
+/** A terminal's output stream for Ink, handing every write (as text) to `onWrite`. */
+export class FakeStdout extends EventEmitter {
+  readonly rows: number;
+  readonly columns: number;
+  readonly isTTY: boolean;
+  private readonly onWrite: (data: string) => void;
+
+  constructor(options: { rows: number; columns: number; isTTY: boolean; onWrite: (data: string) => void }) {
+    super();
+    this.rows = options.rows;
+    this.columns = options.columns;
+    this.isTTY = options.isTTY;
+    this.onWrite = options.onWrite;
+  }
+
+  write(data: string | Uint8Array) {
+    this.onWrite(typeof data === 'string' ? data : Buffer.from(data).toString('utf8'));
+    return true;
+  }
+}
+
+/** A TTY's input stream, in raw mode as Ink reads it: each `type` is one read. */
+export class FakeStdin extends EventEmitter {
+  readonly isTTY = true;
+  private data: string | null = null;
+  type(data: string) {
+    this.data = data;
+    this.emit('readable');
+  }
+  read() {
+    const data = this.data;
+    this.data = null;
+    return data;
+  }
+  setRawMode() {}
+  setEncoding() {}
+  ref() {}
+  unref() {}
 }

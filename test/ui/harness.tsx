@@ -1,10 +1,11 @@
 /** Renders the App with the fixtures and types keys into it. */
+import { afterEach } from 'node:test';
 import { render } from 'ink-testing-library';
 import type { PlannedTopic } from '../../source/actions/types.js';
 import type { Snapshot } from '../../source/monitor/snapshot.js';
 import { App } from '../../source/ui/App.js';
 import { displayWidth } from '../../source/util/escape.js';
-import { buildSnapshot, clock, FakeActions, FakeFeed, type FakeMirror } from './fixtures.js';
+import { buildSnapshot, clock, FakeActions, FakeFeed, type FakeMirror, pause } from './fixtures.js';
 
 export const ESC = '\x1b';
 export const ENTER = '\r';
@@ -24,8 +25,6 @@ export interface HarnessOptions {
   mirror?: FakeMirror | null;
   ascii?: boolean;
 }
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function renderApp(options: HarnessOptions = {}) {
   const feed = new FakeFeed(options.snapshot === undefined ? buildSnapshot() : options.snapshot);
@@ -87,6 +86,23 @@ export function renderApp(options: HarnessOptions = {}) {
 }
 
 export type Harness = ReturnType<typeof renderApp>;
+
+/**
+ * For a test file: `open` renders the App and waits for its first frame; the app it opened last is
+ * unmounted after each test.
+ */
+export function appOpener(): (options?: HarnessOptions) => Promise<Harness> {
+  let current: Harness | null = null;
+  afterEach(() => {
+    current?.unmount();
+    current = null;
+  });
+  return async (options = {}) => {
+    current = renderApp(options);
+    await current.settle();
+    return current;
+  };
+}
 
 /** The first line holding `text` (or matching it), or undefined. */
 export function lineWith(h: Harness, text: string | RegExp): string | undefined {

@@ -1,44 +1,23 @@
 import assert from 'node:assert/strict';
-import { EventEmitter } from 'node:events';
 import { describe, it } from 'node:test';
 import { render } from 'ink';
 import { App } from '../../source/ui/App.js';
 import { FilteredStdin } from '../../source/ui/input-filter.js';
-import { buildSnapshot, clock, FakeActions, FakeFeed } from './fixtures.js';
+import { buildSnapshot, clock, FakeActions, FakeFeed, FakeStdin, FakeStdout, pause } from './fixtures.js';
 
-class FakeStdout extends EventEmitter {
-  readonly columns = 80;
-  readonly rows = 24;
-  last = '';
-  write = (frame: string) => {
-    this.last = frame;
-    return true;
-  };
-}
-
-class FakeStdin extends EventEmitter {
-  readonly isTTY = true;
-  private data: string | null = null;
-  write(data: string) {
-    this.data = data;
-    this.emit('readable');
-  }
-  read() {
-    const data = this.data;
-    this.data = null;
-    return data;
-  }
-  setRawMode() {}
-  setEncoding() {}
-  ref() {}
-  unref() {}
-}
-
-const settle = () => new Promise((resolve) => setTimeout(resolve, 30));
+const settle = () => pause(30);
 
 describe('FilteredStdin in front of Ink', () => {
   it('survives key chords Ink 6.8 cannot parse (Ctrl-F1, Ctrl-F5, mouse reports) and keeps working', async () => {
-    const stdout = new FakeStdout();
+    let last = '';
+    const stdout = new FakeStdout({
+      rows: 24,
+      columns: 80,
+      isTTY: false,
+      onWrite: (frame) => {
+        last = frame;
+      },
+    });
     const raw = new FakeStdin();
     const instance = render(
       <App
@@ -60,12 +39,12 @@ describe('FilteredStdin in front of Ink', () => {
     try {
       await settle();
       for (const chord of ['\x1b[1;5P', '\x1b[15;5~', '\x1b[<0;12;4M', '\x1b[1;5', 'Q']) {
-        raw.write(chord);
+        raw.type(chord);
         await settle();
       }
-      raw.write('j');
+      raw.type('j');
       await settle();
-      assert.match(stdout.last, /› ✓ in sync +topic2/);
+      assert.match(last, /› ✓ in sync +topic2/);
       assert.equal(raw.listenerCount('readable'), 1);
     } finally {
       instance.unmount();

@@ -3,49 +3,19 @@
  * TTY renderer with the options runConsole uses, replays the bytes on a VirtualTerminal and prints
  * what the screen showed after each step as JSON.
  */
-import { EventEmitter } from 'node:events';
 import { render } from 'ink';
 import { App } from '../../source/ui/App.js';
 import { withIncrementalFix } from '../../source/ui/incremental-fix.js';
 import { FilteredStdin } from '../../source/ui/input-filter.js';
 import { ENTER_ALTERNATE_SCREEN, LEAVE_ALTERNATE_SCREEN } from '../../source/ui/terminal.js';
-import { buildSnapshot, clock, FakeActions, FakeFeed } from './fixtures.js';
+import { buildSnapshot, clock, FakeActions, FakeFeed, FakeStdin, FakeStdout, pause } from './fixtures.js';
 import { VirtualTerminal } from './virtual-terminal.js';
 
 const [rows, columns] = [Number(process.argv[2] ?? 24), Number(process.argv[3] ?? 80)];
 const screen = new VirtualTerminal(rows, columns);
 
-class TtyStdout extends EventEmitter {
-  readonly isTTY = true;
-  readonly rows = rows;
-  readonly columns = columns;
-  write(data: string | Uint8Array) {
-    screen.write(typeof data === 'string' ? data : Buffer.from(data).toString('utf8'));
-    return true;
-  }
-}
-
-class TtyStdin extends EventEmitter {
-  readonly isTTY = true;
-  private data: string | null = null;
-  type(data: string) {
-    this.data = data;
-    this.emit('readable');
-  }
-  read() {
-    const data = this.data;
-    this.data = null;
-    return data;
-  }
-  setRawMode() {}
-  setEncoding() {}
-  ref() {}
-  unref() {}
-}
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const stdout = new TtyStdout();
-const stdin = new TtyStdin();
+const stdout = new FakeStdout({ rows, columns, isTTY: true, onWrite: (data) => screen.write(data) });
+const stdin = new FakeStdin();
 const feed = new FakeFeed(buildSnapshot());
 const steps: Array<{ step: string; lines: string[]; scrolls: number; clears: number }> = [];
 const snap = (step: string) =>

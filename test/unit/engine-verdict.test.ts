@@ -2,74 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { cell, table } from '../../source/cli/format.js';
 import { assess } from '../../source/model/verdict.js';
-import type { DataSourceHealth, DataSourceName, Snapshot } from '../../source/monitor/snapshot.js';
-
-function health(name: DataSourceName, ok: boolean, lastError: string | null = null): DataSourceHealth {
-  return {
-    name,
-    label: name,
-    configured: true,
-    ok,
-    lastSuccessMs: ok ? 1 : null,
-    lastError,
-    lastErrorMs: null,
-    requests: 1,
-    durationMs: 1,
-  };
-}
-
-function snapshot(overrides: Partial<Snapshot> = {}): Snapshot {
-  const view = (role: 'source' | 'target') => ({
-    role,
-    alias: role,
-    bootstrap: [],
-    clusterId: null,
-    controllerId: null,
-    brokers: [],
-    version: null,
-    topics: [],
-    groups: [],
-  });
-  return {
-    seq: 1,
-    takenAtMs: 100_000,
-    flow: { source: 'old', target: 'new', policy: { kind: 'identity', separator: '.' } },
-    source: view('source'),
-    target: view('target'),
-    mirror: { topics: [], totalLag: 0, positionsFrom: 'x' },
-    heartbeats: [
-      { source: 'old', target: 'new', timestampMs: 99_000, recordTimestampMs: 99_000, ageMs: 1000 },
-    ],
-    checkpoints: [],
-    metrics: {
-      partitions: [{ topic: 't', partition: 0, recordCount: 1 }],
-      checkpoints: [],
-      connectors: [],
-      families: ['f'],
-      totalRecordCount: 1,
-    },
-    metricsHistory: [],
-    connectors: [
-      {
-        name: 'old->new.MirrorSourceConnector',
-        state: 'RUNNING',
-        type: 'source',
-        tasks: [{ id: 0, state: 'RUNNING', trace: null }],
-        from: 'connect-rest',
-      },
-    ],
-    health: {
-      source: health('source', true),
-      target: health('target', true),
-      'mm2-internal': health('mm2-internal', true),
-      metrics: health('metrics', true),
-      connect: health('connect', true),
-    },
-    requests: 5,
-    refreshMs: 10,
-    ...overrides,
-  };
-}
+import { health, snapshot } from '../helpers/snapshot.js';
 
 describe('migration verdict', () => {
   it('is healthy when everything answers and MM2 runs', () => {

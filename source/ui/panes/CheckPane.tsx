@@ -3,12 +3,13 @@ import type { CheckProgress, CheckRecord } from '../../actions/types.js';
 import { formatAge } from '../../model/freshness.js';
 import { escapeForTerminal } from '../../util/escape.js';
 import { Line, type Segment } from '../components/Line.js';
-import { MARKER_WIDTH, Table, type TableRow } from '../components/Table.js';
+import type { TableRow } from '../components/Table.js';
 import { formatClockMs, formatCount, formatRate } from '../format.js';
 import type { Glyphs } from '../glyphs.js';
-import { type Cell, type ColumnSpec, fitColumns } from '../table.js';
+import type { Cell, ColumnSpec } from '../table.js';
 import type { CheckPartitionRow } from './check-model.js';
-import { filterSegments, type PaneFrame } from './frame.js';
+import type { PaneFrame } from './frame.js';
+import { PaneTable, TablePane } from './TablePane.js';
 
 const PARTITION_COLUMNS: ColumnSpec[] = [
   { id: 'p', title: 'P', width: 4, priority: 0, align: 'right' },
@@ -133,7 +134,6 @@ export function CheckPane(props: {
   }
   const otherTitle = progress.comparison ? progress.comparison.cluster.toUpperCase() : 'OTHER SIDE';
   const specs = PARTITION_COLUMNS.map((c) => (c.id === 'other' ? { ...c, title: otherTitle } : c));
-  const columns = fitColumns(specs, frame.width - MARKER_WIDTH);
   const table: TableRow[] = rows.map((row) => ({
     key: row.key,
     cells: {
@@ -147,22 +147,20 @@ export function CheckPane(props: {
   }));
   const recordRows = recordsHeight > 2 ? progress.last.slice(-(recordsHeight - 2)).map(recordRow) : [];
   return (
-    <Box flexDirection="column">
-      <Line segments={[...filterSegments(frame), ...titleLine(progress, nowMs, g)]} color={frame.color} />
-      <Line segments={comparisonLine(progress, g)} color={frame.color} />
-      <Table columns={columns} rows={table} selectedKey={null} color={frame.color} glyphs={g} />
+    <TablePane
+      frame={frame}
+      title={titleLine(progress, nowMs, g)}
+      subtitle={comparisonLine(progress, g)}
+      columns={specs}
+      rows={table}
+      selectedKey={null}
+    >
       {recordRows.length > 0 ? (
         <Box flexDirection="column">
           <Line segments={[{ text: 'LAST RECORDS', bold: true }]} color={frame.color} />
-          <Table
-            columns={fitColumns(RECORD_COLUMNS, frame.width - MARKER_WIDTH)}
-            rows={recordRows}
-            selectedKey={null}
-            color={frame.color}
-            glyphs={g}
-          />
+          <PaneTable frame={frame} columns={RECORD_COLUMNS} rows={recordRows} selectedKey={null} />
         </Box>
       ) : null}
-    </Box>
+    </TablePane>
   );
 }

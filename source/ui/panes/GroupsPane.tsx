@@ -1,15 +1,16 @@
-import { Box } from 'ink';
 import { formatAge, freshnessLevel } from '../../model/freshness.js';
 import type { GroupInfo, GroupPartition } from '../../monitor/snapshot.js';
 import { escapeForTerminal } from '../../util/escape.js';
-import { Line, type Segment } from '../components/Line.js';
-import { MARKER_WIDTH, Table, type TableRow } from '../components/Table.js';
+import type { Segment } from '../components/Line.js';
+import type { TableRow } from '../components/Table.js';
 import { fitCount, formatCount, plural } from '../format.js';
 import type { Glyphs } from '../glyphs.js';
 import { freshnessSymbol } from '../labels.js';
-import { type Cell, type ColumnSpec, fitColumns } from '../table.js';
-import { filterSegments, type PaneFrame } from './frame.js';
+import type { Cell, ColumnSpec } from '../table.js';
+import { lagCell, MISSING_CELL } from './cells.js';
+import type { PaneFrame } from './frame.js';
 import type { GroupPartitionRow, GroupRow } from './groups-model.js';
+import { GonePane, TablePane } from './TablePane.js';
 
 /**
  * MM2 writes checkpoints every `emit.checkpoints.interval.seconds` (60 s by default): two missed
@@ -38,20 +39,19 @@ export function liveAge(ageMs: number, takenAtMs: number, nowMs: number): number
 }
 
 function stateCell(g: GroupInfo | null): Cell {
-  if (!g) return { text: '-', tone: 'muted' };
+  if (!g) return MISSING_CELL;
   const state = escapeForTerminal(g.state);
   return { text: state, tone: state === 'Stable' ? 'ok' : state === 'Dead' ? 'crit' : 'plain' };
 }
 
-function lagCell(g: GroupInfo | null, width: number): Cell {
-  if (!g) return { text: '-', tone: 'muted' };
-  if (g.partitions.some((p) => p.negative)) return { text: 'negative', tone: 'crit' };
-  return { text: fitCount(g.totalLag, width), tone: (g.totalLag ?? 0) > 0 ? 'warn' : 'plain' };
+function groupLagCell(g: GroupInfo | null): Cell {
+  if (!g) return MISSING_CELL;
+  const negative = g.partitions.some((p) => p.negative);
+  return lagCell(g.totalLag, 9, negative);
 }
 
 function checkpointCell(ageMs: number | null, g: Glyphs, missing = false): Cell {
-  if (ageMs === null)
-    return missing ? { text: `${g.warn} none`, tone: 'warn' } : { text: '-', tone: 'muted' };
+  if (ageMs === null) return missing ? { text: `${g.warn} none`, tone: 'warn' } : MISSING_CELL;
   const symbol = freshnessSymbol(freshnessLevel(ageMs, CHECKPOINT_THRESHOLDS), g);
   return { text: `${symbol.text} ${formatAge(ageMs)}`, tone: symbol.tone };
 }
@@ -65,7 +65,6 @@ export function GroupsPane(props: {
   nowMs: number;
 }) {
   const { frame, rows, total, selectedKey, takenAtMs, nowMs } = props;
-  const columns = fitColumns(GROUP_COLUMNS, frame.width - MARKER_WIDTH);
   const table: TableRow[] = rows.map((row) => {
     const age = row.checkpoint ? liveAge(row.checkpoint.ageMs, takenAtMs, nowMs) : null;
     return {
@@ -74,10 +73,10 @@ export function GroupsPane(props: {
         group: { text: row.name },
         srcState: stateCell(row.source),
         srcMembers: { text: row.source ? String(row.source.members) : '-' },
-        srcLag: lagCell(row.source, 9),
+        srcLag: groupLagCell(row.source),
         tgtState: stateCell(row.target),
         tgtMembers: { text: row.target ? String(row.target.members) : '-' },
-        tgtLag: lagCell(row.target, 9),
+        tgtLag: groupLagCell(row.target),
         checkpoint: checkpointCell(age, frame.glyphs, row.untranslated),
         flags: row.negative
           ? { text: 'negative', tone: 'crit' }
@@ -92,16 +91,7 @@ export function GroupsPane(props: {
     { text: ' · source and target side by side · Enter: partitions', tone: 'muted' },
   ];
   return (
-    <Box flexDirection="column">
-      <Line segments={[...filterSegments(frame), ...title]} color={frame.color} />
-      <Table
-        columns={columns}
-        rows={table}
-        selectedKey={selectedKey}
-        color={frame.color}
-        glyphs={frame.glyphs}
-      />
-    </Box>
+    <TablePane frame={frame} title={title} columns={GROUP_COLUMNS} rows={table} selectedKey={selectedKey} />
   );
 }
 
@@ -119,10 +109,8 @@ const PARTITION_COLUMNS: ColumnSpec[] = [
   { id: 'owner', title: 'OWNER', width: 14, priority: 5 },
 ];
 
-function partitionLag(p: GroupPartition | null): Cell {
-  if (!p) return { text: '-', tone: 'muted' };
-  if (p.negative) return { text: 'negative', tone: 'crit' };
-  return { text: fitCount(p.lag, 8), tone: (p.lag ?? 0) > 0 ? 'warn' : 'plain' };
+function partitionLagCell(p: GroupPartition | null): Cell {
+  return p ? lagCell(p.lag, 8, p.negative) : MISSING_CELL;
 }
 
 function ownerOf(row: GroupPartitionRow): string {
@@ -146,20 +134,7 @@ export function GroupPartitionsPane(props: {
 }) {
   const { frame, group, groupId, rows, selectedKey, nowMs, takenAtMs } = props;
   const g = frame.glyphs;
-  if (!group) {
-    return (
-      <Line
-        segments={[
-          {
-            text: `group ${escapeForTerminal(groupId)} is no longer in the snapshot  Esc back`,
-            tone: 'warn',
-          },
-        ]}
-        color={frame.color}
-      />
-    );
-  }
-  const columns = fitColumns(PARTITION_COLUMNS, frame.width - MARKER_WIDTH);
+  if (!group) return <GonePane frame={frame} item={`group ${escapeForTerminal(groupId)}`} />;
   const table: TableRow[] = rows.map((row) => {
     const t = row.translation;
     return {
@@ -169,13 +144,13 @@ export function GroupPartitionsPane(props: {
         p: { text: String(row.partition) },
         srcCommitted: { text: fitCount(row.source?.committed, 10) },
         srcEnd: { text: fitCount(row.source?.logEnd, 10) },
-        srcLag: partitionLag(row.source),
+        srcLag: partitionLagCell(row.source),
         tgtCommitted: { text: fitCount(row.target?.committed, 10) },
         tgtEnd: { text: fitCount(row.target?.logEnd, 10) },
-        tgtLag: partitionLag(row.target),
+        tgtLag: partitionLagCell(row.target),
         translation: t
           ? { text: `${formatCount(t.upstreamOffset)} ${g.arrow} ${formatCount(t.downstreamOffset)}` }
-          : { text: '-', tone: 'muted' },
+          : MISSING_CELL,
         checkpoint: checkpointCell(t ? nowMs - t.checkpointTimestampMs : null, g),
         owner: { text: ownerOf(row) },
       },
@@ -193,27 +168,19 @@ export function GroupPartitionsPane(props: {
         }
       : { text: 'no checkpoint from MM2', tone: group.untranslated ? 'warn' : 'muted' },
   ];
+  const title: Segment[] = [
+    { text: `group ${group.name}`, bold: true },
+    ...(group.negative ? [{ text: '  negative lag: committed beyond log end', tone: 'crit' as const }] : []),
+    { text: '  Esc back', tone: 'muted' },
+  ];
   return (
-    <Box flexDirection="column">
-      <Line
-        segments={[
-          ...filterSegments(frame),
-          { text: `group ${group.name}`, bold: true },
-          ...(group.negative
-            ? [{ text: '  negative lag: committed beyond log end', tone: 'crit' as const }]
-            : []),
-          { text: '  Esc back', tone: 'muted' },
-        ]}
-        color={frame.color}
-      />
-      <Line segments={sides} color={frame.color} />
-      <Table
-        columns={columns}
-        rows={table}
-        selectedKey={selectedKey}
-        color={frame.color}
-        glyphs={frame.glyphs}
-      />
-    </Box>
+    <TablePane
+      frame={frame}
+      title={title}
+      subtitle={sides}
+      columns={PARTITION_COLUMNS}
+      rows={table}
+      selectedKey={selectedKey}
+    />
   );
 }

@@ -1,12 +1,13 @@
-import { Box } from 'ink';
 import type { MirrorTopic, Snapshot } from '../../monitor/snapshot.js';
-import { Line, type Segment } from '../components/Line.js';
-import { MARKER_WIDTH, Table, type TableRow } from '../components/Table.js';
+import type { Segment } from '../components/Line.js';
+import type { TableRow } from '../components/Table.js';
 import { fitCount, formatCount, formatDuration } from '../format.js';
 import type { Glyphs } from '../glyphs.js';
 import { mirrorStateLabel } from '../labels.js';
-import { type ColumnSpec, fitColumns } from '../table.js';
-import { filterSegments, type PaneFrame } from './frame.js';
+import type { ColumnSpec } from '../table.js';
+import { lagCell } from './cells.js';
+import type { PaneFrame } from './frame.js';
+import { GonePane, TablePane } from './TablePane.js';
 import { stateCounts, type TopicPartitionRow, type TopicRow } from './topics-model.js';
 
 /** Lines above the rows: the summary (or drill title) and the column titles. */
@@ -45,8 +46,7 @@ export function TopicsPane(props: {
 }) {
   const { frame, snapshot, rows, selectedKey } = props;
   const sameNames = snapshot.mirror.topics.every((t) => t.source === t.target);
-  const specs = TOPIC_COLUMNS.filter((c) => !(sameNames && c.id === 'target'));
-  const columns = fitColumns(specs, frame.width - MARKER_WIDTH);
+  const columns = TOPIC_COLUMNS.filter((c) => !(sameNames && c.id === 'target'));
   const table: TableRow[] = rows.map((row) => {
     const t = row.topic;
     const state = mirrorStateLabel(t.state, frame.glyphs);
@@ -60,21 +60,18 @@ export function TopicsPane(props: {
         parts: { text: parts, tone: t.state === 'partition-mismatch' ? 'crit' : 'plain' },
         srcRecords: { text: fitCount(t.sourceRecords, 10) },
         tgtRecords: { text: fitCount(t.targetRecords, 10) },
-        lag: { text: fitCount(t.lag, 9), tone: (t.lag ?? 0) > 0 ? 'warn' : 'plain' },
+        lag: lagCell(t.lag, 9),
       },
     };
   });
   return (
-    <Box flexDirection="column">
-      <Line segments={[...filterSegments(frame), ...summary(snapshot, frame.glyphs)]} color={frame.color} />
-      <Table
-        columns={columns}
-        rows={table}
-        selectedKey={selectedKey}
-        color={frame.color}
-        glyphs={frame.glyphs}
-      />
-    </Box>
+    <TablePane
+      frame={frame}
+      title={summary(snapshot, frame.glyphs)}
+      columns={columns}
+      rows={table}
+      selectedKey={selectedKey}
+    />
   );
 }
 
@@ -112,17 +109,7 @@ export function TopicPartitionsPane(props: {
   selectedKey: string | null;
 }) {
   const { frame, topic, names, rows, selectedKey } = props;
-  if (!topic) {
-    return (
-      <Line
-        segments={[
-          { text: `${names.source} is no longer in the snapshot (deleted?)  Esc back`, tone: 'warn' },
-        ]}
-        color={frame.color}
-      />
-    );
-  }
-  const columns = fitColumns(PARTITION_COLUMNS, frame.width - MARKER_WIDTH);
+  if (!topic) return <GonePane frame={frame} item={names.source} guess="(deleted?)" />;
   const table: TableRow[] = rows.map(({ key, partition: p }) => ({
     key,
     cells: {
@@ -132,25 +119,19 @@ export function TopicPartitionsPane(props: {
       tgtEarliest: { text: fitCount(p.targetEarliest, 10) },
       tgtLatest: { text: fitCount(p.targetLatest, 10) },
       position: { text: fitCount(p.mm2Position, 10) },
-      lag: { text: fitCount(p.lag, 8), tone: (p.lag ?? 0) > 0 ? 'warn' : 'plain' },
+      lag: lagCell(p.lag, 8),
       count: { text: fitCount(p.recordCount, 10) },
       age: { text: formatDuration(p.recordAgeMs) },
       latency: { text: formatDuration(p.replicationLatencyMs) },
     },
   }));
   return (
-    <Box flexDirection="column">
-      <Line
-        segments={[...filterSegments(frame), ...drillTitle(topic, names, frame.glyphs)]}
-        color={frame.color}
-      />
-      <Table
-        columns={columns}
-        rows={table}
-        selectedKey={selectedKey}
-        color={frame.color}
-        glyphs={frame.glyphs}
-      />
-    </Box>
+    <TablePane
+      frame={frame}
+      title={drillTitle(topic, names, frame.glyphs)}
+      columns={PARTITION_COLUMNS}
+      rows={table}
+      selectedKey={selectedKey}
+    />
   );
 }

@@ -1,5 +1,10 @@
 /** The Mirror pane as lines: heartbeats, checkpoints, MM2 metrics with sparklines, connectors. */
-import { formatAge, freshnessLevel, HEARTBEAT_THRESHOLDS } from '../../model/freshness.js';
+import {
+  type FreshnessThresholds,
+  formatAge,
+  freshnessLevel,
+  HEARTBEAT_THRESHOLDS,
+} from '../../model/freshness.js';
 import { intervalRates, rate, sparkline } from '../../model/rate.js';
 import type { Snapshot } from '../../monitor/snapshot.js';
 import { escapeForTerminal } from '../../util/escape.js';
@@ -22,80 +27,97 @@ function row(key: string, segments: Segment[]): TextRow {
   return { key, search: searchText(segments.map((s) => s.text).join('')), segments };
 }
 
-function section(key: string, title: string, note: string): TextRow {
+function sectionRow(key: string, title: string, note: string): TextRow {
   return row(key, [
     { text: title, bold: true },
     { text: `  ${note}`, tone: 'muted' },
   ]);
 }
 
-function heartbeatRows(s: Snapshot, nowMs: number, g: Glyphs): TextRow[] {
+/** A freshness section: its title with the thresholds, then one line per item with its live age. */
+function freshnessRows<T>(
+  s: Snapshot,
+  nowMs: number,
+  g: Glyphs,
+  section: {
+    key: string;
+    title: string;
+    /** What the newest timestamp is kept per (`flow`, `group`). */
+    per: string;
+    thresholds: FreshnessThresholds;
+    items: readonly T[];
+    /** The line shown when there is no item. */
+    none: Segment;
+    line: (item: T) => { key: string; label: string; ageMs: number; more: Segment[] };
+  },
+): TextRow[] {
+  const { key, thresholds } = section;
   const out = [
-    section(
-      'hb',
-      'HEARTBEATS',
-      `newest per flow · warn at ${formatAge(HEARTBEAT_THRESHOLDS.warnMs)}, crit at ${formatAge(HEARTBEAT_THRESHOLDS.critMs)}`,
+    sectionRow(
+      key,
+      section.title,
+      `newest per ${section.per} · warn at ${formatAge(thresholds.warnMs)}, crit at ${formatAge(thresholds.critMs)}`,
     ),
   ];
-  if (s.heartbeats.length === 0) {
+  if (section.items.length === 0) out.push(row(`${key}:none`, [section.none]));
+  for (const item of section.items) {
+    const line = section.line(item);
+    const age = liveAge(line.ageMs, s.takenAtMs, nowMs);
+    const level = freshnessLabel(freshnessLevel(age, thresholds), g);
     out.push(
-      row('hb:none', [{ text: '  no heartbeat found: is MirrorHeartbeatConnector running?', tone: 'warn' }]),
-    );
-  }
-  for (const hb of s.heartbeats) {
-    const age = liveAge(hb.ageMs, s.takenAtMs, nowMs);
-    const level = freshnessLabel(freshnessLevel(age), g);
-    const flow = `${escapeForTerminal(hb.source)} ${g.arrow} ${escapeForTerminal(hb.target)}`;
-    const skew = hb.recordTimestampMs - hb.timestampMs;
-    out.push(
-      row(`hb:${hb.source}\u0000${hb.target}`, [
-        { text: `  ${fitCell(flow, LABEL_WIDTH - 2)} ` },
+      row(`${key}:${line.key}`, [
+        { text: `  ${fitCell(line.label, LABEL_WIDTH - 2)} ` },
         { text: `age ${fitCell(formatAge(age), 7)} ` },
         { text: level.text, tone: level.tone },
-        ...(Math.abs(skew) >= 1000
-          ? [{ text: `  clock skew ${formatDuration(skew)}`, tone: 'muted' as const }]
-          : []),
+        ...line.more,
       ]),
     );
   }
   return out;
+}
+
+function heartbeatRows(s: Snapshot, nowMs: number, g: Glyphs): TextRow[] {
+  return freshnessRows(s, nowMs, g, {
+    key: 'hb',
+    title: 'HEARTBEATS',
+    per: 'flow',
+    thresholds: HEARTBEAT_THRESHOLDS,
+    items: s.heartbeats,
+    none: { text: '  no heartbeat found: is MirrorHeartbeatConnector running?', tone: 'warn' },
+    line: (hb) => {
+      const skew = hb.recordTimestampMs - hb.timestampMs;
+      return {
+        key: `${hb.source}\u0000${hb.target}`,
+        label: `${escapeForTerminal(hb.source)} ${g.arrow} ${escapeForTerminal(hb.target)}`,
+        ageMs: hb.ageMs,
+        more: Math.abs(skew) >= 1000 ? [{ text: `  clock skew ${formatDuration(skew)}`, tone: 'muted' }] : [],
+      };
+    },
+  });
 }
 
 function checkpointRows(s: Snapshot, nowMs: number, g: Glyphs): TextRow[] {
-  const out = [
-    section(
-      'ck',
-      'CHECKPOINTS',
-      `newest per group · warn at ${formatAge(CHECKPOINT_THRESHOLDS.warnMs)}, crit at ${formatAge(CHECKPOINT_THRESHOLDS.critMs)}`,
-    ),
-  ];
-  if (s.checkpoints.length === 0) {
-    out.push(
-      row('ck:none', [
-        {
-          text: '  no checkpoint yet: no group translated (MirrorCheckpointConnector, groups filter)',
-          tone: 'muted',
-        },
-      ]),
-    );
-  }
-  for (const c of s.checkpoints) {
-    const age = liveAge(c.ageMs, s.takenAtMs, nowMs);
-    const level = freshnessLabel(freshnessLevel(age, CHECKPOINT_THRESHOLDS), g);
-    out.push(
-      row(`ck:${c.group}`, [
-        { text: `  ${fitCell(escapeForTerminal(c.group), LABEL_WIDTH - 2)} ` },
-        { text: `age ${fitCell(formatAge(age), 7)} ` },
-        { text: level.text, tone: level.tone },
-        { text: `  ${plural(c.partitions, 'partition')}`, tone: 'muted' },
-      ]),
-    );
-  }
-  return out;
+  return freshnessRows(s, nowMs, g, {
+    key: 'ck',
+    title: 'CHECKPOINTS',
+    per: 'group',
+    thresholds: CHECKPOINT_THRESHOLDS,
+    items: s.checkpoints,
+    none: {
+      text: '  no checkpoint yet: no group translated (MirrorCheckpointConnector, groups filter)',
+      tone: 'muted',
+    },
+    line: (c) => ({
+      key: c.group,
+      label: escapeForTerminal(c.group),
+      ageMs: c.ageMs,
+      more: [{ text: `  ${plural(c.partitions, 'partition')}`, tone: 'muted' }],
+    }),
+  });
 }
 
 function metricsRows(s: Snapshot, width: number, g: Glyphs): TextRow[] {
-  const out = [section('mx', 'REPLICATION', 'MM2 metrics and positions')];
+  const out = [sectionRow('mx', 'REPLICATION', 'MM2 metrics and positions')];
   const health = s.health.metrics;
   const label = (text: string) => ({ text: `  ${fitCell(text, LABEL_WIDTH - 2)} ` });
   if (!s.metrics) {
@@ -161,7 +183,7 @@ function metricsRows(s: Snapshot, width: number, g: Glyphs): TextRow[] {
 }
 
 function connectorRows(s: Snapshot, g: Glyphs): TextRow[] {
-  const out = [section('cn', 'CONNECTORS', 'state and tasks')];
+  const out = [sectionRow('cn', 'CONNECTORS', 'state and tasks')];
   if (s.connectors.length === 0) {
     out.push(
       row('cn:none', [
