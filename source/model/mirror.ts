@@ -6,6 +6,7 @@ import { isHeartbeatsTopic, isInternalTopic } from '../config/mm2-flow.js';
 import { type ReplicationPolicy, remoteTopicName } from '../config/replication-policy.js';
 import type { PartitionMetrics } from '../mm2/mm2-metrics.js';
 import type {
+  CheckpointSummary,
   ClusterView,
   GroupInfo,
   MirrorPartition,
@@ -120,4 +121,27 @@ export function attachTranslations(
     );
     return translations.length > 0 ? { ...g, translations } : g;
   });
+}
+
+/** Newest checkpoint per group, and whether it covers the source group's current offsets. */
+export function summariseCheckpoints(
+  checkpoints: readonly CheckpointRecord[],
+  sourceGroups: readonly GroupInfo[],
+  targetTopicOf: (sourceTopic: string) => string,
+  nowMs: number,
+): CheckpointSummary[] {
+  const byGroup = new Map<string, CheckpointRecord[]>();
+  for (const c of checkpoints) byGroup.set(c.group, [...(byGroup.get(c.group) ?? []), c]);
+  return [...byGroup.entries()]
+    .map(([group, records]) => {
+      const newest = Math.max(...records.map((r) => r.recordTimestampMs));
+      const upstream = new Map(records.map((r) => [`${r.topic}\u0000${r.partition}`, r.upstreamOffset]));
+      const committed =
+        sourceGroups.find((g) => g.group === group)?.partitions.filter((p) => p.committed !== null) ?? [];
+      const current =
+        committed.length > 0 &&
+        committed.every((p) => upstream.get(`${targetTopicOf(p.topic)}\u0000${p.partition}`) === p.committed);
+      return { group, partitions: records.length, newestTimestampMs: newest, ageMs: nowMs - newest, current };
+    })
+    .sort((a, b) => a.group.localeCompare(b.group));
 }

@@ -4,18 +4,18 @@
  * backoff; the other sources go on. No read waits unbounded.
  */
 import type { Connection } from '../config/connection.js';
+import { remoteTopicName } from '../config/replication-policy.js';
 import { describeKafkaError } from '../kafka/errors.js';
 import { WireCluster } from '../kafka/wire-cluster.js';
 import { ConnectRestClient } from '../mm2/connect-rest.js';
 import type { Mm2Metrics } from '../mm2/mm2-metrics.js';
 import { ageMs } from '../model/freshness.js';
-import { attachTranslations, buildMirrorTopics } from '../model/mirror.js';
+import { attachTranslations, buildMirrorTopics, summariseCheckpoints } from '../model/mirror.js';
 import type { SnapshotFeed } from './feed.js';
 import { readCluster } from './read-cluster.js';
 import { type ConnectReading, connectorsFromMetrics, readConnect, scrapeMetrics } from './read-endpoints.js';
 import { Mm2InternalReader, type Mm2InternalState } from './read-mm2-internal.js';
 import type {
-  CheckpointSummary,
   ClusterRole,
   ClusterView,
   DataSourceHealth,
@@ -320,17 +320,12 @@ export class Poller implements SnapshotFeed {
       metricPartitions: metrics?.partitions ?? [],
     });
     const lags = mirrorTopics.map((t) => t.lag).filter((l): l is number => l !== null);
-    const checkpoints = new Map<string, CheckpointSummary>();
-    for (const cp of internal?.checkpoints ?? []) {
-      const previous = checkpoints.get(cp.group);
-      const newest = Math.max(previous?.newestTimestampMs ?? 0, cp.recordTimestampMs);
-      checkpoints.set(cp.group, {
-        group: cp.group,
-        partitions: (previous?.partitions ?? 0) + 1,
-        newestTimestampMs: newest,
-        ageMs: now - newest,
-      });
-    }
+    const checkpoints = summariseCheckpoints(
+      internal?.checkpoints ?? [],
+      source.groups,
+      (topic) => remoteTopicName(c.policy, c.source.alias, topic),
+      now,
+    );
     const connectors = connect?.connectors ?? (metrics ? connectorsFromMetrics(metrics) : []);
     const health = Object.fromEntries(
       Object.entries(this.states).map(([name, state]) => [name, state.health]),
@@ -353,7 +348,7 @@ export class Poller implements SnapshotFeed {
       heartbeats: (internal?.heartbeats ?? [])
         .map((h) => ({ ...h, ageMs: ageMs(now, h.timestampMs) ?? 0 }))
         .sort((a, b) => `${a.source}->${a.target}`.localeCompare(`${b.source}->${b.target}`)),
-      checkpoints: [...checkpoints.values()].sort((a, b) => a.group.localeCompare(b.group)),
+      checkpoints,
       metrics,
       metricsHistory: this.history,
       connectors,

@@ -145,6 +145,11 @@ export interface CheckpointSummary {
   partitions: number;
   newestTimestampMs: number;
   ageMs: number;
+  /**
+   * Every offset the source group committed is checkpointed: MM2 writes a checkpoint only when a
+   * group's offset moves, so an idle group's old checkpoint is current, not stale.
+   */
+  current: boolean;
 }
 
 export interface ConnectorView {

@@ -297,8 +297,20 @@ export function buildSnapshot(options: FixtureOptions = {}): Snapshot {
       { source: 'A', target: 'B', timestampMs: NOW - 2000, recordTimestampMs: NOW - 2000, ageMs: 2000 },
     ],
     checkpoints: [
-      { group: 'apache-logs-indexer', partitions: 15, newestTimestampMs: NOW - 12_000, ageMs: 12_000 },
-      { group: 'dmm-access-reader', partitions: 6, newestTimestampMs: NOW - 20_000, ageMs: 20_000 },
+      {
+        group: 'apache-logs-indexer',
+        partitions: 15,
+        newestTimestampMs: NOW - 12_000,
+        ageMs: 12_000,
+        current: true,
+      },
+      {
+        group: 'dmm-access-reader',
+        partitions: 6,
+        newestTimestampMs: NOW - 20_000,
+        ageMs: 20_000,
+        current: false,
+      },
     ],
     metrics: metricsFor(mirrors, options.metricFamiliesOnly),
     metricsHistory: history,

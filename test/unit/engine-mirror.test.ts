@@ -3,7 +3,12 @@ import { describe, it } from 'node:test';
 import { missingTopicsPlan } from '../../source/actions/create-topics.js';
 import { normaliseMetricsUrl, parseBootstrap } from '../../source/config/connection.js';
 import { inferKafkaVersion } from '../../source/kafka/version.js';
-import { attachTranslations, buildMirrorTopics, isUserTopic } from '../../source/model/mirror.js';
+import {
+  attachTranslations,
+  buildMirrorTopics,
+  isUserTopic,
+  summariseCheckpoints,
+} from '../../source/model/mirror.js';
 import { buildGroup } from '../../source/monitor/read-cluster.js';
 import { offsetsTopicCandidates } from '../../source/monitor/read-mm2-internal.js';
 import type { ClusterView, TopicInfo } from '../../source/monitor/snapshot.js';
@@ -299,5 +304,73 @@ describe('connection parsing and discovery', () => {
     assert.equal(inferKafkaVersion({ '1': range(0, 13), '65': range(0, 0) }), '3.0–3.6');
     assert.equal(inferKafkaVersion({ '1': range(0, 12) }), '<3.0');
     assert.equal(inferKafkaVersion(null), null);
+  });
+});
+
+describe('checkpoint summaries', () => {
+  const offsets = new Map([
+    [
+      'orders',
+      new Map([
+        [0, { earliest: 0, latest: 100 }],
+        [1, { earliest: 0, latest: 10 }],
+      ]),
+    ],
+  ]);
+  const idle = buildGroup(
+    'source',
+    'idle',
+    'consumer',
+    undefined,
+    [
+      { topic: 'orders', partition: 0, offset: 29 },
+      { topic: 'orders', partition: 1, offset: 10 },
+    ],
+    offsets,
+  );
+  const checkpoint = (
+    group: string,
+    partition: number,
+    upstreamOffset: number,
+    recordTimestampMs: number,
+  ) => ({
+    group,
+    topic: 'old.orders',
+    partition,
+    upstreamOffset,
+    downstreamOffset: 1,
+    recordTimestampMs,
+  });
+
+  it('marks an old checkpoint current when the source group has not moved since', () => {
+    const [summary] = summariseCheckpoints(
+      [checkpoint('idle', 0, 29, 1000), checkpoint('idle', 1, 10, 5000)],
+      [idle],
+      (t) => `old.${t}`,
+      65_000,
+    );
+    assert.deepEqual(summary, {
+      group: 'idle',
+      partitions: 2,
+      newestTimestampMs: 5000,
+      ageMs: 60_000,
+      current: true,
+    });
+  });
+
+  it('is not current when the group committed past its checkpoint or is gone from the source', () => {
+    const summaries = summariseCheckpoints(
+      [checkpoint('idle', 0, 20, 1000), checkpoint('idle', 1, 10, 1000), checkpoint('gone', 0, 5, 1000)],
+      [idle],
+      (t) => `old.${t}`,
+      2000,
+    );
+    assert.deepEqual(
+      summaries.map((s) => [s.group, s.current]),
+      [
+        ['gone', false],
+        ['idle', false],
+      ],
+    );
   });
 });

@@ -50,9 +50,10 @@ function groupLagCell(g: GroupInfo | null): Cell {
   return lagCell(g.totalLag, 9, negative);
 }
 
-function checkpointCell(ageMs: number | null, g: Glyphs, missing = false): Cell {
+function checkpointCell(ageMs: number | null, g: Glyphs, missing = false, current = false): Cell {
   if (ageMs === null) return missing ? { text: `${g.warn} none`, tone: 'warn' } : MISSING_CELL;
-  const symbol = freshnessSymbol(freshnessLevel(ageMs, CHECKPOINT_THRESHOLDS), g);
+  // MM2 checkpoints a group only when its offsets move: an old checkpoint of an idle group is current.
+  const symbol = freshnessSymbol(current ? 'ok' : freshnessLevel(ageMs, CHECKPOINT_THRESHOLDS), g);
   return { text: `${symbol.text} ${formatAge(ageMs)}`, tone: symbol.tone };
 }
 
@@ -77,7 +78,7 @@ export function GroupsPane(props: {
         tgtState: stateCell(row.target),
         tgtMembers: { text: row.target ? String(row.target.members) : '-' },
         tgtLag: groupLagCell(row.target),
-        checkpoint: checkpointCell(age, frame.glyphs, row.untranslated),
+        checkpoint: checkpointCell(age, frame.glyphs, row.untranslated, row.checkpoint?.current ?? false),
         flags: row.negative
           ? { text: 'negative', tone: 'crit' }
           : row.untranslated
@@ -151,7 +152,12 @@ export function GroupPartitionsPane(props: {
         translation: t
           ? { text: `${formatCount(t.upstreamOffset)} ${g.arrow} ${formatCount(t.downstreamOffset)}` }
           : MISSING_CELL,
-        checkpoint: checkpointCell(t ? nowMs - t.checkpointTimestampMs : null, g),
+        checkpoint: checkpointCell(
+          t ? nowMs - t.checkpointTimestampMs : null,
+          g,
+          false,
+          t !== null && t !== undefined && t.upstreamOffset === row.source?.committed,
+        ),
         owner: { text: ownerOf(row) },
       },
     };

@@ -48,7 +48,8 @@ function freshnessRows<T>(
     items: readonly T[];
     /** The line shown when there is no item. */
     none: Segment;
-    line: (item: T) => { key: string; label: string; ageMs: number; more: Segment[] };
+    /** `current`: fresh whatever its age (a checkpoint of a group that has not moved since). */
+    line: (item: T) => { key: string; label: string; ageMs: number; more: Segment[]; current?: boolean };
   },
 ): TextRow[] {
   const { key, thresholds } = section;
@@ -63,7 +64,7 @@ function freshnessRows<T>(
   for (const item of section.items) {
     const line = section.line(item);
     const age = liveAge(line.ageMs, s.takenAtMs, nowMs);
-    const level = freshnessLabel(freshnessLevel(age, thresholds), g);
+    const level = freshnessLabel(line.current ? 'ok' : freshnessLevel(age, thresholds), g);
     out.push(
       row(`${key}:${line.key}`, [
         { text: `  ${fitCell(line.label, LABEL_WIDTH - 2)} ` },
@@ -111,7 +112,13 @@ function checkpointRows(s: Snapshot, nowMs: number, g: Glyphs): TextRow[] {
       key: c.group,
       label: escapeForTerminal(c.group),
       ageMs: c.ageMs,
-      more: [{ text: `  ${plural(c.partitions, 'partition')}`, tone: 'muted' }],
+      current: c.current,
+      more: [
+        {
+          text: `  ${plural(c.partitions, 'partition')}${c.current ? ', current (the group has not moved since)' : ''}`,
+          tone: 'muted',
+        },
+      ],
     }),
   });
 }
