@@ -62,9 +62,14 @@ describe('the console in a real terminal (tmux) against the lab', () => {
       assert.ok(visibleLines(screen) <= 23);
       for (const line of screen.split('\n')) assert.ok([...line].length <= 80);
       await session.key('2');
-      await session.waitFor(/apache-logs-indexer/);
+      await session.waitFor(/apache-logs-ind/); // names are cut to fit 80 columns
       await session.key('3');
       await session.waitFor(/old\s*(→|->)\s*new/);
+      // Growing the terminal redraws at the new size: the full group name fits again.
+      await session.resize(120, 40);
+      await session.key('2');
+      const wide = await session.waitFor(/apache-logs-indexer/);
+      assert.ok(visibleLines(wide) <= 39);
     } finally {
       await session.stop();
     }
