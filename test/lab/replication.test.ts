@@ -64,8 +64,8 @@ describe('the shared lab (connect mode)', () => {
       before,
       /kafka_connect_mirror_mirrorsourceconnector_record_count\{[^}]*partition="\d+"[^}]*topic="apache-logs"/,
     );
+    // record-count is cumulative per MM2 task: earlier tests that stop or restart MM2 reset it.
     const countBefore = recordCount(before, 'DmmAccess');
-    assert.ok(countBefore >= 600, `DmmAccess record count ${countBefore} should cover the 600 seed records`);
     for (let i = 0; i < 5; i++)
       await kcatProduce(lab.source.bootstrap, 'DmmAccess', uniqueValue('metrics'), `key-${i}`);
     await eventually(
