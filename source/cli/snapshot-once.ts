@@ -10,23 +10,25 @@ export function debugLine(snapshot: Snapshot): string {
   return `debug: refresh #${snapshot.seq}: ${snapshot.requests} requests (${parts.join(', ')}) in ${snapshot.refreshMs} ms\n`;
 }
 
-/** One refresh of the named sources; fails with exit 2 when a cluster the command needs did not answer. */
+/**
+ * One refresh of the named sources (all by default), then the connections are closed. With `required`,
+ * fails with exit 2 when one of those clusters did not answer.
+ */
 export async function snapshotOnce(
   connection: Connection,
-  options: { sources: DataSourceName[]; required: ClusterRole[]; debug: boolean },
-): Promise<{ snapshot: Snapshot; poller: Poller }> {
-  const poller = new Poller({ connection, sources: options.sources });
+  options: { sources?: DataSourceName[]; required?: ClusterRole[]; debug: boolean },
+): Promise<Snapshot> {
+  const poller = new Poller({ connection, ...(options.sources ? { sources: options.sources } : {}) });
   try {
     const snapshot = await poller.refresh();
     if (options.debug) process.stderr.write(debugLine(snapshot));
-    for (const role of options.required) {
+    for (const role of options.required ?? []) {
       const health = snapshot.health[role];
       if (!health.ok)
         throw new UserError(health.lastError ?? `${role} cluster unreachable`, EXIT.unreachable);
     }
-    return { snapshot, poller };
-  } catch (error) {
+    return snapshot;
+  } finally {
     await poller.stop();
-    throw error;
   }
 }

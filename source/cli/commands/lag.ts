@@ -74,8 +74,7 @@ export function lagCommand(yargs: Argv) {
       const connection = connectionFrom(args);
       const required: ClusterRole[] = args.cluster === 'both' ? ['source', 'target'] : [args.cluster];
       const sources = args.cluster === 'source' ? required : [...required, 'mm2-internal' as const];
-      const { snapshot, poller } = await snapshotOnce(connection, { sources, required, debug: args.debug });
-      await poller.stop();
+      const snapshot = await snapshotOnce(connection, { sources, required, debug: args.debug });
       const groups = args.group ?? [];
       const roles = args.cluster === 'both' ? (['source', 'target'] as const) : [args.cluster];
       for (const group of groups) {

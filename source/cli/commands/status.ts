@@ -2,12 +2,11 @@ import type { Argv } from 'yargs';
 import { formatAge } from '../../model/freshness.js';
 import { worstPartitions } from '../../model/lag.js';
 import { assess } from '../../model/verdict.js';
-import { Poller } from '../../monitor/poller.js';
 import type { Snapshot } from '../../monitor/snapshot.js';
 import { type ConnectionArgs, connectionFrom, withConnectionOptions } from '../connection-options.js';
 import { EXIT } from '../errors.js';
 import { cell, json, table } from '../format.js';
-import { debugLine } from '../snapshot-once.js';
+import { snapshotOnce } from '../snapshot-once.js';
 
 export function statusDocument(snapshot: Snapshot) {
   const assessment = assess(snapshot);
@@ -115,17 +114,11 @@ export function statusCommand(yargs: Argv) {
     'one snapshot of the migration; exit 0 healthy, 1 degraded, 2 unreachable',
     (y) => withConnectionOptions(y),
     async (args) => {
-      const poller = new Poller({ connection: connectionFrom(args) });
-      try {
-        const snapshot = await poller.refresh();
-        if (args.debug) process.stderr.write(debugLine(snapshot));
-        const doc = statusDocument(snapshot);
-        process.stdout.write(args.json ? json(doc) : printStatus(doc));
-        process.exitCode =
-          doc.verdict === 'healthy' ? EXIT.ok : doc.verdict === 'degraded' ? EXIT.degraded : EXIT.unreachable;
-      } finally {
-        await poller.stop();
-      }
+      const snapshot = await snapshotOnce(connectionFrom(args), { debug: args.debug });
+      const doc = statusDocument(snapshot);
+      process.stdout.write(args.json ? json(doc) : printStatus(doc));
+      process.exitCode =
+        doc.verdict === 'healthy' ? EXIT.ok : doc.verdict === 'degraded' ? EXIT.degraded : EXIT.unreachable;
     },
   );
 }

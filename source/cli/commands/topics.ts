@@ -59,8 +59,7 @@ export function topicsCommand(yargs: Argv) {
       // With both clusters, MM2's positions tell whether each mirror is in sync.
       const sources =
         args.cluster === 'both' ? [...required, 'mm2-internal' as const, 'connect' as const] : required;
-      const { snapshot, poller } = await snapshotOnce(connection, { sources, required, debug: args.debug });
-      await poller.stop();
+      const snapshot = await snapshotOnce(connection, { sources, required, debug: args.debug });
       const rows = topicRows(snapshot, args.cluster, args['exclude-internal']);
       if (args.json) {
         process.stdout.write(json(rows));

@@ -1,11 +1,10 @@
 import type { Argv } from 'yargs';
 import { cutoverGate } from '../../model/cutover.js';
 import { assess } from '../../model/verdict.js';
-import { Poller } from '../../monitor/poller.js';
 import { type ConnectionArgs, connectionFrom, withConnectionOptions } from '../connection-options.js';
 import { EXIT } from '../errors.js';
 import { cell, json } from '../format.js';
-import { debugLine } from '../snapshot-once.js';
+import { snapshotOnce } from '../snapshot-once.js';
 
 export function verifyCommand(yargs: Argv) {
   return yargs.command<ConnectionArgs>(
@@ -13,37 +12,27 @@ export function verifyCommand(yargs: Argv) {
     'the cutover gate: are topics copied, consumers caught up and group offsets translated? exit 0 ready, 1 not ready, 2 unreachable',
     (y) => withConnectionOptions(y),
     async (args) => {
-      const poller = new Poller({ connection: connectionFrom(args) });
-      try {
-        const snapshot = await poller.refresh();
-        if (args.debug) process.stderr.write(debugLine(snapshot));
-        const gate = cutoverGate(snapshot);
-        if (args.json) {
-          process.stdout.write(
-            json({
-              ready: gate.ready,
-              takenAt: new Date(snapshot.takenAtMs).toISOString(),
-              checks: gate.checks,
-            }),
-          );
-        } else {
-          const lines = gate.checks.map(
-            (c) => `${c.ok ? 'ok  ' : c.blocking ? 'FAIL' : 'warn'}  ${cell(c.subject)}: ${cell(c.detail)}`,
-          );
-          const failing = gate.checks.filter((c) => !c.ok && c.blocking).length;
-          process.stdout.write(
-            `${lines.join('\n')}\n${gate.ready ? 'READY for cutover' : `NOT READY: ${failing} blocking check(s) failed`}\n`,
-          );
-        }
-        process.exitCode =
-          assess(snapshot).verdict === 'unreachable'
-            ? EXIT.unreachable
-            : gate.ready
-              ? EXIT.ok
-              : EXIT.degraded;
-      } finally {
-        await poller.stop();
+      const snapshot = await snapshotOnce(connectionFrom(args), { debug: args.debug });
+      const gate = cutoverGate(snapshot);
+      if (args.json) {
+        process.stdout.write(
+          json({
+            ready: gate.ready,
+            takenAt: new Date(snapshot.takenAtMs).toISOString(),
+            checks: gate.checks,
+          }),
+        );
+      } else {
+        const lines = gate.checks.map(
+          (c) => `${c.ok ? 'ok  ' : c.blocking ? 'FAIL' : 'warn'}  ${cell(c.subject)}: ${cell(c.detail)}`,
+        );
+        const failing = gate.checks.filter((c) => !c.ok && c.blocking).length;
+        process.stdout.write(
+          `${lines.join('\n')}\n${gate.ready ? 'READY for cutover' : `NOT READY: ${failing} blocking check(s) failed`}\n`,
+        );
       }
+      process.exitCode =
+        assess(snapshot).verdict === 'unreachable' ? EXIT.unreachable : gate.ready ? EXIT.ok : EXIT.degraded;
     },
   );
 }
