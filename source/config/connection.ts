@@ -14,7 +14,7 @@ import {
   secretValues,
 } from './client-properties.js';
 import { ConfigError } from './errors.js';
-import { parseMm2Config } from './mm2-config.js';
+import { type Mm2Flow, parseMm2Config } from './mm2-config.js';
 import { parseProperties } from './properties.js';
 import type { ReplicationPolicy } from './replication-policy.js';
 
@@ -52,6 +52,8 @@ export interface Connection {
   offsetsTopic: string | null;
   /** Where the settings came from, for the header: `lab /path`, `mm2.properties`, `flags`. */
   origin: string;
+  /** The MM2 flow from an mm2.properties file: its topic filters say which topics are meant to be mirrored. */
+  flow: Mm2Flow | null;
   /** Every secret value, to scrub from any text shown. */
   secrets: string[];
 }
@@ -145,7 +147,7 @@ function fromLab(
 function fromMm2File(
   path: string,
   flags: ConnectionFlags,
-): { source: Draft; target: Draft; policy: ReplicationPolicy } {
+): { source: Draft; target: Draft; policy: ReplicationPolicy; flow: Mm2Flow } {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -172,7 +174,7 @@ function fromMm2File(
     if (!settings) throw new ConfigError(`${path}: cluster '${alias}' has no settings`);
     return { alias, bootstrap: settings.bootstrap, client: { ...settings.client } };
   };
-  return { source: cluster(flow.source), target: cluster(flow.target), policy: config.policy };
+  return { source: cluster(flow.source), target: cluster(flow.target), policy: config.policy, flow };
 }
 
 /** Resolves every connection setting, or throws a ConfigError with one line for the operator. */
@@ -189,12 +191,14 @@ export function resolveConnection(flags: ConnectionFlags, env: NodeJS.ProcessEnv
   const target: Draft = lab?.target ?? { client: {} };
   let policy: ReplicationPolicy = lab?.rest.policy ?? { kind: 'default', separator: '.' };
   let origin = lab?.rest.origin ?? 'flags';
+  let flow: Mm2Flow | null = null;
 
   if (flags.mm2Config) {
     const file = fromMm2File(flags.mm2Config, flags);
     Object.assign(source, file.source);
     Object.assign(target, file.target);
     policy = file.policy;
+    flow = file.flow;
     origin = flags.mm2Config;
   }
   Object.assign(source.client, clientPropertiesFromEnv(env, 'SOURCE'));
@@ -236,6 +240,7 @@ export function resolveConnection(flags: ConnectionFlags, env: NodeJS.ProcessEnv
     connectUrl: connect ? normaliseConnectUrl(connect) : null,
     offsetsTopic: flags.offsetsTopic ?? lab?.rest.offsetsTopic ?? null,
     origin,
+    flow,
     secrets: [...secretValues(source.client), ...secretValues(target.client)],
   };
 }

@@ -2,7 +2,7 @@
  * Joins the two clusters, MM2's positions and its metrics into the mirror view: each source topic
  * beside its mirror on the target, per partition. Pure.
  */
-import { isHeartbeatsTopic, isInternalTopic } from '../config/mm2-flow.js';
+import { isHeartbeatsTopic, isInternalTopic, type Mm2Flow, topicSelected } from '../config/mm2-flow.js';
 import { type ReplicationPolicy, remoteTopicName } from '../config/replication-policy.js';
 import type { PartitionMetrics } from '../mm2/mm2-metrics.js';
 import type {
@@ -24,6 +24,8 @@ export interface MirrorInputs {
   /** `topic\0partition` (source names) -> MM2's stored offset; null when positions are unknown. */
   positions: ReadonlyMap<string, number | null> | null;
   metricPartitions: readonly PartitionMetrics[];
+  /** With an mm2.properties flow, only the topics its filters select are expected on the target. */
+  flow?: Mm2Flow | null;
 }
 
 /** User topics of the source cluster that a migration mirrors (not Kafka's, Connect's or MM2's own). */
@@ -43,6 +45,7 @@ export function buildMirrorTopics(inputs: MirrorInputs): MirrorTopic[] {
   const metrics = new Map(inputs.metricPartitions.map((m) => [`${m.topic}\u0000${m.partition}`, m]));
   return inputs.source.topics
     .filter((t) => !t.internal && isUserTopic(t.name, inputs.policy))
+    .filter((t) => !inputs.flow || topicSelected(inputs.flow, t.name, inputs.policy))
     .map((sourceTopic) => {
       const targetName = remoteTopicName(inputs.policy, inputs.sourceAlias, sourceTopic.name);
       const targetTopic = targetTopics.get(targetName);

@@ -318,6 +318,7 @@ export class Poller implements SnapshotFeed {
       policy: c.policy,
       positions,
       metricPartitions: metrics?.partitions ?? [],
+      flow: c.flow,
     });
     const lags = mirrorTopics.map((t) => t.lag).filter((l): l is number => l !== null);
     const checkpoints = summariseCheckpoints(

@@ -33,7 +33,7 @@ const instance = render(
     patchConsole: false,
   },
 );
-await pause(300);
+await pause(1000);
 snap('start');
 for (const [step, keys] of [
   ['j j', ['j', 'j']],
@@ -45,12 +45,12 @@ for (const [step, keys] of [
 ] as const) {
   for (const key of keys) {
     stdin.type(key);
-    await pause(150);
+    await pause(450);
   }
   snap(step);
 }
 feed.push({ ...buildSnapshot({ targetStale: true }), seq: 43 });
-await pause(300);
+await pause(1000);
 snap('target stale');
 instance.unmount();
 stdout.write(LEAVE_ALTERNATE_SCREEN);

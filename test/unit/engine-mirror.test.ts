@@ -164,6 +164,39 @@ describe('mirror join', () => {
     ]);
   });
 
+  it('lists only the topics an mm2.properties flow selects', () => {
+    const target = cluster('target', [
+      topic('orders', [
+        [0, 100],
+        [10, 50],
+      ]),
+    ]);
+    const flow = {
+      source: 'old',
+      target: 'new',
+      topics: ['orders', 'pay.*'],
+      topicsExclude: ['payments'],
+      groups: ['.*'],
+      groupsExclude: [],
+      emitHeartbeats: true,
+      emitCheckpoints: true,
+      syncGroupOffsets: true,
+    };
+    const mirror = buildMirrorTopics({
+      source,
+      target,
+      sourceAlias: 'old',
+      policy: identity,
+      positions: null,
+      metricPartitions: [],
+      flow,
+    });
+    assert.deepEqual(
+      mirror.map((m) => m.source),
+      ['orders'],
+    );
+  });
+
   it('keeps MM2, Connect and Kafka internal topics out of the user topics', () => {
     assert.deepEqual(
       [
