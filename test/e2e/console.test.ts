@@ -150,12 +150,16 @@ describe('the console in a real terminal (tmux) against the lab', () => {
       await session.key('y');
       await eventually(
         'connectors stopped',
+        // Stopped means the tasks are gone too (a paused task may still flush what it polled).
         async () =>
           (await rest.statuses()).every(
-            (s) => s.connector.state === 'STOPPED' || s.connector.state === 'PAUSED',
+            (s) =>
+              (s.connector.state === 'STOPPED' || s.connector.state === 'PAUSED') &&
+              s.tasks.every((t) => t.state !== 'RUNNING'),
           ),
         60_000,
       );
+      await sleep(3000);
       const whileStopped = uniqueValue('stopped');
       await kcatProduce(lab.source.bootstrap, 'topic1', whileStopped);
       await sleep(10_000);
