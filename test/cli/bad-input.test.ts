@@ -103,4 +103,13 @@ describe('bad input: one clear line and a non-zero exit', () => {
     const result = await mirrorwatch(['topics', '--no-such-flag']);
     oneLineError(result, 3, /Unknown argument/);
   });
+
+  it('the console piped or redirected points to the plain commands', async () => {
+    const result = await mirrorwatch(LAB);
+    oneLineError(
+      result,
+      3,
+      /the console needs a terminal .*mirrorwatch status \| topics \| lag \| consume \| verify/,
+    );
+  });
 });

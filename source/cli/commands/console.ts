@@ -44,7 +44,7 @@ export function consoleCommand(yargs: Argv) {
     async (args) => {
       if (!process.stdout.isTTY || !process.stdin.isTTY) {
         throw new UserError(
-          'the console needs a terminal (stdin/stdout is not a TTY): use mirrorwatch status | topics | lag | consume, with --json for scripts',
+          'the console needs a terminal (stdin/stdout is not a TTY): use mirrorwatch status | topics | lag | consume | verify, with --json for scripts',
           EXIT.usage,
         );
       }
