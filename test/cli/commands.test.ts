@@ -1,28 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { LagRow } from '../../source/cli/commands/lag.js';
+import type { TopicRow } from '../../source/cli/commands/topics.js';
 import { eventually, SHARED_LAB_DIR, sharedLab, uniqueValue } from '../helpers/lab.js';
 import { kafkaTool, kcat, kcatProduce, mirrorwatch } from '../helpers/run.js';
 
 const LAB = ['--lab', SHARED_LAB_DIR];
-
-interface TopicRow {
-  cluster: string;
-  topic: string;
-  partitions: number;
-  replicationFactor: number;
-  records: number | null;
-  mirror?: { topic: string; state: string };
-}
-interface LagRow {
-  cluster: string;
-  group: string;
-  topic: string;
-  partition: number;
-  currentOffset: number | null;
-  logEndOffset: number | null;
-  lag: number | null;
-  translatedFrom?: { upstreamOffset: number; downstreamOffset: number; checkpointAgeMs: number };
-}
 
 async function kcatTopics(brokers: string): Promise<Map<string, number>> {
   const result = await kcat(['-L', '-b', brokers, '-m', '10']);

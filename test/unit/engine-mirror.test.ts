@@ -213,17 +213,18 @@ describe('mirror join', () => {
   });
 });
 
-describe('groups and translations', () => {
-  const offsets = new Map([
-    [
-      'orders',
-      new Map([
-        [0, { earliest: 0, latest: 100 }],
-        [1, { earliest: 0, latest: 10 }],
-      ]),
-    ],
-  ]);
+/** Offsets of `orders` on the cluster a group is read from. */
+const offsets = new Map([
+  [
+    'orders',
+    new Map([
+      [0, { earliest: 0, latest: 100 }],
+      [1, { earliest: 0, latest: 10 }],
+    ]),
+  ],
+]);
 
+describe('groups and translations', () => {
   it('computes lag per partition as kafka-consumer-groups does, flagging a committed offset past the end', () => {
     const group = buildGroup(
       'target',
@@ -341,15 +342,6 @@ describe('connection parsing and discovery', () => {
 });
 
 describe('checkpoint summaries', () => {
-  const offsets = new Map([
-    [
-      'orders',
-      new Map([
-        [0, { earliest: 0, latest: 100 }],
-        [1, { earliest: 0, latest: 10 }],
-      ]),
-    ],
-  ]);
   const idle = buildGroup(
     'source',
     'idle',
