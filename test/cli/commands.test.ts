@@ -173,4 +173,64 @@ describe('plain commands against the lab', () => {
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /^debug: refresh #1: \d+ requests \(source \d+\) in \d+ ms$/m);
   });
+
+  it('status --json agrees with independent sources: kcat (heartbeats), Connect REST, the metrics endpoint', async () => {
+    const lab = await sharedLab();
+    await eventually(
+      'status and the independent reads to agree',
+      async () => {
+        const result = await mirrorwatch(['status', '--json', ...LAB]);
+        const doc = JSON.parse(result.stdout);
+        // Heartbeat: the newest record of `heartbeats` on the target, read with kcat (record timestamp).
+        const hb = await kcat([
+          '-C',
+          '-b',
+          lab.target.bootstrap,
+          '-t',
+          'heartbeats',
+          '-o',
+          '-1',
+          '-e',
+          '-q',
+          '-f',
+          '%T\n',
+        ]);
+        const kcatTimestamp = Number(hb.stdout.trim().split('\n').pop());
+        const heartbeat = doc.heartbeats.find((h: { source: string }) => h.source === 'old');
+        const ourTimestamp = Date.parse(doc.takenAt) - heartbeat.ageMs;
+        assert.ok(
+          Math.abs(ourTimestamp - kcatTimestamp) <= 3000,
+          `heartbeat ${ourTimestamp} vs kcat ${kcatTimestamp}`,
+        );
+        // Connectors and task states: Connect REST asked directly.
+        const rest = (await (await fetch(`${lab.connect.url}/connectors?expand=status`)).json()) as Record<
+          string,
+          {
+            status: {
+              name: string;
+              connector: { state: string };
+              tasks: Array<{ id: number; state: string }>;
+            };
+          }
+        >;
+        const expected = Object.values(rest)
+          .map((r) => ({
+            name: r.status.name,
+            state: r.status.connector.state,
+            tasks: r.status.tasks.map((t) => ({ id: t.id, state: t.state })).sort((a, b) => a.id - b.id),
+          }))
+          .sort((a, b) => a.name.localeCompare(b.name));
+        assert.deepEqual(doc.mirror.connectors, expected);
+        // Record count: the sum of the exporter's record_count lines, scraped directly.
+        const metrics = await (await fetch(lab.metrics.url)).text();
+        const scraped = [
+          ...metrics.matchAll(/^kafka_connect_mirror_mirrorsourceconnector_record_count\{[^}]*\} (\S+)/gm),
+        ].reduce((sum, m) => sum + Number(m[1]), 0);
+        assert.equal(doc.metrics.recordCount, scraped);
+        return true;
+      },
+      30_000,
+      1000,
+    );
+  });
 });

@@ -102,6 +102,62 @@ describe('lab lifecycle with the dedicated MirrorMaker 2 process', () => {
     );
   });
 
+  it('reads MM2 positions from the offsets topic as kcat reads them (no REST API in dedicated mode)', async () => {
+    const status = await labStatusOf(STATE_DIR);
+    await eventually(
+      'positions to agree with mm2-offsets.old.internal',
+      async () => {
+        const result = await mirrorwatch(['status', '--json', '--lab', STATE_DIR]);
+        const doc = JSON.parse(result.stdout);
+        assert.match(doc.mirror.positionsFrom, /^topic mm2-offsets\.old\.internal$/);
+        const dump = await kcat([
+          '-C',
+          '-b',
+          status.target.bootstrap,
+          '-t',
+          'mm2-offsets.old.internal',
+          '-e',
+          '-q',
+          '-f',
+          '%k\t%s\n',
+        ]);
+        const newest = new Map<string, number>();
+        for (const line of dump.stdout.split('\n')) {
+          const [key, value] = line.split('\t');
+          if (!key || !value) continue;
+          const [connector, partition] = JSON.parse(key) as [
+            string,
+            { cluster: string; topic: string; partition: number },
+          ];
+          // `heartbeats` is mirrored too (as old.heartbeats) but is MM2's own topic, not a user topic.
+          if (
+            !connector.endsWith('MirrorSourceConnector') ||
+            partition.cluster !== 'old' ||
+            partition.topic === 'heartbeats'
+          )
+            continue;
+          newest.set(
+            `${partition.topic}/${partition.partition}`,
+            (JSON.parse(value) as { offset: number }).offset,
+          );
+        }
+        const ours = new Map<string, number>(
+          doc.replication.partitions
+            .filter((p: { position: number | null }) => p.position !== null)
+            .map((p: { topic: string; partition: number; position: number }) => [
+              `${p.topic}/${p.partition}`,
+              p.position,
+            ]),
+        );
+        assert.ok(ours.size >= 23, `positions known for ${ours.size} partitions`);
+        assert.deepEqual(ours, newest);
+        return true;
+      },
+      60_000,
+      2000,
+    );
+  });
+
   it('down stops every process and leaves no listener behind', async () => {
     const status = await labStatusOf(STATE_DIR);
     const down = await mirrorwatch(['lab', 'down', ...STATE], { timeoutMs: 120_000 });
