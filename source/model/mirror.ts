@@ -134,13 +134,17 @@ export function summariseCheckpoints(
   nowMs: number,
 ): CheckpointSummary[] {
   const byGroup = new Map<string, CheckpointRecord[]>();
-  for (const c of checkpoints) byGroup.set(c.group, [...(byGroup.get(c.group) ?? []), c]);
+  for (const c of checkpoints) {
+    const list = byGroup.get(c.group);
+    if (list) list.push(c);
+    else byGroup.set(c.group, [c]);
+  }
+  const sources = new Map(sourceGroups.map((g) => [g.group, g]));
   return [...byGroup.entries()]
     .map(([group, records]) => {
-      const newest = Math.max(...records.map((r) => r.recordTimestampMs));
+      const newest = records.reduce((max, r) => Math.max(max, r.recordTimestampMs), 0);
       const upstream = new Map(records.map((r) => [`${r.topic}\u0000${r.partition}`, r.upstreamOffset]));
-      const committed =
-        sourceGroups.find((g) => g.group === group)?.partitions.filter((p) => p.committed !== null) ?? [];
+      const committed = sources.get(group)?.partitions.filter((p) => p.committed !== null) ?? [];
       const current =
         committed.length > 0 &&
         committed.every((p) => upstream.get(`${targetTopicOf(p.topic)}\u0000${p.partition}`) === p.committed);

@@ -139,13 +139,14 @@ export async function readCluster(wire: WireCluster, role: ClusterRole, alias: s
     ids.length > 0 ? wire.describeGroups(ids) : Promise.resolve([]),
     Promise.all(ids.map((id) => wire.committedOffsets(id))),
   ]);
+  const described = new Map(descriptions.map((d) => [d.groupId, d]));
   const groups = listings
     .map((listing, i) =>
       buildGroup(
         role,
         listing.groupId,
         listing.protocolType,
-        descriptions.find((d) => d.groupId === listing.groupId),
+        described.get(listing.groupId),
         committed[i] ?? [],
         offsets,
       ),
