@@ -20,7 +20,6 @@ function report(error: unknown): number {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  let usageError: string | undefined;
   let parser = yargs(argv).scriptName('mirrorwatch').strict();
   parser = consoleCommand(parser);
   parser = statusCommand(parser);
@@ -37,19 +36,17 @@ export async function main(argv: string[]): Promise<number> {
     .help()
     .version()
     .wrap(Math.min(110, process.stdout.columns ?? 100))
+    // Throwing here (not just recording the message) matters: with a default command, yargs would
+    // otherwise still run the handler after reporting an unknown flag or command.
     .fail((message, error) => {
       if (error) throw error;
-      usageError = message;
+      throw new UserError(`${oneLine(message)} (see mirrorwatch --help)`, EXIT.usage);
     })
     .exitProcess(false);
   try {
     await parser.parseAsync();
   } catch (error) {
     return report(error);
-  }
-  if (usageError) {
-    process.stderr.write(`mirrorwatch: ${oneLine(usageError)} (see mirrorwatch --help)\n`);
-    return EXIT.usage;
   }
   return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
 }

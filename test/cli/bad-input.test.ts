@@ -100,8 +100,11 @@ describe('bad input: one clear line and a non-zero exit', () => {
   });
 
   it('an unknown command or flag', async () => {
-    const result = await mirrorwatch(['topics', '--no-such-flag']);
-    oneLineError(result, 3, /Unknown argument/);
+    // Nothing runs: not the command, not the default console command.
+    for (const args of [['topics', '--frobnicate'], ['frobnicate'], ['topics', '--cluster', 'nope']]) {
+      const result = await mirrorwatch(args);
+      oneLineError(result, 3, /Unknown argument: frobnicate|Invalid values: Argument: cluster/);
+    }
   });
 
   it('the console piped or redirected points to the plain commands', async () => {
