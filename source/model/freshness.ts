@@ -42,12 +42,13 @@ export function freshnessLevel(
 
 /**
  * Compact age: `4s`, `2m05s`, `3h12m`, `2d03h`; `-` when unknown. Truncates (never rounds up into a
- * later bucket). Sub-second ages are `0s`; a negative age (clock skew) is prefixed with `-`.
+ * later bucket). Sub-second ages are `0s`, never `-0s`; a negative age of a second or more (clock skew)
+ * is prefixed with `-`.
  */
 export function formatAge(ms: number | null | undefined): string {
   if (typeof ms !== 'number' || !Number.isFinite(ms)) return '-';
-  const sign = ms < 0 ? '-' : '';
   const s = Math.floor(Math.abs(ms) / 1000);
+  const sign = ms < 0 && s > 0 ? '-' : '';
   const pad = (n: number) => String(n).padStart(2, '0');
   if (s < 60) return `${sign}${s}s`;
   const m = Math.floor(s / 60);

@@ -10,7 +10,14 @@ import { Footer, type Notice } from './Footer.js';
 import { glyphsFor } from './glyphs.js';
 import { Header, headerHeight, TabBar } from './Header.js';
 import { useNow, useTerminalSize } from './hooks.js';
-import { type Effect, initialUiState, type KeyContext, reduceKeys, type UiState } from './keymap.js';
+import {
+  type Effect,
+  initialUiState,
+  type KeyContext,
+  listState,
+  reduceKeys,
+  type UiState,
+} from './keymap.js';
 import { tokenize } from './keys.js';
 import { OverlayView, overlayCapacity } from './Overlays.js';
 import { bodyHeight, PaneArea } from './PaneArea.js';
@@ -301,6 +308,7 @@ export function App(props: AppProps) {
         pane={ui.pane}
         drilled={drilled}
         overlay={ui.overlay}
+        currentFilter={ui.overlay?.kind === 'filter' ? listState(ui, ui.overlay.list).filter : ''}
         readOnly={readOnly}
         checkRunning={check.running}
         notice={notice}

@@ -19,6 +19,8 @@ export interface FooterProps {
   pane: PaneId;
   drilled: boolean;
   overlay: Overlay | null;
+  /** The filter in force on the list the filter prompt edits ('' for none). */
+  currentFilter: string;
   readOnly: boolean;
   checkRunning: boolean;
   notice: Notice | null;
@@ -65,6 +67,9 @@ export function Footer(props: FooterProps) {
         segments={[
           { text: '/', tone: 'info', bold: true },
           { text: `${overlay.buffer}${glyphs.cursor}` },
+          ...(props.currentFilter !== ''
+            ? [{ text: `   filter now: ${props.currentFilter}`, tone: 'info' as const }]
+            : []),
           { text: '   Enter apply  Esc clear', tone: 'muted' },
         ]}
         color={color}

@@ -303,7 +303,8 @@ export function reduceKey(state: UiState, token: KeyToken, ctx: KeyContext): Key
     case 'char:/':
       return done({
         ...state,
-        overlay: { kind: 'filter', list: ctx.list.id, buffer: listState(state, ctx.list.id).filter },
+        // Starts empty, as in k9s, less and vim: what is typed replaces the filter, never extends it.
+        overlay: { kind: 'filter', list: ctx.list.id, buffer: '' },
       });
     case 'char:r':
       return done(state, { type: 'refresh' });

@@ -75,6 +75,27 @@ describe('the console in a real terminal (tmux) against the lab', () => {
     }
   });
 
+  it('a second filter replaces the first: topic2, then topic1 selects topic1', async () => {
+    const session = await ConsoleSession.start('filter', LAB, { width: 120, height: 40 });
+    const typeFilter = async (text: string) => {
+      await session.key('/');
+      for (const ch of text) await session.key(ch, 60);
+      await session.key('Enter');
+    };
+    try {
+      await session.waitFor([/topic1/, /topic2/]);
+      await typeFilter('topic2');
+      await session.waitFor(/filter "topic2"/);
+      await typeFilter('topic1');
+      const screen = await session.waitFor(/filter "topic1"/);
+      const selected = screen.split('\n').find((line) => line.startsWith('›'));
+      assert.match(selected ?? '', /topic1/, screen);
+      assert.doesNotMatch(screen, /topic2topic1/);
+    } finally {
+      await session.stop();
+    }
+  });
+
   it('C on topic2 counts 20,000 records on both clusters', async () => {
     const session = await ConsoleSession.start('check', LAB, { width: 120, height: 40 });
     try {

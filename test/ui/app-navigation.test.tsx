@@ -135,6 +135,17 @@ describe('filter prompt', () => {
     assert.doesNotMatch(app.frame(), /filter "/);
   });
 
+  it('opens an empty prompt: a second filter replaces the first, the current one shown beside it', async () => {
+    const app = await open();
+    await app.press('/', 'topic2', ENTER);
+    assert.match(selectedLine(app) ?? '', /topic2/);
+    await app.press('/');
+    assert.match(app.lines().at(-1) ?? '', /^\/█ +filter now: topic2 +Enter apply/);
+    await app.press('topic1', ENTER);
+    assert.match(app.frame(), /filter "topic1" 1\/5/);
+    assert.match(selectedLine(app) ?? '', /topic1/);
+  });
+
   it('clears the filter with Esc inside the prompt', async () => {
     const app = await open();
     await app.press('/', 'dmm', ENTER);

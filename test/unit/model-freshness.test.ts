@@ -66,4 +66,10 @@ describe('formatAge', () => {
     assert.equal(formatAge(Number.POSITIVE_INFINITY), '-');
     assert.equal(formatAge(-4_200), '-4s');
   });
+
+  it('never prints -0s: less than a second either way is 0s', () => {
+    assert.equal(formatAge(-1), '0s');
+    assert.equal(formatAge(-999), '0s');
+    assert.equal(formatAge(-1_000), '-1s');
+  });
 });
