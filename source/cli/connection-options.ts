@@ -13,6 +13,7 @@ export interface ConnectionArgs {
   'target-alias'?: string;
   'mm2-config'?: string;
   'metrics-url'?: string;
+  'metrics-timeout': number;
   'connect-url'?: string;
   'offsets-topic'?: string;
   policy?: 'identity' | 'default';
@@ -47,6 +48,11 @@ export function withConnectionOptions<T>(yargs: Argv<T>): Argv<T & ConnectionArg
       type: 'string',
       describe: "MM2's Prometheus endpoint (JMX exporter), e.g. http://mm2:9099/metrics",
     })
+    .option('metrics-timeout', {
+      type: 'number',
+      default: 15,
+      describe: 'seconds one metrics scrape may take (a large exporter page can need several)',
+    })
     .option('connect-url', { type: 'string', describe: 'Kafka Connect REST URL running the MM2 connectors' })
     .option('offsets-topic', {
       type: 'string',
@@ -62,6 +68,14 @@ export function withConnectionOptions<T>(yargs: Argv<T>): Argv<T & ConnectionArg
       default: false,
       describe: 'print request counts and timings per refresh on stderr',
     }) as Argv<T & ConnectionArgs>;
+}
+
+/** `--metrics-timeout` in milliseconds; a value that is not a positive number is bad input. */
+export function metricsTimeoutMs(args: ConnectionArgs): number {
+  const seconds = args['metrics-timeout'];
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0)
+    throw new UserError('--metrics-timeout must be a positive number of seconds', EXIT.usage);
+  return Math.round(seconds * 1000);
 }
 
 export function connectionFrom(args: ConnectionArgs): Connection {

@@ -16,9 +16,18 @@ export function debugLine(snapshot: Snapshot): string {
  */
 export async function snapshotOnce(
   connection: Connection,
-  options: { sources?: DataSourceName[]; required?: ClusterRole[]; debug: boolean },
+  options: {
+    sources?: DataSourceName[];
+    required?: ClusterRole[];
+    debug: boolean;
+    metricsTimeoutMs?: number;
+  },
 ): Promise<Snapshot> {
-  const poller = new Poller({ connection, ...(options.sources ? { sources: options.sources } : {}) });
+  const poller = new Poller({
+    connection,
+    ...(options.sources ? { sources: options.sources } : {}),
+    ...(options.metricsTimeoutMs !== undefined ? { metricsTimeoutMs: options.metricsTimeoutMs } : {}),
+  });
   try {
     const snapshot = await poller.refresh();
     if (options.debug) process.stderr.write(debugLine(snapshot));

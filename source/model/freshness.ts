@@ -57,3 +57,6 @@ export function formatAge(ms: number | null | undefined): string {
   if (h < 24) return `${sign}${h}h${pad(m % 60)}m`;
   return `${sign}${Math.floor(h / 24)}d${pad(h % 24)}h`;
 }
+
+/** A data source that answers but takes at least this long is shown as slow, with its time. */
+export const SLOW_SOURCE_MS = 2000;

@@ -29,6 +29,8 @@ export interface PollerOptions {
   intervalMs?: number;
   /** Bound on each source's read. */
   readTimeoutMs?: number;
+  /** Bound on one metrics scrape (default 15 s, like a Prometheus scrape). */
+  metricsTimeoutMs?: number;
   historyLength?: number;
   now?: () => number;
   /** Read only these sources (a command that lists topics needs no metrics). Default: all. */
@@ -36,6 +38,16 @@ export interface PollerOptions {
 }
 
 const MAX_BACKOFF_MS = 30_000;
+export const DEFAULT_METRICS_TIMEOUT_MS = 15_000;
+
+/**
+ * When the next metrics scrape may start: one interval after the last, or longer when a scrape costs
+ * more than half the interval, so an exporter that needs seconds to render its page is not kept busy
+ * rendering by us (a scrape never starts sooner than twice its own duration after the last started).
+ */
+export function nextScrapeDelayMs(intervalMs: number, lastScrapeMs: number | null): number {
+  return Math.max(intervalMs, 2 * (lastScrapeMs ?? 0));
+}
 
 class SourceState<T> {
   data: T | null = null;
@@ -84,6 +96,12 @@ export class Poller implements SnapshotFeed {
   readonly intervalMs: number;
   private readonly connection: Connection;
   private readonly readTimeoutMs: number;
+  private readonly metricsTimeoutMs: number;
+  /** The metrics scrape runs on its own cadence: the one in flight, and when the next may start. */
+  private scrape: Promise<void> | null = null;
+  private nextScrapeMs = 0;
+  /** Continuous mode (start()): refreshes publish without waiting for a scrape in flight. */
+  private continuous = false;
   private readonly historyLength: number;
   private readonly now: () => number;
   private wires: Record<ClusterRole, WireCluster>;
@@ -109,6 +127,7 @@ export class Poller implements SnapshotFeed {
     this.connection = options.connection;
     this.intervalMs = Math.max(1000, options.intervalMs ?? 2000);
     this.readTimeoutMs = options.readTimeoutMs ?? 15_000;
+    this.metricsTimeoutMs = options.metricsTimeoutMs ?? DEFAULT_METRICS_TIMEOUT_MS;
     this.historyLength = options.historyLength ?? 120;
     this.now = options.now ?? Date.now;
     this.wires = { source: this.newWire('source'), target: this.newWire('target') };
@@ -177,12 +196,13 @@ export class Poller implements SnapshotFeed {
     state: SourceState<T>,
     read: () => Promise<{ data: T; requests: number }>,
     describe: (e: unknown) => string,
+    timeoutMs = this.readTimeoutMs,
   ) {
     if (!state.health.configured) return;
     const started = this.now();
     if (started < state.nextAttemptMs) return;
     try {
-      const { data, requests } = await withTimeout(read(), this.readTimeoutMs, state.health.label);
+      const { data, requests } = await withTimeout(read(), timeoutMs, state.health.label);
       state.data = data;
       state.failures = 0;
       state.nextAttemptMs = 0;
@@ -242,14 +262,13 @@ export class Poller implements SnapshotFeed {
   private async doRefresh(): Promise<Snapshot> {
     const started = this.now();
     const c = this.connection;
+    const scrape = this.scrapeWhenDue();
     await Promise.all([
       this.readClusterSource('source'),
       this.readClusterSource('target'),
-      this.attempt(
-        this.states.metrics,
-        async () => ({ data: await scrapeMetrics(c.metricsUrl as string), requests: 1 }),
-        (e) => (e as Error).message,
-      ),
+      // A slow exporter never holds the clusters back in the console: its scrape runs on its own and
+      // each refresh publishes the newest page it has. A one-shot refresh waits for it.
+      this.continuous ? Promise.resolve() : scrape,
       this.attempt(
         this.states.connect,
         async () => {
@@ -281,13 +300,35 @@ export class Poller implements SnapshotFeed {
     return this.publish(started);
   }
 
+  /** Starts a metrics scrape unless one is in flight or the last one was too recent. */
+  private scrapeWhenDue(): Promise<void> {
+    if (this.scrape) return this.scrape;
+    if (this.now() < this.nextScrapeMs) return Promise.resolve();
+    const url = this.connection.metricsUrl as string;
+    const startedMs = this.now();
+    this.scrape = this.attempt(
+      this.states.metrics,
+      async () => ({ data: await scrapeMetrics(url, this.metricsTimeoutMs), requests: 1 }),
+      (e) => (e as Error).message,
+      this.metricsTimeoutMs + 1000,
+    ).finally(() => {
+      this.scrape = null;
+      this.nextScrapeMs =
+        startedMs + nextScrapeDelayMs(this.intervalMs, this.states.metrics.health.durationMs);
+    });
+    return this.scrape;
+  }
+
   private publish(started: number): Snapshot {
     const now = this.now();
     const c = this.connection;
     const metrics = this.states.metrics.data;
     const internal = this.states['mm2-internal'].data;
     const connect = this.states.connect.data;
-    if (metrics && this.states.metrics.health.ok) {
+    // One history point per scrape (the scrape runs on its own cadence), stamped when it answered.
+    const scrapedAtMs = this.states.metrics.health.lastSuccessMs;
+    const newScrape = scrapedAtMs !== null && scrapedAtMs > (this.history.at(-1)?.atMs ?? -1);
+    if (metrics && this.states.metrics.health.ok && newScrape) {
       const max = (values: Array<number | undefined>) => {
         const known = values.filter((v): v is number => v !== undefined && Number.isFinite(v));
         return known.length > 0 ? Math.max(...known) : null;
@@ -295,7 +336,7 @@ export class Poller implements SnapshotFeed {
       this.history = [
         ...this.history,
         {
-          atMs: now,
+          atMs: scrapedAtMs,
           recordCount: metrics.totalRecordCount,
           maxRecordAgeMs: max(metrics.partitions.map((p) => p.recordAgeMs)),
           maxReplicationLatencyMs: max(metrics.partitions.map((p) => p.replicationLatencyMs)),
@@ -385,6 +426,7 @@ export class Poller implements SnapshotFeed {
 
   /** Refreshes every interval until stop(). */
   start(): void {
+    this.continuous = true;
     const loop = async () => {
       if (this.stopped) return;
       if (!this.paused) await this.refresh().catch(() => {});
@@ -397,6 +439,7 @@ export class Poller implements SnapshotFeed {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.running?.catch(() => {});
+    await this.scrape?.catch(() => {});
     await Promise.all([this.wires.source.disconnect(), this.wires.target.disconnect()]);
   }
 

@@ -1,6 +1,6 @@
 /** States as text + symbol + tone: readable with colour off and in ASCII. */
 import type { FreshnessLevel } from '../model/freshness.js';
-import { formatAge } from '../model/freshness.js';
+import { formatAge, SLOW_SOURCE_MS } from '../model/freshness.js';
 import type { DataSourceHealth, MirrorState } from '../monitor/snapshot.js';
 import { escapeForTerminal } from '../util/escape.js';
 import type { Glyphs } from './glyphs.js';
@@ -68,10 +68,21 @@ export function healthLabel(h: DataSourceHealth, nowMs: number, g: Glyphs): Heal
   return { text: `STALE ${formatAge(nowMs - h.lastSuccessMs)}`, tone: 'crit', error };
 }
 
-/** Short form for the secondary data sources in the header: `✓`, `STALE 40s`, `✗`, `-`. */
+/** `7.4s` */
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)}s`;
+}
+
+/**
+ * Short form for the secondary data sources in the header: `✓`, `✓ slow 7.4s` (answers, slowly),
+ * `waiting` (first answer pending), `STALE 40s`, `✗`, `-`.
+ */
 export function healthMark(h: DataSourceHealth, nowMs: number, g: Glyphs): Label {
   if (!h.configured) return { text: '-', tone: 'muted' };
+  if (h.ok && h.durationMs !== null && h.durationMs >= SLOW_SOURCE_MS)
+    return { text: `${g.ok} slow ${seconds(h.durationMs)}`, tone: 'warn' };
   if (h.ok) return { text: g.ok, tone: 'ok' };
+  if (h.lastSuccessMs === null && h.lastError === null) return { text: 'waiting', tone: 'muted' };
   if (h.lastSuccessMs === null) return { text: g.crit, tone: 'crit' };
   return { text: `STALE ${formatAge(nowMs - h.lastSuccessMs)}`, tone: 'crit' };
 }

@@ -8,6 +8,7 @@ import type { LabStatus } from '../../source/lab/lab.js';
 import { ConnectRestClient } from '../../source/mm2/connect-rest.js';
 import { eventually, SHARED_LAB_DIR, sharedLab, uniqueValue } from '../helpers/lab.js';
 import { kcat, kcatProduce, mirrorwatch } from '../helpers/run.js';
+import { startSlowProxy } from '../helpers/slow-proxy.js';
 import { ConsoleSession } from '../helpers/tmux.js';
 
 const LAB = ['--lab', SHARED_LAB_DIR];
@@ -93,6 +94,28 @@ describe('the console in a real terminal (tmux) against the lab', () => {
       assert.doesNotMatch(screen, /topic2topic1/);
     } finally {
       await session.stop();
+    }
+  });
+
+  it('a slow metrics endpoint reads slow with its data, and the clusters still refresh every 2 s', async () => {
+    const proxy = await startSlowProxy(lab.metrics.url, 5000);
+    const session = await ConsoleSession.start('slowmetrics', [...LAB, '--metrics-url', proxy.url], {
+      width: 120,
+      height: 40,
+    });
+    const refreshed = (screen: string) => /refreshed (\d\d:\d\d:\d\d)/.exec(screen)?.[1];
+    try {
+      const first = await session.waitFor([/metrics ✓ slow [5-9]\.\d+s/, /topic2/], 40_000);
+      await session.key('3');
+      await session.waitFor(/records replicated\s+[1-9][\d,]*/);
+      const before = refreshed(await session.screen());
+      await sleep(3000);
+      const later = await session.screen();
+      assert.ok(before && refreshed(later) && refreshed(later) !== before, `${before}\n${later}`);
+      assert.doesNotMatch(first, /metrics ✗/);
+    } finally {
+      await session.stop();
+      await proxy.close();
     }
   });
 

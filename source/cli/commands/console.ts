@@ -1,7 +1,12 @@
 import type { Argv } from 'yargs';
 import { consoleActions } from '../../actions/console-actions.js';
 import { Poller } from '../../monitor/poller.js';
-import { type ConnectionArgs, connectionFrom, withConnectionOptions } from '../connection-options.js';
+import {
+  type ConnectionArgs,
+  connectionFrom,
+  metricsTimeoutMs,
+  withConnectionOptions,
+} from '../connection-options.js';
 import { EXIT, UserError } from '../errors.js';
 
 interface ConsoleArgs extends ConnectionArgs {
@@ -56,7 +61,11 @@ export function consoleCommand(yargs: Argv) {
       const color = args.color && process.env.NO_COLOR === undefined;
       if (!color) process.env.FORCE_COLOR = '0';
       const { runConsole } = await import('../../ui/terminal.js');
-      const poller = new Poller({ connection, intervalMs: args.interval * 1000 });
+      const poller = new Poller({
+        connection,
+        intervalMs: args.interval * 1000,
+        metricsTimeoutMs: metricsTimeoutMs(args),
+      });
       poller.start();
       try {
         await runConsole({

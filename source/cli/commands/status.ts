@@ -1,9 +1,14 @@
 import type { Argv } from 'yargs';
-import { formatAge } from '../../model/freshness.js';
+import { formatAge, SLOW_SOURCE_MS } from '../../model/freshness.js';
 import { worstPartitions } from '../../model/lag.js';
 import { assess } from '../../model/verdict.js';
 import type { Snapshot } from '../../monitor/snapshot.js';
-import { type ConnectionArgs, connectionFrom, withConnectionOptions } from '../connection-options.js';
+import {
+  type ConnectionArgs,
+  connectionFrom,
+  metricsTimeoutMs,
+  withConnectionOptions,
+} from '../connection-options.js';
 import { EXIT } from '../errors.js';
 import { cell, json, table } from '../format.js';
 import { snapshotOnce } from '../snapshot-once.js';
@@ -51,9 +56,13 @@ export function statusDocument(snapshot: Snapshot) {
       worst: worstPartitions(partitions, 5),
       partitions,
     },
-    metrics: snapshot.metrics
-      ? { recordCount: snapshot.metrics.totalRecordCount, families: snapshot.metrics.families }
-      : { recordCount: null, families: [] },
+    metrics: {
+      ...(snapshot.metrics
+        ? { recordCount: snapshot.metrics.totalRecordCount, families: snapshot.metrics.families }
+        : { recordCount: null, families: [] }),
+      /** How long the last scrape of the endpoint took (a large exporter page can take seconds). */
+      scrapeMs: snapshot.health.metrics.ok ? snapshot.health.metrics.durationMs : null,
+    },
     groups: (['source', 'target'] as const).flatMap((role) =>
       snapshot[role].groups
         .filter((g) => (g.totalLag ?? 0) > 0)
@@ -90,7 +99,12 @@ function printStatus(doc: ReturnType<typeof statusDocument>): string {
   lines.push(
     `  replication lag ${doc.replication.totalLag ?? '-'} records${doc.mirror.positionsFrom ? ` (positions from ${doc.mirror.positionsFrom})` : ' (MM2 positions unknown)'}`,
   );
-  lines.push(`  MM2 record count ${doc.metrics.recordCount ?? '-'}`);
+  const scrape = doc.metrics.scrapeMs;
+  const slow =
+    scrape !== null && scrape >= SLOW_SOURCE_MS
+      ? ` (metrics endpoint slow: ${(scrape / 1000).toFixed(1)} s)`
+      : '';
+  lines.push(`  MM2 record count ${doc.metrics.recordCount ?? '-'}${slow}`);
   let out = `${lines.join('\n')}\n`;
   if (doc.replication.worst.length > 0) {
     out += `\nworst partitions\n${table(
@@ -114,7 +128,10 @@ export function statusCommand(yargs: Argv) {
     'one snapshot of the migration; exit 0 healthy, 1 degraded, 2 unreachable',
     (y) => withConnectionOptions(y),
     async (args) => {
-      const snapshot = await snapshotOnce(connectionFrom(args), { debug: args.debug });
+      const snapshot = await snapshotOnce(connectionFrom(args), {
+        debug: args.debug,
+        metricsTimeoutMs: metricsTimeoutMs(args),
+      });
       const doc = statusDocument(snapshot);
       process.stdout.write(args.json ? json(doc) : printStatus(doc));
       process.exitCode =

@@ -1,7 +1,12 @@
 import type { Argv } from 'yargs';
 import { cutoverGate } from '../../model/cutover.js';
 import { assess } from '../../model/verdict.js';
-import { type ConnectionArgs, connectionFrom, withConnectionOptions } from '../connection-options.js';
+import {
+  type ConnectionArgs,
+  connectionFrom,
+  metricsTimeoutMs,
+  withConnectionOptions,
+} from '../connection-options.js';
 import { EXIT } from '../errors.js';
 import { cell, json } from '../format.js';
 import { snapshotOnce } from '../snapshot-once.js';
@@ -12,7 +17,10 @@ export function verifyCommand(yargs: Argv) {
     'the cutover gate: are topics copied, consumers caught up and group offsets translated? exit 0 ready, 1 not ready, 2 unreachable',
     (y) => withConnectionOptions(y),
     async (args) => {
-      const snapshot = await snapshotOnce(connectionFrom(args), { debug: args.debug });
+      const snapshot = await snapshotOnce(connectionFrom(args), {
+        debug: args.debug,
+        metricsTimeoutMs: metricsTimeoutMs(args),
+      });
       const gate = cutoverGate(snapshot);
       if (args.json) {
         process.stdout.write(
