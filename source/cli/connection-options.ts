@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs';
 import { type Connection, type ConnectionFlags, resolveConnection } from '../config/connection.js';
 import { ConfigError } from '../config/errors.js';
+import { findLab } from '../lab/lab-status.js';
 import { EXIT, UserError } from './errors.js';
 
 export interface ConnectionArgs {
@@ -96,7 +97,7 @@ export function connectionFrom(args: ConnectionArgs): Connection {
     ...(args.policy ? { policy: args.policy } : {}),
   };
   try {
-    return resolveConnection(flags);
+    return resolveConnection(flags, findLab);
   } catch (error) {
     if (error instanceof ConfigError) throw new UserError(error.message, EXIT.usage);
     throw error;

@@ -4,8 +4,6 @@
  * then flags.
  */
 import { readFileSync } from 'node:fs';
-import { labStatus } from '../lab/lab.js';
-import { defaultStateDir } from '../lab/layout.js';
 import {
   type ClientProperties,
   clientPropertiesFromEnv,
@@ -119,27 +117,43 @@ function readPropertiesFile(path: string, what: string): ClientProperties {
   return Object.fromEntries(parseProperties(text, path));
 }
 
+/** Where a running lab's clusters and MM2 endpoints are: plain data, so the configuration knows no lab code. */
+export interface LabEndpoints {
+  source: { alias: string; bootstrap: string };
+  target: { alias: string; bootstrap: string; clientProperties: string | null };
+  policy: 'identity' | 'default';
+  metricsUrl: string;
+  connectUrl: string | null;
+  offsetsTopic: string;
+}
+
+/**
+ * Finds the lab in `dir` (or its default directory): its state directory, and its endpoints when it
+ * runs. The CLI passes one in; without it, no lab is ever attached.
+ */
+export type LabFinder = (dir: string | undefined) => { stateDir: string; endpoints: LabEndpoints | null };
+
 function fromLab(
-  stateDir: string,
+  found: ReturnType<LabFinder>,
   explicit: boolean,
 ): { source: Draft; target: Draft; rest: Partial<Connection> } | undefined {
-  const status = labStatus({ stateDir });
-  if (status.state === 'stopped' || !status.settings) {
+  const lab = found.endpoints;
+  if (!lab) {
     if (!explicit) return undefined;
-    throw new ConfigError(`no lab running in ${stateDir}: start it with 'mirrorwatch lab up'`);
+    throw new ConfigError(`no lab running in ${found.stateDir}: start it with 'mirrorwatch lab up'`);
   }
-  const targetClient = status.target.security
-    ? readPropertiesFile(status.target.security.clientProperties, 'lab client properties')
+  const targetClient = lab.target.clientProperties
+    ? readPropertiesFile(lab.target.clientProperties, 'lab client properties')
     : {};
   return {
-    source: { alias: status.source.alias, bootstrap: [status.source.bootstrap], client: {} },
-    target: { alias: status.target.alias, bootstrap: [status.target.bootstrap], client: targetClient },
+    source: { alias: lab.source.alias, bootstrap: [lab.source.bootstrap], client: {} },
+    target: { alias: lab.target.alias, bootstrap: [lab.target.bootstrap], client: targetClient },
     rest: {
-      policy: { kind: status.settings.policy, separator: '.' },
-      metricsUrl: status.metrics.url,
-      connectUrl: status.connect.url,
-      offsetsTopic: status.mirror.offsetsTopic,
-      origin: `lab ${stateDir}`,
+      policy: { kind: lab.policy, separator: '.' },
+      metricsUrl: lab.metricsUrl,
+      connectUrl: lab.connectUrl,
+      offsetsTopic: lab.offsetsTopic,
+      origin: `lab ${found.stateDir}`,
     },
   };
 }
@@ -178,10 +192,15 @@ function fromMm2File(
 }
 
 /** Resolves every connection setting, or throws a ConfigError with one line for the operator. */
-export function resolveConnection(flags: ConnectionFlags, env: NodeJS.ProcessEnv = process.env): Connection {
+export function resolveConnection(
+  flags: ConnectionFlags,
+  findLab?: LabFinder,
+  env: NodeJS.ProcessEnv = process.env,
+): Connection {
   const explicitClusters = Boolean(flags.source || flags.target || flags.mm2Config);
-  const labDir = typeof flags.lab === 'string' && flags.lab.length > 0 ? flags.lab : defaultStateDir(env);
-  const lab = flags.lab || !explicitClusters ? fromLab(labDir, Boolean(flags.lab)) : undefined;
+  const labDir = typeof flags.lab === 'string' && flags.lab.length > 0 ? flags.lab : undefined;
+  const lab =
+    findLab && (flags.lab || !explicitClusters) ? fromLab(findLab(labDir), Boolean(flags.lab)) : undefined;
   if (!lab && !explicitClusters) {
     throw new ConfigError(
       "no clusters given and no lab running: pass --source and --target (or --mm2-config), or start the lab with 'mirrorwatch lab up'",

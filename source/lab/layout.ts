@@ -6,6 +6,12 @@ export const SOURCE_KAFKA_VERSION = '3.9.2';
 export const TARGET_KAFKA_VERSION = '4.3.1';
 export const EXPORTER_VERSION = '1.0.1';
 
+export interface LabContext {
+  stateDir: string;
+  jarCache?: string;
+  log?: (line: string) => void;
+}
+
 export const SOURCE_ALIAS = 'old';
 export const TARGET_ALIAS = 'new';
 

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Partitioners } from 'kafkajs';
 import { createKafka } from '../kafka/client.js';
-import { endpointFor } from './lab.js';
+import { endpointFor } from './clusters.js';
 import { labPaths } from './layout.js';
 import { readLabRecord } from './record.js';
 import { SEED_GROUPS, seedMessages } from './seed.js';

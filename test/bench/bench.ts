@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { resolveConnection } from '../../source/config/connection.js';
-import { labStatus } from '../../source/lab/lab.js';
+import { findLab, labStatus } from '../../source/lab/lab-status.js';
 import { defaultStateDir } from '../../source/lab/layout.js';
 import { Poller } from '../../source/monitor/poller.js';
 import { kafkaTool, kcat, mirrorwatch, type RunResult } from '../helpers/run.js';
@@ -126,7 +126,7 @@ await measure(
 );
 
 // A console refresh in steady state: every source, both clusters, MM2 internal topics, metrics, Connect.
-const poller = new Poller({ connection: resolveConnection({ lab: stateDir }) });
+const poller = new Poller({ connection: resolveConnection({ lab: stateDir }, findLab) });
 await poller.refresh();
 const refreshes: Array<{ ms: number; requests: number }> = [];
 for (let i = 0; i < RUNS; i++) {

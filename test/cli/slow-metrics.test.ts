@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { LabStatus } from '../../source/lab/lab.js';
+import type { LabStatus } from '../../source/lab/lab-status.js';
 import { SHARED_LAB_DIR, sharedLab } from '../helpers/lab.js';
 import { mirrorwatch } from '../helpers/run.js';
 import { startSlowProxy } from '../helpers/slow-proxy.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createKafka } from '../../source/kafka/client.js';
-import type { LabStatus } from '../../source/lab/lab.js';
+import type { LabStatus } from '../../source/lab/lab-status.js';
 import { ConnectRestClient } from '../../source/mm2/connect-rest.js';
 import { eventually, SHARED_LAB_DIR, sharedLab, uniqueValue } from '../helpers/lab.js';
 import { kcat, kcatProduce, mirrorwatch } from '../helpers/run.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { LabStatus } from '../../source/lab/lab.js';
+import type { LabStatus } from '../../source/lab/lab-status.js';
 import { eventually, labStatusOf, uniqueValue } from '../helpers/lab.js';
 import { CLI, kcat, kcatProduce, mirrorwatch } from '../helpers/run.js';
 import { ConsoleSession } from '../helpers/tmux.js';

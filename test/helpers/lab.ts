@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { LabStatus } from '../../source/lab/lab.js';
+import type { LabStatus } from '../../source/lab/lab-status.js';
 import { mirrorwatch } from './run.js';
 
 /** The lab shared by the test run: started by test/run.ts, on its own ports and state directory. */

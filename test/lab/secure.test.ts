@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { LabStatus } from '../../source/lab/lab.js';
+import type { LabStatus } from '../../source/lab/lab-status.js';
 import { labStatusOf } from '../helpers/lab.js';
 import { kafkaTool, kcat, mirrorwatch, type RunResult } from '../helpers/run.js';
 

@@ -1,0 +1,51 @@
+/** How the lab runs Java: heap sizes, the marker that tells its processes apart, Kafka's classpath and logging. */
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { log4j2Properties, log4jProperties } from './config-files.js';
+import { LabError } from './errors.js';
+
+export const exec = promisify(execFile);
+
+export const JVM_HEAP: Record<'broker' | 'connect', string[]> = {
+  broker: ['-Xms128m', '-Xmx512m'],
+  connect: ['-Xms128m', '-Xmx768m'],
+};
+
+export function marker(stateDir: string): string {
+  return `-Dmirrorwatch.lab=${stateDir}`;
+}
+
+export async function requireTool(command: string, args: string[], hint: string): Promise<void> {
+  try {
+    await exec(command, args);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new LabError(`${command} not found on PATH: ${hint}`);
+  }
+}
+
+export function javaArgs(
+  stateDir: string,
+  libDir: string,
+  version: string,
+  logFile: string,
+  heap: string[],
+): string[] {
+  const configDir = join(logFile, '..');
+  const isLog4j2 = Number.parseInt(version, 10) >= 4;
+  const logConfig = join(configDir, isLog4j2 ? 'log4j2.properties' : 'log4j.properties');
+  writeFileSync(logConfig, isLog4j2 ? log4j2Properties(logFile) : log4jProperties(logFile));
+  return [
+    ...heap,
+    '-XX:+UseG1GC',
+    '-XX:MaxGCPauseMillis=20',
+    '-XX:TieredStopAtLevel=1',
+    '-Djava.awt.headless=true',
+    marker(stateDir),
+    isLog4j2 ? `-Dlog4j2.configurationFile=${logConfig}` : `-Dlog4j.configuration=file:${logConfig}`,
+    '-cp',
+    `${libDir}/*`,
+  ];
+}
