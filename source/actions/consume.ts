@@ -3,6 +3,7 @@
  * earliest offsets up to the end offsets captured at the start, without a consumer group (like kcat),
  * counting per partition. Used by `mirrorwatch consume` and the console's check pane.
  */
+import { hasLeader } from '../kafka/offline-partitions.js';
 import type { RawRecord, WireCluster } from '../kafka/wire-cluster.js';
 
 export class UnknownTopicError extends Error {
@@ -12,6 +13,8 @@ export class UnknownTopicError extends Error {
 export interface ConsumeRange {
   startOffsets: Record<number, number>;
   endOffsets: Record<number, number>;
+  /** Partitions without a leader (every replica's broker down): nothing can be read from them. */
+  offline?: number[];
 }
 
 export interface ConsumeResult extends ConsumeRange {
@@ -42,6 +45,10 @@ export async function captureRange(wire: WireCluster, topic: string): Promise<Co
     throw new UnknownTopicError(`unknown topic '${topic}'`);
   }
   const partitions = described.partitionMetadata.map((p) => p.partitionId).sort((a, b) => a - b);
+  const offline = described.partitionMetadata
+    .filter((p) => !hasLeader(p))
+    .map((p) => p.partitionId)
+    .sort((a, b) => a - b);
   const offsets = (await wire.offsets([{ topic, partitions }])).get(topic);
   const startOffsets: Record<number, number> = {};
   const endOffsets: Record<number, number> = {};
@@ -50,7 +57,7 @@ export async function captureRange(wire: WireCluster, topic: string): Promise<Co
     startOffsets[partition] = range?.earliest ?? 0;
     endOffsets[partition] = range?.latest ?? 0;
   }
-  return { startOffsets, endOffsets };
+  return { startOffsets, endOffsets, offline };
 }
 
 export async function consumeRange(

@@ -1,7 +1,19 @@
 import type { Argv } from 'yargs';
 import { LabError } from '../lab/errors.js';
-import { type LabStatus, labDown, labMirror, labReset, labStatus, labUp, prepareLab } from '../lab/lab.js';
+import {
+  type LabStatus,
+  labBroker,
+  labDown,
+  labMirror,
+  labReset,
+  labStatus,
+  labUp,
+  prepareLab,
+} from '../lab/lab.js';
+import type { LabBroker } from '../lab/lab-status.js';
 import { defaultStateDir } from '../lab/layout.js';
+import { DEFAULT_BROKER_HEAP } from '../lab/record.js';
+import { labScale } from '../lab/scale.js';
 import { runTraffic } from '../lab/traffic.js';
 import { EXIT, UserError } from './errors.js';
 
@@ -13,6 +25,8 @@ interface LabArgs {
   policy: 'identity' | 'default';
   'port-offset': number;
   traffic: boolean;
+  brokers: number;
+  'broker-heap': string;
 }
 
 function progress(json: boolean): (line: string) => void {
@@ -21,12 +35,20 @@ function progress(json: boolean): (line: string) => void {
   };
 }
 
+function brokersDown(brokers: LabBroker[]): string {
+  const down = brokers.filter((b) => !b.running);
+  if (brokers.length === 1 || down.length === 0) return '';
+  return ` (${brokers.length} brokers; down: ${down.map((b) => `${b.id}${b.stoppedByOperator ? ' stopped by operator' : ''}`).join(', ')})`;
+}
+
+const HEAP = /^[1-9]\d*[mMgG]$/;
+
 export function printLabStatus(status: LabStatus): string {
   const mark = (up: boolean) => (up ? 'up  ' : 'down');
   const lines = [
     `lab ${status.state} (${status.stateDir})`,
-    `  source  ${mark(status.source.running)} ${status.source.alias} Kafka ${status.source.version} ${status.source.bootstrap}`,
-    `  target  ${mark(status.target.running)} ${status.target.alias} Kafka ${status.target.version} ${status.target.bootstrap}${status.target.security ? ` (SASL_SSL ${status.target.security.mechanism}, user ${status.target.security.username}, CA ${status.target.security.caFile})` : ''}`,
+    `  source  ${mark(status.source.running)} ${status.source.alias} Kafka ${status.source.version} ${status.source.bootstrap}${brokersDown(status.source.brokers)}`,
+    `  target  ${mark(status.target.running)} ${status.target.alias} Kafka ${status.target.version} ${status.target.bootstrap}${brokersDown(status.target.brokers)}${status.target.security ? ` (SASL_SSL ${status.target.security.mechanism}, user ${status.target.security.username}, CA ${status.target.security.caFile})` : ''}`,
     `  mirror  ${mark(status.mirror.running)} ${status.mirror.mode}${status.mirror.stoppedByOperator ? ' (stopped by operator)' : ''}: ${status.mirror.connectors.join(', ')}`,
     `  connect ${status.connect.url ?? '-'}`,
     `  metrics ${status.metrics.url}`,
@@ -81,8 +103,24 @@ export function labCommand(yargs: Argv): Argv {
             type: 'boolean',
             default: false,
             describe: 'keep a low-rate producer and a consumer running on the source',
+          })
+          .option('brokers', {
+            type: 'number',
+            default: 1,
+            describe: 'brokers per cluster (1-9; node 1 is also the controller); topics get RF min(3, N)',
+          })
+          .option('broker-heap', {
+            type: 'string',
+            default: DEFAULT_BROKER_HEAP,
+            describe: 'maximum heap of each broker (e.g. 2g: holds 5,000 partitions with 100k records)',
           }),
       async (args) => {
+        if (!Number.isInteger(args.brokers) || args.brokers < 1 || args.brokers > 9)
+          throw new UserError('--brokers takes a whole number from 1 to 9');
+        if (!HEAP.test(args['broker-heap']))
+          throw new UserError(
+            `--broker-heap takes a JVM size such as 512m or 2g, not '${args['broker-heap']}'`,
+          );
         process.exitCode = await wrap(async () => {
           const started = Date.now();
           await labUp({
@@ -94,6 +132,8 @@ export function labCommand(yargs: Argv): Argv {
               secure: args.secure,
               policy: args.policy,
               portOffset: args['port-offset'],
+              brokers: args.brokers,
+              brokerHeap: args['broker-heap'],
             },
           });
           const status = labStatus({ stateDir: args['state-dir'] });
@@ -171,6 +211,63 @@ export function labCommand(yargs: Argv): Argv {
         });
       },
     )
+    .command<LabArgs & { action: 'stop' | 'start'; cluster: 'source' | 'target'; id: number }>(
+      'broker <action>',
+      'stop or start one broker of a cluster (lab status lists them)',
+      (y) =>
+        y
+          .positional('action', { choices: ['stop', 'start'] as const, demandOption: true })
+          .option('cluster', { choices: ['source', 'target'] as const, demandOption: true })
+          .option('id', { type: 'number', demandOption: true, describe: 'the broker (node) id, from 1' }),
+      async (args) => {
+        process.exitCode = await wrap(async () => {
+          await labBroker({ stateDir: args['state-dir'] }, args.cluster, args.id, args.action);
+          if (!args.json)
+            process.stdout.write(
+              `${args.cluster} broker ${args.id} ${args.action === 'stop' ? 'stopped' : 'started'}\n`,
+            );
+          return EXIT.ok;
+        });
+      },
+    )
+    .command<LabArgs & { topics: number; partitions: number; groups: number; records: number }>(
+      'scale',
+      'add load to the running lab: topics scale-NNN, records spread over them, groups scale-group-NNNN with lag',
+      (y) =>
+        y
+          .option('topics', { type: 'number', default: 10, describe: 'topics scale-000, scale-001, ...' })
+          .option('partitions', { type: 'number', default: 10, describe: 'partitions per topic' })
+          .option('groups', {
+            type: 'number',
+            default: 20,
+            describe: 'groups scale-group-0000, ... with committed offsets (half read)',
+          })
+          .option('records', {
+            type: 'number',
+            default: 10_000,
+            describe: 'records spread over all partitions',
+          }),
+      async (args) => {
+        for (const name of ['topics', 'partitions', 'groups', 'records'] as const) {
+          const value = args[name];
+          if (!Number.isInteger(value) || value < 0 || (name === 'partitions' && value < 1))
+            throw new UserError(`--${name} takes a whole number${name === 'partitions' ? ' >= 1' : ' >= 0'}`);
+        }
+        process.exitCode = await wrap(async () => {
+          const started = Date.now();
+          await labScale(
+            { stateDir: args['state-dir'] },
+            { topics: args.topics, partitions: args.partitions, groups: args.groups, records: args.records },
+            progress(args.json),
+          );
+          if (!args.json)
+            process.stdout.write(
+              `lab scaled: ${args.topics} topic(s) x ${args.partitions} partition(s), ${args.groups} group(s), ${args.records} record(s) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+            );
+          return EXIT.ok;
+        });
+      },
+    )
     .command<LabArgs>(
       'traffic',
       false,
@@ -179,5 +276,5 @@ export function labCommand(yargs: Argv): Argv {
         await runTraffic(args['state-dir']);
       },
     )
-    .demandCommand(1, 'lab needs a subcommand: up, down, status, reset or mirror');
+    .demandCommand(1, 'lab needs a subcommand: up, down, status, reset, mirror, broker or scale');
 }

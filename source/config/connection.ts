@@ -119,6 +119,7 @@ function readPropertiesFile(path: string, what: string): ClientProperties {
 
 /** Where a running lab's clusters and MM2 endpoints are: plain data, so the configuration knows no lab code. */
 export interface LabEndpoints {
+  /** `bootstrap`: host:port of every broker, comma-separated. */
   source: { alias: string; bootstrap: string };
   target: { alias: string; bootstrap: string; clientProperties: string | null };
   policy: 'identity' | 'default';
@@ -146,8 +147,8 @@ function fromLab(
     ? readPropertiesFile(lab.target.clientProperties, 'lab client properties')
     : {};
   return {
-    source: { alias: lab.source.alias, bootstrap: [lab.source.bootstrap], client: {} },
-    target: { alias: lab.target.alias, bootstrap: [lab.target.bootstrap], client: targetClient },
+    source: { alias: lab.source.alias, bootstrap: lab.source.bootstrap.split(','), client: {} },
+    target: { alias: lab.target.alias, bootstrap: lab.target.bootstrap.split(','), client: targetClient },
     rest: {
       policy: { kind: lab.policy, separator: '.' },
       metricsUrl: lab.metricsUrl,

@@ -1,5 +1,6 @@
 import { Kafka, type KafkaConfig, logLevel, type SASLOptions } from 'kafkajs';
 import type { ResolvedSecurity } from '../config/client-properties.js';
+import { tolerateOfflinePartitions } from './offline-partitions.js';
 
 export interface ClusterEndpoint {
   /** `source` or `target` (or an alias): names the cluster in errors. */
@@ -43,6 +44,7 @@ export function createKafka(
   clientId: string,
   timeouts: ClientTimeouts = {},
 ): Kafka {
+  tolerateOfflinePartitions();
   const security = endpoint.security ?? { protocol: 'PLAINTEXT' };
   return new Kafka({
     clientId,

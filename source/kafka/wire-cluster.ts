@@ -11,6 +11,7 @@
 import { createRequire } from 'node:module';
 import type { Kafka } from 'kafkajs';
 import { type ClientTimeouts, type ClusterEndpoint, createKafka } from './client.js';
+import { LEADER_NOT_AVAILABLE } from './offline-partitions.js';
 
 const require = createRequire(import.meta.url);
 const InstrumentationEventEmitter = require('kafkajs/src/instrumentation/emitter') as new () => {
@@ -101,6 +102,13 @@ interface InternalBroker {
     }>;
   }>;
   listOffsets(request: unknown): Promise<{ responses: unknown[] }>;
+  offsetCommit(request: {
+    groupId: string;
+    groupGenerationId: number;
+    memberId: string;
+    retentionTime?: number;
+    topics: Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }>;
+  }): Promise<{ responses: Array<{ partitions: Array<{ partition: number; errorCode: number }> }> }>;
   fetch(request: unknown): Promise<{
     responses: Array<{
       topicName: string;
@@ -123,6 +131,7 @@ interface InternalCluster {
   addMultipleTargetTopics(topics: string[]): Promise<void>;
   refreshMetadata(): Promise<void>;
   findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>;
+  findTopicPartitionMetadata(topic: string): InternalPartitionMetadata[];
   findBroker(options: { nodeId: string | number }): Promise<InternalBroker>;
   findGroupCoordinator(options: { groupId: string }): Promise<InternalBroker & { nodeId: number }>;
   getNodeIds(): number[];
@@ -217,7 +226,10 @@ export class WireCluster {
     topics: Array<{ topic: string; partitions: number[] }>,
   ): Promise<Map<string, Map<number, { earliest: number; latest: number }>>> {
     const result = new Map<string, Map<number, { earliest: number; latest: number }>>();
-    const withPartitions = topics.filter((t) => t.partitions.length > 0);
+    // A partition without a leader answers no ListOffsets: it stays out of the result (unknown).
+    const withPartitions = topics
+      .map((t) => ({ ...t, partitions: t.partitions.filter((p) => this.leaderOf(t.topic, p) >= 0) }))
+      .filter((t) => t.partitions.length > 0);
     if (withPartitions.length === 0) return result;
     const request = (fromBeginning: boolean) =>
       this.cluster.fetchTopicsOffset(
@@ -246,6 +258,16 @@ export class WireCluster {
     return result;
   }
 
+  /** The partition's leader from the metadata kafkajs holds; -1 when it has none (offline) or is unknown. */
+  private leaderOf(topic: string, partition: number): number {
+    try {
+      const found = this.cluster.findTopicPartitionMetadata(topic).find((p) => p.partitionId === partition);
+      return found?.leader ?? -1;
+    } catch {
+      return -1;
+    }
+  }
+
   /**
    * Reads records from the given partitions starting at the given offsets, without a consumer group:
    * one Fetch per leader broker. Returns what the brokers answered (possibly nothing new).
@@ -257,6 +279,14 @@ export class WireCluster {
   ): Promise<PartitionFetch[]> {
     await this.connect();
     const byLeader = this.cluster.findLeaderForPartitions(topic, [...positions.keys()]);
+    const offline = (byLeader['-1'] ?? []).map((partition) => ({
+      partition,
+      errorCode: LEADER_NOT_AVAILABLE,
+      highWatermark: -1,
+      logStartOffset: null,
+      records: [] as RawRecord[],
+    }));
+    delete byLeader['-1'];
     const answers = await Promise.all(
       Object.entries(byLeader).map(async ([nodeId, partitions]) => {
         const broker = await this.cluster.findBroker({ nodeId });
@@ -280,7 +310,7 @@ export class WireCluster {
         return response.responses.flatMap((r) => r.partitions);
       }),
     );
-    return answers.flat().map((p) => {
+    const read = answers.flat().map((p) => {
       const from = positions.get(p.partition) ?? 0;
       return {
         partition: p.partition,
@@ -300,6 +330,7 @@ export class WireCluster {
           .filter((m) => m.offset >= from),
       };
     });
+    return [...read, ...offline];
   }
 
   /** Every group on every broker: one ListGroups per broker. */
@@ -364,5 +395,29 @@ export class WireCluster {
       this.coordinators.delete(groupId);
       throw error;
     }
+  }
+
+  /**
+   * Commits offsets for a group that has no members, as `kafka-consumer-groups --reset-offsets` does
+   * (generation -1, no member id): no join, one request. For the lab and tests that seed groups at
+   * scale; mirrorwatch itself never commits.
+   */
+  async commitOffsets(
+    groupId: string,
+    offsets: Array<{ topic: string; partition: number; offset: number }>,
+  ): Promise<void> {
+    const coordinator = await this.coordinatorOf(groupId);
+    const byTopic = new Map<string, Array<{ partition: number; offset: string }>>();
+    for (const o of offsets)
+      byTopic.set(o.topic, [
+        ...(byTopic.get(o.topic) ?? []),
+        { partition: o.partition, offset: String(o.offset) },
+      ]);
+    await coordinator.offsetCommit({
+      groupId,
+      groupGenerationId: -1,
+      memberId: '',
+      topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
+    });
   }
 }

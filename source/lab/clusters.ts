@@ -7,49 +7,73 @@ import { readPassword, SCRAM_MECHANISM, type SecureMaterial } from './certificat
 import { brokerProperties, renderProperties } from './config-files.js';
 import { LabError } from './errors.js';
 import { kafkaLibDir } from './jars.js';
-import { exec, JVM_HEAP, javaArgs, marker } from './jvm.js';
-import { type LabPaths, SOURCE_KAFKA_VERSION, TARGET_KAFKA_VERSION } from './layout.js';
+import { brokerHeapArgs, exec, javaArgs, marker } from './jvm.js';
+import { brokerPortOf, type LabPaths, SOURCE_KAFKA_VERSION, TARGET_KAFKA_VERSION } from './layout.js';
 import { isOurProcess, startDetached, waitFor } from './processes.js';
-import type { LabRecord } from './record.js';
+import {
+  brokerComponent,
+  brokerHeapOf,
+  brokersOf,
+  type ClusterName,
+  type ExtraBroker,
+  type LabRecord,
+  labReplicationFactor,
+} from './record.js';
 
 export function bootstrapOf(port: number): string {
   return `127.0.0.1:${port}`;
 }
 
-export interface ClusterPlan {
-  name: 'source' | 'target';
+/** One broker of a lab cluster: node 1 is also the cluster's KRaft controller. */
+export interface BrokerPlan {
+  cluster: ClusterName;
+  nodeId: number;
+  /** The process component (`source`, `source-2`, ...). */
+  component: ClusterName | ExtraBroker;
+  /** `source broker`, `source broker 2`: for messages. */
+  label: string;
   version: string;
   dir: string;
   brokerPort: number;
+  /** The controller's port (node 1's). */
   controllerPort: number;
   secure?: SecureMaterial;
   internalPort: number;
+  replicationFactor: number;
+  heap: string;
 }
 
-export function clusterPlans(record: LabRecord, paths: LabPaths, secure?: SecureMaterial): ClusterPlan[] {
-  return [
-    {
-      name: 'source',
-      version: SOURCE_KAFKA_VERSION,
-      dir: paths.source,
-      brokerPort: record.ports.sourceBroker,
-      controllerPort: record.ports.sourceController,
-      internalPort: record.ports.sourceBroker,
-    },
-    {
-      name: 'target',
-      version: TARGET_KAFKA_VERSION,
-      dir: paths.target,
-      brokerPort: record.ports.targetBroker,
-      controllerPort: record.ports.targetController,
-      internalPort: secure ? record.ports.targetInternal : record.ports.targetBroker,
-      ...(secure ? { secure } : {}),
-    },
-  ];
+/** Every broker of both clusters, node 1 first in each. */
+export function brokerPlans(record: LabRecord, paths: LabPaths, secure?: SecureMaterial): BrokerPlan[] {
+  const brokers = brokersOf(record.settings);
+  const plans: BrokerPlan[] = [];
+  for (const cluster of ['source', 'target'] as const) {
+    for (let nodeId = 1; nodeId <= brokers; nodeId++) {
+      const base = cluster === 'source' ? record.ports.sourceBroker : record.ports.targetBroker;
+      const brokerPort = brokerPortOf(base, nodeId);
+      const clusterSecure = cluster === 'target' ? secure : undefined;
+      plans.push({
+        cluster,
+        nodeId,
+        component: brokerComponent(cluster, nodeId),
+        label: nodeId === 1 && brokers === 1 ? `${cluster} broker` : `${cluster} broker ${nodeId}`,
+        version: cluster === 'source' ? SOURCE_KAFKA_VERSION : TARGET_KAFKA_VERSION,
+        // Node 1 keeps the cluster's directory, so labs made before several brokers keep their data.
+        dir: nodeId === 1 ? paths[cluster] : join(paths[cluster], `broker-${nodeId}`),
+        brokerPort,
+        controllerPort: cluster === 'source' ? record.ports.sourceController : record.ports.targetController,
+        internalPort: clusterSecure ? brokerPortOf(record.ports.targetInternal, nodeId) : brokerPort,
+        replicationFactor: labReplicationFactor(record.settings),
+        heap: brokerHeapOf(record.settings),
+        ...(clusterSecure ? { secure: clusterSecure } : {}),
+      });
+    }
+  }
+  return plans;
 }
 
 export async function formatStorage(
-  plan: ClusterPlan,
+  plan: BrokerPlan,
   libDir: string,
   clusterId: string,
   stateDir: string,
@@ -69,12 +93,12 @@ export async function formatStorage(
     const e = error as { stderr?: string; stdout?: string };
     const why = `${e.stderr ?? ''}${e.stdout ?? ''}`.trim().split('\n').pop() ?? '';
     throw new LabError(
-      `formatting the ${plan.name} broker's storage failed: ${why.replaceAll(readPasswordSafe(plan), '***')}`,
+      `formatting the ${plan.label}'s storage failed: ${why.replaceAll(readPasswordSafe(plan), '***')}`,
     );
   }
 }
 
-export function readPasswordSafe(plan: ClusterPlan): string {
+export function readPasswordSafe(plan: BrokerPlan): string {
   return plan.secure ? readPassword(plan.secure) : '\u0000';
 }
 
@@ -83,8 +107,11 @@ export function endpointFor(
   paths: LabPaths,
   cluster: 'source' | 'target',
 ): ClusterEndpoint {
-  if (cluster === 'source') return { name: 'source', brokers: [bootstrapOf(record.ports.sourceBroker)] };
-  const brokers = [bootstrapOf(record.ports.targetBroker)];
+  const base = cluster === 'source' ? record.ports.sourceBroker : record.ports.targetBroker;
+  const brokers = Array.from({ length: brokersOf(record.settings) }, (_, i) =>
+    bootstrapOf(brokerPortOf(base, i + 1)),
+  );
+  if (cluster === 'source') return { name: 'source', brokers };
   if (!record.settings.secure) return { name: 'target', brokers };
   const caFile = join(paths.secure, 'ca.pem');
   const security: ResolvedSecurity = {
@@ -101,10 +128,21 @@ export function endpointFor(
 
 /** Plaintext bootstrap of the target that MM2 and the lab's own checks use (the internal listener in secure mode). */
 export function targetInternalBootstrap(record: LabRecord): string {
-  return bootstrapOf(record.settings.secure ? record.ports.targetInternal : record.ports.targetBroker);
+  const base = record.settings.secure ? record.ports.targetInternal : record.ports.targetBroker;
+  return Array.from({ length: brokersOf(record.settings) }, (_, i) =>
+    bootstrapOf(brokerPortOf(base, i + 1)),
+  ).join(',');
 }
 
-export async function brokerAnswers(endpoint: ClusterEndpoint): Promise<boolean | undefined> {
+/** Bootstrap of every broker of the source. */
+export function sourceBootstrap(record: LabRecord): string {
+  return Array.from({ length: brokersOf(record.settings) }, (_, i) =>
+    bootstrapOf(brokerPortOf(record.ports.sourceBroker, i + 1)),
+  ).join(',');
+}
+
+/** The broker answers and knows of `atLeast` live brokers in its cluster. */
+export async function brokerAnswers(endpoint: ClusterEndpoint, atLeast = 1): Promise<boolean | undefined> {
   const admin = createKafka(endpoint, 'mirrorwatch-lab', {
     connectionTimeoutMs: 2000,
     requestTimeoutMs: 5000,
@@ -113,14 +151,14 @@ export async function brokerAnswers(endpoint: ClusterEndpoint): Promise<boolean 
   try {
     await admin.connect();
     const cluster = await admin.describeCluster();
-    return cluster.brokers.length > 0 ? true : undefined;
+    return cluster.brokers.length >= atLeast ? true : undefined;
   } finally {
     await admin.disconnect().catch(() => {});
   }
 }
 
 export async function startBroker(
-  plan: ClusterPlan,
+  plan: BrokerPlan,
   record: LabRecord,
   paths: LabPaths,
   jarCache: string,
@@ -128,7 +166,8 @@ export async function startBroker(
   const libDir = kafkaLibDir(jarCache, plan.version);
   mkdirSync(join(plan.dir, 'data'), { recursive: true });
   const props = brokerProperties({
-    nodeId: 1,
+    nodeId: plan.nodeId,
+    replicationFactor: plan.replicationFactor,
     brokerPort: plan.brokerPort,
     controllerPort: plan.controllerPort,
     dataDir: join(plan.dir, 'data'),
@@ -145,14 +184,14 @@ export async function startBroker(
   });
   writeFileSync(
     join(plan.dir, 'server.properties'),
-    renderProperties(props, `mirrorwatch lab ${plan.name} broker`),
+    renderProperties(props, `mirrorwatch lab ${plan.label}`),
     {
       mode: 0o600,
     },
   );
   const logFile = join(plan.dir, 'server.log');
-  const args = javaArgs(paths.stateDir, libDir, plan.version, logFile, JVM_HEAP.broker);
-  await formatStorage(plan, libDir, record.clusterIds[plan.name], paths.stateDir);
+  const args = javaArgs(paths.stateDir, libDir, plan.version, logFile, brokerHeapArgs(plan.heap));
+  await formatStorage(plan, libDir, record.clusterIds[plan.cluster], paths.stateDir);
   const started = startDetached('java', [...args, 'kafka.Kafka', join(plan.dir, 'server.properties')], {
     cwd: plan.dir,
     log: join(plan.dir, 'stdout.log'),
@@ -160,33 +199,33 @@ export async function startBroker(
   return started.pid;
 }
 
+/** Waits until the broker answers on its own port and its cluster has `atLeast` brokers. */
 export async function waitForBroker(
-  plan: ClusterPlan,
+  plan: BrokerPlan,
   record: LabRecord,
   paths: LabPaths,
   timeoutMs: number,
+  atLeast = 1,
 ): Promise<void> {
-  const pid = record.pids[plan.name];
-  const endpoint = endpointFor(record, paths, plan.name);
+  const pid = record.pids[plan.component];
+  const endpoint = { ...endpointFor(record, paths, plan.cluster), brokers: [bootstrapOf(plan.brokerPort)] };
   await waitFor(
     async () => {
       if (!isOurProcess(pid, marker(paths.stateDir))) {
-        throw new LabError(
-          `the ${plan.name} broker exited during start: see ${join(plan.dir, 'server.log')}`,
-        );
+        throw new LabError(`the ${plan.label} exited during start: see ${join(plan.dir, 'server.log')}`);
       }
-      return brokerAnswers(endpoint);
+      return brokerAnswers(endpoint, atLeast);
     },
     {
       timeoutMs,
       intervalMs: 1000,
       onTimeout: () =>
         new LabError(
-          `the ${plan.name} broker did not answer on ${endpoint.brokers[0]} in time: see ${join(plan.dir, 'server.log')}`,
+          `the ${plan.label} did not answer on ${endpoint.brokers[0]} in time: see ${join(plan.dir, 'server.log')}`,
         ),
     },
   ).catch((error: unknown) => {
     if (error instanceof LabError) throw error;
-    throw new LabError(`the ${plan.name} broker failed: see ${join(plan.dir, 'server.log')}`);
+    throw new LabError(`the ${plan.label} failed: see ${join(plan.dir, 'server.log')}`);
   });
 }

@@ -1,23 +1,40 @@
 /** Which lab process is which: its ports, and whether it runs. */
 import { LabError } from './errors.js';
 import { marker } from './jvm.js';
+import { brokerPortOf } from './layout.js';
 import { isListening, isOurProcess } from './processes.js';
-import type { Component, LabRecord } from './record.js';
+import { brokerComponent, brokersOf, type ClusterName, type Component, type LabRecord } from './record.js';
+
+/** `source-2` -> source, node 2; `source` -> source, node 1; anything else: not a broker. */
+export function parseBrokerComponent(component: Component): { cluster: ClusterName; nodeId: number } | null {
+  const match = /^(source|target)(?:-(\d+))?$/.exec(component);
+  if (!match) return null;
+  return { cluster: match[1] as ClusterName, nodeId: match[2] ? Number(match[2]) : 1 };
+}
+
+/** Every broker component of the lab, extra brokers before node 1 (the controller) in each cluster. */
+export function brokerComponents(record: LabRecord, cluster: ClusterName): Component[] {
+  const nodes = Array.from({ length: brokersOf(record.settings) }, (_, i) => i + 1);
+  return nodes.reverse().map((nodeId) => brokerComponent(cluster, nodeId));
+}
 
 export function componentPorts(record: LabRecord, component: Component): number[] {
   const p = record.ports;
+  const broker = parseBrokerComponent(component);
+  if (broker) {
+    const { cluster, nodeId } = broker;
+    const base = cluster === 'source' ? p.sourceBroker : p.targetBroker;
+    const ports = [brokerPortOf(base, nodeId)];
+    if (nodeId === 1) ports.push(cluster === 'source' ? p.sourceController : p.targetController);
+    if (cluster === 'target' && record.settings.secure) ports.push(brokerPortOf(p.targetInternal, nodeId));
+    return ports;
+  }
   switch (component) {
-    case 'source':
-      return [p.sourceBroker, p.sourceController];
-    case 'target':
-      return record.settings.secure
-        ? [p.targetBroker, p.targetController, p.targetInternal]
-        : [p.targetBroker, p.targetController];
     case 'connect':
       return [p.connectRest, p.metrics];
     case 'mm2':
       return [p.metrics];
-    case 'traffic':
+    default:
       return [];
   }
 }

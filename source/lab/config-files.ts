@@ -3,6 +3,13 @@ import { SOURCE_ALIAS, TARGET_ALIAS } from './layout.js';
 
 export type Properties = Record<string, string | number | boolean>;
 
+/** Every `*replication.factor` setting of an MM2 or Connect configuration set to `rf`. */
+export function withReplicationFactor(props: Properties, rf: number): Properties {
+  return Object.fromEntries(
+    Object.entries(props).map(([key, value]) => [key, key.endsWith('replication.factor') ? rf : value]),
+  );
+}
+
 export function renderProperties(props: Properties, header?: string): string {
   const lines = header ? [`# ${header}`] : [];
   for (const [key, value] of Object.entries(props)) lines.push(`${key}=${String(value)}`);
@@ -17,26 +24,33 @@ export interface SecureListener {
   internalPort: number;
 }
 
-/** A single-node KRaft broker+controller. Settings valid on both 3.9 and 4.x. */
+/**
+ * A KRaft broker: node 1 is broker and controller (the lab's one-node quorum), the others brokers only.
+ * Settings valid on both 3.9 and 4.x.
+ */
 export function brokerProperties(options: {
   nodeId: number;
+  /** Of the internal topics (consumer offsets, transactions); also the default for new topics. */
+  replicationFactor: number;
   brokerPort: number;
   controllerPort: number;
   dataDir: string;
   secure?: SecureListener;
 }): Properties {
   const host = '127.0.0.1';
-  const { brokerPort, controllerPort, secure } = options;
+  const { brokerPort, controllerPort, secure, replicationFactor: rf } = options;
+  const controller = options.nodeId === 1;
+  const controllerListener = controller ? `,CONTROLLER://${host}:${controllerPort}` : '';
   const listeners = secure
-    ? `SASL_SSL://${host}:${brokerPort},INTERNAL://${host}:${secure.internalPort},CONTROLLER://${host}:${controllerPort}`
-    : `PLAINTEXT://${host}:${brokerPort},CONTROLLER://${host}:${controllerPort}`;
+    ? `SASL_SSL://${host}:${brokerPort},INTERNAL://${host}:${secure.internalPort}${controllerListener}`
+    : `PLAINTEXT://${host}:${brokerPort}${controllerListener}`;
   const advertised = secure
     ? `SASL_SSL://${host}:${brokerPort},INTERNAL://${host}:${secure.internalPort}`
     : `PLAINTEXT://${host}:${brokerPort}`;
   const props: Properties = {
-    'process.roles': 'broker,controller',
+    'process.roles': controller ? 'broker,controller' : 'broker',
     'node.id': options.nodeId,
-    'controller.quorum.voters': `${options.nodeId}@${host}:${controllerPort}`,
+    'controller.quorum.voters': `1@${host}:${controllerPort}`,
     listeners,
     'advertised.listeners': advertised,
     'controller.listener.names': 'CONTROLLER',
@@ -47,11 +61,12 @@ export function brokerProperties(options: {
     'log.dirs': options.dataDir,
     'num.partitions': 1,
     'auto.create.topics.enable': false,
-    'offsets.topic.replication.factor': 1,
+    'default.replication.factor': rf,
+    'offsets.topic.replication.factor': rf,
     'offsets.topic.num.partitions': 10,
-    'transaction.state.log.replication.factor': 1,
+    'transaction.state.log.replication.factor': rf,
     'transaction.state.log.min.isr': 1,
-    'share.coordinator.state.topic.replication.factor': 1,
+    'share.coordinator.state.topic.replication.factor': rf,
     'share.coordinator.state.topic.min.isr': 1,
     'group.initial.rebalance.delay.ms': 0,
     'log.segment.bytes': 16 * 1024 * 1024,

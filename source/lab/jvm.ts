@@ -8,10 +8,12 @@ import { LabError } from './errors.js';
 
 export const exec = promisify(execFile);
 
-export const JVM_HEAP: Record<'broker' | 'connect', string[]> = {
-  broker: ['-Xms128m', '-Xmx512m'],
-  connect: ['-Xms128m', '-Xmx768m'],
-};
+/** A broker's heap: starts small, may grow to `max` (5,000 partitions and 100k records OOM at 512m). */
+export function brokerHeapArgs(max: string): string[] {
+  return ['-Xms128m', `-Xmx${max}`];
+}
+
+export const CONNECT_HEAP = ['-Xms128m', '-Xmx768m'];
 
 export function marker(stateDir: string): string {
   return `-Dmirrorwatch.lab=${stateDir}`;

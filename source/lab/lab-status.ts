@@ -7,6 +7,7 @@ import { isRunning } from './components.js';
 import { CONNECT_OFFSETS_TOPIC, connectorNames } from './config-files.js';
 import { kafkaLibDir } from './jars.js';
 import {
+  brokerPortOf,
   DEFAULT_PORTS,
   defaultJarCache,
   defaultStateDir,
@@ -17,18 +18,34 @@ import {
   TARGET_ALIAS,
   TARGET_KAFKA_VERSION,
 } from './layout.js';
-import { type Component, type LabSettings, readLabRecord } from './record.js';
+import {
+  brokerComponent,
+  brokersOf,
+  type ClusterName,
+  type Component,
+  type LabSettings,
+  readLabRecord,
+} from './record.js';
+
+export interface LabBroker {
+  id: number;
+  port: number;
+  running: boolean;
+  /** Stopped with `lab broker stop`: the lab still counts as running. */
+  stoppedByOperator: boolean;
+}
 
 export interface LabStatus {
   state: 'running' | 'stopped' | 'degraded';
   stateDir: string;
   settings: LabSettings | null;
-  source: { alias: string; bootstrap: string; version: string; running: boolean };
+  source: { alias: string; bootstrap: string; version: string; running: boolean; brokers: LabBroker[] };
   target: {
     alias: string;
     bootstrap: string;
     version: string;
     running: boolean;
+    brokers: LabBroker[];
     security?: {
       protocol: string;
       mechanism: string;
@@ -61,10 +78,26 @@ export function labStatus(context: LabContext): LabStatus {
   const running = (c: Component) => isRunning(record, paths.stateDir, c);
   const mode = settings?.mm2 ?? 'connect';
   const mirrorRunning = mode === 'connect' ? running('connect') : running('mm2');
-  const core = [running('source'), running('target'), mirrorRunning || Boolean(record?.mirrorStopped)];
+  const stopped = new Set<Component>(record?.stoppedBrokers ?? []);
+  const brokerList = (cluster: ClusterName): LabBroker[] =>
+    Array.from({ length: settings ? brokersOf(settings) : 1 }, (_, i) => {
+      const component = brokerComponent(cluster, i + 1);
+      return {
+        id: i + 1,
+        port: brokerPortOf(cluster === 'source' ? ports.sourceBroker : ports.targetBroker, i + 1),
+        running: running(component),
+        stoppedByOperator: stopped.has(component),
+      };
+    });
+  const brokers = { source: brokerList('source'), target: brokerList('target') };
+  const clusterUp = (cluster: ClusterName) => brokers[cluster].every((b) => b.running || b.stoppedByOperator);
+  const core = [clusterUp('source'), clusterUp('target'), mirrorRunning || Boolean(record?.mirrorStopped)];
   const state = core.every(Boolean)
     ? 'running'
-    : core.some(Boolean) || running('connect') || running('mm2')
+    : core.some(Boolean) ||
+        [...brokers.source, ...brokers.target].some((b) => b.running) ||
+        running('connect') ||
+        running('mm2')
       ? 'degraded'
       : 'stopped';
   const secure = settings?.secure
@@ -83,15 +116,17 @@ export function labStatus(context: LabContext): LabStatus {
     settings,
     source: {
       alias: SOURCE_ALIAS,
-      bootstrap: bootstrapOf(ports.sourceBroker),
+      bootstrap: brokers.source.map((b) => bootstrapOf(b.port)).join(','),
       version: SOURCE_KAFKA_VERSION,
       running: running('source'),
+      brokers: brokers.source,
     },
     target: {
       alias: TARGET_ALIAS,
-      bootstrap: bootstrapOf(ports.targetBroker),
+      bootstrap: brokers.target.map((b) => bootstrapOf(b.port)).join(','),
       version: TARGET_KAFKA_VERSION,
       running: running('target'),
+      brokers: brokers.target,
       ...(secure ? { security: secure } : {}),
     },
     connect: {

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { createKafka } from '../kafka/client.js';
 import { packageRoot } from '../util/package-root.js';
 import { ensureSecureMaterial } from './certificates.js';
-import { bootstrapOf, clusterPlans, endpointFor, startBroker, waitForBroker } from './clusters.js';
-import { componentPorts, ensurePortsFree, isRunning } from './components.js';
+import { bootstrapOf, brokerPlans, endpointFor, startBroker, waitForBroker } from './clusters.js';
+import { brokerComponents, componentPorts, ensurePortsFree, isRunning } from './components.js';
 import { LabError } from './errors.js';
 import { ensureExporterJar, ensureKafkaJars } from './jars.js';
 import { marker, requireTool } from './jvm.js';
@@ -22,7 +22,18 @@ import {
 } from './layout.js';
 import { configureConnectors, startMirror, waitHealthy } from './mirror.js';
 import { isListening, startDetached, stopProcess, waitFor } from './processes.js';
-import { type Component, type LabRecord, type LabSettings, readLabRecord, writeLabRecord } from './record.js';
+import {
+  brokerComponent,
+  brokerHeapOf,
+  brokersOf,
+  type ClusterName,
+  type Component,
+  type LabRecord,
+  type LabSettings,
+  labReplicationFactor,
+  readLabRecord,
+  writeLabRecord,
+} from './record.js';
 import { seedSource } from './seed.js';
 
 export { type LabStatus, labStatus } from './lab-status.js';
@@ -43,7 +54,14 @@ export function newClusterId(): string {
 }
 
 function sameSettings(a: LabSettings, b: LabSettings): boolean {
-  return a.mm2 === b.mm2 && a.secure === b.secure && a.policy === b.policy && a.portOffset === b.portOffset;
+  return (
+    a.mm2 === b.mm2 &&
+    a.secure === b.secure &&
+    a.policy === b.policy &&
+    a.portOffset === b.portOffset &&
+    brokersOf(a) === brokersOf(b) &&
+    brokerHeapOf(a) === brokerHeapOf(b)
+  );
 }
 
 function startTraffic(record: LabRecord, paths: LabPaths): void {
@@ -95,7 +113,12 @@ export async function labUp(options: LabUpOptions): Promise<LabRecord> {
   const previous = readLabRecord(paths.labFile);
   const anyRunning =
     previous &&
-    (['source', 'target', 'connect', 'mm2'] as const).some((c) => isRunning(previous, paths.stateDir, c));
+    [
+      ...brokerComponents(previous, 'source'),
+      ...brokerComponents(previous, 'target'),
+      'connect' as const,
+      'mm2' as const,
+    ].some((c) => isRunning(previous, paths.stateDir, c));
   if (previous && anyRunning && !sameSettings(previous.settings, options.settings)) {
     throw new LabError(
       `the lab in ${paths.stateDir} is running with other settings (${describeSettings(previous.settings)}): run 'mirrorwatch lab down' first`,
@@ -127,20 +150,27 @@ export async function labUp(options: LabUpOptions): Promise<LabRecord> {
   await ensureExporterJar(jarCache, log);
 
   const secure = record.settings.secure ? await ensureSecureMaterial(paths.secure) : undefined;
-  const plans = clusterPlans(record, paths, secure);
+  const plans = brokerPlans(record, paths, secure);
   for (const plan of plans) {
-    if (isRunning(record, paths.stateDir, plan.name)) continue;
-    await ensurePortsFree(record, plan.name, `${plan.name} broker`);
-    mkdirSync(plan.dir, { recursive: true });
-    log(`starting the ${plan.name} broker (Kafka ${plan.version}) on ${bootstrapOf(plan.brokerPort)}`);
-    record.pids[plan.name] = await startBroker(plan, record, paths, jarCache);
+    if (isRunning(record, paths.stateDir, plan.component)) continue;
+    await ensurePortsFree(record, plan.component, plan.label);
+    log(`starting the ${plan.label} (Kafka ${plan.version}) on ${bootstrapOf(plan.brokerPort)}`);
+    record.pids[plan.component] = await startBroker(plan, record, paths, jarCache);
     writeLabRecord(paths.labFile, record);
   }
-  for (const plan of plans) await waitForBroker(plan, record, paths, timeoutMs);
+  const brokers = brokersOf(record.settings);
+  for (const plan of plans) await waitForBroker(plan, record, paths, timeoutMs, brokers);
+  if (record.stoppedBrokers?.length) {
+    record.stoppedBrokers = [];
+    writeLabRecord(paths.labFile, record);
+  }
 
   if (!record.seeded) {
     log('seeding the source cluster (topic1, topic2, DmmAccess, apache-logs, two consumer groups)');
-    await seedSource(createKafka(endpointFor(record, paths, 'source'), 'mirrorwatch-lab-seed'));
+    await seedSource(
+      createKafka(endpointFor(record, paths, 'source'), 'mirrorwatch-lab-seed'),
+      labReplicationFactor(record.settings),
+    );
     record.seeded = true;
     writeLabRecord(paths.labFile, record);
   }
@@ -174,6 +204,8 @@ export async function labUp(options: LabUpOptions): Promise<LabRecord> {
 
 function describeSettings(settings: LabSettings): string {
   return [
+    `brokers=${brokersOf(settings)}`,
+    `broker-heap=${brokerHeapOf(settings)}`,
     `mm2=${settings.mm2}`,
     settings.secure ? 'secure' : 'plaintext',
     `policy=${settings.policy}`,
@@ -186,28 +218,82 @@ export async function labDown(context: LabContext): Promise<void> {
   const paths = labPaths(context.stateDir);
   const record = readLabRecord(paths.labFile);
   if (!record) return;
-  const order: Component[] = ['traffic', 'connect', 'mm2', 'source', 'target'];
+  const order: Component[] = [
+    'traffic',
+    'connect',
+    'mm2',
+    ...brokerComponents(record, 'source'),
+    ...brokerComponents(record, 'target'),
+  ];
   for (const component of order) {
     const pid = record.pids[component];
     if (pid) await stopProcess(pid, marker(paths.stateDir));
   }
+  await waitPortsClosed(record, order);
+  record.pids = {};
+  record.mirrorStopped = false;
+  record.stoppedBrokers = [];
+  writeLabRecord(paths.labFile, record);
+}
+
+async function waitPortsClosed(record: LabRecord, components: Component[]): Promise<void> {
   await Promise.all(
-    order.flatMap((component) =>
+    components.flatMap((component) =>
       componentPorts(record, component).map((port) =>
         waitFor(async () => ((await isListening(port)) ? undefined : true), {
           timeoutMs: 20_000,
           intervalMs: 200,
-          onTimeout: () => new LabError(`port ${port} is still open after lab down`),
+          onTimeout: () => new LabError(`port ${port} is still open after the lab stopped it`),
         }),
       ),
     ),
   );
-  record.pids = {};
-  record.mirrorStopped = false;
-  writeLabRecord(paths.labFile, record);
 }
 
 export async function labReset(context: LabContext): Promise<void> {
   await labDown(context);
   rmSync(context.stateDir, { recursive: true, force: true });
+}
+
+/**
+ * `lab broker stop|start`: stops one broker as a crash would look to clients (SIGTERM, then its ports
+ * closed), or starts it again and waits until its cluster counts it. Node 1 is also the controller.
+ */
+export async function labBroker(
+  context: LabContext,
+  cluster: ClusterName,
+  nodeId: number,
+  action: 'stop' | 'start',
+  timeoutMs = 120_000,
+): Promise<void> {
+  const paths = labPaths(context.stateDir);
+  const record = readLabRecord(paths.labFile);
+  if (!record) throw new LabError(`no lab in ${paths.stateDir}: run 'mirrorwatch lab up'`);
+  const brokers = brokersOf(record.settings);
+  if (!Number.isInteger(nodeId) || nodeId < 1 || nodeId > brokers)
+    throw new LabError(`the ${cluster} cluster has brokers 1..${brokers}: no broker ${nodeId}`);
+  const component = brokerComponent(cluster, nodeId);
+  const stopped = new Set(record.stoppedBrokers ?? []);
+  if (action === 'stop') {
+    const pid = record.pids[component];
+    if (pid) await stopProcess(pid, marker(paths.stateDir));
+    await waitPortsClosed(record, [component]);
+    delete record.pids[component];
+    stopped.add(component);
+    record.stoppedBrokers = [...stopped];
+    writeLabRecord(paths.labFile, record);
+    return;
+  }
+  const secure = record.settings.secure ? await ensureSecureMaterial(paths.secure) : undefined;
+  const plan = brokerPlans(record, paths, secure).find((p) => p.component === component);
+  if (!plan) throw new LabError(`no broker ${nodeId} in the ${cluster} cluster`);
+  if (!isRunning(record, paths.stateDir, component)) {
+    await ensurePortsFree(record, component, plan.label);
+    record.pids[component] = await startBroker(plan, record, paths, context.jarCache ?? defaultJarCache());
+    writeLabRecord(paths.labFile, record);
+  }
+  await waitForBroker(plan, record, paths, timeoutMs, brokers);
+  stopped.delete(component);
+  record.stoppedBrokers = [...stopped];
+  writeLabRecord(paths.labFile, record);
 }

@@ -36,6 +36,11 @@ export const DEFAULT_PORTS: LabPorts = {
   metrics: 29404,
 };
 
+/** Port of broker `nodeId` (1-based) of a listener whose node-1 port is `base`: 10 apart. */
+export function brokerPortOf(base: number, nodeId: number): number {
+  return base + (nodeId - 1) * 10;
+}
+
 export function portsWithOffset(offset: number): LabPorts {
   const shifted = {} as LabPorts;
   for (const [name, port] of Object.entries(DEFAULT_PORTS)) shifted[name as keyof LabPorts] = port + offset;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createKafka } from '../kafka/client.js';
 import { ConnectRestClient } from '../mm2/connect-rest.js';
 import { packageRoot } from '../util/package-root.js';
-import { bootstrapOf, endpointFor, targetInternalBootstrap } from './clusters.js';
+import { endpointFor, sourceBootstrap, targetInternalBootstrap } from './clusters.js';
 import { ensurePortsFree, isRunning } from './components.js';
 import {
   connectorNames,
@@ -12,13 +12,14 @@ import {
   dedicatedMm2Properties,
   mirrorConnectorConfigs,
   renderProperties,
+  withReplicationFactor,
 } from './config-files.js';
 import { LabError } from './errors.js';
 import { ensureExporterJar, kafkaLibDir } from './jars.js';
-import { JVM_HEAP, javaArgs, marker } from './jvm.js';
+import { CONNECT_HEAP, javaArgs, marker } from './jvm.js';
 import { defaultJarCache, type LabContext, type LabPaths, labPaths, TARGET_KAFKA_VERSION } from './layout.js';
 import { isOurProcess, startDetached, stopProcess, waitFor } from './processes.js';
-import { type LabRecord, readLabRecord, writeLabRecord } from './record.js';
+import { type LabRecord, labReplicationFactor, readLabRecord, writeLabRecord } from './record.js';
 
 export function exporterAgentArg(jar: string, metricsPort: number): string {
   return `-javaagent:${jar}=127.0.0.1:${metricsPort}:${join(packageRoot, 'source', 'lab', 'resources', 'exporter-rules.yaml')}`;
@@ -28,24 +29,32 @@ export function exporterAgentArg(jar: string, metricsPort: number): string {
 export async function startMirror(record: LabRecord, paths: LabPaths, jarCache: string): Promise<void> {
   const libDir = kafkaLibDir(jarCache, TARGET_KAFKA_VERSION);
   const agent = exporterAgentArg(await ensureExporterJar(jarCache, () => {}), record.ports.metrics);
-  const sourceBootstrap = bootstrapOf(record.ports.sourceBroker);
+  const source = sourceBootstrap(record);
   const targetBootstrap = targetInternalBootstrap(record);
+  const rf = labReplicationFactor(record.settings);
   const connect = record.settings.mm2 === 'connect';
   const dir = connect ? paths.connect : paths.mm2;
   mkdirSync(dir, { recursive: true });
   const configFile = join(dir, connect ? 'worker.properties' : 'mm2.properties');
   const config = connect
     ? renderProperties(
-        connectWorkerProperties(record.ports, targetBootstrap),
+        withReplicationFactor(connectWorkerProperties(record.ports, targetBootstrap), rf),
         'mirrorwatch lab Connect worker',
       )
     : renderProperties(
-        dedicatedMm2Properties({ sourceBootstrap, targetBootstrap, policy: record.settings.policy }),
+        withReplicationFactor(
+          dedicatedMm2Properties({
+            sourceBootstrap: source,
+            targetBootstrap,
+            policy: record.settings.policy,
+          }),
+          rf,
+        ),
         'mirrorwatch lab: dedicated MirrorMaker 2',
       );
   writeFileSync(configFile, config);
   const logFile = join(dir, connect ? 'connect.log' : 'mm2.log');
-  const args = javaArgs(paths.stateDir, libDir, TARGET_KAFKA_VERSION, logFile, JVM_HEAP.connect);
+  const args = javaArgs(paths.stateDir, libDir, TARGET_KAFKA_VERSION, logFile, CONNECT_HEAP);
   const mainClass = connect
     ? 'org.apache.kafka.connect.cli.ConnectDistributed'
     : 'org.apache.kafka.connect.mirror.MirrorMaker';
@@ -80,12 +89,15 @@ export async function configureConnectors(
     },
   );
   const configs = mirrorConnectorConfigs({
-    sourceBootstrap: bootstrapOf(record.ports.sourceBroker),
+    sourceBootstrap: sourceBootstrap(record),
     targetBootstrap: targetInternalBootstrap(record),
     policy: record.settings.policy,
   });
+  const rf = labReplicationFactor(record.settings);
   for (const [name, config] of Object.entries(configs)) {
-    const asStrings = Object.fromEntries(Object.entries(config).map(([k, v]) => [k, String(v)]));
+    const asStrings = Object.fromEntries(
+      Object.entries(withReplicationFactor(config, rf)).map(([k, v]) => [k, String(v)]),
+    );
     // Connect answers 409 while the worker is still joining its group: retry until it accepts.
     await waitFor(() => rest.putConfig(name, asStrings).then(() => true), {
       timeoutMs,

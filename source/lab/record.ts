@@ -9,9 +9,36 @@ export interface LabSettings {
   secure: boolean;
   policy: ReplicationPolicyName;
   portOffset: number;
+  /** Brokers per cluster (node 1 is also the KRaft controller). Absent in labs recorded before it existed: 1. */
+  brokers?: number;
+  /** Maximum heap of each broker, as the JVM takes it (`2g`). */
+  brokerHeap?: string;
 }
 
-export type Component = 'source' | 'target' | 'connect' | 'mm2' | 'traffic';
+export type ClusterName = 'source' | 'target';
+/** Brokers after the first of a cluster: `source-2`, `target-3`. Node 1 keeps the cluster's name. */
+export type ExtraBroker = `${ClusterName}-${number}`;
+export type Component = ClusterName | ExtraBroker | 'connect' | 'mm2' | 'traffic';
+
+export const DEFAULT_BROKER_HEAP = '2g';
+
+export function brokersOf(settings: LabSettings): number {
+  return settings.brokers ?? 1;
+}
+
+export function brokerHeapOf(settings: LabSettings): string {
+  return settings.brokerHeap ?? DEFAULT_BROKER_HEAP;
+}
+
+/** The process component of broker `nodeId` (1-based) of a cluster. */
+export function brokerComponent(cluster: ClusterName, nodeId: number): ClusterName | ExtraBroker {
+  return nodeId === 1 ? cluster : `${cluster}-${nodeId}`;
+}
+
+/** Replication factor of the lab's topics, internal ones included: min(3, brokers). */
+export function labReplicationFactor(settings: LabSettings): number {
+  return Math.min(3, brokersOf(settings));
+}
 
 /** What `lab up` recorded in the state directory: enough for `status`, `down` and `mirror` to find everything. */
 export interface LabRecord {
@@ -22,6 +49,8 @@ export interface LabRecord {
   seeded: boolean;
   /** The mirror was stopped on purpose (`lab mirror stop`): `up` must not restart it behind the operator's back. */
   mirrorStopped?: boolean;
+  /** Brokers stopped on purpose (`lab broker stop`), as components: the lab counts as running without them. */
+  stoppedBrokers?: Array<ClusterName | ExtraBroker>;
 }
 
 export function readLabRecord(file: string): LabRecord | undefined {

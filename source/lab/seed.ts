@@ -59,7 +59,7 @@ async function produceAll(kafka: Kafka, topic: string, messages: Message[]): Pro
 }
 
 /** Creates the seed topics on the source cluster, fills them and commits the seed groups' offsets. */
-export async function seedSource(kafka: Kafka): Promise<void> {
+export async function seedSource(kafka: Kafka, replicationFactor = 1): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -71,7 +71,7 @@ export async function seedSource(kafka: Kafka): Promise<void> {
         topics: missing.map((t) => ({
           topic: t.topic,
           numPartitions: t.numPartitions,
-          replicationFactor: 1,
+          replicationFactor,
         })),
       });
     }

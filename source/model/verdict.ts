@@ -1,6 +1,7 @@
 /** Is the migration healthy? Pure verdicts over a snapshot, shared by `status` and the console header. */
 import type { Snapshot } from '../monitor/snapshot.js';
 import { freshnessLevel, HEARTBEAT_THRESHOLDS } from './freshness.js';
+import { clusterReplicaHealth, describeReplicaHealth } from './replicas.js';
 
 export type Verdict = 'healthy' | 'degraded' | 'unreachable';
 
@@ -19,6 +20,10 @@ export function assess(snapshot: Snapshot): Assessment {
   }
   if (problems.length > 0) return { verdict: 'unreachable', problems };
 
+  for (const role of ['source', 'target'] as const) {
+    const replicas = describeReplicaHealth(clusterReplicaHealth(snapshot[role].topics));
+    if (replicas) problems.push(`${role} cluster: ${replicas} partition(s)`);
+  }
   for (const name of ['mm2-internal', 'metrics', 'connect'] as const) {
     if (health[name].configured && !health[name].ok)
       problems.push(health[name].lastError ?? `${health[name].label} failed`);

@@ -1,5 +1,6 @@
 /** Reads one cluster into a ClusterView: topics with offsets, consumer groups with committed offsets and lag. */
 import { AssignerProtocol } from 'kafkajs';
+import { hasLeader } from '../kafka/offline-partitions.js';
 import { inferKafkaVersion } from '../kafka/version.js';
 import type { GroupDescription, WireCluster } from '../kafka/wire-cluster.js';
 import { partitionLagDetail, totalLag } from '../model/lag.js';
@@ -102,10 +103,14 @@ export function buildGroup(
 export async function readCluster(wire: WireCluster, role: ClusterRole, alias: string): Promise<ClusterView> {
   const metadata = await wire.metadata();
   const readable = metadata.topicMetadata.filter((t) => t.topicErrorCode === 0);
+  // Offline partitions (no leader) have no offsets to ask for; the rest of the cluster still answers.
   const offsets = await wire.offsets(
     readable
       .filter((t) => !t.topic.startsWith('__'))
-      .map((t) => ({ topic: t.topic, partitions: t.partitionMetadata.map((p) => p.partitionId) })),
+      .map((t) => ({
+        topic: t.topic,
+        partitions: t.partitionMetadata.filter(hasLeader).map((p) => p.partitionId),
+      })),
   );
   const topics: TopicInfo[] = readable
     .map((t) => {

@@ -1,4 +1,5 @@
 import { Box } from 'ink';
+import { clusterReplicaHealth, describeReplicaHealth } from '../model/replicas.js';
 import type {
   ClusterView,
   ConnectorView,
@@ -39,6 +40,8 @@ function clusterLine(
   const g = props.glyphs;
   const status = healthLabel(health, props.nowMs, g);
   const brokers = view.brokers.length;
+  const replicas = clusterReplicaHealth(view.topics);
+  const replicaText = describeReplicaHealth(replicas);
   return [
     { text: `${role.toUpperCase()} `, bold: true },
     { text: escapeForTerminal(view.alias), bold: true, tone: 'accent' },
@@ -47,6 +50,15 @@ function clusterLine(
       text: `  Kafka ${view.version ? escapeForTerminal(view.version) : '?'}  ${plural(brokers, 'broker')}  `,
       tone: 'muted',
     },
+    ...(replicaText
+      ? [
+          {
+            text: `${replicas.offline > 0 ? g.crit : g.warn} ${replicaText}  `,
+            tone: (replicas.offline > 0 ? 'crit' : 'warn') as Tone,
+            bold: true,
+          },
+        ]
+      : []),
     { text: status.text, tone: status.tone, bold: status.tone === 'crit' },
     ...(status.error ? [{ text: `  last error: ${status.error}`, tone: 'crit' as Tone }] : []),
   ];

@@ -14,6 +14,28 @@ describe('header', () => {
     assert.match(lineWith(app, 'TARGET B') ?? '', /127\.0\.0\.1:29092 +Kafka 4\.x +1 broker +✓ reachable/);
   });
 
+  it('names offline and under-replicated partitions of a cluster that still answers', async () => {
+    const snapshot = buildSnapshot();
+    const topics = snapshot.source.topics;
+    const widest = topics.reduce((a, b) => (b.partitions.length > a.partitions.length ? b : a));
+    assert.ok(widest.partitions.length > 2);
+    const broken = {
+      ...widest,
+      partitions: widest.partitions.map((p, i) => (i === 0 ? { ...p, leader: -1 } : { ...p, isr: 2 })),
+    };
+    const app = await open({
+      snapshot: {
+        ...snapshot,
+        source: { ...snapshot.source, topics: topics.map((t) => (t === widest ? broken : t)) },
+      },
+      columns: 140,
+    });
+    const line = lineWith(app, 'SOURCE A') ?? '';
+    const expected = `✗ 1 offline, ${broken.partitions.length - 1} under-replicated +✓ reachable`;
+    assert.match(line, new RegExp(expected));
+    assert.doesNotMatch(lineWith(app, 'TARGET B') ?? '', /offline|under-replicated/);
+  });
+
   it('shows a stale target as STALE with the age of its last success and the last error', async () => {
     const app = await open({ snapshot: buildSnapshot({ targetStale: true }), columns: 120 });
     const target = lineWith(app, 'TARGET B') ?? '';

@@ -4,7 +4,7 @@ import { describeKafkaError } from '../../kafka/errors.js';
 import type { RawRecord } from '../../kafka/wire-cluster.js';
 import { WireCluster } from '../../kafka/wire-cluster.js';
 import type { ClusterRole } from '../../monitor/snapshot.js';
-import { escapeBytes } from '../../util/escape.js';
+import { escapeBytes, escapeForTerminal } from '../../util/escape.js';
 import { type ConnectionArgs, connectionFrom, withConnectionOptions } from '../connection-options.js';
 import { EXIT, UserError } from '../errors.js';
 import { table } from '../format.js';
@@ -95,9 +95,10 @@ export function consumeCommand(yargs: Argv) {
               },
         });
         const partitions = Object.fromEntries(Object.entries(result.counts).map(([p, n]) => [p, n]));
+        const offline = range.offline ?? [];
         if (args.json) {
           process.stdout.write(
-            `${JSON.stringify({ cluster: args.cluster, topic: args.topic, count: result.total, partitions })}\n`,
+            `${JSON.stringify({ cluster: args.cluster, topic: args.topic, count: result.total, partitions, offline })}\n`,
           );
         } else {
           const rows = Object.keys(result.counts).map((p) => {
@@ -111,7 +112,11 @@ export function consumeCommand(yargs: Argv) {
             `${result.total} records from ${args.cluster} ${args.topic}${result.truncated ? ` (stopped at --max ${args.max})` : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
           );
         }
-        process.exitCode = EXIT.ok;
+        if (offline.length > 0)
+          process.stderr.write(
+            `mirrorwatch: partition(s) ${offline.join(',')} of ${escapeForTerminal(args.topic)} offline (no leader): not read\n`,
+          );
+        process.exitCode = offline.length > 0 ? EXIT.degraded : EXIT.ok;
       } catch (error) {
         if (error instanceof UnknownTopicError)
           throw new UserError(`${error.message} on the ${args.cluster} cluster`, EXIT.usage);

@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs';
 import { formatAge, SLOW_SOURCE_MS } from '../../model/freshness.js';
 import { worstPartitions } from '../../model/lag.js';
+import { clusterReplicaHealth, describeReplicaHealth } from '../../model/replicas.js';
 import { assess } from '../../model/verdict.js';
 import type { Snapshot } from '../../monitor/snapshot.js';
 import {
@@ -24,14 +25,20 @@ export function statusDocument(snapshot: Snapshot) {
       lag: p.lag,
     })),
   );
-  const cluster = (role: 'source' | 'target') => ({
-    alias: snapshot[role].alias,
-    bootstrap: snapshot[role].bootstrap,
-    reachable: snapshot.health[role].ok,
-    version: snapshot[role].version,
-    brokers: snapshot[role].brokers.length,
-    topics: snapshot[role].topics.length,
-  });
+  const cluster = (role: 'source' | 'target') => {
+    const replicas = clusterReplicaHealth(snapshot[role].topics);
+    return {
+      alias: snapshot[role].alias,
+      bootstrap: snapshot[role].bootstrap,
+      reachable: snapshot.health[role].ok,
+      version: snapshot[role].version,
+      /** Brokers answering: the ones the cluster's metadata lists as alive. */
+      brokers: snapshot[role].brokers.length,
+      topics: snapshot[role].topics.length,
+      offlinePartitions: replicas.offline,
+      underReplicatedPartitions: replicas.underReplicated,
+    };
+  };
   return {
     verdict: assessment.verdict,
     problems: assessment.problems,
@@ -80,13 +87,21 @@ export function statusDocument(snapshot: Snapshot) {
   };
 }
 
+function replicaNote(c: { offlinePartitions: number; underReplicatedPartitions: number }): string {
+  const text = describeReplicaHealth({
+    offline: c.offlinePartitions,
+    underReplicated: c.underReplicatedPartitions,
+  });
+  return text ? `, ${text} partition(s)` : '';
+}
+
 function printStatus(doc: ReturnType<typeof statusDocument>): string {
   const lines: string[] = [];
   lines.push(`migration ${doc.verdict.toUpperCase()} at ${doc.takenAt}`);
   for (const role of ['source', 'target'] as const) {
     const c = doc.clusters[role];
     lines.push(
-      `  ${role.padEnd(6)} ${cell(c.alias)} ${c.bootstrap.map(cell).join(',')}  ${c.reachable ? `reachable, Kafka ${c.version ?? '?'}, ${c.brokers} broker(s), ${c.topics} topics` : 'UNREACHABLE'}`,
+      `  ${role.padEnd(6)} ${cell(c.alias)} ${c.bootstrap.map(cell).join(',')}  ${c.reachable ? `reachable, Kafka ${c.version ?? '?'}, ${c.brokers} broker(s), ${c.topics} topics${replicaNote(c)}` : 'UNREACHABLE'}`,
     );
   }
   for (const c of doc.mirror.connectors) {

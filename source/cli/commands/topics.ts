@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { describeReplicaHealth, replicaHealth } from '../../model/replicas.js';
 import type { ClusterRole, Snapshot } from '../../monitor/snapshot.js';
 import { type ConnectionArgs, connectionFrom, withConnectionOptions } from '../connection-options.js';
 import { EXIT } from '../errors.js';
@@ -17,6 +18,10 @@ export interface TopicRow {
   partitions: number;
   replicationFactor: number;
   records: number | null;
+  /** Partitions with a leader but fewer in-sync replicas than replicas. */
+  underReplicatedPartitions: number;
+  /** Partitions without a leader. */
+  offlinePartitions: number;
   mirror?: { topic: string; state: string };
 }
 
@@ -26,12 +31,15 @@ export function topicRows(snapshot: Snapshot, which: Which, excludeInternal: boo
   for (const role of which === 'both' ? (['source', 'target'] as const) : [which]) {
     for (const t of snapshot[role].topics) {
       if (excludeInternal && t.internal) continue;
+      const replicas = replicaHealth(t.partitions);
       const row: TopicRow = {
         cluster: role,
         topic: t.name,
         partitions: t.partitions.length,
         replicationFactor: t.replicationFactor,
         records: t.records,
+        underReplicatedPartitions: replicas.underReplicated,
+        offlinePartitions: replicas.offline,
       };
       const mirror = role === 'source' && which === 'both' ? mirrors.get(t.name) : undefined;
       if (mirror) row.mirror = { topic: mirror.target, state: mirror.state };
@@ -67,13 +75,25 @@ export function topicsCommand(yargs: Argv) {
         const withMirror = args.cluster === 'both';
         process.stdout.write(
           table(
-            ['CLUSTER', 'TOPIC', 'PARTITIONS', 'RF', 'RECORDS', ...(withMirror ? ['MIRROR', 'STATE'] : [])],
+            [
+              'CLUSTER',
+              'TOPIC',
+              'PARTITIONS',
+              'RF',
+              'RECORDS',
+              'REPLICAS',
+              ...(withMirror ? ['MIRROR', 'STATE'] : []),
+            ],
             rows.map((r) => [
               r.cluster,
               r.topic,
               r.partitions,
               r.replicationFactor,
               r.records,
+              describeReplicaHealth({
+                offline: r.offlinePartitions,
+                underReplicated: r.underReplicatedPartitions,
+              }) || 'ok',
               ...(withMirror ? [r.mirror?.topic ?? '', r.mirror?.state ?? ''] : []),
             ]),
           ),

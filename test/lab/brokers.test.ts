@@ -1,0 +1,182 @@
+import assert from 'node:assert/strict';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { createKafka } from '../../source/kafka/client.js';
+import type { LabStatus } from '../../source/lab/lab-status.js';
+import { eventually, labStatusOf, uniqueValue } from '../helpers/lab.js';
+import { kcat, mirrorwatch } from '../helpers/run.js';
+import { ConsoleSession } from '../helpers/tmux.js';
+
+const STATE_DIR = join(tmpdir(), `mirrorwatch-test-brokers-${process.pid}`);
+const STATE = ['--state-dir', STATE_DIR];
+const LAB = ['--lab', STATE_DIR];
+
+/** kcat's view of the cluster's partitions: offline (leader -1) and under-replicated (leader, ISR < replicas). */
+async function kcatReplicaHealth(brokers: string): Promise<{ offline: number; underReplicated: number }> {
+  const result = await kcat(['-L', '-b', brokers, '-m', '10']);
+  assert.equal(result.code, 0, result.stderr);
+  let offline = 0;
+  let underReplicated = 0;
+  for (const m of result.stdout.matchAll(
+    /partition \d+, leader (-?\d+), replicas: ([\d,]*), isrs: ([\d,]*)/g,
+  )) {
+    const replicas = m[2]!.split(',').filter(Boolean).length;
+    const isr = m[3]!.split(',').filter(Boolean).length;
+    if (Number(m[1]) < 0) offline++;
+    else if (isr < replicas) underReplicated++;
+  }
+  return { offline, underReplicated };
+}
+
+async function statusDoc() {
+  const result = await mirrorwatch(['status', '--json', ...LAB]);
+  return { code: result.code, doc: JSON.parse(result.stdout) };
+}
+
+describe('a lab of three brokers a side, one of them stopped and started again', () => {
+  let lab: LabStatus;
+  const topic = uniqueValue('rf1-on-broker-2');
+  before(async () => {
+    const up = await mirrorwatch(['lab', 'up', '--brokers', '3', '--port-offset', '9000', ...STATE], {
+      timeoutMs: 600_000,
+    });
+    assert.equal(up.code, 0, up.stderr);
+    lab = await labStatusOf(STATE_DIR);
+    // A topic whose only replicas are on broker 2: offline while it is down.
+    const admin = createKafka({ name: 'source', brokers: lab.source.bootstrap.split(',') }, 'test').admin();
+    await admin.connect();
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [{ topic, replicaAssignment: [0, 1, 2].map((partition) => ({ partition, replicas: [2] })) }],
+    });
+    await admin.disconnect();
+  });
+  after(async () => {
+    await ConsoleSession.killServer();
+    await mirrorwatch(['lab', 'reset', ...STATE], { timeoutMs: 120_000 });
+  });
+
+  it('lists the brokers of each cluster with id, port and running; seed topics get RF 3', async () => {
+    for (const cluster of [lab.source, lab.target]) {
+      assert.deepEqual(
+        cluster.brokers.map((b) => [b.id, b.running]),
+        [
+          [1, true],
+          [2, true],
+          [3, true],
+        ],
+      );
+      assert.deepEqual(
+        cluster.brokers.map((b) => `127.0.0.1:${b.port}`),
+        cluster.bootstrap.split(','),
+      );
+    }
+    const topics = JSON.parse((await mirrorwatch(['topics', '--json', '--cluster', 'both', ...LAB])).stdout);
+    const rf = (cluster: string, name: string) =>
+      topics.find((t: { cluster: string; topic: string }) => t.cluster === cluster && t.topic === name)
+        ?.replicationFactor;
+    assert.equal(rf('source', 'apache-logs'), 3);
+    assert.equal(rf('target', 'apache-logs'), 3, 'MM2 creates remote topics with the lab RF');
+    const { code, doc } = await statusDoc();
+    assert.equal(code, 0, JSON.stringify(doc.problems));
+    assert.equal(doc.clusters.source.brokers, 3);
+    assert.equal(doc.clusters.source.offlinePartitions, 0);
+  });
+
+  it('shows offline and under-replicated partitions as kcat does, stays reachable, recovers by itself', async () => {
+    const console = await ConsoleSession.start('brokers', LAB, { width: 160, height: 40 });
+    try {
+      await console.waitFor(/SOURCE old .*3 brokers\s+✓ reachable/, 60_000);
+      const stop = await mirrorwatch(['lab', 'broker', 'stop', '--cluster', 'source', '--id', '2', ...STATE]);
+      assert.equal(stop.code, 0, stop.stderr);
+      const stopped = await labStatusOf(STATE_DIR);
+      assert.deepEqual(
+        stopped.source.brokers.map((b) => [b.id, b.running, b.stoppedByOperator]),
+        [
+          [1, true, false],
+          [2, false, true],
+          [3, true, false],
+        ],
+      );
+      assert.equal(stopped.state, 'running', 'a broker stopped on purpose leaves the lab running');
+
+      // Once the controller has fenced broker 2, kcat sees the partitions' new state.
+      const source = lab.source.bootstrap;
+      await eventually(
+        'kcat sees the offline partitions',
+        async () => (await kcatReplicaHealth(source)).offline === 3,
+        60_000,
+      );
+      // The console shows them within two refreshes (2 s each), without a key press.
+      const screen = await console.waitFor(
+        /SOURCE old .*2 brokers\s+✗ 3 offline, \d+ under-replicated/,
+        6000,
+      );
+      assert.doesNotMatch(screen, /SOURCE old .*(STALE|unreachable)/);
+
+      // status and topics agree with kcat, and the cluster is reachable (exit 1 degraded, not 2).
+      await eventually(
+        'status agrees with kcat',
+        async () => {
+          const expected = await kcatReplicaHealth(source);
+          const { code, doc } = await statusDoc();
+          const again = await kcatReplicaHealth(source);
+          if (JSON.stringify(expected) !== JSON.stringify(again)) return false;
+          assert.equal(code, 1);
+          assert.equal(doc.clusters.source.reachable, true);
+          assert.equal(doc.clusters.source.brokers, 2);
+          assert.ok(
+            doc.problems.some((p: string) => /source cluster: 3 offline, \d+ under-replicated/.test(p)),
+            JSON.stringify(doc.problems),
+          );
+          assert.equal(doc.stale.length, 0, JSON.stringify(doc.stale));
+          return (
+            doc.clusters.source.offlinePartitions === expected.offline &&
+            doc.clusters.source.underReplicatedPartitions === expected.underReplicated &&
+            expected.underReplicated > 0
+          );
+        },
+        60_000,
+      );
+      const rows = JSON.parse(
+        (await mirrorwatch(['topics', '--json', '--cluster', 'source', ...LAB])).stdout,
+      );
+      const row = rows.find((r: { topic: string }) => r.topic === topic);
+      assert.equal(row.offlinePartitions, 3);
+      assert.equal(
+        rows.find((r: { topic: string }) => r.topic === 'apache-logs').underReplicatedPartitions,
+        15,
+      );
+      const consume = await mirrorwatch([
+        'consume',
+        '--cluster',
+        'source',
+        '--topic',
+        topic,
+        '--count-only',
+        ...LAB,
+      ]);
+      assert.equal(consume.code, 1);
+      assert.match(consume.stderr, /partition\(s\) 0,1,2 of .* offline \(no leader\): not read/);
+
+      const start = await mirrorwatch(
+        ['lab', 'broker', 'start', '--cluster', 'source', '--id', '2', ...STATE],
+        {
+          timeoutMs: 180_000,
+        },
+      );
+      assert.equal(start.code, 0, start.stderr);
+      await eventually(
+        'kcat sees every partition back in sync',
+        async () => JSON.stringify(await kcatReplicaHealth(source)) === '{"offline":0,"underReplicated":0}',
+        120_000,
+      );
+      await console.waitFor(/SOURCE old .*3 brokers\s+✓ reachable/, 10_000);
+      const { code } = await statusDoc();
+      assert.equal(code, 0);
+    } finally {
+      await console.stop();
+    }
+  });
+});
