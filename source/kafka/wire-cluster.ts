@@ -180,6 +180,7 @@ export class WireCluster {
   private requests = 0;
   /** groupId -> coordinator node: FindCoordinator is asked once per group, not on every refresh. */
   private readonly coordinators = new Map<string, number>();
+  private readonly lookups = new Map<string, Promise<InternalBroker & { nodeId: number }>>();
 
   constructor(
     readonly endpoint: ClusterEndpoint,
@@ -346,7 +347,13 @@ export class WireCluster {
         this.coordinators.delete(groupId);
       }
     }
-    const coordinator = await this.cluster.findGroupCoordinator({ groupId });
+    // DescribeGroups and OffsetFetch look a new group up at the same time: ask FindCoordinator once.
+    let lookup = this.lookups.get(groupId);
+    if (!lookup) {
+      lookup = this.cluster.findGroupCoordinator({ groupId }).finally(() => this.lookups.delete(groupId));
+      this.lookups.set(groupId, lookup);
+    }
+    const coordinator = await lookup;
     this.coordinators.set(groupId, coordinator.nodeId);
     return coordinator;
   }
