@@ -245,6 +245,27 @@ describe('KIP-848 consumer groups on the Kafka 4 target', () => {
     );
   });
 
+  it("names every group's protocol as kafka-consumer-groups --list --type does", async () => {
+    const listed = await consumerGroups(lab, ['--list', '--type']);
+    const types = new Map(
+      listed
+        .split('\n')
+        .slice(1)
+        .map((line) => line.trim().split(/\s+/))
+        .filter((cols) => cols.length === 2)
+        .map(([group, type]) => [group!, type!.toLowerCase()]),
+    );
+    const result = await mirrorwatch(['lag', '--json', '--cluster', 'target', ...LAB]);
+    assert.equal(result.code, 0, result.stderr);
+    const ours = new Map((JSON.parse(result.stdout) as LagRow[]).map((r) => [r.group, r.protocol]));
+    assert.equal(types.get(kip848), 'consumer');
+    assert.equal(types.get(classic), 'classic');
+    // MM2's synced groups (protocol type empty) are classic too.
+    assert.equal(ours.get('apache-logs-indexer'), 'classic');
+    assert.deepEqual(ours, new Map([...types].filter(([group]) => ours.has(group))));
+    assert.ok(ours.size >= 4);
+  });
+
   it('costs no request per KIP-848 group: one ConsumerGroupDescribe per coordinator', async () => {
     const [kip848A, kip848B, classicA, classicB] = emptyGroups;
     const base = await targetRequests();
