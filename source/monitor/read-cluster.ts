@@ -14,7 +14,10 @@ import type {
   TopicInfo,
 } from './snapshot.js';
 
-/** Groups kafka-consumer-groups lists: classic consumer groups (protocol type `consumer` or empty) and KIP-848 groups. */
+/**
+ * Groups kafka-consumer-groups lists: classic consumer groups (protocol type `consumer`, or empty for
+ * groups MM2 synced to a Kafka 4 target) and KIP-848 groups (listed with protocol type `consumer`).
+ */
 function isConsumerGroup(protocolType: string): boolean {
   return protocolType === 'consumer' || protocolType === '';
 }

@@ -7,6 +7,7 @@ import {
   encodeConsumerGroupDescribeRequest,
   type TopicPartitions,
 } from '../../source/kafka/protocol/consumer-group-describe.js';
+import { buildGroup, consumerMembership } from '../../source/monitor/read-cluster.js';
 import { fixture, fixtureBytes } from '../helpers/fixtures.js';
 
 /*
@@ -99,5 +100,41 @@ describe('ConsumerGroupDescribe (API key 69)', () => {
     // A group count far beyond what the bytes can hold.
     const huge = Buffer.from([0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0x0f]);
     assert.throws(() => decodeConsumerGroupDescribeResponse(huge, 1), /truncated/);
+  });
+});
+
+describe('a KIP-848 group read into the snapshot', () => {
+  it("takes state, member count and each partition's owner from the members' current assignment", () => {
+    const { groups } = decodeConsumerGroupDescribeResponse(
+      fixtureBytes('bytes-consumer-group-describe-v1.bin'),
+      1,
+    );
+    const described = groups.find((g) => g.groupId === 'fixture848')!;
+    const ends = new Map(Array.from({ length: 15 }, (_, p) => [p, { earliest: 0, latest: 60 }]));
+    const group = buildGroup(
+      'target',
+      'fixture848',
+      'consumer',
+      consumerMembership(described),
+      [{ topic: 'apache-logs', partition: 3, offset: 50 }],
+      new Map([['apache-logs', ends]]),
+    );
+    assert.equal(group.protocol, 'consumer');
+    assert.equal(group.state, 'Stable');
+    assert.equal(group.members, 2);
+    // Every owned partition gets a row, committed or not, as kafka-consumer-groups --describe prints them.
+    assert.equal(group.partitions.length, 15);
+    assert.equal(group.totalLag, 10);
+    const owner = (p: number) => group.partitions.find((row) => row.partition === p)?.owner;
+    assert.deepEqual(owner(3), {
+      memberId: 'HARmwWo8TRaeo34MeupL4g',
+      clientId: 'indexer-a',
+      host: '/127.0.0.1',
+    });
+    assert.deepEqual(owner(14), {
+      memberId: 'VM9l5l3dR0OkSCELE86_Cg',
+      clientId: 'console-consumer',
+      host: '/127.0.0.1',
+    });
   });
 });
