@@ -5,6 +5,7 @@
  * - group-less Fetch of chosen partitions from chosen offsets (kafkajs has no assign(): its consumers
  *   always join a group, which would leave our groups on the operator's clusters), like kcat -C;
  * - the brokers' ApiVersions, to tell which Kafka version answers;
+ * - ConsumerGroupDescribe (KIP-848 groups), which kafkajs does not speak, sent through its connections;
  * - a count of every request sent, for `--debug`.
  * The internal API used is pinned by the kafkajs version in package.json (2.2.4).
  */
@@ -12,6 +13,14 @@ import { createRequire } from 'node:module';
 import type { Kafka } from 'kafkajs';
 import { type ClientTimeouts, type ClusterEndpoint, createKafka } from './client.js';
 import { LEADER_NOT_AVAILABLE } from './offline-partitions.js';
+import {
+  CONSUMER_GROUP_DESCRIBE_API_KEY,
+  CONSUMER_GROUP_DESCRIBE_MAX_VERSION,
+  type ConsumerGroupDescribeResponse,
+  type ConsumerGroupDescription,
+  consumerGroupDescribe,
+  GROUP_ERRORS,
+} from './protocol/consumer-group-describe.js';
 
 const require = createRequire(import.meta.url);
 const InstrumentationEventEmitter = require('kafkajs/src/instrumentation/emitter') as new () => {
@@ -150,6 +159,22 @@ type CreateCluster = (options: {
 
 const READ_UNCOMMITTED = 0;
 
+type SendRequest = (protocolRequest: ReturnType<typeof consumerGroupDescribe>) => Promise<unknown>;
+
+/** kafkajs' Broker sends through this private method: it also drops a connection the broker closed. */
+function sendThrough(broker: InternalBroker): SendRequest {
+  const symbol = Object.getOwnPropertySymbols(Object.getPrototypeOf(broker)).find(
+    (s) => s.description === 'private:Broker:sendRequest',
+  );
+  if (!symbol) throw new Error('unsupported kafkajs version: broker request sender not found');
+  const send = (broker as unknown as Record<symbol, SendRequest>)[symbol]!;
+  return (protocolRequest) => send.call(broker, protocolRequest);
+}
+
+function isCoordinatorMoved(errorCode: number): boolean {
+  return errorCode === GROUP_ERRORS.notCoordinator || errorCode === GROUP_ERRORS.coordinatorNotAvailable;
+}
+
 function internalCreateCluster(kafka: Kafka): CreateCluster {
   const symbol = Object.getOwnPropertySymbols(kafka).find(
     (s) => s.description === 'private:Kafka:createCluster',
@@ -164,6 +189,7 @@ export class WireCluster {
   private requests = 0;
   /** groupId -> coordinator node: FindCoordinator is asked once per group, not on every refresh. */
   private readonly coordinators = new Map<string, number>();
+  private readonly lookups = new Map<string, Promise<InternalBroker & { nodeId: number }>>();
 
   constructor(
     readonly endpoint: ClusterEndpoint,
@@ -352,23 +378,53 @@ export class WireCluster {
         this.coordinators.delete(groupId);
       }
     }
-    const coordinator = await this.cluster.findGroupCoordinator({ groupId });
+    // DescribeGroups and OffsetFetch look a new group up at the same time: ask FindCoordinator once.
+    let lookup = this.lookups.get(groupId);
+    if (!lookup) {
+      lookup = this.cluster.findGroupCoordinator({ groupId }).finally(() => this.lookups.delete(groupId));
+      this.lookups.set(groupId, lookup);
+    }
+    const coordinator = await lookup;
     this.coordinators.set(groupId, coordinator.nodeId);
     return coordinator;
   }
 
-  /** DescribeGroups batched per coordinator. */
-  async describeGroups(groupIds: string[]): Promise<GroupDescription[]> {
-    const byCoordinator = new Map<InternalBroker, string[]>();
+  private async byCoordinator(groupIds: string[]): Promise<Map<InternalBroker, string[]>> {
+    const result = new Map<InternalBroker, string[]>();
     for (const groupId of groupIds) {
       const coordinator = await this.coordinatorOf(groupId);
-      byCoordinator.set(coordinator, [...(byCoordinator.get(coordinator) ?? []), groupId]);
+      result.set(coordinator, [...(result.get(coordinator) ?? []), groupId]);
     }
+    return result;
+  }
+
+  /** DescribeGroups batched per coordinator. */
+  async describeGroups(groupIds: string[]): Promise<GroupDescription[]> {
     const answers = await Promise.all(
-      [...byCoordinator].map(async ([coordinator, ids]) => {
+      [...(await this.byCoordinator(groupIds))].map(async ([coordinator, ids]) => {
         const { groups } = await coordinator.describeGroups({ groupIds: ids });
-        for (const g of groups)
-          if (g.errorCode === 16 || g.errorCode === 15) this.coordinators.delete(g.groupId);
+        for (const g of groups) if (isCoordinatorMoved(g.errorCode)) this.coordinators.delete(g.groupId);
+        return groups;
+      }),
+    );
+    return answers.flat();
+  }
+
+  /**
+   * ConsumerGroupDescribe (KIP-848 groups) batched per coordinator: one request per coordinator whose
+   * ApiVersions lists API key 69; groups on other coordinators are left out of the answer. Each group
+   * carries its own error code (a classic group answers GROUP_ID_NOT_FOUND).
+   */
+  async describeConsumerGroups(groupIds: string[]): Promise<ConsumerGroupDescription[]> {
+    const answers = await Promise.all(
+      [...(await this.byCoordinator(groupIds))].map(async ([coordinator, ids]) => {
+        const range = coordinator.versions?.[CONSUMER_GROUP_DESCRIBE_API_KEY];
+        if (!range || range.minVersion > CONSUMER_GROUP_DESCRIBE_MAX_VERSION) return [];
+        const version = Math.min(range.maxVersion, CONSUMER_GROUP_DESCRIBE_MAX_VERSION);
+        const { groups } = (await sendThrough(coordinator)(
+          consumerGroupDescribe(ids, version),
+        )) as ConsumerGroupDescribeResponse;
+        for (const g of groups) if (isCoordinatorMoved(g.errorCode)) this.coordinators.delete(g.groupId);
         return groups;
       }),
     );

@@ -1,36 +1,96 @@
 /** Reads one cluster into a ClusterView: topics with offsets, consumer groups with committed offsets and lag. */
 import { AssignerProtocol } from 'kafkajs';
 import { hasLeader } from '../kafka/offline-partitions.js';
+import type { ConsumerGroupDescription } from '../kafka/protocol/consumer-group-describe.js';
 import { inferKafkaVersion } from '../kafka/version.js';
-import type { GroupDescription, WireCluster } from '../kafka/wire-cluster.js';
+import type { GroupDescription, GroupListing, WireCluster } from '../kafka/wire-cluster.js';
 import { partitionLagDetail, totalLag } from '../model/lag.js';
 import type {
   ClusterRole,
   ClusterView,
   GroupInfo,
   GroupPartition,
+  GroupProtocol,
   PartitionInfo,
   TopicInfo,
 } from './snapshot.js';
 
-/** Groups kafka-consumer-groups lists: classic consumer groups (protocol type `consumer` or empty). */
+/**
+ * Groups kafka-consumer-groups lists: classic consumer groups (protocol type `consumer`, or empty for
+ * groups MM2 synced to a Kafka 4 target) and KIP-848 groups (listed with protocol type `consumer`).
+ */
 function isConsumerGroup(protocolType: string): boolean {
   return protocolType === 'consumer' || protocolType === '';
 }
 
 type OffsetIndex = Map<string, Map<number, { earliest: number; latest: number }>>;
 
-function owners(description: GroupDescription | undefined): Map<string, GroupPartition['owner']> {
+/** What a group's coordinator says about its members, whichever protocol the group speaks. */
+export interface GroupMembership {
+  protocol: GroupProtocol;
+  state: string;
+  members: Array<{
+    memberId: string;
+    clientId: string;
+    clientHost: string;
+    /** Partitions the member owns now, by topic name. */
+    assignment: Array<{ topic: string; partitions: number[] }>;
+  }>;
+}
+
+/** DescribeGroups' answer; only a `consumer` protocol type has assignments in the consumer format. */
+export function classicMembership(description: GroupDescription): GroupMembership {
+  return {
+    protocol: 'classic',
+    state: description.state,
+    members: description.members.map((member) => {
+      let assignment: Record<string, number[]> = {};
+      if (description.protocolType === 'consumer') {
+        try {
+          assignment = AssignerProtocol.MemberAssignment.decode(member.memberAssignment)?.assignment ?? {};
+        } catch {
+          // A non-standard assignor: partitions stay without an owner.
+        }
+      }
+      return {
+        memberId: member.memberId,
+        clientId: member.clientId,
+        clientHost: member.clientHost,
+        assignment: Object.entries(assignment).map(([topic, partitions]) => ({ topic, partitions })),
+      };
+    }),
+  };
+}
+
+/**
+ * ConsumerGroupDescribe's answer. Members report their current assignment (what kafka-consumer-groups
+ * shows), not the target one; the broker fills in topic names and leaves out topics it no longer knows.
+ */
+export function consumerMembership(description: ConsumerGroupDescription): GroupMembership {
+  return {
+    protocol: 'consumer',
+    state: description.groupState,
+    members: description.members.map((member) => ({
+      memberId: member.memberId,
+      clientId: member.clientId,
+      clientHost: member.clientHost,
+      assignment: member.assignment.map((t) => ({ topic: t.topicName, partitions: t.partitions })),
+    })),
+  };
+}
+
+/**
+ * A KIP-848 group answers the classic DescribeGroups as `Dead` without members, while ListGroups
+ * still lists it with protocol type `consumer`: only such groups are asked with ConsumerGroupDescribe.
+ */
+function maybeConsumerProtocol(protocolType: string, description: GroupDescription | undefined): boolean {
+  return protocolType === 'consumer' && description?.state === 'Dead' && description.members.length === 0;
+}
+
+function owners(membership: GroupMembership | undefined): Map<string, GroupPartition['owner']> {
   const result = new Map<string, GroupPartition['owner']>();
-  if (description?.protocolType !== 'consumer') return result;
-  for (const member of description.members) {
-    let assignment: Record<string, number[]> = {};
-    try {
-      assignment = AssignerProtocol.MemberAssignment.decode(member.memberAssignment)?.assignment ?? {};
-    } catch {
-      // A non-standard assignor: partitions stay without an owner.
-    }
-    for (const [topic, partitions] of Object.entries(assignment)) {
+  for (const member of membership?.members ?? []) {
+    for (const { topic, partitions } of member.assignment) {
       for (const partition of partitions) {
         result.set(`${topic}\u0000${partition}`, {
           memberId: member.memberId,
@@ -51,11 +111,11 @@ export function buildGroup(
   role: ClusterRole,
   groupId: string,
   protocolType: string,
-  description: GroupDescription | undefined,
+  membership: GroupMembership | undefined,
   committed: Array<{ topic: string; partition: number; offset: number | null }>,
   offsets: OffsetIndex,
 ): GroupInfo {
-  const owned = owners(description);
+  const owned = owners(membership);
   const rows = new Map<string, GroupPartition>();
   const add = (topic: string, partition: number, offset: number | null) => {
     const range = offsets.get(topic)?.get(partition);
@@ -91,13 +151,38 @@ export function buildGroup(
   return {
     cluster: role,
     group: groupId,
-    state: description?.state ?? 'Unknown',
+    state: membership?.state ?? 'Unknown',
     protocolType,
-    members: description?.members.length ?? 0,
+    protocol: membership?.protocol ?? 'classic',
+    members: membership?.members.length ?? 0,
     partitions,
     totalLag: anyCommitted ? totalLag(partitions) : null,
     translations: [],
   };
+}
+
+/**
+ * DescribeGroups for every group, then ConsumerGroupDescribe for the groups it calls Dead (KIP-848
+ * groups): one batched request of each kind per coordinator, the second only when such groups exist.
+ * A group the second does not describe (a classic group that just died, a broker without the new
+ * coordinator) keeps what DescribeGroups said.
+ */
+async function readMemberships(
+  wire: WireCluster,
+  listings: GroupListing[],
+): Promise<Map<string, GroupMembership>> {
+  if (listings.length === 0) return new Map();
+  const descriptions = await wire.describeGroups(listings.map((g) => g.groupId));
+  const described = new Map(descriptions.map((d) => [d.groupId, d]));
+  const memberships = new Map(descriptions.map((d) => [d.groupId, classicMembership(d)]));
+  const candidates = listings
+    .filter((g) => maybeConsumerProtocol(g.protocolType, described.get(g.groupId)))
+    .map((g) => g.groupId);
+  if (candidates.length > 0) {
+    for (const d of await wire.describeConsumerGroups(candidates))
+      if (d.errorCode === 0) memberships.set(d.groupId, consumerMembership(d));
+  }
+  return memberships;
 }
 
 export async function readCluster(wire: WireCluster, role: ClusterRole, alias: string): Promise<ClusterView> {
@@ -140,18 +225,17 @@ export async function readCluster(wire: WireCluster, role: ClusterRole, alias: s
 
   const listings = (await wire.listGroups()).filter((g) => isConsumerGroup(g.protocolType));
   const ids = listings.map((g) => g.groupId);
-  const [descriptions, committed] = await Promise.all([
-    ids.length > 0 ? wire.describeGroups(ids) : Promise.resolve([]),
+  const [memberships, committed] = await Promise.all([
+    readMemberships(wire, listings),
     Promise.all(ids.map((id) => wire.committedOffsets(id))),
   ]);
-  const described = new Map(descriptions.map((d) => [d.groupId, d]));
   const groups = listings
     .map((listing, i) =>
       buildGroup(
         role,
         listing.groupId,
         listing.protocolType,
-        described.get(listing.groupId),
+        memberships.get(listing.groupId),
         committed[i] ?? [],
         offsets,
       ),

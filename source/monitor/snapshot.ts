@@ -71,11 +71,20 @@ export interface Translation {
   checkpointTimestampMs: number;
 }
 
+/**
+ * `classic`: the JoinGroup/SyncGroup protocol (protocol type `consumer`, or empty for groups MM2
+ * synced); `consumer`: the new consumer protocol (KIP-848, `group.protocol=consumer`).
+ */
+export type GroupProtocol = 'classic' | 'consumer';
+
 export interface GroupInfo {
   cluster: ClusterRole;
   group: string;
+  /** As kafka-consumer-groups --describe --state prints it (Stable, Empty, Reconciling, Dead...). */
   state: string;
+  /** The protocol type ListGroups reports. */
   protocolType: string;
+  protocol: GroupProtocol;
   members: number;
   partitions: GroupPartition[];
   /** Sum of known partition lags; null when no partition has a committed offset. */

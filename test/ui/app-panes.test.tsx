@@ -116,10 +116,13 @@ describe('Groups pane', () => {
   it('shows each group on both clusters: state, lag, checkpoint age, and flags negative lag', async () => {
     const app = await open({ columns: 120 });
     await app.press('2');
-    assert.match(lineWith(app, 'apache-logs-indexer') ?? '', /Stable +2 +450 +Empty +0 +300 +✓ 12s/);
+    assert.match(
+      lineWith(app, 'apache-logs-indexer') ?? '',
+      /Stable +2 +450 +classic +Empty +0 +300 +classic +✓ 12s/,
+    );
     assert.match(
       lineWith(app, 'dmm-access-reader') ?? '',
-      /Empty +0 +0 +Empty +0 +negative +✓ 20s +negative/,
+      /Empty +0 +0 +classic +Empty +0 +negative +classic +✓ 20s +negative/,
     );
   });
 
@@ -136,6 +139,55 @@ describe('Groups pane', () => {
     assert.match(p2, /DmmAccess +2 +100 +100 +0 +101 +100 +negative +100 → 101 +✓ 20s/);
     await app.press(ESC);
     assert.match(app.frame(), /2 groups/);
+  });
+});
+
+/** The lab's indexer group after cutover: its consumers run on the target with group.protocol=consumer. */
+function withKip848TargetGroup() {
+  const snapshot = buildSnapshot();
+  const target = snapshot.target.groups.find((g) => g.group === 'apache-logs-indexer')!;
+  Object.assign(target, {
+    protocol: 'consumer',
+    state: 'Stable',
+    members: 1,
+    partitions: target.partitions.map((p) => ({
+      ...p,
+      owner: { memberId: 'M2uLVrBOTWmaIbnyfcGEPA', clientId: 'indexer-a', host: '/127.0.0.1' },
+    })),
+  });
+  return snapshot;
+}
+
+describe('Groups pane and the group protocol', () => {
+  it("names each side's protocol, classic or KIP-848 consumer, on a wide terminal", async () => {
+    const app = await open({ snapshot: withKip848TargetGroup(), columns: 120 });
+    await app.press('2');
+    assert.match(lineWith(app, 'GROUP') ?? '', /SRC PROTO +TGT STATE .* TGT PROTO/);
+    assert.match(
+      lineWith(app, 'apache-logs-indexer') ?? '',
+      /Stable +2 +450 +classic +Stable +1 +300 +consumer +✓ 12s/,
+    );
+    assert.match(lineWith(app, 'dmm-access-reader') ?? '', /classic +Empty +0 +negative +classic/);
+  });
+
+  it('keeps the table as it was at 80 columns and names the protocols in the drill-down title', async () => {
+    const app = await open({ snapshot: withKip848TargetGroup(), columns: 80 });
+    await app.press('2');
+    assert.ok(app.lines().every((l) => l.length <= 80));
+    assert.match(lineWith(app, 'apache-logs-ind') ?? '', /Stable +450 +Stable +300 +✓ 12s/);
+    await app.press(ENTER);
+    assert.match(
+      lineWith(app, 'group apache-logs-indexer') ?? '',
+      /group apache-logs-indexer +protocol: source classic, target consumer +Esc back/,
+    );
+    assert.match(lineWith(app, 'source: Stable') ?? '', /target: Stable, 1 member/);
+  });
+
+  it('filters groups by protocol', async () => {
+    const app = await open({ snapshot: withKip848TargetGroup(), columns: 120 });
+    await app.press('2', '/', 'consumer', ENTER);
+    assert.ok(lineWith(app, 'apache-logs-indexer'));
+    assert.equal(lineWith(app, 'dmm-access-reader'), undefined);
   });
 });
 

@@ -150,6 +150,7 @@ function group(
     group: id,
     state,
     protocolType: 'consumer',
+    protocol: 'classic',
     members,
     partitions,
     totalLag: known.length > 0 ? known.reduce((sum, p) => sum + (p.lag ?? 0), 0) : null,

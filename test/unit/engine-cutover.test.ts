@@ -42,6 +42,7 @@ function group(
     group: 'billing',
     state: 'Empty',
     protocolType: 'consumer',
+    protocol: 'classic',
     members: 0,
     partitions: [
       {

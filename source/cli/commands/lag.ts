@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import type { ClusterRole, Snapshot } from '../../monitor/snapshot.js';
+import type { ClusterRole, GroupProtocol, Snapshot } from '../../monitor/snapshot.js';
 import { type ConnectionArgs, connectionFrom, withConnectionOptions } from '../connection-options.js';
 import { EXIT, UserError } from '../errors.js';
 import { json, table } from '../format.js';
@@ -14,6 +14,8 @@ interface LagArgs extends ConnectionArgs {
 export interface LagRow {
   cluster: ClusterRole;
   group: string;
+  /** `classic`, or `consumer` for a KIP-848 group (group.protocol=consumer). */
+  protocol: GroupProtocol;
   topic: string;
   partition: number;
   currentOffset: number | null;
@@ -38,6 +40,7 @@ export function lagRows(snapshot: Snapshot, which: Which, groups: readonly strin
         const row: LagRow = {
           cluster: role,
           group: g.group,
+          protocol: g.protocol,
           topic: p.topic,
           partition: p.partition,
           currentOffset: p.committed,

@@ -73,7 +73,14 @@ export function statusDocument(snapshot: Snapshot) {
     groups: (['source', 'target'] as const).flatMap((role) =>
       snapshot[role].groups
         .filter((g) => (g.totalLag ?? 0) > 0)
-        .map((g) => ({ cluster: role, group: g.group, state: g.state, lag: g.totalLag })),
+        .map((g) => ({
+          cluster: role,
+          group: g.group,
+          protocol: g.protocol,
+          state: g.state,
+          members: g.members,
+          lag: g.totalLag,
+        })),
     ),
     stale: Object.values(snapshot.health)
       .filter((h) => h.configured && !h.ok)
@@ -129,8 +136,8 @@ function printStatus(doc: ReturnType<typeof statusDocument>): string {
   }
   if (doc.groups.length > 0) {
     out += `\ngroups with lag\n${table(
-      ['CLUSTER', 'GROUP', 'STATE', 'LAG'],
-      doc.groups.map((g) => [g.cluster, g.group, g.state, g.lag]),
+      ['CLUSTER', 'GROUP', 'PROTOCOL', 'STATE', 'MEMBERS', 'LAG'],
+      doc.groups.map((g) => [g.cluster, g.group, g.protocol, g.state, g.members, g.lag]),
     )}`;
   }
   if (doc.problems.length > 0) out += `\nproblems\n${doc.problems.map((p) => `  - ${cell(p)}`).join('\n')}\n`;

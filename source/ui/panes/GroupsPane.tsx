@@ -26,9 +26,13 @@ const GROUP_COLUMNS: ColumnSpec[] = [
   { id: 'srcState', title: 'SRC STATE', width: 10, priority: 2 },
   { id: 'srcMembers', title: 'MBR', width: 3, priority: 5, align: 'right' },
   { id: 'srcLag', title: 'SRC LAG', width: 9, priority: 0, align: 'right' },
+  // The group protocol (classic or KIP-848 `consumer`): shown from about 100 columns, and always in the
+  // drill-down header; the target side's stays longer, it is where migrated consumers move to.
+  { id: 'srcProto', title: 'SRC PROTO', width: 9, priority: 7 },
   { id: 'tgtState', title: 'TGT STATE', width: 10, priority: 2 },
   { id: 'tgtMembers', title: 'MBR', width: 3, priority: 5, align: 'right' },
   { id: 'tgtLag', title: 'TGT LAG', width: 9, priority: 0, align: 'right' },
+  { id: 'tgtProto', title: 'TGT PROTO', width: 9, priority: 6 },
   { id: 'checkpoint', title: 'CHECKPOINT', width: 10, priority: 1 },
   { id: 'flags', title: 'FLAGS', width: 8, priority: 3 },
 ];
@@ -42,6 +46,10 @@ function stateCell(g: GroupInfo | null): Cell {
   if (!g) return MISSING_CELL;
   const state = escapeForTerminal(g.state);
   return { text: state, tone: state === 'Stable' ? 'ok' : state === 'Dead' ? 'crit' : 'plain' };
+}
+
+function protocolCell(g: GroupInfo | null): Cell {
+  return g ? { text: g.protocol } : MISSING_CELL;
 }
 
 function groupLagCell(g: GroupInfo | null): Cell {
@@ -75,9 +83,11 @@ export function GroupsPane(props: {
         srcState: stateCell(row.source),
         srcMembers: { text: row.source ? String(row.source.members) : '-' },
         srcLag: groupLagCell(row.source),
+        srcProto: protocolCell(row.source),
         tgtState: stateCell(row.target),
         tgtMembers: { text: row.target ? String(row.target.members) : '-' },
         tgtLag: groupLagCell(row.target),
+        tgtProto: protocolCell(row.target),
         checkpoint: checkpointCell(age, frame.glyphs, row.untranslated, row.checkpoint?.current ?? false),
         flags: row.negative
           ? { text: 'negative', tone: 'crit' }
@@ -117,6 +127,15 @@ function partitionLagCell(p: GroupPartition | null): Cell {
 function ownerOf(row: GroupPartitionRow): string {
   const owner = row.target?.owner ?? row.source?.owner ?? null;
   return owner ? escapeForTerminal(owner.clientId) : '-';
+}
+
+/** `protocol: source classic, target consumer`: the side whose consumers moved to KIP-848 shows here. */
+function protocolSummary(group: GroupRow): string {
+  const sides = [
+    group.source ? `source ${group.source.protocol}` : null,
+    group.target ? `target ${group.target.protocol}` : null,
+  ].filter(Boolean);
+  return `protocol: ${sides.join(', ')}`;
 }
 
 function sideSummary(side: string, g: GroupInfo | null): string {
@@ -177,6 +196,7 @@ export function GroupPartitionsPane(props: {
   const title: Segment[] = [
     { text: `group ${group.name}`, bold: true },
     ...(group.negative ? [{ text: '  negative lag: committed beyond log end', tone: 'crit' as const }] : []),
+    { text: `  ${protocolSummary(group)}` },
     { text: '  Esc back', tone: 'muted' },
   ];
   return (

@@ -51,7 +51,9 @@ export function groupRows(snapshot: Snapshot | null): GroupRow[] {
     const untranslated =
       hasCommitted(source) && checkpoint === null && (target?.translations.length ?? 0) === 0;
     const name = escapeForTerminal(group);
-    const states = [source?.state, target?.state].filter(Boolean).join(' ');
+    const states = [source?.state, target?.state, source?.protocol, target?.protocol]
+      .filter(Boolean)
+      .join(' ');
     return {
       key: group,
       search: searchText(name, states, negative ? 'negative' : null),
