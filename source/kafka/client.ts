@@ -1,5 +1,6 @@
 import { Kafka, type KafkaConfig, logLevel, type SASLOptions } from 'kafkajs';
 import type { ResolvedSecurity } from '../config/client-properties.js';
+import { registerCompressionCodecs } from './codecs.js';
 
 export interface ClusterEndpoint {
   /** `source` or `target` (or an alias): names the cluster in errors. */
@@ -36,13 +37,15 @@ function sslOptions(security: ResolvedSecurity): KafkaConfig['ssl'] {
 
 /**
  * A kafkajs client that never writes to the terminal (kafkajs logs to the console by default) and
- * never waits unbounded: connection and request timeouts are always set.
+ * never waits unbounded: connection and request timeouts are always set. Every client reads and
+ * writes gzip, snappy, lz4 and zstd batches.
  */
 export function createKafka(
   endpoint: ClusterEndpoint,
   clientId: string,
   timeouts: ClientTimeouts = {},
 ): Kafka {
+  registerCompressionCodecs();
   const security = endpoint.security ?? { protocol: 'PLAINTEXT' };
   return new Kafka({
     clientId,

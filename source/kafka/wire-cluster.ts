@@ -149,6 +149,28 @@ function internalCreateCluster(kafka: Kafka): CreateCluster {
   return (kafka as unknown as Record<symbol, CreateCluster>)[symbol]!;
 }
 
+/**
+ * The data records of a fetch answer at or after `from`: a fetch answers whole batches, so the records
+ * of a batch before the asked offset are dropped, and so are control records (transaction markers).
+ * One pass, no intermediate arrays: on a large read this loop runs once per record.
+ */
+function dataRecordsFrom(messages: InternalMessage[], from: number): RawRecord[] {
+  const records: RawRecord[] = [];
+  for (const m of messages) {
+    if (m.isControlRecord === true) continue;
+    const offset = Number(m.offset);
+    if (offset < from) continue;
+    records.push({
+      offset,
+      timestampMs: Number(m.timestamp),
+      key: m.key,
+      value: m.value,
+      headers: m.headers ?? {},
+    });
+  }
+  return records;
+}
+
 export class WireCluster {
   readonly kafka: Kafka;
   private readonly cluster: InternalCluster;
@@ -287,17 +309,7 @@ export class WireCluster {
         errorCode: p.errorCode,
         highWatermark: Number(p.highWatermark),
         logStartOffset: p.logStartOffset === undefined ? null : Number(p.logStartOffset),
-        // A fetch answers whole batches: drop the records of a batch that come before the asked offset.
-        records: p.messages
-          .filter((m) => m.isControlRecord !== true)
-          .map((m) => ({
-            offset: Number(m.offset),
-            timestampMs: Number(m.timestamp),
-            key: m.key,
-            value: m.value,
-            headers: m.headers ?? {},
-          }))
-          .filter((m) => m.offset >= from),
+        records: dataRecordsFrom(p.messages, from),
       };
     });
   }
