@@ -35,6 +35,7 @@ import {
 import { isListening, isOurProcess, startDetached, stopProcess, tailOf, waitFor } from './processes.js';
 import { type Component, type LabRecord, type LabSettings, readLabRecord, writeLabRecord } from './record.js';
 import { seedSource } from './seed.js';
+import { ensureWorkloadTopics } from './workload.js';
 
 const exec = promisify(execFile);
 
@@ -563,6 +564,10 @@ export async function labUp(options: LabUpOptions): Promise<LabRecord> {
     record.seeded = true;
     writeLabRecord(paths.labFile, record);
   }
+  const created = await ensureWorkloadTopics(
+    createKafka(endpointFor(record, paths, 'source'), 'mirrorwatch-lab-seed'),
+  );
+  if (created.length > 0) log(`created and seeded ${created.join(', ')}`);
 
   const mirrorComponent = record.settings.mm2 === 'connect' ? 'connect' : 'mm2';
   if (!isRunning(record, paths.stateDir, mirrorComponent) && !record.mirrorStopped) {
