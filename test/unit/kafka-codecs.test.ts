@@ -10,6 +10,7 @@ import {
   snappyCompressRaw,
   snappyCompressXerial,
   snappyDecompress,
+  zstdDecompress,
 } from '../../source/kafka/codecs.js';
 import { fixture } from '../helpers/fixtures.js';
 
@@ -117,6 +118,18 @@ describe('record batches captured from the lab (segment files), read through kaf
       });
     }
   }
+
+  it('fzstd, the zstd fallback where no native binary installs, reads both zstd batches alike', () => {
+    const fzstd = require('fzstd') as { decompress(data: Uint8Array): Uint8Array };
+    for (const side of ['source', 'target']) {
+      const batch = Buffer.from(
+        (JSON.parse(fixture(`batch-zstd-${side}.json`)) as BatchFixture).batchBase64,
+        'base64',
+      );
+      const frame = batch.subarray(61);
+      assert.deepEqual(Buffer.from(fzstd.decompress(frame)), zstdDecompress(frame));
+    }
+  });
 
   it('the Java-written snappy batch is xerial-framed, the kcat one raw', () => {
     const recordsAt = 61; // a v2 batch header is 61 bytes (record count last): the compressed records follow
