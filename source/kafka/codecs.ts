@@ -22,11 +22,12 @@ interface SnappyJs {
   compress(data: Uint8Array): Uint8Array;
 }
 interface Lz4Napi {
+  decompressFrame(data: Buffer): Promise<Buffer>;
   decompressFrameSync(data: Buffer): Buffer;
   compressFrameSync(data: Buffer): Buffer;
 }
 interface NodeZstd {
-  Decoder: new () => { decodeSync(data: Buffer): Buffer };
+  Decoder: new () => { decode(data: Buffer): Promise<Buffer>; decodeSync(data: Buffer): Buffer };
   Encoder: new (level: number) => { encodeSync(data: Buffer): Buffer };
 }
 interface Fzstd {
@@ -108,8 +109,9 @@ function lz4Frames(): Lz4Napi {
   return lz4;
 }
 
-export function lz4Decompress(data: Buffer): Buffer {
-  return lz4Frames().decompressFrameSync(data);
+/** Off the main thread (libuv's pool), so that it overlaps with decoding the previous batch. */
+export function lz4Decompress(data: Buffer): Promise<Buffer> {
+  return lz4Frames().decompressFrame(data);
 }
 
 export function lz4Compress(data: Buffer): Buffer {
@@ -120,7 +122,7 @@ export function lz4Compress(data: Buffer): Buffer {
 
 const ZSTD_LEVEL = 3; // Kafka's default zstd level
 
-type Zstd = { decompress(data: Buffer): Buffer; compress?: (data: Buffer) => Buffer };
+type Zstd = { decompress(data: Buffer): Buffer | Promise<Buffer>; compress?: (data: Buffer) => Buffer };
 let zstd: Zstd | undefined;
 
 function zstdImplementation(): Zstd {
@@ -129,7 +131,7 @@ function zstdImplementation(): Zstd {
     const native = require('@toondepauw/node-zstd') as NodeZstd;
     const decoder = new native.Decoder();
     const encoder = new native.Encoder(ZSTD_LEVEL);
-    zstd = { decompress: (d) => decoder.decodeSync(d), compress: (d) => encoder.encodeSync(d) };
+    zstd = { decompress: (d) => decoder.decode(d), compress: (d) => encoder.encodeSync(d) };
   } catch {
     const fzstd = require('fzstd') as Fzstd;
     zstd = { decompress: (d) => asBuffer(fzstd.decompress(d)) };
@@ -137,7 +139,7 @@ function zstdImplementation(): Zstd {
   return zstd;
 }
 
-export function zstdDecompress(data: Buffer): Buffer {
+export async function zstdDecompress(data: Buffer): Promise<Buffer> {
   return zstdImplementation().decompress(data);
 }
 
@@ -152,7 +154,10 @@ export function zstdCompress(data: Buffer): Buffer {
 
 // --- registration -------------------------------------------------------------------------------
 
-function codec(compress: (data: Buffer) => Buffer, decompress: (data: Buffer) => Buffer): KafkaCodec {
+function codec(
+  compress: (data: Buffer) => Buffer,
+  decompress: (data: Buffer) => Buffer | Promise<Buffer>,
+): KafkaCodec {
   return {
     compress: async (encoder) => compress(encoder.buffer),
     decompress: async (buffer) => decompress(buffer),
