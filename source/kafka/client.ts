@@ -1,5 +1,6 @@
 import { Kafka, type KafkaConfig, logLevel, type SASLOptions } from 'kafkajs';
 import type { ResolvedSecurity } from '../config/client-properties.js';
+import { registerCompressionCodecs } from './codecs.js';
 import { tolerateOfflinePartitions } from './offline-partitions.js';
 
 export interface ClusterEndpoint {
@@ -37,7 +38,8 @@ function sslOptions(security: ResolvedSecurity): KafkaConfig['ssl'] {
 
 /**
  * A kafkajs client that never writes to the terminal (kafkajs logs to the console by default) and
- * never waits unbounded: connection and request timeouts are always set.
+ * never waits unbounded: connection and request timeouts are always set. Every client reads and
+ * writes gzip, snappy, lz4 and zstd batches.
  */
 export function createKafka(
   endpoint: ClusterEndpoint,
@@ -45,6 +47,7 @@ export function createKafka(
   timeouts: ClientTimeouts = {},
 ): Kafka {
   tolerateOfflinePartitions();
+  registerCompressionCodecs();
   const security = endpoint.security ?? { protocol: 'PLAINTEXT' };
   return new Kafka({
     clientId,

@@ -10,7 +10,7 @@
  * The internal API used is pinned by the kafkajs version in package.json (2.2.4).
  */
 import { createRequire } from 'node:module';
-import type { Kafka } from 'kafkajs';
+import kafkajs, { type Kafka } from 'kafkajs';
 import { type ClientTimeouts, type ClusterEndpoint, createKafka } from './client.js';
 import { LEADER_NOT_AVAILABLE } from './offline-partitions.js';
 import {
@@ -21,6 +21,7 @@ import {
   consumerGroupDescribe,
   GROUP_ERRORS,
 } from './protocol/consumer-group-describe.js';
+import { decodeFetchV11, decodeRecordSet, type FetchedPartition } from './record-batches.js';
 
 const require = createRequire(import.meta.url);
 const InstrumentationEventEmitter = require('kafkajs/src/instrumentation/emitter') as new () => {
@@ -183,6 +184,111 @@ function internalCreateCluster(kafka: Kafka): CreateCluster {
   return (kafka as unknown as Record<symbol, CreateCluster>)[symbol]!;
 }
 
+interface FetchRequest {
+  replicaId: number;
+  isolationLevel: number;
+  maxWaitTime: number;
+  minBytes: number;
+  maxBytes: number;
+  topics: Array<{
+    topic: string;
+    partitions: Array<{ partition: number; fetchOffset: string; maxBytes: number }>;
+  }>;
+}
+
+interface ProtocolRequest {
+  response: unknown;
+}
+
+const FETCH_API_KEY = 1;
+const fetchRequests = require('kafkajs/src/protocol/requests/fetch') as unknown;
+const fetchV11Response = require('kafkajs/src/protocol/requests/fetch/v11/response') as unknown;
+const { createErrorFromCode } = require('kafkajs/src/protocol/error') as {
+  createErrorFromCode(code: number): Error;
+};
+const decodeMessages = require('kafkajs/src/protocol/requests/fetch/v4/decodeMessages') as (
+  decoder: unknown,
+) => Promise<InternalMessage[]>;
+const KafkajsDecoder = require('kafkajs/src/protocol/decoder') as new (buffer: Buffer) => unknown;
+
+function decompressWithKafkajsCodec(codec: number, data: Buffer): Promise<Buffer> {
+  const codecs = kafkajs.CompressionCodecs as Record<
+    number,
+    () => { decompress(b: Buffer): Promise<Buffer> }
+  >;
+  const lookup = codecs[codec];
+  if (!lookup) throw new Error(`unknown compression codec ${codec}`);
+  return lookup().decompress(data);
+}
+
+/** A pre-0.11 message set, decoded by kafkajs. */
+function decodeOldMessageSet(recordSet: Buffer): Promise<InternalMessage[]> {
+  const sized = Buffer.alloc(4 + recordSet.length);
+  sized.writeInt32BE(recordSet.length);
+  recordSet.copy(sized, 4);
+  return decodeMessages(new KafkajsDecoder(sized));
+}
+
+/**
+ * Sends a Fetch through the broker's kafkajs connection (its versions, auth, timeouts, request count)
+ * but decodes the answer with our record-batch decoder, when kafkajs speaks Fetch v11 with it (every
+ * broker since Kafka 2.3). Null otherwise: the caller falls back to kafkajs' own decoding.
+ */
+async function fetchRecordSets(
+  broker: InternalBroker,
+  request: FetchRequest,
+): Promise<FetchedPartition[] | null> {
+  const internal = broker as unknown as Record<string | symbol, unknown>;
+  const lookup = internal.lookupRequest as (
+    apiKey: number,
+    definitions: unknown,
+  ) => (r: FetchRequest) => ProtocolRequest;
+  const send = Object.getOwnPropertySymbols(Object.getPrototypeOf(broker)).find(
+    (s) => s.description === 'private:Broker:sendRequest',
+  );
+  if (typeof lookup !== 'function' || !send) return null;
+  const protocolRequest = lookup.call(broker, FETCH_API_KEY, fetchRequests)(request);
+  if (protocolRequest.response !== fetchV11Response) return null;
+  const decoded = (await (internal[send] as (r: unknown) => Promise<ReturnType<typeof decodeFetchV11>>).call(
+    broker,
+    {
+      ...protocolRequest,
+      response: {
+        decode: async (payload: Buffer) => ({ clientSideThrottleTime: payload.readInt32BE(0), payload }),
+        parse: async ({ payload }: { payload: Buffer }) => decodeFetchV11(payload),
+      },
+    },
+  )) as ReturnType<typeof decodeFetchV11>;
+  const failed =
+    decoded.errorCode !== 0
+      ? decoded.errorCode
+      : decoded.partitions.find((p) => p.errorCode !== 0)?.errorCode;
+  if (failed !== undefined) throw createErrorFromCode(failed);
+  return decoded.partitions;
+}
+
+/**
+ * The data records of a fetch answer at or after `from`: a fetch answers whole batches, so the records
+ * of a batch before the asked offset are dropped, and so are control records (transaction markers).
+ * One pass, no intermediate arrays: on a large read this loop runs once per record.
+ */
+function dataRecordsFrom(messages: InternalMessage[], from: number): RawRecord[] {
+  const records: RawRecord[] = [];
+  for (const m of messages) {
+    if (m.isControlRecord === true) continue;
+    const offset = Number(m.offset);
+    if (offset < from) continue;
+    records.push({
+      offset,
+      timestampMs: Number(m.timestamp),
+      key: m.key,
+      value: m.value,
+      headers: m.headers ?? {},
+    });
+  }
+  return records;
+}
+
 export class WireCluster {
   readonly kafka: Kafka;
   private readonly cluster: InternalCluster;
@@ -316,7 +422,7 @@ export class WireCluster {
     const answers = await Promise.all(
       Object.entries(byLeader).map(async ([nodeId, partitions]) => {
         const broker = await this.cluster.findBroker({ nodeId });
-        const response = await broker.fetch({
+        const request: FetchRequest = {
           replicaId: -1,
           isolationLevel: READ_UNCOMMITTED,
           maxWaitTime: options.maxWaitMs ?? 0,
@@ -332,31 +438,36 @@ export class WireCluster {
               })),
             },
           ],
-        });
-        return response.responses.flatMap((r) => r.partitions);
+        };
+        const fetched = await fetchRecordSets(broker, request);
+        if (fetched)
+          return Promise.all(fetched.map((p) => this.decodePartition(p, positions.get(p.partition) ?? 0)));
+        const response = await broker.fetch(request);
+        return response.responses.flatMap((r) =>
+          r.partitions.map((p) => ({
+            partition: p.partition,
+            errorCode: p.errorCode,
+            highWatermark: Number(p.highWatermark),
+            logStartOffset: p.logStartOffset === undefined ? null : Number(p.logStartOffset),
+            records: dataRecordsFrom(p.messages, positions.get(p.partition) ?? 0),
+          })),
+        );
       }),
     );
-    const read = answers.flat().map((p) => {
-      const from = positions.get(p.partition) ?? 0;
-      return {
-        partition: p.partition,
-        errorCode: p.errorCode,
-        highWatermark: Number(p.highWatermark),
-        logStartOffset: p.logStartOffset === undefined ? null : Number(p.logStartOffset),
-        // A fetch answers whole batches: drop the records of a batch that come before the asked offset.
-        records: p.messages
-          .filter((m) => m.isControlRecord !== true)
-          .map((m) => ({
-            offset: Number(m.offset),
-            timestampMs: Number(m.timestamp),
-            key: m.key,
-            value: m.value,
-            headers: m.headers ?? {},
-          }))
-          .filter((m) => m.offset >= from),
-      };
-    });
-    return [...read, ...offline];
+    return [...answers.flat(), ...offline];
+  }
+
+  private async decodePartition(p: FetchedPartition, from: number): Promise<PartitionFetch> {
+    const records =
+      (await decodeRecordSet(p.recordSet, from, decompressWithKafkajsCodec)) ??
+      dataRecordsFrom(await decodeOldMessageSet(p.recordSet), from);
+    return {
+      partition: p.partition,
+      errorCode: p.errorCode,
+      highWatermark: p.highWatermark,
+      logStartOffset: p.logStartOffset,
+      records,
+    };
   }
 
   /** Every group on every broker: one ListGroups per broker. */

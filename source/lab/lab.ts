@@ -35,6 +35,7 @@ import {
   writeLabRecord,
 } from './record.js';
 import { seedSource } from './seed.js';
+import { ensureWorkloadTopics } from './workload.js';
 
 export { type LabStatus, labStatus } from './lab-status.js';
 export { labMirror } from './mirror.js';
@@ -174,6 +175,10 @@ export async function labUp(options: LabUpOptions): Promise<LabRecord> {
     record.seeded = true;
     writeLabRecord(paths.labFile, record);
   }
+  const created = await ensureWorkloadTopics(
+    createKafka(endpointFor(record, paths, 'source'), 'mirrorwatch-lab-seed'),
+  );
+  if (created.length > 0) log(`created and seeded ${created.join(', ')}`);
 
   const mirrorComponent = record.settings.mm2 === 'connect' ? 'connect' : 'mm2';
   if (!isRunning(record, paths.stateDir, mirrorComponent) && !record.mirrorStopped) {

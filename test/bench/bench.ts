@@ -8,7 +8,7 @@ import { resolveConnection } from '../../source/config/connection.js';
 import { findLab, labStatus } from '../../source/lab/lab-status.js';
 import { defaultStateDir } from '../../source/lab/layout.js';
 import { Poller } from '../../source/monitor/poller.js';
-import { kafkaTool, kcat, mirrorwatch, type RunResult } from '../helpers/run.js';
+import { kafkaTool, kcat, mirrorwatch, type RunResult, run } from '../helpers/run.js';
 
 const RUNS = 5;
 const labArg = process.argv.indexOf('--lab');
@@ -46,6 +46,31 @@ const LAB = ['--lab', stateDir];
 const src = lab.source.bootstrap;
 const lib = lab.kafkaLibDir;
 const countLines = (r: RunResult) => r.stdout.split('\n').filter((l) => l.length > 0).length;
+
+async function ensureLz4Topic(): Promise<void> {
+  const listed = await kcat(['-L', '-b', src, '-t', LZ4_TOPIC]);
+  if (new RegExp(`topic "${LZ4_TOPIC}" with [1-9]`).test(listed.stdout)) return;
+  const created = await kafkaTool(lib, 'org.apache.kafka.tools.TopicCommand', [
+    '--bootstrap-server',
+    src,
+    '--create',
+    '--topic',
+    LZ4_TOPIC,
+    '--partitions',
+    '3',
+  ]);
+  if (created.code !== 0) throw new Error(`creating ${LZ4_TOPIC}: ${created.stderr.slice(0, 300)}`);
+  const lines: string[] = [];
+  for (let i = 0; i < LZ4_RECORDS; i++)
+    lines.push(
+      `10.${i % 256}.${(i * 7) % 256}.${i % 250},2017-06-30T00:00:00Z,GET,/Archives/edgar/data/${i * 13}/,200,${1000 + ((i * 37) % 9000)}`,
+    );
+  const produced = await run('kcat', ['-P', '-b', src, '-t', LZ4_TOPIC, '-z', 'lz4', '-X', 'linger.ms=50'], {
+    input: `${lines.join('\n')}\n`,
+    timeoutMs: 300_000,
+  });
+  if (produced.code !== 0) throw new Error(`writing ${LZ4_TOPIC}: ${produced.stderr.slice(0, 300)}`);
+}
 
 async function measure(
   task: string,
@@ -104,6 +129,26 @@ await measure(
       '30000',
     ]),
   (r) => countLines(r) === 20_000,
+);
+
+// 1,000,000 records written by kcat with lz4 (created once, then reused): decompression and the
+// consume path at volume. kafka-console-consumer is left out here: printing a million lines through the
+// JVM takes longer than the rest of the bench together.
+const LZ4_TOPIC = 'bench-lz4-1m';
+const LZ4_RECORDS = 1_000_000;
+await ensureLz4Topic();
+await measure(
+  'count 1,000,000 lz4 records from the beginning',
+  'mirrorwatch consume --count-only',
+  () =>
+    mirrorwatch(['consume', '--cluster', 'source', '--topic', LZ4_TOPIC, '--count-only', '--json', ...LAB]),
+  (r) => r.stdout.includes(`"count":${LZ4_RECORDS}`),
+);
+await measure(
+  'count 1,000,000 lz4 records from the beginning',
+  'kcat -C -e',
+  () => kcat(['-C', '-b', src, '-t', LZ4_TOPIC, '-e', '-q', '-o', 'beginning', '-f', '%o\n'], 120_000),
+  (r) => countLines(r) === LZ4_RECORDS,
 );
 
 await measure(

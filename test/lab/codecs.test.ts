@@ -1,0 +1,417 @@
+/**
+ * Compressed topics on the real lab: kcat writes each codec, mirrorwatch reads them on the source and,
+ * after MM2 mirrored them, on the target; kcat's reading is the reference. Also the lab's own workload
+ * topics, and MM2's internal topics once the brokers compress them.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createKafka } from '../../source/kafka/client.js';
+import type { LabStatus } from '../../source/lab/lab.js';
+import { eventually, SHARED_LAB_DIR, sharedLab, uniqueValue } from '../helpers/lab.js';
+import { CLI, kafkaTool, kcat, mirrorwatch, run } from '../helpers/run.js';
+
+const CODECS = ['gzip', 'snappy', 'lz4', 'zstd'] as const;
+type Codec = (typeof CODECS)[number];
+const CODEC_IDS: Record<Codec, number> = { gzip: 1, snappy: 2, lz4: 3, zstd: 4 };
+const RECORDS = 3000;
+const PARTITIONS = 4;
+
+interface ConsumedRecord {
+  partition: number;
+  offset: number;
+  value: string | null;
+}
+interface ConsumeSummary {
+  count: number;
+  partitions: Record<string, number>;
+}
+
+/** `mirrorwatch consume --json`: the records as `partition/offset -> value` and the summary line. */
+async function mirrorwatchRead(
+  cluster: 'source' | 'target',
+  topic: string,
+  countOnly = false,
+): Promise<{ values: Map<string, string | null>; summary: ConsumeSummary }> {
+  const args = ['consume', '--cluster', cluster, '--topic', topic, '--json', '--lab', SHARED_LAB_DIR];
+  const result = await mirrorwatch(countOnly ? [...args, '--count-only'] : args);
+  assert.equal(result.code, 0, `mirrorwatch consume ${cluster} ${topic}: ${result.stderr}`);
+  const lines = result.stdout.trim().split('\n');
+  const summary = JSON.parse(lines.pop()!) as ConsumeSummary;
+  const values = new Map<string, string | null>();
+  for (const line of lines) {
+    const r = JSON.parse(line) as ConsumedRecord;
+    values.set(`${r.partition}/${r.offset}`, r.value);
+  }
+  return { values, summary };
+}
+
+/** kcat's reading of a whole topic: `partition/offset -> value`, and the count per partition. */
+async function kcatRead(
+  brokers: string,
+  topic: string,
+  isolation: 'read_committed' | 'read_uncommitted' = 'read_uncommitted',
+): Promise<{ values: Map<string, string>; partitions: Record<string, number> }> {
+  const result = await kcat(
+    [
+      '-C',
+      '-b',
+      brokers,
+      '-t',
+      topic,
+      '-o',
+      'beginning',
+      '-e',
+      '-q',
+      '-X',
+      `isolation.level=${isolation}`,
+      '-f',
+      '%p\t%o\t%s\n',
+    ],
+    60_000,
+  );
+  assert.equal(result.code, 0, `kcat ${topic}: ${result.stderr}`);
+  const values = new Map<string, string>();
+  const partitions: Record<string, number> = {};
+  for (const line of result.stdout.split('\n')) {
+    if (line === '') continue;
+    const [partition, offset, ...value] = line.split('\t');
+    values.set(`${partition}/${offset}`, value.join('\t'));
+    partitions[partition!] = (partitions[partition!] ?? 0) + 1;
+  }
+  return { values, partitions };
+}
+
+function withoutZeros(partitions: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(partitions).filter(([, n]) => n > 0));
+}
+
+async function topicCommand(lab: LabStatus, brokers: string, args: string[]): Promise<void> {
+  const result = await kafkaTool(lab.kafkaLibDir, 'org.apache.kafka.tools.TopicCommand', [
+    '--bootstrap-server',
+    brokers,
+    ...args,
+  ]);
+  assert.equal(result.code, 0, result.stderr);
+}
+
+/** Kafka's ConfigCommand: an incremental change of one topic's configs (kafkajs' alterConfigs replaces them all). */
+async function alterTopicConfig(
+  lab: LabStatus,
+  brokers: string,
+  topic: string,
+  change: string[],
+): Promise<void> {
+  const result = await kafkaTool(lab.kafkaLibDir, 'kafka.admin.ConfigCommand', [
+    '--bootstrap-server',
+    brokers,
+    '--alter',
+    '--entity-type',
+    'topics',
+    '--entity-name',
+    topic,
+    ...change,
+  ]);
+  assert.equal(result.code, 0, result.stderr);
+}
+
+/** The compression codec of every record batch in the newest segment of a partition, read from the broker's files. */
+function segmentCodecs(cluster: 'source' | 'target', topic: string, partition: number): number[] {
+  const dir = join(SHARED_LAB_DIR, cluster, 'data', `${topic}-${partition}`);
+  const newest = readdirSync(dir)
+    .filter((f) => f.endsWith('.log'))
+    .sort()
+    .at(-1);
+  if (!newest) return [];
+  const log = readFileSync(join(dir, newest));
+  const codecs: number[] = [];
+  for (let at = 0; at + 61 <= log.length; at += 12 + log.readInt32BE(at + 8)) {
+    codecs.push(log.readInt16BE(at + 21) & 0x07);
+  }
+  return codecs;
+}
+
+describe('topics written by kcat with each codec', () => {
+  const topics = Object.fromEntries(CODECS.map((c) => [c, uniqueValue(`codecs-${c}`)])) as Record<
+    Codec,
+    string
+  >;
+  const written = new Map<Codec, Map<string, string>>();
+
+  before(async () => {
+    const lab = await sharedLab();
+    // compression.type on the topic keeps kcat's batches as they are on the source, and MM2 copies the
+    // setting to the mirror: the target's broker then writes MM2's records with the same codec (Java's).
+    for (const codec of CODECS) {
+      await topicCommand(lab, lab.source.bootstrap, [
+        '--create',
+        '--topic',
+        topics[codec],
+        '--partitions',
+        String(PARTITIONS),
+        '--config',
+        `compression.type=${codec}`,
+      ]);
+      const lines: string[] = [];
+      for (let i = 0; i < RECORDS; i++)
+        lines.push(`key-${i % 97}\t${topics[codec]} record ${i} ${'x'.repeat(i % 50)}`);
+      const produced = await run(
+        'kcat',
+        [
+          '-P',
+          '-b',
+          lab.source.bootstrap,
+          '-t',
+          topics[codec],
+          '-z',
+          codec,
+          '-K',
+          '\t',
+          '-X',
+          'linger.ms=20',
+        ],
+        { input: `${lines.join('\n')}\n` },
+      );
+      assert.equal(produced.code, 0, produced.stderr);
+      written.set(codec, new Map(lines.map((l) => [l.split('\t')[1]!, l])));
+    }
+  });
+
+  for (const codec of CODECS) {
+    it(`${codec}: mirrorwatch counts and values equal kcat's on the source`, async () => {
+      const lab = await sharedLab();
+      const reference = await kcatRead(lab.source.bootstrap, topics[codec]);
+      assert.equal(reference.values.size, RECORDS, 'kcat reads what it wrote');
+      const counted = await mirrorwatchRead('source', topics[codec], true);
+      assert.equal(counted.summary.count, RECORDS);
+      assert.deepEqual(withoutZeros(counted.summary.partitions), reference.partitions);
+      const read = await mirrorwatchRead('source', topics[codec]);
+      assert.deepEqual(read.values, reference.values);
+      for (const value of read.values.values())
+        assert.ok(written.get(codec)!.has(value!), `written: ${value}`);
+      assert.ok(
+        segmentCodecs('source', topics[codec], 0).every((c) => c === CODEC_IDS[codec]),
+        `every batch on the source is ${codec}`,
+      );
+    });
+  }
+
+  for (const codec of CODECS) {
+    it(`${codec}: after MM2 mirrored the topic, mirrorwatch reads on the target what kcat reads`, async () => {
+      const lab = await sharedLab();
+      await eventually(
+        `${topics[codec]} fully mirrored`,
+        async () => (await mirrorwatchRead('target', topics[codec], true)).summary.count === RECORDS,
+        120_000,
+        2000,
+      );
+      const reference = await kcatRead(lab.target.bootstrap, topics[codec]);
+      const read = await mirrorwatchRead('target', topics[codec]);
+      assert.equal(read.summary.count, RECORDS);
+      assert.deepEqual(withoutZeros(read.summary.partitions), reference.partitions);
+      assert.deepEqual(read.values, reference.values);
+      const source = await mirrorwatchRead('source', topics[codec]);
+      assert.deepEqual(
+        [...read.values.values()].sort(),
+        [...source.values.values()].sort(),
+        'same values both sides',
+      );
+      const batches = segmentCodecs('target', topics[codec], 0);
+      assert.ok(
+        batches.length > 0 && batches.every((c) => c === CODEC_IDS[codec]),
+        `target batches are ${codec}`,
+      );
+    });
+  }
+});
+
+const WORKLOAD = ['codec-gzip', 'codec-snappy', 'codec-lz4', 'codec-zstd', 'txn-orders', 'customers'];
+
+async function endOffsets(cluster: 'source' | 'target'): Promise<Map<string, number>> {
+  const result = await mirrorwatch(['topics', '--cluster', cluster, '--json', '--lab', SHARED_LAB_DIR]);
+  assert.equal(result.code, 0, result.stderr);
+  const rows = JSON.parse(result.stdout) as Array<{ topic: string; records: number | null }>;
+  return new Map(rows.map((r) => [r.topic, r.records ?? 0]));
+}
+
+describe("the lab's workload topics", () => {
+  it('exist on both clusters and are read back like kcat reads them', async () => {
+    const lab = await sharedLab();
+    for (const topic of WORKLOAD) {
+      for (const [cluster, brokers] of [
+        ['source', lab.source.bootstrap],
+        ['target', lab.target.bootstrap],
+      ] as const) {
+        const read = await mirrorwatchRead(cluster, topic, true);
+        assert.ok(read.summary.count > 0, `${topic} on the ${cluster} has records`);
+        if (topic === 'customers' || topic === 'txn-orders') continue; // compacted / written meanwhile: see below
+        const reference = await kcatRead(brokers, topic);
+        assert.ok(reference.values.size > 0);
+      }
+    }
+  });
+
+  it('txn-orders holds committed and aborted transactions (kcat read_committed sees fewer)', async () => {
+    const lab = await sharedLab();
+    const uncommitted = await kcatRead(lab.source.bootstrap, 'txn-orders', 'read_uncommitted');
+    const committed = await kcatRead(lab.source.bootstrap, 'txn-orders', 'read_committed');
+    assert.ok(committed.values.size > 0);
+    assert.ok(committed.values.size < uncommitted.values.size, 'some transactions were aborted');
+    assert.ok([...uncommitted.values.values()].some((v) => v.includes('"state":"aborted"')));
+  });
+
+  it('customers is compacted: fewer records remain than offsets were written', async () => {
+    await eventually(
+      'compaction of customers on the source',
+      async () => {
+        const read = await mirrorwatchRead('source', 'customers', true);
+        const written = (await endOffsets('source')).get('customers') ?? 0;
+        return read.summary.count < written;
+      },
+      120_000,
+      3000,
+    );
+  });
+
+  it('get traffic from the lab traffic (--traffic)', async () => {
+    const lab = await sharedLab();
+    const before = await endOffsets('source');
+    const targetBefore = await endOffsets('target');
+    // The shared test lab runs without --traffic: run the same traffic process for a few seconds then.
+    const traffic = lab.traffic.running
+      ? undefined
+      : spawn(process.execPath, [CLI, 'lab', 'traffic', '--state-dir', SHARED_LAB_DIR], { stdio: 'ignore' });
+    try {
+      await eventually(
+        'every workload topic to grow',
+        async () => {
+          const now = await endOffsets('source');
+          return WORKLOAD.every((t) => (now.get(t) ?? 0) > (before.get(t) ?? 0));
+        },
+        60_000,
+        2000,
+      );
+    } finally {
+      if (traffic) {
+        const exited = new Promise((resolve) => traffic.once('exit', resolve));
+        traffic.kill('SIGTERM');
+        await Promise.race([exited, sleep(15_000)]);
+      }
+    }
+    await eventually(
+      'the new records mirrored',
+      async () => {
+        const target = await endOffsets('target');
+        return WORKLOAD.every((t) => (target.get(t) ?? 0) > (targetBefore.get(t) ?? 0));
+      },
+      60_000,
+      2000,
+    );
+  });
+});
+
+describe("MM2's internal topics compressed by the brokers", () => {
+  const changed: Array<{ brokers: string; topic: string }> = [];
+  let lab: LabStatus;
+
+  before(async () => {
+    lab = await sharedLab();
+  });
+
+  after(async () => {
+    for (const { brokers, topic } of changed)
+      await alterTopicConfig(lab, brokers, topic, ['--delete-config', 'compression.type']);
+  });
+
+  it('status reads heartbeats (zstd), checkpoints (lz4) and the Connect offsets topic (snappy)', async () => {
+    const offsetsTopic = lab.mirror.offsetsTopic;
+    assert.ok(offsetsTopic, 'the lab names its Connect offsets topic');
+    const plan = [
+      { topic: 'heartbeats', codec: 'zstd' as const },
+      { topic: `${lab.source.alias}.checkpoints.internal`, codec: 'lz4' as const },
+      { topic: offsetsTopic, codec: 'snappy' as const },
+    ];
+    for (const { topic, codec } of plan) {
+      await alterTopicConfig(lab, lab.target.bootstrap, topic, ['--add-config', `compression.type=${codec}`]);
+      changed.push({ brokers: lab.target.bootstrap, topic });
+    }
+    // New checkpoints and positions: a group that commits on a mirrored topic, and records MM2 copies.
+    const group = uniqueValue('codecs-checkpointed');
+    const admin = createKafka({ name: 'source', brokers: [lab.source.bootstrap] }, 'codecs-test').admin();
+    await admin.connect();
+    try {
+      await admin.setOffsets({
+        groupId: group,
+        topic: 'topic2',
+        partitions: [{ partition: 0, offset: '5' }],
+      });
+    } finally {
+      await admin.disconnect();
+    }
+    await eventually(
+      'new internal records written compressed',
+      async () => {
+        await run('kcat', ['-P', '-b', lab.source.bootstrap, '-t', 'topic1'], {
+          input: `${uniqueValue('codecs')}\n`,
+        });
+        return plan.every(({ topic, codec }) => {
+          const partitions = readdirSync(join(SHARED_LAB_DIR, 'target', 'data')).filter((d) =>
+            d.startsWith(`${topic}-`),
+          );
+          return partitions.some((d) =>
+            segmentCodecs('target', topic, Number(d.slice(topic.length + 1))).includes(CODEC_IDS[codec]),
+          );
+        });
+      },
+      90_000,
+      2000,
+    );
+    // Without Connect REST, positions come from the offsets topic: every internal topic is read.
+    const statusArgs = [
+      'status',
+      '--json',
+      '--source',
+      lab.source.bootstrap,
+      '--target',
+      lab.target.bootstrap,
+      '--source-alias',
+      lab.source.alias,
+      '--target-alias',
+      lab.target.alias,
+      '--policy',
+      lab.settings?.policy ?? 'identity',
+      '--metrics-url',
+      lab.metrics.url,
+      '--offsets-topic',
+      offsetsTopic,
+    ];
+    interface StatusDoc {
+      heartbeats: Array<{ ageMs: number }>;
+      checkpoints: Array<{ group: string; partitions: number }>;
+      mirror: { positionsFrom: string };
+      stale: unknown[];
+      replication: { partitions: Array<{ topic: string; position: number | null }> };
+    }
+    let doc: StatusDoc | undefined;
+    let stderr = '';
+    await eventually(
+      `a checkpoint of ${group} in status`,
+      async () => {
+        const status = await mirrorwatch(statusArgs);
+        stderr = status.stderr;
+        doc = JSON.parse(status.stdout) as StatusDoc;
+        return doc.checkpoints.some((c) => c.group === group);
+      },
+      60_000,
+      2000,
+    );
+    assert.ok(doc);
+    assert.deepEqual(doc.stale, [], stderr);
+    assert.ok(doc.heartbeats.length > 0 && doc.heartbeats.every((h) => h.ageMs < 30_000), 'fresh heartbeats');
+    assert.match(doc.mirror.positionsFrom, new RegExp(offsetsTopic));
+    assert.ok(doc.replication.partitions.some((p) => p.topic === 'topic1' && p.position !== null));
+  });
+});
