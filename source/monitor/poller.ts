@@ -11,7 +11,9 @@ import { ConnectRestClient } from '../mm2/connect-rest.js';
 import type { Mm2Metrics } from '../mm2/mm2-metrics.js';
 import { ageMs } from '../model/freshness.js';
 import { attachTranslations, buildMirrorTopics, summariseCheckpoints } from '../model/mirror.js';
+import { type PartitionTiming, partitionTimings, summariseTimings } from '../model/replication-timing.js';
 import type { SnapshotFeed } from './feed.js';
+import type { Probe } from './probe.js';
 import { readCluster } from './read-cluster.js';
 import { type ConnectReading, connectorsFromMetrics, readConnect, scrapeMetrics } from './read-endpoints.js';
 import { Mm2InternalReader, type Mm2InternalState } from './read-mm2-internal.js';
@@ -33,6 +35,8 @@ export interface PollerOptions {
   now?: () => number;
   /** Read only these sources (a command that lists topics needs no metrics). Default: all. */
   sources?: readonly DataSourceName[];
+  /** The end-to-end probe: run by start()/stop() with the poller, its state copied into every snapshot. */
+  probe?: Probe;
 }
 
 const MAX_BACKOFF_MS = 30_000;
@@ -97,6 +101,9 @@ export class Poller implements SnapshotFeed {
     connect: SourceState<ConnectReading>;
   };
   private history: MetricsHistoryPoint[] = [];
+  /** Timing per partition of the newest scrape, judged against the scrape before it. */
+  private timings: Map<string, PartitionTiming> = new Map();
+  private readonly probe: Probe | null;
   private latest: Snapshot | null = null;
   private seq = 0;
   private readonly listeners = new Set<(snapshot: Snapshot) => void>();
@@ -111,6 +118,7 @@ export class Poller implements SnapshotFeed {
     this.readTimeoutMs = options.readTimeoutMs ?? 15_000;
     this.historyLength = options.historyLength ?? 120;
     this.now = options.now ?? Date.now;
+    this.probe = options.probe ?? null;
     this.wires = { source: this.newWire('source'), target: this.newWire('target') };
     this.internal = this.newInternalReader();
     this.connect = this.connection.connectUrl ? new ConnectRestClient(this.connection.connectUrl) : null;
@@ -242,6 +250,7 @@ export class Poller implements SnapshotFeed {
   private async doRefresh(): Promise<Snapshot> {
     const started = this.now();
     const c = this.connection;
+    const metricsBefore = this.states.metrics.data;
     await Promise.all([
       this.readClusterSource('source'),
       this.readClusterSource('target'),
@@ -249,7 +258,11 @@ export class Poller implements SnapshotFeed {
         this.states.metrics,
         async () => ({ data: await scrapeMetrics(c.metricsUrl as string), requests: 1 }),
         (e) => (e as Error).message,
-      ),
+      ).then(() => {
+        const scraped = this.states.metrics.data;
+        if (scraped && scraped !== metricsBefore)
+          this.timings = partitionTimings(scraped.partitions, metricsBefore?.partitions ?? null);
+      }),
       this.attempt(
         this.states.connect,
         async () => {
@@ -287,18 +300,15 @@ export class Poller implements SnapshotFeed {
     const metrics = this.states.metrics.data;
     const internal = this.states['mm2-internal'].data;
     const connect = this.states.connect.data;
-    if (metrics && this.states.metrics.health.ok) {
-      const max = (values: Array<number | undefined>) => {
-        const known = values.filter((v): v is number => v !== undefined && Number.isFinite(v));
-        return known.length > 0 ? Math.max(...known) : null;
-      };
+    const timing = metrics ? summariseTimings(this.timings.values()) : undefined;
+    if (metrics && timing && this.states.metrics.health.ok) {
       this.history = [
         ...this.history,
         {
           atMs: now,
           recordCount: metrics.totalRecordCount,
-          maxRecordAgeMs: max(metrics.partitions.map((p) => p.recordAgeMs)),
-          maxReplicationLatencyMs: max(metrics.partitions.map((p) => p.replicationLatencyMs)),
+          maxRecordAgeMs: timing.recordAgeMs,
+          maxReplicationLatencyMs: timing.replicationLatencyMs,
         },
       ].slice(-this.historyLength);
     }
@@ -318,6 +328,7 @@ export class Poller implements SnapshotFeed {
       policy: c.policy,
       positions,
       metricPartitions: metrics?.partitions ?? [],
+      timings: this.timings,
       flow: c.flow,
     });
     const lags = mirrorTopics.map((t) => t.lag).filter((l): l is number => l !== null);
@@ -352,6 +363,8 @@ export class Poller implements SnapshotFeed {
       checkpoints,
       metrics,
       metricsHistory: this.history,
+      ...(timing ? { timing } : {}),
+      ...(this.probe ? { probe: this.probe.state() } : {}),
       connectors,
       health,
       requests: Object.values(health).reduce((sum, h) => sum + h.requests, 0),
@@ -383,8 +396,9 @@ export class Poller implements SnapshotFeed {
     return this.paused;
   }
 
-  /** Refreshes every interval until stop(). */
+  /** Refreshes every interval until stop(); runs the probe alongside. */
   start(): void {
+    this.probe?.start();
     const loop = async () => {
       if (this.stopped) return;
       if (!this.paused) await this.refresh().catch(() => {});
@@ -396,6 +410,7 @@ export class Poller implements SnapshotFeed {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    await this.probe?.stop();
     await this.running?.catch(() => {});
     await Promise.all([this.wires.source.disconnect(), this.wires.target.disconnect()]);
   }

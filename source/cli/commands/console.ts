@@ -1,10 +1,13 @@
 import type { Argv } from 'yargs';
 import { consoleActions } from '../../actions/console-actions.js';
+import { probeFor } from '../../actions/probe.js';
 import { Poller } from '../../monitor/poller.js';
 import { type ConnectionArgs, connectionFrom, withConnectionOptions } from '../connection-options.js';
 import { EXIT, UserError } from '../errors.js';
+import { probeTopicFrom, withProbeOption } from '../probe-options.js';
 
 interface ConsoleArgs extends ConnectionArgs {
+  probe?: string;
   'read-only': boolean;
   color: boolean;
   interval: number;
@@ -20,7 +23,7 @@ export function consoleCommand(yargs: Argv) {
     '$0',
     'the live console over both clusters and MM2 (default command)',
     (y) =>
-      withConnectionOptions(y)
+      withProbeOption(withConnectionOptions(y))
         .option('read-only', {
           type: 'boolean',
           default: false,
@@ -42,6 +45,7 @@ export function consoleCommand(yargs: Argv) {
         })
         .option('mirror-resume-command', { type: 'string', describe: 'shell command that starts MM2 again' }),
     async (args) => {
+      const probeTopic = probeTopicFrom(args);
       if (!process.stdout.isTTY || !process.stdin.isTTY) {
         throw new UserError(
           'the console needs a terminal (stdin/stdout is not a TTY): use mirrorwatch status | topics | lag | consume | verify, with --json for scripts',
@@ -56,7 +60,12 @@ export function consoleCommand(yargs: Argv) {
       const color = args.color && process.env.NO_COLOR === undefined;
       if (!color) process.env.FORCE_COLOR = '0';
       const { runConsole } = await import('../../ui/terminal.js');
-      const poller = new Poller({ connection, intervalMs: args.interval * 1000 });
+      const intervalMs = args.interval * 1000;
+      const poller = new Poller({
+        connection,
+        intervalMs,
+        ...(probeTopic ? { probe: probeFor(connection, probeTopic, intervalMs) } : {}),
+      });
       poller.start();
       try {
         await runConsole({
