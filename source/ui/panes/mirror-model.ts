@@ -6,7 +6,7 @@ import {
   HEARTBEAT_THRESHOLDS,
 } from '../../model/freshness.js';
 import { intervalRates, rate, sparkline } from '../../model/rate.js';
-import type { Snapshot } from '../../monitor/snapshot.js';
+import type { Snapshot, TimingSummary } from '../../monitor/snapshot.js';
 import { escapeForTerminal } from '../../util/escape.js';
 import type { Segment } from '../components/Line.js';
 import { formatCount, formatDuration, formatRate, plural } from '../format.js';
@@ -151,7 +151,6 @@ function metricsRows(s: Snapshot, width: number, g: Glyphs): TextRow[] {
     const samples = history.map((h) => ({ tsMs: h.atMs, value: h.recordCount }));
     const sparkWidth = Math.max(8, Math.min(40, width - LABEL_WIDTH - 32));
     const spark = (values: readonly (number | null)[]) => sparkline(values, sparkWidth, { ascii: g.ascii });
-    const last = history[history.length - 1];
     const count = `${formatCount(s.metrics.totalRecordCount)}  ${formatRate(rate(samples, RATE_WINDOW_MS))}`;
     out.push(
       row('mx:count', [
@@ -160,20 +159,24 @@ function metricsRows(s: Snapshot, width: number, g: Glyphs): TextRow[] {
         { text: spark(intervalRates(samples)), tone: 'info' },
       ]),
     );
+    const timing = s.timing;
+    const idle = timing !== undefined && timing.basis !== null && timing.replicating + timing.unknown === 0;
+    const value = (ms: number | null | undefined) => (idle ? 'idle' : formatDuration(ms));
     out.push(
       row('mx:age', [
         label('max record age'),
-        { text: fitCell(formatDuration(last?.maxRecordAgeMs), 28) },
+        { text: fitCell(value(timing?.recordAgeMs), 28), tone: idle ? 'muted' : 'plain' },
         { text: spark(history.map((h) => h.maxRecordAgeMs)), tone: 'info' },
       ]),
     );
     out.push(
       row('mx:latency', [
         label('max repl. latency'),
-        { text: fitCell(formatDuration(last?.maxReplicationLatencyMs), 28) },
+        { text: fitCell(value(timing?.replicationLatencyMs), 28), tone: idle ? 'muted' : 'plain' },
         { text: spark(history.map((h) => h.maxReplicationLatencyMs)), tone: 'info' },
       ]),
     );
+    if (timing) out.push(row('mx:timing', [label(''), timingNote(timing)]));
   }
   const from = s.mirror.positionsFrom;
   out.push(
@@ -186,6 +189,66 @@ function metricsRows(s: Snapshot, width: number, g: Glyphs): TextRow[] {
       { text: from ? `  positions: ${escapeForTerminal(from)}` : '  MM2 positions unknown', tone: 'muted' },
     ]),
   );
+  return out;
+}
+
+/** How the age and latency above were taken: over which partitions, from which MM2 attributes. */
+function timingNote(t: TimingSummary): Segment {
+  if (t.basis === null) return { text: 'no MM2 age or latency metrics in the scrape', tone: 'muted' };
+  if (t.basis === 'last-value') {
+    return {
+      text: 'last value per partition: the exporter has no -max/-avg attributes (an idle partition keeps its last value)',
+      tone: 'warn',
+    };
+  }
+  const text =
+    t.replicating === 0
+      ? `no record in MM2's metric window (60 s by default): ${plural(t.idle, 'partition')} idle`
+      : `max over MM2's metric window (60 s by default): ${plural(t.replicating, 'partition')} replicating, ${t.idle} idle`;
+  return { text, tone: 'muted' };
+}
+
+function probeRows(s: Snapshot, nowMs: number, g: Glyphs): TextRow[] {
+  const p = s.probe;
+  if (!p) return [];
+  const label = (text: string) => ({ text: `  ${fitCell(text, LABEL_WIDTH - 2)} ` });
+  const out = [
+    sectionRow(
+      'pr',
+      'PROBE',
+      `marker records ${escapeForTerminal(p.topic)} ${g.arrow} ${escapeForTerminal(p.targetTopic)} partition ${p.partition}, timed from outside MM2`,
+    ),
+  ];
+  const arrived =
+    p.lastArrivedAtMs === null
+      ? ''
+      : `  arrived ${formatAge(liveAge(s.takenAtMs - p.lastArrivedAtMs, s.takenAtMs, nowMs))} ago`;
+  out.push(
+    row('pr:last', [
+      label('last latency'),
+      { text: p.lastLatencyMs === null ? 'none arrived yet' : formatDuration(p.lastLatencyMs) },
+      { text: `${arrived}  ${p.arrived}/${p.sent} markers arrived`, tone: 'muted' },
+    ]),
+  );
+  if (p.pendingSinceMs !== null) {
+    const pending = liveAge(s.takenAtMs - p.pendingSinceMs, s.takenAtMs, nowMs);
+    out.push(
+      row('pr:pending', [
+        label('pending'),
+        { text: `for ${formatDuration(pending)}`, tone: pending >= 10_000 ? 'warn' : 'plain' },
+        { text: '  marker sent, not on the target yet', tone: 'muted' },
+      ]),
+    );
+  }
+  if (p.error) {
+    out.push(
+      row('pr:error', [
+        label('error'),
+        { text: escapeForTerminal(p.error), tone: 'crit' },
+        { text: '  retrying', tone: 'muted' },
+      ]),
+    );
+  }
   return out;
 }
 
@@ -231,6 +294,7 @@ export function mirrorRows(s: Snapshot | null, nowMs: number, width: number, g: 
     ...heartbeatRows(s, nowMs, g),
     ...checkpointRows(s, nowMs, g),
     ...metricsRows(s, width, g),
+    ...probeRows(s, nowMs, g),
     ...connectorRows(s, g),
   ];
 }
