@@ -89,7 +89,7 @@ async function withRole<T>(role: ClusterRole, what: () => Promise<T>): Promise<T
 }
 
 export class Probe {
-  private current: ProbeState;
+  private current: Omit<ProbeState, 'atMs'>;
   private readonly run = randomBytes(4).toString('hex');
   private seq = 0;
   private topicsChecked = false;
@@ -114,7 +114,7 @@ export class Probe {
   }
 
   state(): ProbeState {
-    return { ...this.current };
+    return { ...this.current, atMs: this.now() };
   }
 
   private async checkTopics(): Promise<void> {

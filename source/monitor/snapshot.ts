@@ -195,6 +195,8 @@ export interface ProbeState {
   arrived: number;
   /** The last round's error (topic missing, cluster unreachable); null after a good round. */
   error: string | null;
+  /** When this state was read (a one-shot probe ends after the snapshot was taken). */
+  atMs: number;
 }
 
 export interface MetricsHistoryPoint {

@@ -26,7 +26,7 @@ function probeDocument(snapshot: Snapshot) {
     partition: p.partition,
     lastLatencyMs: p.lastLatencyMs,
     pending: p.pendingSinceMs !== null,
-    pendingMs: p.pendingSinceMs === null ? null : Math.max(0, snapshot.takenAtMs - p.pendingSinceMs),
+    pendingMs: p.pendingSinceMs === null ? null : Math.max(0, p.atMs - p.pendingSinceMs),
     error: p.error,
   };
 }

@@ -197,14 +197,14 @@ function timingNote(t: TimingSummary): Segment {
   if (t.basis === null) return { text: 'no MM2 age or latency metrics in the scrape', tone: 'muted' };
   if (t.basis === 'last-value') {
     return {
-      text: 'last value per partition: the exporter has no -max/-avg attributes (an idle partition keeps its last value)',
+      text: 'last-value gauges: no -max/-avg exported, an idle partition keeps its last age',
       tone: 'warn',
     };
   }
   const text =
     t.replicating === 0
-      ? `no record in MM2's metric window (60 s by default): ${plural(t.idle, 'partition')} idle`
-      : `max over MM2's metric window (60 s by default): ${plural(t.replicating, 'partition')} replicating, ${t.idle} idle`;
+      ? `no record in MM2's metric window (60 s by default), ${plural(t.idle, 'partition')} idle`
+      : `MM2's windowed max (60 s by default) over ${t.replicating} replicating partitions, ${t.idle} idle`;
   return { text, tone: 'muted' };
 }
 
@@ -222,7 +222,7 @@ function probeRows(s: Snapshot, nowMs: number, g: Glyphs): TextRow[] {
   const arrived =
     p.lastArrivedAtMs === null
       ? ''
-      : `  arrived ${formatAge(liveAge(s.takenAtMs - p.lastArrivedAtMs, s.takenAtMs, nowMs))} ago`;
+      : `  arrived ${formatAge(liveAge(p.atMs - p.lastArrivedAtMs, p.atMs, nowMs))} ago`;
   out.push(
     row('pr:last', [
       label('last latency'),
@@ -231,7 +231,7 @@ function probeRows(s: Snapshot, nowMs: number, g: Glyphs): TextRow[] {
     ]),
   );
   if (p.pendingSinceMs !== null) {
-    const pending = liveAge(s.takenAtMs - p.pendingSinceMs, s.takenAtMs, nowMs);
+    const pending = liveAge(p.atMs - p.pendingSinceMs, p.atMs, nowMs);
     out.push(
       row('pr:pending', [
         label('pending'),
