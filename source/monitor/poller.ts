@@ -390,6 +390,7 @@ export class Poller implements SnapshotFeed {
 
   setPaused(paused: boolean): void {
     this.paused = paused;
+    this.probe?.setPaused(paused);
   }
 
   isPaused(): boolean {

@@ -94,6 +94,7 @@ export class Probe {
   private seq = 0;
   private topicsChecked = false;
   private stopped = false;
+  private paused = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   private readonly now: () => number;
@@ -222,7 +223,7 @@ export class Probe {
     this.loop = (async () => {
       while (!this.stopped) {
         try {
-          await this.round(Number.POSITIVE_INFINITY);
+          if (!this.paused) await this.round(Number.POSITIVE_INFINITY);
         } catch (error) {
           this.topicsChecked = false;
           this.current = { ...this.current, pendingSinceMs: null, error: this.describe(error) };
@@ -238,6 +239,11 @@ export class Probe {
         this.wake = null;
       }
     })();
+  }
+
+  /** While paused (the console's `p`), no new marker is written; one in flight is still awaited. */
+  setPaused(paused: boolean): void {
+    this.paused = paused;
   }
 
   async stop(): Promise<void> {

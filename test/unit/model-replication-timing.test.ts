@@ -138,6 +138,27 @@ describe('exporters without windowed attributes: the last-value gauges, said so'
   });
 });
 
+describe('the common exporter configurations export the windowed attributes', () => {
+  it('Strimzi-style rules: windowed, the NaN partition idle', () => {
+    const partitions = partitionsOf(fixture('metrics-strimzi.txt'));
+    const summary = summariseTimings(partitionTimings(partitions, null).values());
+    assert.equal(summary.basis, 'windowed');
+    assert.equal(summary.idle, 1);
+    assert.equal(partitionTiming(partitions.find((p) => p.partition === 2)!).idle, true);
+  });
+
+  it('the default export (no rules, case kept): windowed', () => {
+    const partitions = partitionsOf(fixture('metrics-default-export.txt'));
+    assert.deepEqual(
+      partitions.map((p) => [p.partition, partitionTiming(p).idle, partitionTiming(p).replicationLatencyMs]),
+      [
+        [0, false, 41],
+        [1, true, null],
+      ],
+    );
+  });
+});
+
 describe('probe markers', () => {
   it('round-trips a marker with a recognisable key and the send time as record timestamp', () => {
     const record = encodeProbeMarker({ run: 'ab12cd34', seq: 7, sentAtMs: 1764105600123 });
