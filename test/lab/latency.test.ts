@@ -255,6 +255,27 @@ describe('--probe: bad input', () => {
     );
   });
 
+  it('does not probe through an unreachable cluster: status says so and exits 2', async () => {
+    const lab = await sharedLab();
+    const result = await mirrorwatch(
+      [
+        'status',
+        '--json',
+        '--probe',
+        PROBE_TOPIC,
+        '--source',
+        '127.0.0.1:1',
+        '--target',
+        lab.target.bootstrap,
+      ],
+      { timeoutMs: 60_000 },
+    );
+    assert.equal(result.code, 2, result.stderr);
+    const doc = JSON.parse(result.stdout) as StatusJson & { probe: { error: string | null } };
+    assert.equal(doc.probe?.error, 'not run: source cluster unreachable');
+    assert.equal(doc.probe?.lastLatencyMs, null);
+  });
+
   it('names an unknown probe topic in one line (exit 3) and leaves no topic behind', async () => {
     const lab = await sharedLab();
     oneLineError(

@@ -192,8 +192,13 @@ export function statusCommand(yargs: Argv) {
       let snapshot = await snapshotOnce(connection, { debug: args.debug });
       if (probeTopic) {
         const probe = probeFor(connection, probeTopic, 0);
+        const down = (['source', 'target'] as const).filter((role) => !snapshot.health[role].ok);
         try {
-          snapshot = { ...snapshot, probe: await probe.once(timeout * 1000) };
+          const state =
+            down.length > 0
+              ? { ...probe.state(), error: `not run: ${down.join(' and ')} cluster unreachable` }
+              : await probe.once(timeout * 1000);
+          snapshot = { ...snapshot, probe: state };
         } catch (error) {
           if (error instanceof ProbeTopicMissingError) throw new UserError(error.message, EXIT.usage);
           throw error;
