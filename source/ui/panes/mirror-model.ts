@@ -27,6 +27,11 @@ function row(key: string, segments: Segment[]): TextRow {
   return { key, search: searchText(segments.map((s) => s.text).join('')), segments };
 }
 
+/** The label column of a metrics or probe line. */
+function label(text: string): Segment {
+  return { text: `  ${fitCell(text, LABEL_WIDTH - 2)} ` };
+}
+
 function sectionRow(key: string, title: string, note: string): TextRow {
   return row(key, [
     { text: title, bold: true },
@@ -126,7 +131,6 @@ function checkpointRows(s: Snapshot, nowMs: number, g: Glyphs): TextRow[] {
 function metricsRows(s: Snapshot, width: number, g: Glyphs): TextRow[] {
   const out = [sectionRow('mx', 'REPLICATION', 'MM2 metrics and positions')];
   const health = s.health.metrics;
-  const label = (text: string) => ({ text: `  ${fitCell(text, LABEL_WIDTH - 2)} ` });
   if (!s.metrics) {
     const why = !health.configured
       ? 'metrics not configured (give the exporter URL to see record rate, age and latency)'
@@ -211,7 +215,6 @@ function timingNote(t: TimingSummary): Segment {
 function probeRows(s: Snapshot, nowMs: number, g: Glyphs): TextRow[] {
   const p = s.probe;
   if (!p) return [];
-  const label = (text: string) => ({ text: `  ${fitCell(text, LABEL_WIDTH - 2)} ` });
   const out = [
     sectionRow(
       'pr',
