@@ -132,6 +132,10 @@ describe('live latency: MM2 windowed metrics against the end-to-end probe', () =
 
   it('status reports latency and record age that agree with the probe; idle partitions (topic2, a stale one) do not raise them', async () => {
     const lab = await sharedLab();
+    // The target partition's end before the probe, as kcat sees it (-1: the latest offset).
+    const end = await kcat(['-Q', '-b', lab.target.bootstrap, '-t', `${PROBE_TOPIC}:0:-1`], 60_000);
+    const endOffset = Number(/offset (\d+)/.exec(end.stdout)?.[1]);
+    assert.ok(Number.isInteger(endOffset), `kcat -Q: ${end.stdout} ${end.stderr}`);
     const startedMs = Date.now();
     const result = await mirrorwatch(['status', '--json', '--probe', PROBE_TOPIC, ...LAB], {
       timeoutMs: 60_000,
@@ -186,33 +190,42 @@ describe('live latency: MM2 windowed metrics against the end-to-end probe', () =
       Math.max(latencyMs, 100, probe.lastLatencyMs) / Math.max(Math.min(latencyMs, probe.lastLatencyMs), 100);
     assert.ok(ratio <= 10, `MM2 ${latencyMs} ms vs probe ${probe.lastLatencyMs} ms`);
 
-    // The marker is on the target, as kcat reads it: key mirrorwatch-probe, sent during this run.
-    const consumed = await kcat(
-      [
-        '-C',
-        '-b',
-        lab.target.bootstrap,
-        '-t',
-        PROBE_TOPIC,
-        '-p',
-        '0',
-        '-o',
-        '-200',
-        '-e',
-        '-q',
-        '-f',
-        '%k\t%s\n',
-      ],
-      20_000,
-    );
-    const markers = consumed.stdout
-      .split('\n')
-      .filter((line) => line.startsWith(`${PROBE_KEY}\t`))
-      .map((line) => JSON.parse(line.slice(PROBE_KEY.length + 1)) as { sentAtMs: number });
-    assert.ok(
-      markers.some((m) => m.sentAtMs >= startedMs && m.sentAtMs <= Date.now()),
-      `a marker from this run on the target: ${consumed.stdout.slice(-500)}`,
-    );
+    // The marker is on the target, as kcat reads it: key mirrorwatch-probe, sent during this run,
+    // after the end offset taken before.
+    let seen = '';
+    await eventually(
+      'the marker read back with kcat',
+      async () => {
+        const consumed = await kcat(
+          [
+            '-C',
+            '-b',
+            lab.target.bootstrap,
+            '-t',
+            PROBE_TOPIC,
+            '-p',
+            '0',
+            '-o',
+            String(endOffset),
+            '-e',
+            '-q',
+            '-f',
+            '%k\t%s\n',
+          ],
+          60_000,
+        );
+        seen = `exit ${consumed.code} ${consumed.stderr} ${consumed.stdout.slice(-300)}`;
+        return consumed.stdout
+          .split('\n')
+          .filter((line) => line.startsWith(`${PROBE_KEY}\t`))
+          .map((line) => JSON.parse(line.slice(PROBE_KEY.length + 1)) as { sentAtMs: number })
+          .some((m) => m.sentAtMs >= startedMs && m.sentAtMs <= Date.now());
+      },
+      30_000,
+      2000,
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}: after offset ${endOffset}: ${seen}`);
+    });
   });
 
   it('text status prints the latency line and the probe line', async () => {
