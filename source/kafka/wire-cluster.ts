@@ -407,7 +407,7 @@ export class WireCluster {
   async fetch(
     topic: string,
     positions: Map<number, number>,
-    options: { maxBytesPerPartition?: number; maxWaitMs?: number } = {},
+    options: { maxBytesPerPartition?: number; maxWaitMs?: number; minBytes?: number } = {},
   ): Promise<PartitionFetch[]> {
     await this.connect();
     const byLeader = this.cluster.findLeaderForPartitions(topic, [...positions.keys()]);
@@ -426,7 +426,8 @@ export class WireCluster {
           replicaId: -1,
           isolationLevel: READ_UNCOMMITTED,
           maxWaitTime: options.maxWaitMs ?? 0,
-          minBytes: 0,
+          // minBytes 1 with maxWaitMs: the broker answers as soon as a record arrives (a long poll).
+          minBytes: options.minBytes ?? 0,
           maxBytes: 32 * 1024 * 1024,
           topics: [
             {

@@ -12,6 +12,11 @@
  *
  * Gauges that are NaN (no samples in the window) or infinite become undefined. Unknown families and
  * samples without the labels needed to place them are ignored.
+ *
+ * `record-age-ms` and `replication-latency-ms` without a suffix keep the value of the last record
+ * forever (an idle partition shows its last age); the `-max`/`-avg` ones are windowed (Kafka's sampled
+ * stats, 2 samples of 30 s by default) and NaN when no record fell in the window. `windowed` tells a
+ * NaN window (idle) from an exporter that does not export those attributes at all.
  */
 import type { ParsedMetrics, Sample } from './prometheus.js';
 
@@ -31,6 +36,8 @@ export interface PartitionMetrics {
   replicationLatencyMs?: number;
   replicationLatencyMsMax?: number;
   replicationLatencyMsAvg?: number;
+  /** The scrape had a windowed age or latency attribute (`-max`/`-avg`) for this partition, NaN or not. */
+  windowed?: boolean;
 }
 
 export interface CheckpointMetrics {
@@ -62,7 +69,17 @@ export interface Mm2Metrics {
   totalRecordCount: number;
 }
 
-type PartitionField = Exclude<keyof PartitionMetrics, 'source' | 'target' | 'topic' | 'partition'>;
+type PartitionField = Exclude<
+  keyof PartitionMetrics,
+  'source' | 'target' | 'topic' | 'partition' | 'windowed'
+>;
+
+const WINDOWED_FIELDS: ReadonlySet<PartitionField> = new Set([
+  'recordAgeMsMax',
+  'recordAgeMsAvg',
+  'replicationLatencyMsMax',
+  'replicationLatencyMsAvg',
+]);
 type CheckpointField = Exclude<
   keyof CheckpointMetrics,
   'source' | 'target' | 'group' | 'topic' | 'partition'
@@ -244,6 +261,7 @@ function addPartitionSample(
     if (target !== undefined) row.target = target;
     into.set(key, row);
   }
+  if (WINDOWED_FIELDS.has(field)) row.windowed = true;
   const v = finite(sample.value);
   if (v !== undefined) row[field] = v;
 }

@@ -15,6 +15,7 @@ import type {
   Translation,
 } from '../monitor/snapshot.js';
 import { replicationLagDetail } from './lag.js';
+import { type PartitionTiming, partitionTimings, timingKey } from './replication-timing.js';
 
 export interface MirrorInputs {
   source: ClusterView;
@@ -24,6 +25,8 @@ export interface MirrorInputs {
   /** `topic\0partition` (source names) -> MM2's stored offset; null when positions are unknown. */
   positions: ReadonlyMap<string, number | null> | null;
   metricPartitions: readonly PartitionMetrics[];
+  /** Per-partition timing (see replication-timing.ts); computed from `metricPartitions` when absent. */
+  timings?: ReadonlyMap<string, PartitionTiming>;
   /** With an mm2.properties flow, only the topics its filters select are expected on the target. */
   flow?: Mm2Flow | null;
 }
@@ -42,7 +45,8 @@ function mirrorState(topic: Omit<MirrorTopic, 'state'>): MirrorState {
 
 export function buildMirrorTopics(inputs: MirrorInputs): MirrorTopic[] {
   const targetTopics = new Map(inputs.target.topics.map((t) => [t.name, t]));
-  const metrics = new Map(inputs.metricPartitions.map((m) => [`${m.topic}\u0000${m.partition}`, m]));
+  const metrics = new Map(inputs.metricPartitions.map((m) => [timingKey(m.topic, m.partition), m]));
+  const timings = inputs.timings ?? partitionTimings(inputs.metricPartitions, null);
   return inputs.source.topics
     .filter((t) => !t.internal && isUserTopic(t.name, inputs.policy))
     .filter((t) => !inputs.flow || topicSelected(inputs.flow, t.name, inputs.policy))
@@ -63,7 +67,8 @@ export function buildMirrorTopics(inputs: MirrorInputs): MirrorTopic[] {
               }).lag
             : null;
         const t = targetPartitions.get(p.partition);
-        const m = metrics.get(`${targetName}\u0000${p.partition}`);
+        const m = metrics.get(timingKey(targetName, p.partition));
+        const timing = timings.get(timingKey(targetName, p.partition));
         return {
           partition: p.partition,
           sourceEarliest: p.earliest,
@@ -73,8 +78,9 @@ export function buildMirrorTopics(inputs: MirrorInputs): MirrorTopic[] {
           mm2Position: stored,
           lag,
           recordCount: m?.recordCount ?? null,
-          recordAgeMs: m?.recordAgeMs ?? null,
-          replicationLatencyMs: m?.replicationLatencyMs ?? null,
+          recordAgeMs: timing?.recordAgeMs ?? null,
+          replicationLatencyMs: timing?.replicationLatencyMs ?? null,
+          idle: timing?.idle ?? null,
         };
       });
       const lags = partitions.map((p) => p.lag).filter((l): l is number => l !== null);

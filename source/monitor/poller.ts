@@ -11,7 +11,9 @@ import { ConnectRestClient } from '../mm2/connect-rest.js';
 import type { Mm2Metrics } from '../mm2/mm2-metrics.js';
 import { ageMs } from '../model/freshness.js';
 import { attachTranslations, buildMirrorTopics, summariseCheckpoints } from '../model/mirror.js';
+import { type PartitionTiming, partitionTimings, summariseTimings } from '../model/replication-timing.js';
 import type { SnapshotFeed } from './feed.js';
+import type { Probe } from './probe.js';
 import { readCluster } from './read-cluster.js';
 import { type ConnectReading, connectorsFromMetrics, readConnect, scrapeMetrics } from './read-endpoints.js';
 import { Mm2InternalReader, type Mm2InternalState } from './read-mm2-internal.js';
@@ -35,6 +37,8 @@ export interface PollerOptions {
   now?: () => number;
   /** Read only these sources (a command that lists topics needs no metrics). Default: all. */
   sources?: readonly DataSourceName[];
+  /** The end-to-end probe: run by start()/stop() with the poller, its state copied into every snapshot. */
+  probe?: Probe;
 }
 
 const MAX_BACKOFF_MS = 30_000;
@@ -115,6 +119,9 @@ export class Poller implements SnapshotFeed {
     connect: SourceState<ConnectReading>;
   };
   private history: MetricsHistoryPoint[] = [];
+  /** Timing per partition of the newest scrape, judged against the scrape before it. */
+  private timings: Map<string, PartitionTiming> = new Map();
+  private readonly probe: Probe | null;
   private latest: Snapshot | null = null;
   private seq = 0;
   private readonly listeners = new Set<(snapshot: Snapshot) => void>();
@@ -130,6 +137,7 @@ export class Poller implements SnapshotFeed {
     this.metricsTimeoutMs = options.metricsTimeoutMs ?? DEFAULT_METRICS_TIMEOUT_MS;
     this.historyLength = options.historyLength ?? 120;
     this.now = options.now ?? Date.now;
+    this.probe = options.probe ?? null;
     this.wires = { source: this.newWire('source'), target: this.newWire('target') };
     this.internal = this.newInternalReader();
     this.connect = this.connection.connectUrl ? new ConnectRestClient(this.connection.connectUrl) : null;
@@ -306,16 +314,23 @@ export class Poller implements SnapshotFeed {
     if (this.now() < this.nextScrapeMs) return Promise.resolve();
     const url = this.connection.metricsUrl as string;
     const startedMs = this.now();
+    const metricsBefore = this.states.metrics.data;
     this.scrape = this.attempt(
       this.states.metrics,
       async () => ({ data: await scrapeMetrics(url, this.metricsTimeoutMs), requests: 1 }),
       (e) => (e as Error).message,
       this.metricsTimeoutMs + 1000,
-    ).finally(() => {
-      this.scrape = null;
-      this.nextScrapeMs =
-        startedMs + nextScrapeDelayMs(this.intervalMs, this.states.metrics.health.durationMs);
-    });
+    )
+      .then(() => {
+        const scraped = this.states.metrics.data;
+        if (scraped && scraped !== metricsBefore)
+          this.timings = partitionTimings(scraped.partitions, metricsBefore?.partitions ?? null);
+      })
+      .finally(() => {
+        this.scrape = null;
+        this.nextScrapeMs =
+          startedMs + nextScrapeDelayMs(this.intervalMs, this.states.metrics.health.durationMs);
+      });
     return this.scrape;
   }
 
@@ -325,21 +340,18 @@ export class Poller implements SnapshotFeed {
     const metrics = this.states.metrics.data;
     const internal = this.states['mm2-internal'].data;
     const connect = this.states.connect.data;
+    const timing = metrics ? summariseTimings(this.timings.values()) : undefined;
     // One history point per scrape (the scrape runs on its own cadence), stamped when it answered.
     const scrapedAtMs = this.states.metrics.health.lastSuccessMs;
     const newScrape = scrapedAtMs !== null && scrapedAtMs > (this.history.at(-1)?.atMs ?? -1);
-    if (metrics && this.states.metrics.health.ok && newScrape) {
-      const max = (values: Array<number | undefined>) => {
-        const known = values.filter((v): v is number => v !== undefined && Number.isFinite(v));
-        return known.length > 0 ? Math.max(...known) : null;
-      };
+    if (metrics && timing && this.states.metrics.health.ok && newScrape) {
       this.history = [
         ...this.history,
         {
           atMs: scrapedAtMs,
           recordCount: metrics.totalRecordCount,
-          maxRecordAgeMs: max(metrics.partitions.map((p) => p.recordAgeMs)),
-          maxReplicationLatencyMs: max(metrics.partitions.map((p) => p.replicationLatencyMs)),
+          maxRecordAgeMs: timing.recordAgeMs,
+          maxReplicationLatencyMs: timing.replicationLatencyMs,
         },
       ].slice(-this.historyLength);
     }
@@ -359,6 +371,7 @@ export class Poller implements SnapshotFeed {
       policy: c.policy,
       positions,
       metricPartitions: metrics?.partitions ?? [],
+      timings: this.timings,
       flow: c.flow,
     });
     const lags = mirrorTopics.map((t) => t.lag).filter((l): l is number => l !== null);
@@ -393,6 +406,8 @@ export class Poller implements SnapshotFeed {
       checkpoints,
       metrics,
       metricsHistory: this.history,
+      ...(timing ? { timing } : {}),
+      ...(this.probe ? { probe: this.probe.state() } : {}),
       connectors,
       health,
       requests: Object.values(health).reduce((sum, h) => sum + h.requests, 0),
@@ -418,15 +433,17 @@ export class Poller implements SnapshotFeed {
 
   setPaused(paused: boolean): void {
     this.paused = paused;
+    this.probe?.setPaused(paused);
   }
 
   isPaused(): boolean {
     return this.paused;
   }
 
-  /** Refreshes every interval until stop(). */
+  /** Refreshes every interval until stop(); runs the probe alongside. */
   start(): void {
     this.continuous = true;
+    this.probe?.start();
     const loop = async () => {
       if (this.stopped) return;
       if (!this.paused) await this.refresh().catch(() => {});
@@ -438,6 +455,7 @@ export class Poller implements SnapshotFeed {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    await this.probe?.stop();
     await this.running?.catch(() => {});
     await this.scrape?.catch(() => {});
     await Promise.all([this.wires.source.disconnect(), this.wires.target.disconnect()]);

@@ -121,8 +121,11 @@ export interface MirrorPartition {
   /** Source records MM2 has not replicated yet; null when MM2's position is unknown. */
   lag: number | null;
   recordCount: number | null;
+  /** Highest over MM2's metric window (the last value with exporters lacking `-max`); null when idle or unknown. */
   recordAgeMs: number | null;
   replicationLatencyMs: number | null;
+  /** No record replicated in MM2's metric window; null or absent when unknown. */
+  idle?: boolean | null;
 }
 
 export interface MirrorTopic {
@@ -171,6 +174,40 @@ export interface ConnectorView {
   from: 'connect-rest' | 'metrics';
 }
 
+/** `windowed`: MM2's windowed max (or avg); `last-value`: the last record's gauge (exporters without `-max`). */
+export type TimingBasis = 'windowed' | 'last-value';
+
+export interface TimingSummary {
+  /** Maximum over the partitions that replicated recently; null when none did. */
+  recordAgeMs: number | null;
+  replicationLatencyMs: number | null;
+  /** `last-value` as soon as one partition had no windowed attributes. */
+  basis: TimingBasis | null;
+  /** Partitions that replicated in the window, that were idle, and whose idleness is unknown. */
+  replicating: number;
+  idle: number;
+  unknown: number;
+}
+
+/** The end-to-end probe: marker records written to a source topic, timed until they appear on the target. */
+export interface ProbeState {
+  /** Source-side topic the markers are written to (partition 0), and its copy on the target. */
+  topic: string;
+  targetTopic: string;
+  partition: number;
+  /** Send-to-arrival time of the newest marker that arrived; null before the first. */
+  lastLatencyMs: number | null;
+  lastArrivedAtMs: number | null;
+  /** When the marker in flight was sent; null when none is in flight. */
+  pendingSinceMs: number | null;
+  sent: number;
+  arrived: number;
+  /** The last round's error (topic missing, cluster unreachable); null after a good round. */
+  error: string | null;
+  /** When this state was read (a one-shot probe ends after the snapshot was taken). */
+  atMs: number;
+}
+
 export interface MetricsHistoryPoint {
   atMs: number;
   recordCount: number;
@@ -194,6 +231,10 @@ export interface Snapshot {
   checkpoints: CheckpointSummary[];
   metrics: Mm2Metrics | null;
   metricsHistory: MetricsHistoryPoint[];
+  /** Record age and replication latency over the partitions that replicated recently. */
+  timing?: TimingSummary;
+  /** The end-to-end probe (`--probe TOPIC`); absent when not asked for. */
+  probe?: ProbeState;
   connectors: ConnectorView[];
   health: Record<DataSourceName, DataSourceHealth>;
   /** Kafka requests and HTTP calls this refresh cost, all sources together. */

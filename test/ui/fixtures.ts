@@ -15,6 +15,7 @@ import type {
   PlannedTopic,
 } from '../../source/actions/types.js';
 import type { Mm2Metrics, PartitionMetrics } from '../../source/mm2/mm2-metrics.js';
+import { partitionTimings, summariseTimings } from '../../source/model/replication-timing.js';
 import type { SnapshotFeed } from '../../source/monitor/feed.js';
 import type {
   ClusterRole,
@@ -24,6 +25,7 @@ import type {
   GroupPartition,
   MirrorPartition,
   MirrorTopic,
+  ProbeState,
   Snapshot,
   TopicInfo,
   Translation,
@@ -43,11 +45,13 @@ interface SeedTopic {
   lag: number;
   /** Not created on the target. */
   missing?: boolean;
+  /** Nothing replicated in MM2's metric window (seeded once, no traffic since). */
+  idle?: boolean;
 }
 
 export const SEED: readonly SeedTopic[] = [
   { name: 'topic1', partitions: 1, records: 300, lag: 0 },
-  { name: 'topic2', partitions: 1, records: 20_000, lag: 0 },
+  { name: 'topic2', partitions: 1, records: 20_000, lag: 0, idle: true },
   { name: 'DmmAccess', partitions: 6, records: 600, lag: 0 },
   { name: 'apache-logs', partitions: 15, records: 900, lag: 150 },
   { name: 'audit-events', partitions: 3, records: 90, lag: 90, missing: true },
@@ -60,6 +64,8 @@ export interface FixtureOptions {
   extraTopics?: string[];
   /** No MM2 partition metrics in the scrape (only these families found). */
   metricFamiliesOnly?: string[];
+  /** The end-to-end probe's state (`--probe`). */
+  probe?: ProbeState;
 }
 
 function split(total: number, parts: number): number[] {
@@ -99,8 +105,9 @@ function mirrorTopic(seed: SeedTopic): MirrorTopic {
       mm2Position: copied === null || copied === 0 ? null : copied - 1,
       lag: seed.missing ? null : lag,
       recordCount: copied,
-      recordAgeMs: seed.missing ? null : 180 + partition,
-      replicationLatencyMs: seed.missing ? null : 40 + partition,
+      recordAgeMs: seed.missing || seed.idle ? null : 180 + partition,
+      replicationLatencyMs: seed.missing || seed.idle ? null : 40 + partition,
+      idle: seed.missing ? null : seed.idle === true,
     };
   });
   const state = seed.missing ? 'missing' : seed.lag > 0 ? 'mirroring' : 'in-sync';
@@ -206,6 +213,9 @@ function metricsFor(topics: readonly MirrorTopic[], familiesOnly?: string[]): Mm
         recordCount: p.recordCount ?? 0,
         recordAgeMsMax: p.recordAgeMs ?? undefined,
         replicationLatencyMsMax: p.replicationLatencyMs ?? undefined,
+        // an idle partition keeps its last value in the un-windowed gauges: 15 s after seeding
+        recordAgeMs: p.idle ? 15_900 : (p.recordAgeMs ?? undefined),
+        windowed: true,
       })),
     );
   return {
@@ -246,6 +256,7 @@ export function buildSnapshot(options: FixtureOptions = {}): Snapshot {
     },
   ];
 
+  const metrics = metricsFor(mirrors, options.metricFamiliesOnly);
   const history = Array.from({ length: 12 }, (_, i) => ({
     atMs: NOW - (11 - i) * 5000,
     recordCount: 21_000 + i * 250,
@@ -313,8 +324,10 @@ export function buildSnapshot(options: FixtureOptions = {}): Snapshot {
         current: false,
       },
     ],
-    metrics: metricsFor(mirrors, options.metricFamiliesOnly),
+    metrics,
     metricsHistory: history,
+    timing: summariseTimings(partitionTimings(metrics.partitions, null).values()),
+    ...(options.probe ? { probe: options.probe } : {}),
     connectors: ['MirrorSourceConnector', 'MirrorCheckpointConnector', 'MirrorHeartbeatConnector'].map(
       (kind, i) => ({
         name: `A->B.${kind}`,

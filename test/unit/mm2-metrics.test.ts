@@ -34,11 +34,12 @@ describe('extractMm2Metrics: Strimzi-style (lowercased) names', () => {
       replicationLatencyMs: 20,
       replicationLatencyMsMax: 95,
       replicationLatencyMsAvg: 25.5,
+      windowed: true,
     });
     assert.equal(m.partitions[3]!.byteCount, 12345678);
   });
 
-  it('turns NaN gauges of an idle partition into undefined, keeping the counters', () => {
+  it('turns NaN gauges of an idle partition into undefined, keeping the counters and that the window was exported', () => {
     assert.deepEqual(m.partitions[2], {
       source: 'A',
       target: 'B',
@@ -48,6 +49,7 @@ describe('extractMm2Metrics: Strimzi-style (lowercased) names', () => {
       recordRate: 0,
       byteCount: 0,
       byteRate: 0,
+      windowed: true,
     });
   });
 
@@ -100,6 +102,7 @@ describe('extractMm2Metrics: default export (case kept, untyped, no status)', ()
       byteCount: 256000,
       recordAgeMs: 5,
       replicationLatencyMsMax: 41,
+      windowed: true,
     });
     assert.equal(m.partitions[1]!.recordAgeMs, undefined);
     assert.equal(m.totalRecordCount, 4100);

@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import { consoleActions } from '../../actions/console-actions.js';
+import { probeFor } from '../../actions/probe.js';
 import { Poller } from '../../monitor/poller.js';
 import {
   type ConnectionArgs,
@@ -8,8 +9,10 @@ import {
   withConnectionOptions,
 } from '../connection-options.js';
 import { EXIT, UserError } from '../errors.js';
+import { probeTopicFrom, withProbeOption } from '../probe-options.js';
 
 interface ConsoleArgs extends ConnectionArgs {
+  probe?: string;
   'read-only': boolean;
   color: boolean;
   interval: number;
@@ -25,7 +28,7 @@ export function consoleCommand(yargs: Argv) {
     '$0',
     'the live console over both clusters and MM2 (default command)',
     (y) =>
-      withConnectionOptions(y)
+      withProbeOption(withConnectionOptions(y))
         .option('read-only', {
           type: 'boolean',
           default: false,
@@ -47,6 +50,7 @@ export function consoleCommand(yargs: Argv) {
         })
         .option('mirror-resume-command', { type: 'string', describe: 'shell command that starts MM2 again' }),
     async (args) => {
+      const probeTopic = probeTopicFrom(args);
       if (!process.stdout.isTTY || !process.stdin.isTTY) {
         throw new UserError(
           'the console needs a terminal (stdin/stdout is not a TTY): use mirrorwatch status | topics | lag | consume | verify, with --json for scripts',
@@ -61,10 +65,12 @@ export function consoleCommand(yargs: Argv) {
       const color = args.color && process.env.NO_COLOR === undefined;
       if (!color) process.env.FORCE_COLOR = '0';
       const { runConsole } = await import('../../ui/terminal.js');
+      const intervalMs = args.interval * 1000;
       const poller = new Poller({
         connection,
-        intervalMs: args.interval * 1000,
+        intervalMs,
         metricsTimeoutMs: metricsTimeoutMs(args),
+        ...(probeTopic ? { probe: probeFor(connection, probeTopic, intervalMs) } : {}),
       });
       poller.start();
       try {

@@ -1,8 +1,10 @@
 import type { Argv } from 'yargs';
+import { probeFor } from '../../actions/probe.js';
 import { formatAge, SLOW_SOURCE_MS } from '../../model/freshness.js';
 import { worstPartitions } from '../../model/lag.js';
 import { clusterReplicaHealth, describeReplicaHealth } from '../../model/replicas.js';
 import { assess } from '../../model/verdict.js';
+import { ProbeTopicMissingError } from '../../monitor/probe.js';
 import type { Snapshot } from '../../monitor/snapshot.js';
 import {
   type ConnectionArgs,
@@ -10,9 +12,30 @@ import {
   metricsTimeoutMs,
   withConnectionOptions,
 } from '../connection-options.js';
-import { EXIT } from '../errors.js';
+import { EXIT, UserError } from '../errors.js';
 import { cell, json, table } from '../format.js';
+import { probeTopicFrom, withProbeOption } from '../probe-options.js';
 import { snapshotOnce } from '../snapshot-once.js';
+
+interface StatusArgs extends ConnectionArgs {
+  probe?: string;
+  'probe-timeout': number;
+  'read-only': boolean;
+}
+
+function probeDocument(snapshot: Snapshot) {
+  const p = snapshot.probe;
+  if (!p) return null;
+  return {
+    topic: p.topic,
+    targetTopic: p.targetTopic,
+    partition: p.partition,
+    lastLatencyMs: p.lastLatencyMs,
+    pending: p.pendingSinceMs !== null,
+    pendingMs: p.pendingSinceMs === null ? null : Math.max(0, p.atMs - p.pendingSinceMs),
+    error: p.error,
+  };
+}
 
 export function statusDocument(snapshot: Snapshot) {
   const assessment = assess(snapshot);
@@ -60,6 +83,16 @@ export function statusDocument(snapshot: Snapshot) {
     })),
     replication: {
       totalLag: snapshot.mirror.totalLag,
+      latencyMs: snapshot.timing?.replicationLatencyMs ?? null,
+      recordAgeMs: snapshot.timing?.recordAgeMs ?? null,
+      timing: snapshot.timing
+        ? {
+            basis: snapshot.timing.basis,
+            replicatingPartitions: snapshot.timing.replicating,
+            idlePartitions: snapshot.timing.idle,
+            unknownPartitions: snapshot.timing.unknown,
+          }
+        : null,
       worst: worstPartitions(partitions, 5),
       partitions,
     },
@@ -90,6 +123,7 @@ export function statusDocument(snapshot: Snapshot) {
         lastError: h.lastError,
         lastSuccess: h.lastSuccessMs ? new Date(h.lastSuccessMs).toISOString() : null,
       })),
+    probe: probeDocument(snapshot),
     requests: snapshot.requests,
   };
 }
@@ -100,6 +134,28 @@ function replicaNote(c: { offlinePartitions: number; underReplicatedPartitions: 
     underReplicated: c.underReplicatedPartitions,
   });
   return text ? `, ${text} partition(s)` : '';
+}
+
+const ms = (v: number | null) => (v === null ? '-' : `${Math.round(v)} ms`);
+
+function timingLine(doc: ReturnType<typeof statusDocument>): string {
+  const r = doc.replication;
+  const t = r.timing;
+  if (!t || t.basis === null) return '  replication latency - (no MM2 age or latency metrics)';
+  if (t.basis === 'windowed' && t.replicatingPartitions === 0)
+    return `  replication latency idle: no record replicated in MM2's metric window (${t.idlePartitions} partition(s) idle)`;
+  const how =
+    t.basis === 'windowed'
+      ? `max over MM2's metric window, ${t.replicatingPartitions} partition(s) replicating, ${t.idlePartitions} idle`
+      : 'last-value gauges: the exporter has no -max/-avg attributes, an idle partition keeps its last value';
+  return `  replication latency ${ms(r.latencyMs)}, record age ${ms(r.recordAgeMs)} (${how})`;
+}
+
+function probeLine(p: NonNullable<ReturnType<typeof probeDocument>>): string {
+  const where = `  probe ${cell(p.topic)}->${cell(p.targetTopic)} partition ${p.partition}`;
+  if (p.lastLatencyMs !== null) return `${where}: marker arrived in ${ms(p.lastLatencyMs)}`;
+  if (p.error) return `${where}: ${cell(p.error)}`;
+  return `${where}: marker pending, not arrived after ${ms(p.pendingMs)}`;
 }
 
 function printStatus(doc: ReturnType<typeof statusDocument>): string {
@@ -121,6 +177,8 @@ function printStatus(doc: ReturnType<typeof statusDocument>): string {
   lines.push(
     `  replication lag ${doc.replication.totalLag ?? '-'} records${doc.mirror.positionsFrom ? ` (positions from ${doc.mirror.positionsFrom})` : ' (MM2 positions unknown)'}`,
   );
+  lines.push(timingLine(doc));
+  if (doc.probe) lines.push(probeLine(doc.probe));
   const scrape = doc.metrics.scrapeMs;
   const slow =
     scrape !== null && scrape >= SLOW_SOURCE_MS
@@ -145,15 +203,48 @@ function printStatus(doc: ReturnType<typeof statusDocument>): string {
 }
 
 export function statusCommand(yargs: Argv) {
-  return yargs.command<ConnectionArgs>(
+  return yargs.command<StatusArgs>(
     'status',
     'one snapshot of the migration; exit 0 healthy, 1 degraded, 2 unreachable',
-    (y) => withConnectionOptions(y),
+    (y) =>
+      withProbeOption(withConnectionOptions(y))
+        .option('probe-timeout', {
+          type: 'number',
+          default: 10,
+          describe:
+            'with --probe: seconds to wait for the marker on the target (then it is reported pending)',
+        })
+        .option('read-only', {
+          type: 'boolean',
+          default: false,
+          describe: 'refuse anything that writes (--probe)',
+        }),
     async (args) => {
-      const snapshot = await snapshotOnce(connectionFrom(args), {
+      const probeTopic = probeTopicFrom(args);
+      const timeout = args['probe-timeout'];
+      if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 600)
+        throw new UserError('--probe-timeout takes a number of seconds between 0 and 600');
+      const connection = connectionFrom(args);
+      let snapshot = await snapshotOnce(connection, {
         debug: args.debug,
         metricsTimeoutMs: metricsTimeoutMs(args),
       });
+      if (probeTopic) {
+        const probe = probeFor(connection, probeTopic, 0);
+        const down = (['source', 'target'] as const).filter((role) => !snapshot.health[role].ok);
+        try {
+          const state =
+            down.length > 0
+              ? { ...probe.state(), error: `not run: ${down.join(' and ')} cluster unreachable` }
+              : await probe.once(timeout * 1000);
+          snapshot = { ...snapshot, probe: state };
+        } catch (error) {
+          if (error instanceof ProbeTopicMissingError) throw new UserError(error.message, EXIT.usage);
+          throw error;
+        } finally {
+          await probe.stop();
+        }
+      }
       const doc = statusDocument(snapshot);
       process.stdout.write(args.json ? json(doc) : printStatus(doc));
       process.exitCode =

@@ -1,14 +1,14 @@
 import type { MirrorTopic, Snapshot } from '../../monitor/snapshot.js';
 import type { Segment } from '../components/Line.js';
 import type { TableRow } from '../components/Table.js';
-import { fitCount, formatCount, formatDuration } from '../format.js';
+import { fitCount, formatCount } from '../format.js';
 import type { Glyphs } from '../glyphs.js';
 import { mirrorStateLabel } from '../labels.js';
 import type { ColumnSpec } from '../table.js';
 import { lagCell } from './cells.js';
 import type { PaneFrame } from './frame.js';
 import { GonePane, TablePane } from './TablePane.js';
-import { stateCounts, type TopicPartitionRow, type TopicRow } from './topics-model.js';
+import { stateCounts, type TopicPartitionRow, type TopicRow, timingText } from './topics-model.js';
 
 /** Lines above the rows: the summary (or drill title) and the column titles. */
 export const TOPICS_CHROME = 2;
@@ -121,8 +121,8 @@ export function TopicPartitionsPane(props: {
       position: { text: fitCount(p.mm2Position, 10) },
       lag: lagCell(p.lag, 8),
       count: { text: fitCount(p.recordCount, 10) },
-      age: { text: formatDuration(p.recordAgeMs) },
-      latency: { text: formatDuration(p.replicationLatencyMs) },
+      age: { text: timingText(p, p.recordAgeMs), tone: p.idle ? 'muted' : 'plain' },
+      latency: { text: timingText(p, p.replicationLatencyMs), tone: p.idle ? 'muted' : 'plain' },
     },
   }));
   return (

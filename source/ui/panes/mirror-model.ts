@@ -6,7 +6,7 @@ import {
   HEARTBEAT_THRESHOLDS,
 } from '../../model/freshness.js';
 import { intervalRates, rate, sparkline } from '../../model/rate.js';
-import type { Snapshot } from '../../monitor/snapshot.js';
+import type { Snapshot, TimingSummary } from '../../monitor/snapshot.js';
 import { escapeForTerminal } from '../../util/escape.js';
 import type { Segment } from '../components/Line.js';
 import { formatCount, formatDuration, formatRate, plural } from '../format.js';
@@ -25,6 +25,11 @@ const LABEL_WIDTH = 20;
 
 function row(key: string, segments: Segment[]): TextRow {
   return { key, search: searchText(segments.map((s) => s.text).join('')), segments };
+}
+
+/** The label column of a metrics or probe line. */
+function label(text: string): Segment {
+  return { text: `  ${fitCell(text, LABEL_WIDTH - 2)} ` };
 }
 
 function sectionRow(key: string, title: string, note: string): TextRow {
@@ -126,7 +131,6 @@ function checkpointRows(s: Snapshot, nowMs: number, g: Glyphs): TextRow[] {
 function metricsRows(s: Snapshot, width: number, g: Glyphs): TextRow[] {
   const out = [sectionRow('mx', 'REPLICATION', 'MM2 metrics and positions')];
   const health = s.health.metrics;
-  const label = (text: string) => ({ text: `  ${fitCell(text, LABEL_WIDTH - 2)} ` });
   if (!s.metrics) {
     const why = !health.configured
       ? 'metrics not configured (give the exporter URL to see record rate, age and latency)'
@@ -151,7 +155,6 @@ function metricsRows(s: Snapshot, width: number, g: Glyphs): TextRow[] {
     const samples = history.map((h) => ({ tsMs: h.atMs, value: h.recordCount }));
     const sparkWidth = Math.max(8, Math.min(40, width - LABEL_WIDTH - 32));
     const spark = (values: readonly (number | null)[]) => sparkline(values, sparkWidth, { ascii: g.ascii });
-    const last = history[history.length - 1];
     const count = `${formatCount(s.metrics.totalRecordCount)}  ${formatRate(rate(samples, RATE_WINDOW_MS))}`;
     out.push(
       row('mx:count', [
@@ -160,20 +163,24 @@ function metricsRows(s: Snapshot, width: number, g: Glyphs): TextRow[] {
         { text: spark(intervalRates(samples)), tone: 'info' },
       ]),
     );
+    const timing = s.timing;
+    const idle = timing !== undefined && timing.basis !== null && timing.replicating + timing.unknown === 0;
+    const value = (ms: number | null | undefined) => (idle ? 'idle' : formatDuration(ms));
     out.push(
       row('mx:age', [
         label('max record age'),
-        { text: fitCell(formatDuration(last?.maxRecordAgeMs), 28) },
+        { text: fitCell(value(timing?.recordAgeMs), 28), tone: idle ? 'muted' : 'plain' },
         { text: spark(history.map((h) => h.maxRecordAgeMs)), tone: 'info' },
       ]),
     );
     out.push(
       row('mx:latency', [
         label('max repl. latency'),
-        { text: fitCell(formatDuration(last?.maxReplicationLatencyMs), 28) },
+        { text: fitCell(value(timing?.replicationLatencyMs), 28), tone: idle ? 'muted' : 'plain' },
         { text: spark(history.map((h) => h.maxReplicationLatencyMs)), tone: 'info' },
       ]),
     );
+    if (timing) out.push(row('mx:timing', [label(''), timingNote(timing)]));
   }
   const from = s.mirror.positionsFrom;
   out.push(
@@ -186,6 +193,65 @@ function metricsRows(s: Snapshot, width: number, g: Glyphs): TextRow[] {
       { text: from ? `  positions: ${escapeForTerminal(from)}` : '  MM2 positions unknown', tone: 'muted' },
     ]),
   );
+  return out;
+}
+
+/** How the age and latency above were taken: over which partitions, from which MM2 attributes. */
+function timingNote(t: TimingSummary): Segment {
+  if (t.basis === null) return { text: 'no MM2 age or latency metrics in the scrape', tone: 'muted' };
+  if (t.basis === 'last-value') {
+    return {
+      text: 'last-value gauges: no -max/-avg exported, an idle partition keeps its last age',
+      tone: 'warn',
+    };
+  }
+  const text =
+    t.replicating === 0
+      ? `no record in MM2's metric window (60 s by default), ${plural(t.idle, 'partition')} idle`
+      : `MM2's windowed max (60 s by default) over ${t.replicating} replicating partitions, ${t.idle} idle`;
+  return { text, tone: 'muted' };
+}
+
+function probeRows(s: Snapshot, nowMs: number, g: Glyphs): TextRow[] {
+  const p = s.probe;
+  if (!p) return [];
+  const out = [
+    sectionRow(
+      'pr',
+      'PROBE',
+      `marker records ${escapeForTerminal(p.topic)} ${g.arrow} ${escapeForTerminal(p.targetTopic)} partition ${p.partition}, timed from outside MM2`,
+    ),
+  ];
+  const arrived =
+    p.lastArrivedAtMs === null
+      ? ''
+      : `  arrived ${formatAge(liveAge(p.atMs - p.lastArrivedAtMs, p.atMs, nowMs))} ago`;
+  out.push(
+    row('pr:last', [
+      label('last latency'),
+      { text: p.lastLatencyMs === null ? 'none arrived yet' : formatDuration(p.lastLatencyMs) },
+      { text: `${arrived}  ${p.arrived}/${p.sent} markers arrived`, tone: 'muted' },
+    ]),
+  );
+  if (p.pendingSinceMs !== null) {
+    const pending = liveAge(p.atMs - p.pendingSinceMs, p.atMs, nowMs);
+    out.push(
+      row('pr:pending', [
+        label('pending'),
+        { text: `for ${formatDuration(pending)}`, tone: pending >= 10_000 ? 'warn' : 'plain' },
+        { text: '  marker sent, not on the target yet', tone: 'muted' },
+      ]),
+    );
+  }
+  if (p.error) {
+    out.push(
+      row('pr:error', [
+        label('error'),
+        { text: escapeForTerminal(p.error), tone: 'crit' },
+        { text: '  retrying', tone: 'muted' },
+      ]),
+    );
+  }
   return out;
 }
 
@@ -231,6 +297,7 @@ export function mirrorRows(s: Snapshot | null, nowMs: number, width: number, g: 
     ...heartbeatRows(s, nowMs, g),
     ...checkpointRows(s, nowMs, g),
     ...metricsRows(s, width, g),
+    ...probeRows(s, nowMs, g),
     ...connectorRows(s, g),
   ];
 }

@@ -1,5 +1,6 @@
 import type { MirrorPartition, MirrorState, MirrorTopic, Snapshot } from '../../monitor/snapshot.js';
 import { escapeForTerminal } from '../../util/escape.js';
+import { formatDuration } from '../format.js';
 import { type ListRow, searchText } from '../lists.js';
 
 export interface TopicRow extends ListRow {
@@ -54,6 +55,11 @@ export function topicPartitionRows(topic: MirrorTopic | null): TopicPartitionRow
       search: String(partition.partition),
       partition,
     }));
+}
+
+/** REC AGE / LATENCY cells: `idle` when no record fell in MM2's metric window, not its stale last value. */
+export function timingText(partition: MirrorPartition, ms: number | null): string {
+  return partition.idle === true ? 'idle' : formatDuration(ms);
 }
 
 export type StateCounts = Record<MirrorState, number>;

@@ -1,0 +1,92 @@
+/**
+ * Record age and replication latency from MM2's metrics, with idle partitions told apart. Pure.
+ *
+ * MM2's `record-age-ms` / `replication-latency-ms` keep the value of a partition's last record forever,
+ * so an idle partition would report the age it had when it last replicated (minutes, days). The
+ * `-max`/`-avg` attributes cover a window (2 samples of 30 s by default) and are NaN when no record fell
+ * in it: a partition whose windowed attributes are all NaN is idle, and does not count. Exporters that
+ * do not export the windowed attributes leave only the last-value gauges: then a partition counts as
+ * idle when its record count did not move since the previous scrape, and as unknown on a first scrape.
+ */
+import type { PartitionMetrics } from '../mm2/mm2-metrics.js';
+import type { TimingBasis, TimingSummary } from '../monitor/snapshot.js';
+
+export interface PartitionTiming {
+  /** Highest record age in the window (or the last value); null when idle or unknown. */
+  recordAgeMs: number | null;
+  replicationLatencyMs: number | null;
+  /** true: no record replicated recently; false: some did; null: cannot tell. */
+  idle: boolean | null;
+  basis: TimingBasis | null;
+}
+
+const NONE: PartitionTiming = { recordAgeMs: null, replicationLatencyMs: null, idle: null, basis: null };
+
+export function timingKey(topic: string, partition: number): string {
+  return `${topic}\u0000${partition}`;
+}
+
+/**
+ * One partition's timing. `previousRecordCount`: its record count at the previous scrape (only used
+ * without windowed attributes); undefined on a first scrape.
+ */
+export function partitionTiming(
+  m: PartitionMetrics | undefined,
+  previousRecordCount?: number,
+): PartitionTiming {
+  if (!m) return NONE;
+  if (m.windowed) {
+    const age = m.recordAgeMsMax ?? m.recordAgeMsAvg ?? null;
+    const latency = m.replicationLatencyMsMax ?? m.replicationLatencyMsAvg ?? null;
+    const idle = age === null && latency === null;
+    return { recordAgeMs: age, replicationLatencyMs: latency, idle, basis: 'windowed' };
+  }
+  const age = m.recordAgeMs ?? null;
+  const latency = m.replicationLatencyMs ?? null;
+  if (age === null && latency === null) return NONE;
+  if (previousRecordCount !== undefined && m.recordCount !== undefined) {
+    if (m.recordCount === previousRecordCount)
+      return { recordAgeMs: null, replicationLatencyMs: null, idle: true, basis: 'last-value' };
+    return { recordAgeMs: age, replicationLatencyMs: latency, idle: false, basis: 'last-value' };
+  }
+  return { recordAgeMs: age, replicationLatencyMs: latency, idle: null, basis: 'last-value' };
+}
+
+/** Timing of every partition of a scrape, keyed by (target-side topic, partition). */
+export function partitionTimings(
+  current: readonly PartitionMetrics[],
+  previous: readonly PartitionMetrics[] | null,
+): Map<string, PartitionTiming> {
+  const before = new Map((previous ?? []).map((p) => [timingKey(p.topic, p.partition), p.recordCount]));
+  return new Map(
+    current.map((p) => {
+      const key = timingKey(p.topic, p.partition);
+      return [key, partitionTiming(p, before.get(key))];
+    }),
+  );
+}
+
+export function summariseTimings(timings: Iterable<PartitionTiming>): TimingSummary {
+  const summary: TimingSummary = {
+    recordAgeMs: null,
+    replicationLatencyMs: null,
+    basis: null,
+    replicating: 0,
+    idle: 0,
+    unknown: 0,
+  };
+  const higher = (a: number | null, b: number | null) => (b === null ? a : a === null ? b : Math.max(a, b));
+  for (const t of timings) {
+    if (t.basis === null) continue;
+    if (summary.basis !== 'last-value') summary.basis = t.basis;
+    if (t.idle === true) {
+      summary.idle++;
+      continue;
+    }
+    if (t.idle === false) summary.replicating++;
+    else summary.unknown++;
+    summary.recordAgeMs = higher(summary.recordAgeMs, t.recordAgeMs);
+    summary.replicationLatencyMs = higher(summary.replicationLatencyMs, t.replicationLatencyMs);
+  }
+  return summary;
+}
