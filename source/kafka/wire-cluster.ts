@@ -36,6 +36,8 @@ export interface PartitionFetch {
   logStartOffset: number | null;
   errorCode: number;
   records: RawRecord[];
+  /** One past the last offset the answer covered, transaction markers included; null when it held none. */
+  nextOffset: number | null;
 }
 
 interface InternalPartitionMetadata {
@@ -282,11 +284,13 @@ export class WireCluster {
     );
     return answers.flat().map((p) => {
       const from = positions.get(p.partition) ?? 0;
+      const lastOffset = p.messages.at(-1)?.offset;
       return {
         partition: p.partition,
         errorCode: p.errorCode,
         highWatermark: Number(p.highWatermark),
         logStartOffset: p.logStartOffset === undefined ? null : Number(p.logStartOffset),
+        nextOffset: lastOffset === undefined ? null : Math.max(from, Number(lastOffset) + 1),
         // A fetch answers whole batches: drop the records of a batch that come before the asked offset.
         records: p.messages
           .filter((m) => m.isControlRecord !== true)
