@@ -99,6 +99,17 @@ export async function isCompacted(wire: WireCluster, topic: string): Promise<boo
   }
 }
 
+/** How far the target holds the source, in words an SRE reads: "target reached source offset X of Y after 30 s". */
+export function reachedLine(
+  partition: number,
+  reached: number | null,
+  end: number,
+  elapsedMs: number,
+): string {
+  const at = reached === null ? 'an unknown offset' : `offset ${reached}`;
+  return `partition ${partition}: target reached source ${at} of ${end} after ${Math.round(elapsedMs / 1000)} s`;
+}
+
 export function targetTopicOf(connection: Connection, sourceTopic: string): string {
   return remoteTopicName(connection.policy, connection.source.alias, sourceTopic);
 }

@@ -7,6 +7,7 @@ import {
   isCompacted,
   type PartitionComparison,
   positionsIn,
+  reachedLine,
   targetTopicOf,
 } from '../../actions/compare.js';
 import { UnknownTopicError } from '../../actions/consume.js';
@@ -25,8 +26,6 @@ interface CompareArgs extends ConnectionArgs {
   partition?: number;
   timeout: number;
 }
-
-const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
 
 function partitionJson(p: PartitionComparison) {
   return {
@@ -65,13 +64,6 @@ function firstDifferenceCell(p: PartitionComparison): string {
   return `source ${d.sourceOffset ?? '-'} / target ${d.targetOffset ?? '-'}`;
 }
 
-/** One line an SRE reads: how far the target holds the source when it does not hold the range. */
-export function incompleteLine(p: PartitionComparison, elapsedMs: number): string {
-  const reached =
-    p.targetReachedSourceOffset === null ? 'an unknown offset' : `offset ${p.targetReachedSourceOffset}`;
-  return `partition ${p.partition}: target reached source ${reached} of ${p.sourceEndOffset} after ${seconds(elapsedMs)}`;
-}
-
 export function compareText(result: CompareResult): string {
   const rows = result.partitions.map((p) => [
     p.partition,
@@ -99,7 +91,9 @@ export function compareText(result: CompareResult): string {
     ],
     rows,
   );
-  for (const p of result.partitions) if (!p.complete) out += `${incompleteLine(p, result.elapsedMs)}\n`;
+  for (const p of result.partitions)
+    if (!p.complete)
+      out += `${reachedLine(p.partition, p.targetReachedSourceOffset, p.sourceEndOffset, result.elapsedMs)}\n`;
   const explained = result.partitions.reduce((n, p) => n + p.explainedByCompaction, 0);
   if (explained > 0)
     out += `${explained} record(s) on one side only are older versions of a key (or tombstones) that compaction removes\n`;
@@ -126,8 +120,7 @@ function positionReader(connection: Connection) {
 
 function progressLine(p: CompareProgress): string | null {
   if (p.phase !== 'waiting' || p.waitingMs < 2000) return null;
-  const reached = p.targetReachedSourceOffset === null ? '?' : String(p.targetReachedSourceOffset);
-  return `partition ${p.partition}: waiting for MM2, target reached source offset ${reached} of ${p.sourceEndOffset} after ${seconds(p.elapsedMs)}\n`;
+  return `waiting for MM2: ${reachedLine(p.partition, p.targetReachedSourceOffset, p.sourceEndOffset, p.elapsedMs)}\n`;
 }
 
 export function compareCommand(yargs: Argv) {
