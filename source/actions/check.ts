@@ -9,8 +9,8 @@ import {
   type CompareProgress,
   compareTopic,
   isCompacted,
-  type PositionReader,
   type PartitionComparison,
+  type PositionReader,
   reachedLine,
 } from './compare.js';
 import { type ConsumeRange, captureRange, consumeRange, UnknownTopicError } from './consume.js';
@@ -171,7 +171,7 @@ export function startCheck(
       const onProgress = (p: CompareProgress) => {
         const note =
           p.phase === 'waiting'
-            ? `waiting for MM2: ${reachedLine(p.partition, p.targetReachedSourceOffset, p.sourceEndOffset, p.elapsedMs)}`
+            ? `${reachedLine(p.partition, p.targetReachedSourceOffset, p.sourceEndOffset, p.elapsedMs)}`
             : null;
         emit({ comparison: comparisonOf(other, otherTopic, p.done, { note }) });
       };
