@@ -16,7 +16,10 @@ export interface TopicRow {
   topic: string;
   partitions: number;
   replicationFactor: number;
+  /** Offset span (latest − earliest summed over partitions); kept under this name for compatibility. */
   records: number | null;
+  /** The same offset span, named for what it is: not a record count. */
+  offsetSpan: number | null;
   mirror?: { topic: string; state: string };
 }
 
@@ -32,6 +35,7 @@ export function topicRows(snapshot: Snapshot, which: Which, excludeInternal: boo
         partitions: t.partitions.length,
         replicationFactor: t.replicationFactor,
         records: t.records,
+        offsetSpan: t.records,
       };
       const mirror = role === 'source' && which === 'both' ? mirrors.get(t.name) : undefined;
       if (mirror) row.mirror = { topic: mirror.target, state: mirror.state };
@@ -44,7 +48,7 @@ export function topicRows(snapshot: Snapshot, which: Which, excludeInternal: boo
 export function topicsCommand(yargs: Argv) {
   return yargs.command<TopicsArgs>(
     'topics',
-    'list topics: partitions, replication factor, records; with --cluster both, each source topic beside its mirror',
+    'list topics: partitions, replication factor, offset span (latest − earliest, not a record count); with --cluster both, each source topic beside its mirror',
     (y) =>
       withConnectionOptions(y)
         .option('cluster', { choices: ['source', 'target', 'both'] as const, default: 'both' as const })
@@ -67,7 +71,7 @@ export function topicsCommand(yargs: Argv) {
         const withMirror = args.cluster === 'both';
         process.stdout.write(
           table(
-            ['CLUSTER', 'TOPIC', 'PARTITIONS', 'RF', 'RECORDS', ...(withMirror ? ['MIRROR', 'STATE'] : [])],
+            ['CLUSTER', 'TOPIC', 'PARTITIONS', 'RF', 'OFFSETS', ...(withMirror ? ['MIRROR', 'STATE'] : [])],
             rows.map((r) => [
               r.cluster,
               r.topic,
