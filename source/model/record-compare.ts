@@ -35,6 +35,8 @@ export interface AlignmentResult {
   missing: number;
   /** Target records with no source record: written straight to the target (split brain), or duplicated. */
   extra: number;
+  /** Of the extra records, copies of a record already matched: a write MM2 retried (at-least-once). */
+  duplicates: number;
   /** Records at the same place that differ in key, value, timestamp or headers. */
   different: number;
   /** Differences on a compacted topic that a later record with the same key explains. */
@@ -146,8 +148,11 @@ export class RecordAligner {
     missing: 0,
     extra: 0,
     different: 0,
+    duplicates: 0,
     explainedByCompaction: 0,
   };
+  /** The newest matched target records, to tell a duplicate from a record written straight to the target. */
+  private readonly recent: ComparedRecord[] = [];
   private first: FirstDifference | null = null;
   /** Compacted topics: differences a later record with the same key on the same side would explain. */
   private readonly pending = new Map<string, Pending[]>();
@@ -284,6 +289,8 @@ export class RecordAligner {
     }
     this.supersede('source', s.record);
     this.supersede('target', t);
+    this.recent.push(t);
+    if (this.recent.length > this.window) this.recent.shift();
   }
 
   private missing(s: SourceEntry, targetOffset: number | null): void {
@@ -296,6 +303,7 @@ export class RecordAligner {
 
   private extra(t: ComparedRecord, sourceOffset: number | null): void {
     this.counts.targetRecords++;
+    if (this.recent.some((r) => sameRecord(r, t, this.ignored))) this.counts.duplicates++;
     this.supersede('target', t);
     this.difference('target', t, sourceOffset);
   }

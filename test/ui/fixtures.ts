@@ -494,6 +494,7 @@ export function partitionComparison(
     missing,
     extra,
     different: 0,
+    duplicates: 0,
     explainedByCompaction: 0,
     equal: missing + extra === 0,
     complete: true,

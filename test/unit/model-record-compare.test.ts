@@ -85,6 +85,16 @@ describe('RecordAligner', () => {
     assert.deepEqual(result.firstDifference, { sourceOffset: 1, targetOffset: 1 });
   });
 
+  it('a copy written twice (MM2 retried after a broker failure) is extra and counted as a duplicate', () => {
+    const target = [rec(0, 'a'), rec(1, 'b'), rec(2, 'c'), rec(3, 'b'), rec(4, 'c'), rec(5, 'd')];
+    const result = align(records(['a', 'b', 'c', 'd']), target);
+    assert.equal(result.extra, 2);
+    assert.equal(result.duplicates, 2);
+    assert.equal(result.missing, 0);
+    assert.deepEqual(result.firstDifference, { sourceOffset: 3, targetOffset: 3 });
+    assert.equal(align(records(['a', 'b']), [rec(0, 'a'), rec(1, 'x1'), rec(2, 'b')]).duplicates, 0);
+  });
+
   it('an extra record at the end of the target has no source offset', () => {
     const result = align(records(['a', 'b']), [rec(0, 'a'), rec(1, 'b'), rec(2, 'x9')]);
     assert.deepEqual(result.firstDifference, { sourceOffset: null, targetOffset: 2 });

@@ -36,6 +36,7 @@ function partitionJson(p: PartitionComparison) {
     complete: p.complete,
     missing: p.missing,
     extra: p.extra,
+    duplicates: p.duplicates,
     different: p.different,
     explainedByCompaction: p.explainedByCompaction,
     sourceOffsets: { start: p.sourceStartOffset, end: p.sourceEndOffset },
@@ -104,7 +105,12 @@ export function compareText(result: CompareResult): string {
   else {
     const sum = (f: (p: PartitionComparison) => number) => result.partitions.reduce((n, p) => n + f(p), 0);
     const incomplete = result.partitions.filter((p) => !p.complete).length;
-    out += `DIFFERENT: ${sum((p) => p.missing)} missing, ${sum((p) => p.extra)} extra, ${sum((p) => p.different)} different${incomplete > 0 ? `, ${incomplete} partition(s) not fully copied yet` : ''} (${took})\n`;
+    const duplicates = sum((p) => p.duplicates);
+    const dup =
+      duplicates > 0
+        ? ` (${duplicates} of them duplicates of records already copied: MM2 wrote them again)`
+        : '';
+    out += `DIFFERENT: ${sum((p) => p.missing)} missing, ${sum((p) => p.extra)} extra${dup}, ${sum((p) => p.different)} different${incomplete > 0 ? `, ${incomplete} partition(s) not fully copied yet` : ''} (${took})\n`;
   }
   return out;
 }
