@@ -282,6 +282,8 @@ async function plan(
   targetTopic: string,
   options: CompareOptions,
 ): Promise<PartitionJob[]> {
+  // A range captured elsewhere still needs the topic's leaders known on this connection.
+  if (options.sourceRange) await source.topicMetadata([topic]);
   const sourceRange =
     options.sourceRange ??
     (await captureRange(source, topic).catch((error) => {
