@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { Kafka } from 'kafkajs';
+import { startCheck } from '../../source/actions/check.js';
+import type { CheckProgress } from '../../source/actions/types.js';
+import { resolveConnection } from '../../source/config/connection.js';
 import { createKafka } from '../../source/kafka/client.js';
 import type { LabStatus } from '../../source/lab/lab.js';
 import { eventually, SHARED_LAB_DIR, sharedLab, uniqueValue } from '../helpers/lab.js';
@@ -290,6 +293,36 @@ describe('compare: a topic with its copy on the target, record by record, on the
     assert.equal(p.equal, true);
     assert.equal(p.missing + p.extra + p.different, 0);
     assert.equal(p.sourceRecords, await kcatCount(lab.source.bootstrap, topic));
+  });
+
+  it("the console's check compares through the engine: a split-brain record is extra on the check's range", async () => {
+    const topic = `compare-check-${process.pid}-${Date.now()}`;
+    await createSourceTopic(topic);
+    for (let i = 0; i < 10; i++) await kcatProduce(lab.source.bootstrap, topic, `value-${i}`, `key-${i}`);
+    await waitForCopy(lab, topic, 10);
+    const splitBrainOffset = await kcatEndOffset(lab.target.bootstrap, topic);
+    await kcatProduce(lab.target.bootstrap, topic, 'written-to-the-target', 'key-1');
+    const connection = resolveConnection({ lab: SHARED_LAB_DIR });
+    const check = (cluster: 'source' | 'target') =>
+      new Promise<CheckProgress>((resolve) => {
+        startCheck(connection, cluster, topic, (p) => {
+          if (p.error || p.stopped || (p.done && p.comparison && !p.comparison.running)) resolve(p);
+        });
+      });
+    for (const cluster of ['source', 'target'] as const) {
+      const done = await check(cluster);
+      assert.equal(done.error, null);
+      const c = done.comparison;
+      assert.ok(c);
+      assert.equal(c.error, null, c.error ?? '');
+      assert.equal(c.equal, false);
+      assert.equal(c.cluster, cluster === 'source' ? 'target' : 'source');
+      const [p] = c.partitions;
+      assert.ok(p);
+      assert.equal(p.extra, 1);
+      assert.equal(p.sourceRecords, 10);
+      assert.deepEqual(p.firstDifference, { sourceOffset: null, targetOffset: splitBrainOffset });
+    }
   });
 
   describe('bad input', () => {
