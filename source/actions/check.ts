@@ -5,11 +5,21 @@ import { describeKafkaError } from '../kafka/errors.js';
 import { WireCluster } from '../kafka/wire-cluster.js';
 import type { ClusterRole } from '../monitor/snapshot.js';
 import { escapeBytes, truncateDisplay } from '../util/escape.js';
-import { captureRange, consumeRange, UnknownTopicError } from './consume.js';
-import type { CheckHandle, CheckProgress, CheckRecord } from './types.js';
+import {
+  type CompareProgress,
+  compareTopic,
+  isCompacted,
+  type PartitionComparison,
+  type PositionReader,
+  reachedLine,
+} from './compare.js';
+import { type ConsumeRange, captureRange, consumeRange, UnknownTopicError } from './consume.js';
+import type { CheckComparison, CheckHandle, CheckProgress, CheckRecord } from './types.js';
 
 const LAST_RECORDS = 8;
 const PROGRESS_EVERY_MS = 250;
+/** How long the comparison waits for MM2 to copy the captured range. */
+const COMPARE_TIMEOUT_MS = 60_000;
 
 function topicOn(connection: Connection, cluster: ClusterRole, sourceTopic: string): string {
   return cluster === 'source'
@@ -38,6 +48,7 @@ export function startCheck(
   cluster: ClusterRole,
   sourceTopic: string,
   onProgress: (progress: CheckProgress) => void,
+  positions: PositionReader = async () => null,
   now: () => number = Date.now,
 ): CheckHandle {
   const abort = new AbortController();
@@ -97,6 +108,7 @@ export function startCheck(
         },
       });
       const seconds = Math.max(0.001, (now() - progress.startedAtMs) / 1000);
+      const other: ClusterRole = cluster === 'source' ? 'target' : 'source';
       emit(
         {
           counts: { ...result.counts },
@@ -105,11 +117,14 @@ export function startCheck(
           recordsPerSecond: Math.round(result.total / seconds),
           done: !abort.signal.aborted,
           stopped: abort.signal.aborted,
+          comparison: abort.signal.aborted
+            ? null
+            : comparisonOf(other, topicOn(connection, other, sourceTopic), []),
         },
         true,
       );
       if (abort.signal.aborted) return;
-      await compare();
+      await compare(cluster === 'source' ? range : undefined);
     } catch (error) {
       emit({ error: describe(connection, cluster, topic, error), done: true }, true);
     } finally {
@@ -117,53 +132,89 @@ export function startCheck(
     }
   };
 
-  const compare = async () => {
+  const comparisonOf = (
+    other: ClusterRole,
+    otherTopic: string,
+    partitions: PartitionComparison[],
+    changes: Partial<CheckComparison> = {},
+  ): CheckComparison => {
+    const counts: Record<number, number> = {};
+    for (const p of partitions) counts[p.partition] = other === 'target' ? p.targetRecords : p.sourceRecords;
+    return {
+      cluster: other,
+      topic: otherTopic,
+      counts,
+      total: Object.values(counts).reduce((a, b) => a + b, 0),
+      partitions,
+      running: true,
+      note: null,
+      equal: false,
+      error: null,
+      ...changes,
+    };
+  };
+
+  /** The source range compared record by record with the target copy (the compare engine). */
+  const compare = async (sourceRange: ConsumeRange | undefined) => {
     const other: ClusterRole = cluster === 'source' ? 'target' : 'source';
     const otherTopic = topicOn(connection, other, sourceTopic);
-    const wire = wireFor(connection, other);
+    const targetTopic = topicOn(connection, 'target', sourceTopic);
+    const source = wireFor(connection, 'source');
+    const target = wireFor(connection, 'target');
+    let role: ClusterRole = 'source';
     try {
-      const range = await captureRange(wire, otherTopic);
-      const result = await consumeRange(wire, otherTopic, range, { signal: abort.signal });
-      const partitions = new Set([...Object.keys(result.counts), ...Object.keys(progress.counts)]);
-      const equal = [...partitions].every(
-        (p) => (result.counts[Number(p)] ?? 0) === (progress.counts[Number(p)] ?? 0),
-      );
+      await source.connect();
+      role = 'target';
+      await target.connect();
+      role = 'source';
+      const compacted = await isCompacted(source, sourceTopic).catch(() => false);
+      const onProgress = (p: CompareProgress) => {
+        const note =
+          p.phase === 'waiting'
+            ? `${reachedLine(p.partition, p.targetReachedSourceOffset, p.sourceEndOffset, p.elapsedMs)}`
+            : null;
+        emit({ comparison: comparisonOf(other, otherTopic, p.done, { note }) });
+      };
+      const result = await compareTopic(source, target, sourceTopic, targetTopic, {
+        deadlineMs: now() + COMPARE_TIMEOUT_MS,
+        positions,
+        signal: abort.signal,
+        compacted,
+        onProgress,
+        now,
+        ...(sourceRange ? { sourceRange } : {}),
+      });
+      const incomplete = result.partitions.find((p) => !p.complete);
+      const note = result.stopped
+        ? 'stopped'
+        : incomplete
+          ? `${reachedLine(incomplete.partition, incomplete.targetReachedSourceOffset, incomplete.sourceEndOffset, result.elapsedMs)}: not fully copied yet`
+          : null;
       emit(
         {
-          comparison: {
-            cluster: other,
-            topic: otherTopic,
-            counts: { ...result.counts },
-            total: result.total,
-            equal,
-            error: null,
-          },
+          stopped: result.stopped,
+          comparison: comparisonOf(other, otherTopic, result.partitions, {
+            running: false,
+            equal: result.equal,
+            note,
+          }),
         },
         true,
       );
     } catch (error) {
-      emit(
-        {
-          comparison: {
-            cluster: other,
-            topic: otherTopic,
-            counts: {},
-            total: 0,
-            equal: false,
-            error: describe(connection, other, otherTopic, error),
-          },
-        },
-        true,
-      );
+      const there = role === 'source' ? sourceTopic : targetTopic;
+      const text =
+        error instanceof UnknownTopicError ? error.message : describe(connection, role, there, error);
+      emit({ comparison: comparisonOf(other, otherTopic, [], { running: false, error: text }) }, true);
     } finally {
-      await wire.disconnect();
+      await Promise.all([source.disconnect(), target.disconnect()]);
     }
   };
 
   void run();
   return {
     stop: () => {
-      if (progress.done && progress.comparison) return;
+      if (progress.done && progress.comparison && !progress.comparison.running) return;
       abort.abort();
       emit({ stopped: true }, true);
     },

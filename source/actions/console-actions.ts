@@ -3,6 +3,7 @@ import type { Connection } from '../config/connection.js';
 import { createKafka } from '../kafka/client.js';
 import type { SnapshotFeed } from '../monitor/feed.js';
 import { startCheck } from './check.js';
+import { positionsIn } from './compare.js';
 import { createTopics, missingTopicsPlan, withSourceConfigs } from './create-topics.js';
 import { CommandMirrorControl, RestMirrorControl } from './mirror-control.js';
 import type { ConsoleActions, MirrorControl } from './types.js';
@@ -39,7 +40,8 @@ export function consoleActions(
       feed.refreshNow();
       return outcomes;
     },
-    startCheck: (cluster, topic, onProgress) => startCheck(connection, cluster, topic, onProgress),
+    startCheck: (cluster, topic, onProgress) =>
+      startCheck(connection, cluster, topic, onProgress, async (t) => positionsIn(feed.current(), t)),
     mirror: mirrorControlFor(connection, commands),
   };
 }

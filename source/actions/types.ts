@@ -1,5 +1,6 @@
 /** The actions an operator takes from the console, as commands the views call but do not implement. */
 import type { ClusterRole } from '../monitor/snapshot.js';
+import type { PartitionComparison } from './compare.js';
 
 export interface PlannedTopic {
   /** Name on the source cluster. */
@@ -45,15 +46,28 @@ export interface CheckProgress {
   done: boolean;
   stopped: boolean;
   error: string | null;
-  /** When done: the same topic on the other cluster, counted per partition up to its end offsets. */
-  comparison: {
-    cluster: ClusterRole;
-    topic: string;
-    counts: Record<number, number>;
-    total: number;
-    equal: boolean;
-    error: string | null;
-  } | null;
+  /**
+   * When done: the source range (captured at start) compared record by record with the target copy by
+   * the compare engine; it waits until the target holds that range, so "equal" does not depend on timing.
+   */
+  comparison: CheckComparison | null;
+}
+
+export interface CheckComparison {
+  /** The other cluster. */
+  cluster: ClusterRole;
+  /** The topic's name there. */
+  topic: string;
+  /** Records of the other cluster compared, per partition. */
+  counts: Record<number, number>;
+  total: number;
+  /** Per partition, as far as compared. */
+  partitions: PartitionComparison[];
+  running: boolean;
+  /** While the target does not hold the range yet, or when it did not in time: how far it got. */
+  note: string | null;
+  equal: boolean;
+  error: string | null;
 }
 
 export interface CheckHandle {

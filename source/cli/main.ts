@@ -1,4 +1,5 @@
 import yargs from 'yargs';
+import { compareCommand } from './commands/compare.js';
 import { consoleCommand } from './commands/console.js';
 import { consumeCommand } from './commands/consume.js';
 import { lagCommand } from './commands/lag.js';
@@ -27,6 +28,7 @@ export async function main(argv: string[]): Promise<number> {
   parser = lagCommand(parser);
   parser = consumeCommand(parser);
   parser = verifyCommand(parser);
+  parser = compareCommand(parser);
   parser = parser
     .command(
       'lab',

@@ -14,6 +14,7 @@ const MAGIC_AT = 16;
 const ATTRIBUTES_AT = 21;
 const BASE_TIMESTAMP_AT = 27;
 const COUNT_AT = 57;
+const LAST_OFFSET_DELTA_AT = 23;
 const CODEC_MASK = 0x07;
 const CONTROL_FLAG = 0x20;
 
@@ -95,6 +96,22 @@ function decodeRecords(
  * them; a trailing partial batch, cut by the fetch size, is ignored; control batches are skipped).
  * Null when the set is in a pre-0.11 format.
  */
+/**
+ * The offset after the last complete v2 batch of a record set, control batches (transaction markers)
+ * included: where the next fetch starts even when the batches held no data records. Null when the set
+ * has no complete v2 batch.
+ */
+export function nextOffsetOf(set: Buffer): number | null {
+  let next: number | null = null;
+  for (let at = 0; at + BATCH_HEADER <= set.length; ) {
+    const end = at + 12 + set.readInt32BE(at + 8);
+    if (end > set.length || set.readInt8(at + MAGIC_AT) !== 2) break;
+    next = Number(set.readBigInt64BE(at)) + set.readInt32BE(at + LAST_OFFSET_DELTA_AT) + 1;
+    at = end;
+  }
+  return next;
+}
+
 export async function decodeRecordSet(
   set: Buffer,
   from: number,

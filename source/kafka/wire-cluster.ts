@@ -21,7 +21,7 @@ import {
   consumerGroupDescribe,
   GROUP_ERRORS,
 } from './protocol/consumer-group-describe.js';
-import { decodeFetchV11, decodeRecordSet, type FetchedPartition } from './record-batches.js';
+import { decodeFetchV11, decodeRecordSet, type FetchedPartition, nextOffsetOf } from './record-batches.js';
 
 const require = createRequire(import.meta.url);
 const InstrumentationEventEmitter = require('kafkajs/src/instrumentation/emitter') as new () => {
@@ -47,6 +47,8 @@ export interface PartitionFetch {
   logStartOffset: number | null;
   errorCode: number;
   records: RawRecord[];
+  /** One past the last offset the answer covered, transaction markers included; null when it held none. */
+  nextOffset: number | null;
 }
 
 interface InternalPartitionMetadata {
@@ -272,6 +274,11 @@ async function fetchRecordSets(
  * of a batch before the asked offset are dropped, and so are control records (transaction markers).
  * One pass, no intermediate arrays: on a large read this loop runs once per record.
  */
+/** Where the next fetch of a partition starts: after the last offset answered, never before `from`. */
+function nextAfter(next: number | null, from: number): number | null {
+  return next === null ? null : Math.max(from, next);
+}
+
 function dataRecordsFrom(messages: InternalMessage[], from: number): RawRecord[] {
   const records: RawRecord[] = [];
   for (const m of messages) {
@@ -416,6 +423,7 @@ export class WireCluster {
       errorCode: LEADER_NOT_AVAILABLE,
       highWatermark: -1,
       logStartOffset: null,
+      nextOffset: null,
       records: [] as RawRecord[],
     }));
     delete byLeader['-1'];
@@ -450,6 +458,10 @@ export class WireCluster {
             errorCode: p.errorCode,
             highWatermark: Number(p.highWatermark),
             logStartOffset: p.logStartOffset === undefined ? null : Number(p.logStartOffset),
+            nextOffset: nextAfter(
+              p.messages.length > 0 ? Number(p.messages.at(-1)?.offset) + 1 : null,
+              positions.get(p.partition) ?? 0,
+            ),
             records: dataRecordsFrom(p.messages, positions.get(p.partition) ?? 0),
           })),
         );
@@ -467,6 +479,7 @@ export class WireCluster {
       errorCode: p.errorCode,
       highWatermark: p.highWatermark,
       logStartOffset: p.logStartOffset,
+      nextOffset: nextAfter(nextOffsetOf(p.recordSet), from),
       records,
     };
   }

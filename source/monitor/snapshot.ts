@@ -41,7 +41,10 @@ export interface TopicInfo {
   internal: boolean;
   replicationFactor: number;
   partitions: PartitionInfo[];
-  /** Sum over partitions of latest − earliest; null while any offset is unknown. */
+  /**
+   * Offset span: sum over partitions of latest − earliest; null while any offset is unknown. Not a
+   * record count: transaction markers and compaction take offsets without records.
+   */
   records: number | null;
 }
 
@@ -135,6 +138,7 @@ export interface MirrorTopic {
   state: MirrorState;
   sourcePartitions: number;
   targetPartitions: number | null;
+  /** Offset spans (latest − earliest) on each side, not record counts: see TopicInfo.records. */
   sourceRecords: number | null;
   targetRecords: number | null;
   /** Sum of partition lags; null when no position is known. */

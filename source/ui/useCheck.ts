@@ -1,5 +1,6 @@
 /** The consumer check the console runs: its newest progress, throttled redraws, the result logged. */
 import { useCallback, useEffect, useRef, useState } from 'react';
+import type { PartitionComparison } from '../actions/compare.js';
 import type { CheckHandle, CheckProgress, ConsoleActions } from '../actions/types.js';
 import type { ClusterRole } from '../monitor/snapshot.js';
 import { escapeForTerminal } from '../util/escape.js';
@@ -16,8 +17,9 @@ export type Log = (level: EventLevel, text: string, show?: boolean) => void;
 /** A fast topic reports progress per batch: the newest is drawn at most this often. */
 const REDRAW_MS = 100;
 
+/** Finished once read and compared (the comparison may wait for MM2 to copy the range). */
 function finished(p: CheckProgress): boolean {
-  return p.done || p.stopped || p.error !== null;
+  return p.stopped || p.error !== null || (p.done && p.comparison?.running !== true);
 }
 
 export function checkResult(p: CheckProgress): { level: EventLevel; text: string } {
@@ -30,10 +32,18 @@ export function checkResult(p: CheckProgress): { level: EventLevel; text: string
   if (!c) return { level: 'ok', text: `${what}: done, ${counted}` };
   if (c.error)
     return { level: 'error', text: `${what}: ${counted}; comparison failed: ${escapeForTerminal(c.error)}` };
-  const other = `${c.cluster} ${escapeForTerminal(c.topic)} has ${formatCount(c.total)}`;
-  return c.equal
-    ? { level: 'ok', text: `${what}: ${counted}; equal: ${other}` }
-    : { level: 'error', text: `${what}: ${counted}; NOT equal: ${other}` };
+  const sum = (f: (p: PartitionComparison) => number) => c.partitions.reduce((n, p) => n + f(p), 0);
+  const other = `${c.cluster} ${escapeForTerminal(c.topic)}`;
+  if (c.equal)
+    return {
+      level: 'ok',
+      text: `${what}: ${counted}; equal record by record with ${other} (${formatCount(sum((p) => p.sourceRecords))} source records)`,
+    };
+  const note = c.note ? `; ${escapeForTerminal(c.note)}` : '';
+  return {
+    level: 'error',
+    text: `${what}: ${counted}; NOT equal to ${other}: ${formatCount(sum((p) => p.missing))} missing, ${formatCount(sum((p) => p.extra))} extra, ${formatCount(sum((p) => p.different))} different${note}`,
+  };
 }
 
 function errorText(error: unknown): string {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { escapeForTerminal } from '../../source/util/escape.js';
-import { checkProgress, PLANNED_AUDIT_EVENTS } from './fixtures.js';
+import { checkProgress, PLANNED_AUDIT_EVENTS, partitionComparison } from './fixtures.js';
 import { appOpener, ENTER, ESC, lineWith } from './harness.js';
 
 const open = appOpener();
@@ -164,7 +164,7 @@ describe('C: consumer check', () => {
     );
   });
 
-  it('when done, compares with the other cluster per partition and logs the result', async () => {
+  it('when done, compares record by record with the target per partition and logs the result', async () => {
     const app = await open({ columns: 100 });
     await app.press('jj', 'C', 's');
     app.actions.checks[0]!.onProgress(
@@ -176,14 +176,70 @@ describe('C: consumer check', () => {
       }),
     );
     await app.settle();
-    assert.match(app.frame(), /compared with target A\.DmmAccess: ≠ not equal +source 600, target 599/);
+    assert.match(
+      app.frame(),
+      /compared with target A\.DmmAccess record by record: ≠ not equal +source 600, target 599/,
+    );
+    assert.match(lineWith(app, /^ +P +EXPECTED/) ?? '', /TARGET +RECORD BY RECORD/);
     assert.match(lineWith(app, /^ +0 +100 /) ?? '', /✓ complete +100 +✓ equal/);
-    assert.match(lineWith(app, /^ +3 +100 /) ?? '', /✓ complete +99 +≠ differs -1/);
+    assert.match(lineWith(app, /^ +3 +100 /) ?? '', /✓ complete +99 +≠ 1 missing/);
     await app.press('5');
     assert.match(
       app.frame(),
-      /ERROR check source DmmAccess: 600\/600 read; NOT equal: target A\.DmmAccess has 599/,
+      /ERROR check source DmmAccess: 600\/600 read; NOT equal to target A\.DmmAccess: 1 missing, 0\n +extra, 0 different/,
     );
+  });
+
+  it('shows the comparison waiting for MM2 with how far the target got; Esc stops it', async () => {
+    const app = await open({ columns: 120 });
+    await app.press('jj', 'C', 's');
+    const check = app.actions.checks[0]!;
+    const base = { done: true, expected: [100, 100], read: [100, 100] };
+    check.onProgress(
+      checkProgress({
+        ...base,
+        other: [100],
+        comparison: {
+          running: true,
+          equal: false,
+          partitions: [partitionComparison(0, 100, 100)],
+          note: 'partition 1: target reached source offset 96 of 100 after 3 s',
+        },
+      }),
+    );
+    await app.settle();
+    assert.match(
+      app.frame(),
+      /comparing with target A\.DmmAccess record by record… +partition 1: target reached source offset 96 of 100 after 3 s/,
+    );
+    assert.match(lineWith(app, /^ +0 +100 /) ?? '', /✓ equal/);
+    assert.match(lineWith(app, /^ +1 +100 /) ?? '', /… comparing/);
+    // still running: Esc stops the comparison
+    await app.press(ESC);
+    assert.equal(check.stopped, true);
+  });
+
+  it('a finished comparison with an extra target record is not equal, and says how many', async () => {
+    const app = await open({ columns: 120 });
+    await app.press('jj', 'C', 's');
+    const extra = {
+      ...partitionComparison(1, 100, 101),
+      firstDifference: { sourceOffset: null, targetOffset: 100 },
+    };
+    app.actions.checks[0]!.onProgress(
+      checkProgress({
+        done: true,
+        expected: [100, 100],
+        read: [100, 100],
+        other: [100, 101],
+        comparison: { partitions: [partitionComparison(0, 100, 100), extra], equal: false },
+      }),
+    );
+    await app.settle();
+    assert.match(app.frame(), /record by record: ≠ not equal +source 200, target 201/);
+    assert.match(lineWith(app, /^ +1 +100 /) ?? '', /101 +≠ 1 extra/);
+    await app.press('5');
+    assert.match(app.frame(), /NOT equal to target A\.DmmAccess: 0 missing, 1 extra, 0\s+different/);
   });
 
   it('Esc in the Check pane stops a running check', async () => {

@@ -96,7 +96,7 @@ describe('Topics pane', () => {
     await app.press('j', 'j', 'j', ENTER);
     assert.match(
       app.frame(),
-      /apache-logs → A\.apache-logs +↻ mirroring +partitions 15\/15 +records 900\/750 +lag 150/,
+      /apache-logs → A\.apache-logs +↻ mirroring +partitions 15\/15 +offsets 900\/750 +lag 150/,
     );
     assert.match(
       app.frame(),

@@ -5,8 +5,10 @@
  * tests.
  */
 import { EventEmitter } from 'node:events';
+import type { PartitionComparison } from '../../source/actions/compare.js';
 import type {
   ActionOutcome,
+  CheckComparison,
   CheckHandle,
   CheckProgress,
   CheckRecord,
@@ -482,15 +484,68 @@ export interface ProgressOptions {
   /** Records read per partition. */
   read: number[];
   done?: boolean;
-  /** The other cluster's counts, once done. */
+  /** The other cluster's records compared record by record, once done. */
   other?: number[];
+  /** Overrides of the comparison (running, note, partition results). */
+  comparison?: Partial<CheckComparison>;
   last?: CheckRecord[];
+}
+
+/** The compare engine's result for partitions whose records are equal up to the shorter side. */
+export function partitionComparison(
+  partition: number,
+  sourceRecords: number,
+  targetRecords: number,
+): PartitionComparison {
+  const missing = Math.max(0, sourceRecords - targetRecords);
+  const extra = Math.max(0, targetRecords - sourceRecords);
+  const matched = Math.min(sourceRecords, targetRecords);
+  return {
+    partition,
+    sourceRecords,
+    targetRecords,
+    matched,
+    missing,
+    extra,
+    different: 0,
+    duplicates: 0,
+    explainedByCompaction: 0,
+    equal: missing + extra === 0,
+    complete: true,
+    sourceStartOffset: 0,
+    sourceEndOffset: sourceRecords,
+    targetReachedSourceOffset: sourceRecords,
+    firstDifference:
+      missing + extra === 0
+        ? null
+        : missing > 0
+          ? { sourceOffset: matched, targetOffset: null }
+          : { sourceOffset: null, targetOffset: matched },
+  };
+}
+
+function comparisonOf(cluster: ClusterRole, topic: string, read: number[], other: number[]): CheckComparison {
+  const partitions = read.map((n, p) =>
+    cluster === 'source'
+      ? partitionComparison(p, n, other[p] ?? 0)
+      : partitionComparison(p, other[p] ?? 0, n),
+  );
+  return {
+    cluster: cluster === 'source' ? 'target' : 'source',
+    topic: `A.${topic}`,
+    counts: Object.fromEntries(other.map((v, p) => [p, v])),
+    total: other.reduce((a, b) => a + b, 0),
+    partitions,
+    running: false,
+    note: null,
+    equal: partitions.every((p) => p.equal),
+    error: null,
+  };
 }
 
 export function checkProgress(o: ProgressOptions): CheckProgress {
   const record = (values: number[]) => Object.fromEntries(values.map((v, p) => [p, v]));
   const total = o.read.reduce((a, b) => a + b, 0);
-  const otherTotal = o.other?.reduce((a, b) => a + b, 0) ?? 0;
   const cluster = o.cluster ?? 'source';
   return {
     cluster,
@@ -507,14 +562,7 @@ export function checkProgress(o: ProgressOptions): CheckProgress {
     stopped: false,
     error: null,
     comparison: o.other
-      ? {
-          cluster: cluster === 'source' ? 'target' : 'source',
-          topic: `A.${o.topic ?? 'DmmAccess'}`,
-          counts: record(o.other),
-          total: otherTotal,
-          equal: o.other.every((n, p) => n === o.read[p]),
-          error: null,
-        }
+      ? { ...comparisonOf(cluster, o.topic ?? 'DmmAccess', o.read, o.other), ...o.comparison }
       : null,
   };
 }

@@ -17,7 +17,10 @@ export interface TopicRow {
   topic: string;
   partitions: number;
   replicationFactor: number;
+  /** Offset span (latest − earliest summed over partitions); kept under this name for compatibility. */
   records: number | null;
+  /** The same offset span, named for what it is: not a record count. */
+  offsetSpan: number | null;
   /** Partitions with a leader but fewer in-sync replicas than replicas. */
   underReplicatedPartitions: number;
   /** Partitions without a leader. */
@@ -38,6 +41,7 @@ export function topicRows(snapshot: Snapshot, which: Which, excludeInternal: boo
         partitions: t.partitions.length,
         replicationFactor: t.replicationFactor,
         records: t.records,
+        offsetSpan: t.records,
         underReplicatedPartitions: replicas.underReplicated,
         offlinePartitions: replicas.offline,
       };
@@ -52,7 +56,7 @@ export function topicRows(snapshot: Snapshot, which: Which, excludeInternal: boo
 export function topicsCommand(yargs: Argv) {
   return yargs.command<TopicsArgs>(
     'topics',
-    'list topics: partitions, replication factor, records; with --cluster both, each source topic beside its mirror',
+    'list topics: partitions, replication factor, offset span (latest − earliest, not a record count); with --cluster both, each source topic beside its mirror',
     (y) =>
       withConnectionOptions(y)
         .option('cluster', { choices: ['source', 'target', 'both'] as const, default: 'both' as const })
@@ -80,7 +84,7 @@ export function topicsCommand(yargs: Argv) {
               'TOPIC',
               'PARTITIONS',
               'RF',
-              'RECORDS',
+              'OFFSETS',
               'REPLICAS',
               ...(withMirror ? ['MIRROR', 'STATE'] : []),
             ],

@@ -17,7 +17,7 @@ const PARTITION_COLUMNS: ColumnSpec[] = [
   { id: 'read', title: 'READ', width: 12, priority: 0, align: 'right' },
   { id: 'status', title: 'STATUS', width: 11, priority: 0 },
   { id: 'other', title: 'OTHER SIDE', width: 12, priority: 1, align: 'right' },
-  { id: 'compare', title: 'COMPARE', width: 14, priority: 0 },
+  { id: 'compare', title: 'RECORD BY RECORD', width: 20, priority: 0 },
 ];
 
 const RECORD_COLUMNS: ColumnSpec[] = [
@@ -43,13 +43,21 @@ function statusCell(row: CheckPartitionRow, progress: CheckProgress, g: Glyphs):
 }
 
 function compareCell(row: CheckPartitionRow, progress: CheckProgress, g: Glyphs): Cell {
-  if (!progress.comparison) return { text: '' };
-  if (row.other === null) return { text: `${g.unknown} none`, tone: 'warn' };
-  if (row.other === row.read) return { text: `${g.ok} equal`, tone: 'ok' };
-  return {
-    text: `${g.mismatch} differs ${row.other > row.read ? '+' : ''}${formatCount(row.other - row.read)}`,
-    tone: 'crit',
-  };
+  const c = progress.comparison;
+  if (!c) return { text: '' };
+  const r = row.comparison;
+  if (!r)
+    return c.running
+      ? { text: g.ascii ? '... comparing' : '… comparing', tone: 'info' }
+      : { text: `${g.unknown} none`, tone: 'warn' };
+  if (r.complete && r.equal) return { text: `${g.ok} equal`, tone: 'ok' };
+  const parts = [
+    r.missing > 0 ? `${formatCount(r.missing)} missing` : '',
+    r.extra > 0 ? `${formatCount(r.extra)} extra` : '',
+    r.different > 0 ? `${formatCount(r.different)} differ` : '',
+  ].filter((p) => p !== '');
+  if (!r.complete) return { text: `${g.unknown} not copied yet`, tone: 'warn' };
+  return { text: `${g.mismatch} ${parts.join(' ')}`, tone: 'crit' };
 }
 
 function titleLine(progress: CheckProgress, nowMs: number, g: Glyphs): Segment[] {
@@ -76,15 +84,25 @@ function comparisonLine(progress: CheckProgress, g: Glyphs): Segment[] {
   if (!c) {
     const note = progress.done
       ? 'no comparison with the other cluster'
-      : 'comparison with the other cluster when done';
+      : 'compared record by record with the other cluster when done';
     return [{ text: note, tone: 'muted' }];
   }
-  const what = `compared with ${c.cluster} ${escapeForTerminal(c.topic)}: `;
+  const what = `compared with ${c.cluster} ${escapeForTerminal(c.topic)} record by record: `;
   if (c.error) return [{ text: what }, { text: `error: ${escapeForTerminal(c.error)}`, tone: 'crit' }];
+  const note: Segment[] = c.note ? [{ text: `  ${escapeForTerminal(c.note)}`, tone: 'muted' }] : [];
+  if (c.running)
+    return [
+      { text: `comparing with ${c.cluster} ${escapeForTerminal(c.topic)} record by record` },
+      { text: g.ascii ? '...' : '…', tone: 'info' },
+      ...note,
+    ];
+  const source = c.partitions.reduce((n, p) => n + p.sourceRecords, 0);
+  const target = c.partitions.reduce((n, p) => n + p.targetRecords, 0);
   return [
     { text: what },
     c.equal ? { text: `${g.ok} equal`, tone: 'ok' } : { text: `${g.mismatch} not equal`, tone: 'crit' },
-    { text: `  ${progress.cluster} ${formatCount(progress.total)}, ${c.cluster} ${formatCount(c.total)}` },
+    { text: `  source ${formatCount(source)}, target ${formatCount(target)}` },
+    ...note,
   ];
 }
 
@@ -123,7 +141,7 @@ export function CheckPane(props: {
         <Line
           segments={[
             {
-              text: 'it reads the topic from the beginning and compares the counts with the other cluster.',
+              text: 'it reads the topic from the beginning, then compares it record by record with the target copy.',
               tone: 'muted',
             },
           ]}

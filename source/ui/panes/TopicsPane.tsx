@@ -18,8 +18,8 @@ const TOPIC_COLUMNS: ColumnSpec[] = [
   { id: 'source', title: 'SOURCE TOPIC', width: 14, priority: 0, flex: true },
   { id: 'target', title: 'TARGET TOPIC', width: 14, priority: 4, flex: true },
   { id: 'parts', title: 'PARTS', width: 7, priority: 1, align: 'right' },
-  { id: 'srcRecords', title: 'SRC RECS', width: 10, priority: 2, align: 'right' },
-  { id: 'tgtRecords', title: 'TGT RECS', width: 10, priority: 3, align: 'right' },
+  { id: 'srcRecords', title: 'SRC OFFS', width: 10, priority: 2, align: 'right' },
+  { id: 'tgtRecords', title: 'TGT OFFS', width: 10, priority: 3, align: 'right' },
   { id: 'lag', title: 'MM2 LAG', width: 9, priority: 0, align: 'right' },
 ];
 
@@ -95,7 +95,7 @@ function drillTitle(topic: MirrorTopic, names: { source: string; target: string 
     { text: ` ${g.arrow} ${names.target}  ` },
     { text: state.text, tone: state.tone },
     {
-      text: `  partitions ${topic.sourcePartitions}/${topic.targetPartitions ?? '-'}  records ${formatCount(topic.sourceRecords)}/${formatCount(topic.targetRecords)}  lag ${formatCount(topic.lag)}`,
+      text: `  partitions ${topic.sourcePartitions}/${topic.targetPartitions ?? '-'}  offsets ${formatCount(topic.sourceRecords)}/${formatCount(topic.targetRecords)}  lag ${formatCount(topic.lag)}`,
     },
     { text: '  Esc back', tone: 'muted' },
   ];

@@ -1,3 +1,4 @@
+import type { PartitionComparison } from '../../actions/compare.js';
 import type { CheckProgress } from '../../actions/types.js';
 import { type ListRow, searchText } from '../lists.js';
 
@@ -6,8 +7,10 @@ export interface CheckPartitionRow extends ListRow {
   /** end − start captured when the check began; null when either is missing. */
   expected: number | null;
   read: number;
-  /** The other cluster's count once the comparison ran. */
+  /** The other cluster's records compared, once the comparison reached this partition. */
   other: number | null;
+  /** The compare engine's result for this partition. */
+  comparison: PartitionComparison | null;
 }
 
 export function checkPartitionRows(progress: CheckProgress | null): CheckPartitionRow[] {
@@ -23,6 +26,7 @@ export function checkPartitionRows(progress: CheckProgress | null): CheckPartiti
       const start = progress.startOffsets[partition];
       const expected = end !== undefined && start !== undefined ? Math.max(0, end - start) : null;
       const other = progress.comparison?.counts[partition];
+      const comparison = progress.comparison?.partitions.find((p) => p.partition === partition) ?? null;
       return {
         key: String(partition),
         search: searchText(partition),
@@ -30,6 +34,7 @@ export function checkPartitionRows(progress: CheckProgress | null): CheckPartiti
         expected,
         read: progress.counts[partition] ?? 0,
         other: other ?? null,
+        comparison,
       };
     });
 }
