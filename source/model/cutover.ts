@@ -5,6 +5,26 @@
 import type { Snapshot } from '../monitor/snapshot.js';
 import { assess } from './verdict.js';
 
+/** Why a check came out as it did: checks of one reason are counted together at scale. */
+export const GATE_REASONS = {
+  'cluster-health': 'clusters and MirrorMaker 2',
+  'topic-missing': 'topic(s) missing on the target',
+  'topic-partitions': 'topic(s) with another partition count on the target',
+  'topic-position-unknown': 'topic(s) whose MM2 position is unknown',
+  'topic-lag': 'topic(s) with MM2 lag',
+  'topic-copied': 'topic(s) fully copied',
+  'topic-span-shorter':
+    'topic(s) with a shorter offset span on the target (spans are not records: run compare)',
+  'group-source-lag': 'group(s) with lag on the source: consumers have not finished',
+  'group-caught-up': 'group(s) caught up on the source',
+  'group-no-checkpoint': 'group(s) without a checkpoint of the current source offset',
+  'group-not-synced': 'group(s) not yet synced to the target group (sync.group.offsets)',
+  'group-synced': 'group(s) with offsets translated and synced',
+  'group-reread': 'group(s) that would re-read records on the target (translation granularity)',
+} as const;
+
+export type GateReason = keyof typeof GATE_REASONS;
+
 export interface GateCheck {
   /** What was checked, one line. */
   subject: string;
@@ -12,6 +32,9 @@ export interface GateCheck {
   /** Blocking checks must pass before consumers move; warnings tell what moving would cost. */
   blocking: boolean;
   detail: string;
+  reason: GateReason;
+  /** How bad, to show the worst first among checks of one reason (a lag, a count of partitions). */
+  magnitude: number;
 }
 
 export interface CutoverGate {
@@ -26,6 +49,8 @@ export function cutoverGate(snapshot: Snapshot): CutoverGate {
     subject: 'clusters and MirrorMaker 2',
     ok: health.verdict === 'healthy',
     blocking: true,
+    reason: 'cluster-health',
+    magnitude: health.problems.length,
     detail:
       health.verdict === 'healthy'
         ? 'both clusters answer, connectors running, heartbeats fresh'
@@ -39,6 +64,8 @@ export function cutoverGate(snapshot: Snapshot): CutoverGate {
         subject,
         ok: false,
         blocking: true,
+        reason: topic.state === 'missing' ? 'topic-missing' : 'topic-partitions',
+        magnitude: topic.sourcePartitions,
         detail:
           topic.state === 'missing'
             ? 'missing on the target'
@@ -51,6 +78,8 @@ export function cutoverGate(snapshot: Snapshot): CutoverGate {
         subject,
         ok: false,
         blocking: true,
+        reason: 'topic-position-unknown',
+        magnitude: topic.sourcePartitions,
         detail: "MM2's position unknown: cannot tell whether everything was copied",
       });
       continue;
@@ -60,6 +89,8 @@ export function cutoverGate(snapshot: Snapshot): CutoverGate {
       subject,
       ok: topic.lag === 0,
       blocking: true,
+      reason: topic.lag === 0 ? 'topic-copied' : 'topic-lag',
+      magnitude: topic.lag,
       detail:
         topic.lag === 0
           ? `all ${topic.sourcePartitions} partitions copied`
@@ -77,6 +108,8 @@ export function cutoverGate(snapshot: Snapshot): CutoverGate {
         subject,
         ok: true,
         blocking: false,
+        reason: 'topic-span-shorter',
+        magnitude: short.length,
         detail: `offset span shorter on the target on partition(s) ${short.map((p) => p.partition).join(',')}: transaction markers, compaction and retention take offsets without records; for the records run mirrorwatch compare --topic ${topic.source}`,
       });
     }
@@ -93,6 +126,8 @@ export function cutoverGate(snapshot: Snapshot): CutoverGate {
       subject,
       ok: lag === 0,
       blocking: true,
+      reason: lag === 0 ? 'group-caught-up' : 'group-source-lag',
+      magnitude: lag,
       detail:
         lag === 0
           ? 'consumers caught up on the source'
@@ -125,6 +160,8 @@ export function cutoverGate(snapshot: Snapshot): CutoverGate {
       subject,
       ok: missing === 0 && behind === 0,
       blocking: true,
+      reason: missing > 0 ? 'group-no-checkpoint' : behind > 0 ? 'group-not-synced' : 'group-synced',
+      magnitude: missing > 0 ? missing : behind,
       detail:
         missing > 0
           ? `${missing} of ${committed.length} partition(s) without a checkpoint of the current source offset`
@@ -137,9 +174,47 @@ export function cutoverGate(snapshot: Snapshot): CutoverGate {
         subject,
         ok: false,
         blocking: false,
+        reason: 'group-reread',
+        magnitude: reread,
         detail: `consumers moved now would re-read ${reread} record(s) on the target (translation granularity, offset.lag.max)`,
       });
     }
   }
   return { ready: checks.every((c) => c.ok || !c.blocking), checks };
+}
+
+export interface GateGroup {
+  reason: GateReason;
+  /** FAIL: blocking and failing; warn: failing, not blocking; ok. */
+  status: 'FAIL' | 'warn' | 'ok';
+  label: string;
+  /** Worst first. */
+  checks: GateCheck[];
+}
+
+const STATUS_ORDER = { FAIL: 0, warn: 1, ok: 2 } as const;
+
+export function checkStatus(check: GateCheck): GateGroup['status'] {
+  return check.ok ? 'ok' : check.blocking ? 'FAIL' : 'warn';
+}
+
+/** The checks counted by reason: failing reasons first, each with its checks worst first. */
+export function groupGateChecks(checks: readonly GateCheck[]): GateGroup[] {
+  const groups = new Map<string, GateGroup>();
+  for (const check of checks) {
+    const status = checkStatus(check);
+    const key = `${status}\u0000${check.reason}`;
+    const group = groups.get(key) ?? {
+      reason: check.reason,
+      status,
+      label: GATE_REASONS[check.reason],
+      checks: [],
+    };
+    group.checks.push(check);
+    groups.set(key, group);
+  }
+  for (const group of groups.values()) group.checks.sort((a, b) => b.magnitude - a.magnitude);
+  return [...groups.values()].sort(
+    (a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || b.checks.length - a.checks.length,
+  );
 }

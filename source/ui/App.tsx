@@ -19,6 +19,7 @@ import {
   type UiState,
 } from './keymap.js';
 import { tokenize } from './keys.js';
+import { sortOrder } from './lists.js';
 import { OverlayView, overlayCapacity } from './Overlays.js';
 import { bodyHeight, PaneArea } from './PaneArea.js';
 import { isSelectable, paneContent } from './panes/content.js';
@@ -309,6 +310,7 @@ export function App(props: AppProps) {
         drilled={drilled}
         overlay={ui.overlay}
         currentFilter={ui.overlay?.kind === 'filter' ? listState(ui, ui.overlay.list).filter : ''}
+        sortOrder={sortOrder(content.id, ui.lists[content.id])}
         readOnly={readOnly}
         checkRunning={check.running}
         notice={notice}

@@ -21,6 +21,8 @@ export interface FooterProps {
   overlay: Overlay | null;
   /** The filter in force on the list the filter prompt edits ('' for none). */
   currentFilter: string;
+  /** The order the pane's list is sorted in, for lists that have several. */
+  sortOrder: string | null;
   readOnly: boolean;
   checkRunning: boolean;
   notice: Notice | null;
@@ -34,7 +36,9 @@ function keyHints(props: FooterProps): string {
   if (props.pane === 'topics' || props.pane === 'groups')
     hints.push(props.drilled ? 'Esc back' : 'Enter open');
   if (props.pane === 'check' && props.checkRunning) hints.push('Esc stop check');
-  hints.push('/ filter', 'r refresh', 'p pause');
+  hints.push('/ filter');
+  if (props.sortOrder) hints.push(`o sort: ${props.sortOrder}`);
+  hints.push('r refresh', 'p pause');
   if (props.pane === 'topics') hints.push('C check');
   if (!props.readOnly) hints.push('T create', 'S stop', 'R resume');
   hints.push('q quit');

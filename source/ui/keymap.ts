@@ -15,6 +15,7 @@ import {
   type Move,
   moveList,
   resolveIndex,
+  SORT_ORDERS,
   selectFirst,
 } from './lists.js';
 
@@ -306,6 +307,13 @@ export function reduceKey(state: UiState, token: KeyToken, ctx: KeyContext): Key
         // Starts empty, as in k9s, less and vim: what is typed replaces the filter, never extends it.
         overlay: { kind: 'filter', list: ctx.list.id, buffer: '' },
       });
+    case 'char:o': {
+      const orders = SORT_ORDERS[ctx.list.id];
+      if (!orders || orders.length < 2) return done(state);
+      const list = listState(state, ctx.list.id);
+      // The selection follows its key, so the operator stays on the same item in the new order.
+      return done(withList(state, ctx.list.id, { ...list, sort: (list.sort + 1) % orders.length }));
+    }
     case 'char:r':
       return done(state, { type: 'refresh' });
     case 'char:p':
@@ -342,6 +350,7 @@ export const HELP: ReadonlyArray<readonly [string, string]> = [
   ['Enter', 'open: partitions of a topic or group'],
   ['Esc', 'back, close, clear the filter; stops a check'],
   ['/', 'filter the list (Enter applies, Esc clears)'],
+  ['o', 'sort Topics and Groups by name, or worst first (MM2 lag, lag)'],
   ['r', 'refresh now'],
   ['p', 'pause / resume refreshing'],
   ['C', 'consumer check of the selected topic (s/t)'],

@@ -20,6 +20,24 @@ export interface ListState {
   filter: string;
   /** Scroll-only lists: stick to the bottom (the event log shows the newest entries). */
   follow: boolean;
+  /** Index into the list's SORT_ORDERS (0: the first, the default). */
+  sort: number;
+}
+
+/**
+ * The orders a list can be sorted in, the first the default. `o` gives worst first where it helps:
+ * at thousands of topics an SRE looks for the one that lags most, not for the tenth name.
+ */
+export const SORT_ORDERS: Partial<Record<ListId, readonly string[]>> = {
+  topics: ['name', 'MM2 lag'],
+  groups: ['name', 'lag'],
+};
+
+/** The name of the order a list is sorted in now, or null for lists with one order. */
+export function sortOrder(id: ListId, state: ListState | undefined): string | null {
+  const orders = SORT_ORDERS[id];
+  if (!orders || orders.length < 2) return null;
+  return orders[(state?.sort ?? 0) % orders.length] ?? null;
 }
 
 export interface ListRow {
@@ -41,7 +59,7 @@ export interface ActiveList {
 export type Move = 'up' | 'down' | 'page-up' | 'page-down' | 'top' | 'bottom';
 
 export function initialListState(id: ListId): ListState {
-  return { selectedKey: null, selectedIndex: 0, offset: 0, filter: '', follow: id === 'events' };
+  return { selectedKey: null, selectedIndex: 0, offset: 0, filter: '', follow: id === 'events', sort: 0 };
 }
 
 export function applyFilter<T extends ListRow>(rows: readonly T[], filter: string): T[] {

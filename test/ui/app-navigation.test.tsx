@@ -121,6 +121,43 @@ describe('drill-down', () => {
   });
 });
 
+describe('sort order', () => {
+  it('o sorts Topics worst first (missing, then MM2 lag) and back by name; the footer says which', async () => {
+    const app = await open({ columns: 120 });
+    const order = () =>
+      app
+        .lines()
+        .filter(
+          (l) =>
+            /^[› ] \S+ (missing|mirroring|in sync)/.test(l) || /^[› ] . (missing|mirroring|in sync)/.test(l),
+        )
+        .map((l) => /(DmmAccess|apache-logs|audit-events|topic1|topic2)/.exec(l)?.[1]);
+    const byName = order();
+    assert.equal(byName.length, 5);
+    assert.match(app.lines().at(-1) ?? '', /o sort: name/);
+    await app.press('o');
+    const worst = order();
+    assert.deepEqual(worst.slice(0, 2), ['audit-events', 'apache-logs'], 'missing, then the lagging one');
+    assert.deepEqual(new Set(worst), new Set(byName));
+    assert.match(app.lines().at(-1) ?? '', /o sort: MM2 lag/);
+    await app.press('o');
+    assert.deepEqual(order(), byName);
+  });
+
+  it('o sorts Groups by their larger lag, and keeps the selection on the same group', async () => {
+    const app = await open({ columns: 120 });
+    await app.press('2');
+    const selected = () => /(apache-logs-index\S*|dmm-access-reader)/.exec(selectedLine(app) ?? '')?.[1];
+    await app.press('j');
+    assert.equal(selected(), 'dmm-access-reader');
+    await app.press('o');
+    assert.match(app.lines().at(-1) ?? '', /o sort: lag/);
+    assert.equal(selected(), 'dmm-access-reader', 'the selection follows the group');
+    const rows = app.lines().filter((l) => /apache-logs-index|dmm-access-reader/.test(l));
+    assert.match(rows[0] ?? '', /apache-logs-index/, 'the lagging group first');
+  });
+});
+
 describe('filter prompt', () => {
   it('applies on Enter and selects the first match; Esc clears it', async () => {
     const app = await open();
@@ -167,7 +204,7 @@ describe('filter prompt', () => {
 
 describe('help overlay', () => {
   it('lists every key and closes with Esc', async () => {
-    const app = await open();
+    const app = await open({ rows: 32 });
     await app.press('?');
     const frame = app.frame();
     for (const key of [
@@ -178,6 +215,7 @@ describe('help overlay', () => {
       'Enter',
       'Esc',
       '/',
+      'o ',
       'r ',
       'p ',
       'C ',

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cutoverGate } from '../../source/model/cutover.js';
+import { groupedVerifyText } from '../../source/cli/commands/verify.js';
+import { cutoverGate, groupGateChecks } from '../../source/model/cutover.js';
 import type { GroupInfo, MirrorTopic } from '../../source/monitor/snapshot.js';
 import { snapshot } from '../helpers/snapshot.js';
 
@@ -149,5 +150,64 @@ describe('cutover gate', () => {
     assert.match(span.detail, /mirrorwatch compare --topic orders/);
     assert.ok(gate.checks.every((c) => !/fewer records|lost/.test(c.detail)));
     assert.equal(gate.ready, true, JSON.stringify(gate.checks));
+  });
+});
+
+describe('cutover gate at scale', () => {
+  /** 1,000 source groups on one topic: 600 caught up and synced, 300 with lag, 100 without checkpoints. */
+  function scaled() {
+    const s = snapshot();
+    s.mirror.topics = [mirrorTopic(0)];
+    const source: GroupInfo[] = [];
+    const target: GroupInfo[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const name = `scale-group-${String(i).padStart(4, '0')}`;
+      const committed = i < 600 ? 10 : i < 900 ? 10 - ((i % 9) + 1) : 10;
+      source.push({ ...group('source', committed, 10), group: name });
+      const translated = i < 900;
+      target.push({
+        ...group(
+          'target',
+          committed,
+          10,
+          translated
+            ? [
+                {
+                  topic: 'orders',
+                  partition: 0,
+                  upstreamOffset: committed,
+                  downstreamOffset: committed,
+                  checkpointTimestampMs: 1,
+                },
+              ]
+            : [],
+        ),
+        group: name,
+      });
+    }
+    s.source = { ...s.source, groups: source };
+    s.target = { ...s.target, groups: target };
+    return s;
+  }
+
+  it('counts checks by reason, failing reasons first, worst first', () => {
+    const groups = groupGateChecks(cutoverGate(scaled()).checks);
+    const summary = groups.map((g) => `${g.status} ${g.reason} ${g.checks.length}`);
+    assert.deepEqual(summary.slice(0, 2), ['FAIL group-source-lag 300', 'FAIL group-no-checkpoint 100']);
+    assert.ok(summary.includes('ok group-caught-up 700'), summary.join('\n'));
+    assert.ok(summary.includes('ok group-synced 900'), summary.join('\n'));
+    const lagging = groups[0]!.checks.map((c) => c.magnitude);
+    assert.deepEqual(lagging.slice(0, 3), [9, 9, 9]);
+    assert.ok(lagging.every((m, i) => i === 0 || m <= lagging[i - 1]!));
+  });
+
+  it('says it in about 40 lines at 1,000 groups, the worst few of each failing reason named', () => {
+    const gate = cutoverGate(scaled());
+    assert.ok(gate.checks.length > 2000);
+    const lines = groupedVerifyText(gate.checks);
+    assert.ok(lines.length <= 40, `${lines.length} lines:\n${lines.join('\n')}`);
+    assert.equal(lines[0], 'FAIL  300 group(s) with lag on the source: consumers have not finished');
+    assert.match(lines[1] ?? '', /^ {8}group scale-group-\d{4}: lag 9 on the source/);
+    assert.ok(lines.some((l) => /^ {8}\.\.\. 297 more \(--all lists them/.test(l)));
   });
 });

@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { cutoverGate } from '../../model/cutover.js';
+import { checkStatus, cutoverGate, type GateCheck, groupGateChecks } from '../../model/cutover.js';
 import { assess } from '../../model/verdict.js';
 import {
   type ConnectionArgs,
@@ -11,11 +11,39 @@ import { EXIT } from '../errors.js';
 import { cell, json } from '../format.js';
 import { snapshotOnce } from '../snapshot-once.js';
 
+/** Up to this many checks are printed one a line; more are counted by reason (`--all` prints all). */
+export const VERIFY_LIST_LIMIT = 30;
+/** Checks shown under each reason when they are counted. */
+const WORST_SHOWN = 3;
+
+function checkLine(c: GateCheck): string {
+  return `${checkStatus(c).padEnd(4)}  ${cell(c.subject)}: ${cell(c.detail)}`;
+}
+
+/** One line per reason with its count, then the worst few of each failing reason; about 40 lines at most. */
+export function groupedVerifyText(checks: readonly GateCheck[]): string[] {
+  const lines: string[] = [];
+  for (const group of groupGateChecks(checks)) {
+    lines.push(`${group.status.padEnd(4)}  ${group.checks.length} ${group.label}`);
+    if (group.status === 'ok') continue;
+    for (const c of group.checks.slice(0, WORST_SHOWN))
+      lines.push(`        ${cell(c.subject)}: ${cell(c.detail)}`);
+    if (group.checks.length > WORST_SHOWN)
+      lines.push(`        ... ${group.checks.length - WORST_SHOWN} more (--all lists them, --json has them)`);
+  }
+  return lines;
+}
+
 export function verifyCommand(yargs: Argv) {
-  return yargs.command<ConnectionArgs>(
+  return yargs.command<ConnectionArgs & { all: boolean }>(
     'verify',
     'the cutover gate: are topics copied, consumers caught up and group offsets translated? exit 0 ready, 1 not ready, 2 unreachable',
-    (y) => withConnectionOptions(y),
+    (y) =>
+      withConnectionOptions(y).option('all', {
+        type: 'boolean',
+        default: false,
+        describe: `print every check (by default more than ${VERIFY_LIST_LIMIT} are counted by reason)`,
+      }),
     async (args) => {
       const snapshot = await snapshotOnce(connectionFrom(args), {
         debug: args.debug,
@@ -31,9 +59,10 @@ export function verifyCommand(yargs: Argv) {
           }),
         );
       } else {
-        const lines = gate.checks.map(
-          (c) => `${c.ok ? 'ok  ' : c.blocking ? 'FAIL' : 'warn'}  ${cell(c.subject)}: ${cell(c.detail)}`,
-        );
+        const lines =
+          args.all || gate.checks.length <= VERIFY_LIST_LIMIT
+            ? gate.checks.map(checkLine)
+            : groupedVerifyText(gate.checks);
         const failing = gate.checks.filter((c) => !c.ok && c.blocking).length;
         process.stdout.write(
           `${lines.join('\n')}\n${gate.ready ? 'READY for cutover' : `NOT READY: ${failing} blocking check(s) failed`}\n`,

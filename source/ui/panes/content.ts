@@ -4,7 +4,7 @@ import type { MirrorTopic, Snapshot } from '../../monitor/snapshot.js';
 import type { ConsoleEvent } from '../events.js';
 import type { Glyphs } from '../glyphs.js';
 import type { UiState } from '../keymap.js';
-import type { ListId } from '../lists.js';
+import { type ListId, sortOrder } from '../lists.js';
 import {
   CHECK_CHROME,
   type CheckPartitionRow,
@@ -55,12 +55,13 @@ export function paneContent(input: ContentInput): PaneContent {
   const { ui, snapshot } = input;
   switch (ui.pane) {
     case 'topics': {
-      if (ui.drill.topic === null) return { id: 'topics', rows: topicRows(snapshot) };
+      if (ui.drill.topic === null)
+        return { id: 'topics', rows: topicRows(snapshot, sortOrder('topics', ui.lists.topics)) };
       const topic = findTopic(snapshot, ui.drill.topic);
       return { id: 'topic-partitions', rows: topicPartitionRows(topic), topic, source: ui.drill.topic };
     }
     case 'groups': {
-      const groups = groupRows(snapshot);
+      const groups = groupRows(snapshot, sortOrder('groups', ui.lists.groups));
       if (ui.drill.group === null) return { id: 'groups', rows: groups };
       const group = findGroup(groups, ui.drill.group);
       return {

@@ -35,7 +35,20 @@ function hasCommitted(g: GroupInfo | null): boolean {
   return g?.partitions.some((p) => p.committed !== null) ?? false;
 }
 
-export function groupRows(snapshot: Snapshot | null): GroupRow[] {
+/** The larger lag of the group's two sides (what is left to read before or after the move). */
+export function worstLag(row: Pick<GroupRow, 'source' | 'target'>): number {
+  return Math.max(row.source?.totalLag ?? -1, row.target?.totalLag ?? -1);
+}
+
+/** Groups side by side, sorted by lag (largest first) or by name. */
+export function groupRows(snapshot: Snapshot | null, order: string | null = 'name'): GroupRow[] {
+  const rows = groupRowsByName(snapshot);
+  return order === 'lag'
+    ? rows.sort((a, b) => worstLag(b) - worstLag(a) || (a.group < b.group ? -1 : 1))
+    : rows;
+}
+
+function groupRowsByName(snapshot: Snapshot | null): GroupRow[] {
   if (!snapshot) return [];
   const sources = new Map(snapshot.source.groups.map((g) => [g.group, g]));
   const targets = new Map(snapshot.target.groups.map((g) => [g.group, g]));

@@ -26,10 +26,31 @@ export function stateWord(state: MirrorState): string {
   return STATE_WORDS[state];
 }
 
-/** One row per source topic beside its mirror; the key is the source-side name. */
-export function topicRows(snapshot: Snapshot | null): TopicRow[] {
+/** Worse first: a topic missing or split differently on the target, then by MM2 lag, unknown last. */
+const STATE_RANK: Record<MirrorState, number> = {
+  missing: 0,
+  'partition-mismatch': 1,
+  mirroring: 2,
+  unknown: 3,
+  'in-sync': 4,
+};
+
+export function byMirrorLag(a: MirrorTopic, b: MirrorTopic): number {
+  return (
+    STATE_RANK[a.state] - STATE_RANK[b.state] ||
+    (b.lag ?? -1) - (a.lag ?? -1) ||
+    (a.source < b.source ? -1 : 1)
+  );
+}
+
+/**
+ * One row per source topic beside its mirror; the key is the source-side name. Sorted worst first
+ * (`MM2 lag`), or by name as the snapshot lists them.
+ */
+export function topicRows(snapshot: Snapshot | null, order: string | null = 'name'): TopicRow[] {
   if (!snapshot) return [];
-  return snapshot.mirror.topics.map((topic) => {
+  const topics = order === 'MM2 lag' ? [...snapshot.mirror.topics].sort(byMirrorLag) : snapshot.mirror.topics;
+  return topics.map((topic) => {
     const sourceName = escapeForTerminal(topic.source);
     const targetName = escapeForTerminal(topic.target);
     return {
