@@ -24,6 +24,11 @@ export interface MirrorInputs {
   policy: ReplicationPolicy;
   /** `topic\0partition` (source names) -> MM2's stored offset; null when positions are unknown. */
   positions: ReadonlyMap<string, number | null> | null;
+  /**
+   * `topic\0partition` -> where the data ends, for source partitions whose log ends in transaction
+   * markers that MM2 never copies: the lag is counted to there, not to the log end.
+   */
+  dataEnds?: ReadonlyMap<string, number>;
   metricPartitions: readonly PartitionMetrics[];
   /** Per-partition timing (see replication-timing.ts); computed from `metricPartitions` when absent. */
   timings?: ReadonlyMap<string, PartitionTiming>;
@@ -58,10 +63,11 @@ export function buildMirrorTopics(inputs: MirrorInputs): MirrorTopic[] {
         const stored = inputs.positions
           ? (inputs.positions.get(`${sourceTopic.name}\u0000${p.partition}`) ?? null)
           : null;
+        const dataEnd = inputs.dataEnds?.get(`${sourceTopic.name}\u0000${p.partition}`);
         const lag =
           inputs.positions && p.latest !== null
             ? replicationLagDetail({
-                sourceLogEnd: p.latest,
+                sourceLogEnd: dataEnd !== undefined ? Math.min(dataEnd, p.latest) : p.latest,
                 mm2Position: stored,
                 sourceLogStart: p.earliest ?? 0,
               }).lag

@@ -16,6 +16,7 @@ import type { SnapshotFeed } from './feed.js';
 import type { Probe } from './probe.js';
 import { readCluster } from './read-cluster.js';
 import { type ConnectReading, connectorsFromMetrics, readConnect, scrapeMetrics } from './read-endpoints.js';
+import { MarkerTails } from './read-marker-tails.js';
 import { Mm2InternalReader, type Mm2InternalState } from './read-mm2-internal.js';
 import type {
   ClusterRole,
@@ -119,6 +120,7 @@ export class Poller implements SnapshotFeed {
     connect: SourceState<ConnectReading>;
   };
   private history: MetricsHistoryPoint[] = [];
+  private readonly markerTails = new MarkerTails();
   /** Timing per partition of the newest scrape, judged against the scrape before it. */
   private timings: Map<string, PartitionTiming> = new Map();
   private readonly probe: Probe | null;
@@ -305,7 +307,37 @@ export class Poller implements SnapshotFeed {
         lastError: 'target cluster unreachable',
       };
     }
+    await this.readMarkerTails();
     return this.publish(started);
+  }
+
+  /** MM2's positions: from Connect REST when it has them, else from the Connect offsets topic. */
+  private positions(): ReadonlyMap<string, number | null> | null {
+    const connect = this.states.connect.data;
+    const internal = this.states['mm2-internal'].data;
+    const restPositions = connect && connect.positions.size > 0 ? connect.positions : null;
+    const topicPositions = internal?.positionsTopic ? internal.positions : null;
+    return restPositions ?? topicPositions;
+  }
+
+  /** Transaction markers at the source's log ends, read where MM2's lag is small (bounded, cached). */
+  private async readMarkerTails(): Promise<void> {
+    const source = this.states.source.data;
+    if (!source || !this.states.source.health.ok) return;
+    const wire = this.wires.source;
+    try {
+      await withTimeout(
+        this.markerTails.read(wire, source, this.positions()),
+        this.readTimeoutMs,
+        'marker tails',
+      );
+    } catch {
+      // Best effort: without it a partition ending in a marker shows a lag of 1, as before.
+    }
+    this.states.source.health = {
+      ...this.states.source.health,
+      requests: this.states.source.health.requests + wire.takeRequestCount(),
+    };
   }
 
   /** Starts a metrics scrape unless one is in flight or the last one was too recent. */
@@ -363,10 +395,11 @@ export class Poller implements SnapshotFeed {
     };
     const restPositions = connect && connect.positions.size > 0 ? connect.positions : null;
     const topicPositions = internal?.positionsTopic ? internal.positions : null;
-    const positions = restPositions ?? topicPositions;
+    const positions = this.positions();
     const mirrorTopics = buildMirrorTopics({
       source,
       target,
+      dataEnds: this.markerTails.dataEnds(),
       sourceAlias: c.source.alias,
       policy: c.policy,
       positions,

@@ -6,6 +6,7 @@ import type { CheckProgress } from '../../source/actions/types.js';
 import { resolveConnection } from '../../source/config/connection.js';
 import { createKafka } from '../../source/kafka/client.js';
 import type { LabStatus } from '../../source/lab/lab.js';
+import { findLab } from '../../source/lab/lab-status.js';
 import { eventually, SHARED_LAB_DIR, sharedLab, uniqueValue } from '../helpers/lab.js';
 import { kcat, kcatProduce, mirrorwatch } from '../helpers/run.js';
 
@@ -302,7 +303,7 @@ describe('compare: a topic with its copy on the target, record by record, on the
     await waitForCopy(lab, topic, 10);
     const splitBrainOffset = await kcatEndOffset(lab.target.bootstrap, topic);
     await kcatProduce(lab.target.bootstrap, topic, 'written-to-the-target', 'key-1');
-    const connection = resolveConnection({ lab: SHARED_LAB_DIR });
+    const connection = resolveConnection({ lab: SHARED_LAB_DIR }, findLab);
     const check = (cluster: 'source' | 'target') =>
       new Promise<CheckProgress>((resolve) => {
         startCheck(connection, cluster, topic, (p) => {

@@ -11,6 +11,7 @@ import type { Producer } from 'kafkajs';
 import { probeFor } from '../../source/actions/probe.js';
 import { resolveConnection } from '../../source/config/connection.js';
 import { createKafka } from '../../source/kafka/client.js';
+import { findLab } from '../../source/lab/lab-status.js';
 import { PROBE_KEY } from '../../source/monitor/probe.js';
 import { eventually, SHARED_LAB_DIR, sharedLab } from '../helpers/lab.js';
 import { kcat, mirrorwatch, type RunResult } from '../helpers/run.js';
@@ -240,7 +241,7 @@ describe('live latency: MM2 windowed metrics against the end-to-end probe', () =
 
   it('the console probe loop keeps probing: a marker per interval, each timed', async () => {
     // The loop the console runs (poller.start() starts it), without a terminal.
-    const probe = probeFor(resolveConnection({ lab: SHARED_LAB_DIR }), PROBE_TOPIC, 1000);
+    const probe = probeFor(resolveConnection({ lab: SHARED_LAB_DIR }, findLab), PROBE_TOPIC, 1000);
     probe.start();
     try {
       await eventually('three markers arrived', async () => probe.state().arrived >= 3, 30_000, 500);
