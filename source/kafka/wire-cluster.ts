@@ -220,7 +220,7 @@ function committedOffset(
 }
 
 /** A group's offsets from a batched answer; null when the group or a partition carries an error. */
-function fetchedOffsets(group: FetchedGroupOffsets): CommittedOffset[] | null {
+export function fetchedOffsets(group: FetchedGroupOffsets): CommittedOffset[] | null {
   if (group.errorCode !== 0) return null;
   const offsets: CommittedOffset[] = [];
   for (const t of group.topics)
