@@ -80,6 +80,7 @@ describe('plain commands against the lab', () => {
         topic: string;
         count: number;
         partitions: Record<string, number>;
+        offline: number[];
       };
       const counted = await kcat(['-C', '-b', brokers, '-t', 'topic2', '-e', '-q', '-f', '%o\n']);
       const kcatCount = counted.stdout.split('\n').filter((l) => l.length > 0).length;
@@ -89,6 +90,7 @@ describe('plain commands against the lab', () => {
         topic: 'topic2',
         count: kcatCount,
         partitions: { '0': kcatCount },
+        offline: [],
       });
     }
   });
