@@ -460,7 +460,9 @@ export class WireCluster {
   private lookUpCoordinators(groupIds: readonly string[]): void {
     const unknown = [...new Set(groupIds)].filter((g) => !this.coordinators.has(g) && !this.lookups.has(g));
     if (unknown.length === 0) return;
-    const batch = this.findCoordinators(unknown);
+    // A failed batch (its broker just went away, say) leaves every group to kafkajs' lookup, which
+    // picks another broker and retries.
+    const batch = this.findCoordinators(unknown).catch(() => new Map<string, number>());
     for (const groupId of unknown) {
       const lookup = batch
         .then(async (found) => {

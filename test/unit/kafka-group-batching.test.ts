@@ -18,7 +18,8 @@ import { fixture, fixtureBytes } from '../helpers/fixtures.js';
 
 /*
  * The response .bin fixtures are OffsetFetch (versions 8 and 9) and FindCoordinator (version 4)
- * answers captured from the lab's brokers (Kafka 3.9.2 source, 4.3.1 target; the bytes after the
+ * answers captured from the lab's brokers (Kafka 3.9.2 source, 4.3.1 target, single broker, and
+ * `lab up --brokers 3` for the NOT_COORDINATOR answers; the bytes after the
  * correlation id: response header tagged fields, then the body). The .json next to each is what
  * Kafka's own generated classes (OffsetFetchResponseData, FindCoordinatorResponseData and their
  * JsonConverters, from that broker's kafka-clients jar) decode from the same bytes. The request
@@ -73,6 +74,32 @@ describe('OffsetFetch for many groups (API key 9, versions 8 and 9)', () => {
       // A group that committed nothing answers no topics and no error.
       assert.deepEqual(groups[2], { groupId: 'no-such-group', topics: [], errorCode: 0 });
     }
+  });
+
+  it('decodes an answer of a broker that coordinates only some of the groups: NOT_COORDINATOR per group', () => {
+    // Sent to one broker of the 3-broker lab for groups it does not all coordinate.
+    const target = decodesLikeKafka('bytes-offset-fetch-v8-not-coordinator-kafka-4.3');
+    assert.deepEqual(
+      target.groups.map((g) => [g.groupId, g.errorCode]),
+      [
+        ['fixture-offsets-a', 0],
+        ['fixture-offsets-b', 16],
+        ['fixture-offsets-c', 0],
+      ],
+    );
+    assert.deepEqual(target.groups[1]?.topics, []);
+    assert.equal(fetchedOffsets(target.groups[1]!), null, 'left to the per-group path');
+    assert.deepEqual(
+      fetchedOffsets(target.groups[2]!)
+        ?.map((o) => `${o.partition}@${o.offset}`)
+        .sort(),
+      ['0@30', '2@31'],
+    );
+    const source = decodesLikeKafka('bytes-offset-fetch-v8-not-coordinator-kafka-3.9');
+    assert.deepEqual(
+      source.groups.map((g) => g.errorCode),
+      [0, 16, 16],
+    );
   });
 
   it('decodes a version 9 answer as Kafka does', () => {
