@@ -39,6 +39,14 @@ async function scale(groups: number): Promise<void> {
     '10000',
   ]);
   assert.equal(result.code, 0, result.stderr);
+  // MM2 creates the new topics on the target: until their leaders settle, ListOffsets may answer
+  // NOT_LEADER_OR_FOLLOWER there. Measure once both clusters read cleanly.
+  await eventually(
+    'both clusters to read cleanly after scaling',
+    async () => (await mirrorwatch(['lag', '--json', ...LAB])).code === 0,
+    90_000,
+    2000,
+  );
 }
 
 /** `debug:   source 10: Metadata 1, ListOffsets 2, ...` lines -> requests per API per cluster. */
