@@ -6,7 +6,9 @@
  *   always join a group, which would leave our groups on the operator's clusters), like kcat -C;
  * - the brokers' ApiVersions, to tell which Kafka version answers;
  * - ConsumerGroupDescribe (KIP-848 groups), which kafkajs does not speak, sent through its connections;
- * - a count of every request sent, for `--debug`.
+ * - OffsetFetch for many groups and FindCoordinator for many groups in one request each (versions
+ *   kafkajs does not speak either), so that requests grow with brokers, not with groups;
+ * - a count of every request sent, per API, for `--debug`.
  * The internal API used is pinned by the kafkajs version in package.json (2.2.4).
  */
 import { createRequire } from 'node:module';
@@ -16,17 +18,41 @@ import { LEADER_NOT_AVAILABLE } from './offline-partitions.js';
 import {
   CONSUMER_GROUP_DESCRIBE_API_KEY,
   CONSUMER_GROUP_DESCRIBE_MAX_VERSION,
-  type ConsumerGroupDescribeResponse,
   type ConsumerGroupDescription,
   consumerGroupDescribe,
   GROUP_ERRORS,
 } from './protocol/consumer-group-describe.js';
+import {
+  FIND_COORDINATOR_API_KEY,
+  FIND_COORDINATOR_BATCH_MAX_VERSION,
+  FIND_COORDINATOR_BATCH_MIN_VERSION,
+  findGroupCoordinators,
+} from './protocol/find-coordinator.js';
+import type { FlexibleProtocolRequest } from './protocol/flexible.js';
+import {
+  type FetchedGroupOffsets,
+  OFFSET_FETCH_API_KEY,
+  OFFSET_FETCH_BATCH_MAX_VERSION,
+  OFFSET_FETCH_BATCH_MIN_VERSION,
+  offsetFetchGroups,
+} from './protocol/offset-fetch.js';
 import { decodeFetchV11, decodeRecordSet, type FetchedPartition, nextOffsetOf } from './record-batches.js';
 
 const require = createRequire(import.meta.url);
 const InstrumentationEventEmitter = require('kafkajs/src/instrumentation/emitter') as new () => {
-  addListener(event: string, listener: () => void): () => void;
+  addListener(event: string, listener: (event: { payload?: { apiName?: string } }) => void): () => void;
 };
+
+/** Groups per batched OffsetFetch: bounds one answer (a few MB at most for groups of 1,000 partitions). */
+export const OFFSET_FETCH_GROUPS_PER_REQUEST = 250;
+/** Keys per batched FindCoordinator (an answer is ~30 bytes per key). */
+export const FIND_COORDINATOR_KEYS_PER_REQUEST = 1000;
+
+/** Requests sent, in total and per API name as Kafka names them (`OffsetFetch`, `Metadata`). */
+export interface RequestCounts {
+  total: number;
+  byApi: Record<string, number>;
+}
 
 export interface ApiVersionRange {
   minVersion: number;
@@ -162,7 +188,7 @@ type CreateCluster = (options: {
 
 const READ_UNCOMMITTED = 0;
 
-type SendRequest = (protocolRequest: ReturnType<typeof consumerGroupDescribe>) => Promise<unknown>;
+type SendRequest = <T>(protocolRequest: FlexibleProtocolRequest<T>) => Promise<T>;
 
 /** kafkajs' Broker sends through this private method: it also drops a connection the broker closed. */
 function sendThrough(broker: InternalBroker): SendRequest {
@@ -170,8 +196,42 @@ function sendThrough(broker: InternalBroker): SendRequest {
     (s) => s.description === 'private:Broker:sendRequest',
   );
   if (!symbol) throw new Error('unsupported kafkajs version: broker request sender not found');
-  const send = (broker as unknown as Record<symbol, SendRequest>)[symbol]!;
-  return (protocolRequest) => send.call(broker, protocolRequest);
+  const send = (broker as unknown as Record<symbol, (protocolRequest: object) => Promise<unknown>>)[symbol]!;
+  return <T>(protocolRequest: FlexibleProtocolRequest<T>) => send.call(broker, protocolRequest) as Promise<T>;
+}
+
+/** The highest version both the broker and we speak, at least `min`; null when there is none. */
+function commonVersion(broker: InternalBroker, apiKey: number, min: number, max: number): number | null {
+  const range = broker.versions?.[apiKey];
+  if (!range || range.maxVersion < min || range.minVersion > max) return null;
+  return Math.min(range.maxVersion, max);
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
+  return result;
+}
+
+function committedOffset(
+  topic: string,
+  partition: number,
+  offset: number,
+  metadata: string | null,
+): CommittedOffset {
+  return { topic, partition, offset: offset >= 0 ? offset : null, metadata };
+}
+
+/** A group's offsets from a batched answer; null when the group or a partition carries an error. */
+export function fetchedOffsets(group: FetchedGroupOffsets): CommittedOffset[] | null {
+  if (group.errorCode !== 0) return null;
+  const offsets: CommittedOffset[] = [];
+  for (const t of group.topics)
+    for (const p of t.partitions) {
+      if (p.errorCode !== 0) return null;
+      offsets.push(committedOffset(t.name, p.partitionIndex, Number(p.committedOffset), p.metadata));
+    }
+  return offsets;
 }
 
 function isCoordinatorMoved(errorCode: number): boolean {
@@ -299,10 +359,11 @@ function dataRecordsFrom(messages: InternalMessage[], from: number): RawRecord[]
 export class WireCluster {
   readonly kafka: Kafka;
   private readonly cluster: InternalCluster;
-  private requests = 0;
+  private requests = new Map<string, number>();
   /** groupId -> coordinator node: FindCoordinator is asked once per group, not on every refresh. */
   private readonly coordinators = new Map<string, number>();
-  private readonly lookups = new Map<string, Promise<InternalBroker & { nodeId: number }>>();
+  /** groupId -> its coordinator's node id, while a FindCoordinator for it is under way. */
+  private readonly lookups = new Map<string, Promise<number>>();
 
   constructor(
     readonly endpoint: ClusterEndpoint,
@@ -311,8 +372,11 @@ export class WireCluster {
   ) {
     this.kafka = createKafka(endpoint, clientId, timeouts);
     const emitter = new InstrumentationEventEmitter();
-    emitter.addListener('network.request', () => {
-      this.requests++;
+    emitter.addListener('network.request', (event) => {
+      const name = event.payload?.apiName ?? 'unknown';
+      // kafkajs names FindCoordinator by its old name; the batched one is sent under Kafka's.
+      const api = name === 'GroupCoordinator' ? 'FindCoordinator' : name;
+      this.requests.set(api, (this.requests.get(api) ?? 0) + 1);
     });
     this.cluster = internalCreateCluster(this.kafka)({
       metadataMaxAge: 60_000,
@@ -324,9 +388,14 @@ export class WireCluster {
 
   /** Requests sent since the last call (and resets the count). */
   takeRequestCount(): number {
-    const n = this.requests;
-    this.requests = 0;
-    return n;
+    return this.takeRequestCounts().total;
+  }
+
+  /** Requests sent since the last call, in total and per API (and resets the counts). */
+  takeRequestCounts(): RequestCounts {
+    const byApi = Object.fromEntries(this.requests);
+    this.requests = new Map();
+    return { total: Object.values(byApi).reduce((sum, n) => sum + n, 0), byApi };
   }
 
   async connect(): Promise<void> {
@@ -503,18 +572,63 @@ export class WireCluster {
         this.coordinators.delete(groupId);
       }
     }
-    // DescribeGroups and OffsetFetch look a new group up at the same time: ask FindCoordinator once.
-    let lookup = this.lookups.get(groupId);
-    if (!lookup) {
-      lookup = this.cluster.findGroupCoordinator({ groupId }).finally(() => this.lookups.delete(groupId));
+    this.lookUpCoordinators([groupId]);
+    return this.cluster.findBroker({ nodeId: await this.lookups.get(groupId)! });
+  }
+
+  /**
+   * Starts one batched FindCoordinator for the groups whose coordinator is neither known nor being
+   * looked up (DescribeGroups and OffsetFetch ask for the same new groups at the same time: they share
+   * it). Groups the batch could not place, and brokers without version 4, fall back to kafkajs'
+   * per-group lookup, which retries while a coordinator loads.
+   */
+  private lookUpCoordinators(groupIds: readonly string[]): void {
+    const unknown = [...new Set(groupIds)].filter((g) => !this.coordinators.has(g) && !this.lookups.has(g));
+    if (unknown.length === 0) return;
+    // A failed batch (its broker just went away, say) leaves every group to kafkajs' lookup, which
+    // picks another broker and retries.
+    const batch = this.findCoordinators(unknown).catch(() => new Map<string, number>());
+    for (const groupId of unknown) {
+      const lookup = batch
+        .then(async (found) => {
+          const nodeId = found.get(groupId) ?? (await this.cluster.findGroupCoordinator({ groupId })).nodeId;
+          // Known before the lookup is forgotten, so that no one starts another one in between.
+          this.coordinators.set(groupId, nodeId);
+          return nodeId;
+        })
+        .finally(() => this.lookups.delete(groupId));
+      // Awaited by whoever asked; this only keeps a failed lookup nobody reached from crashing Node.
+      lookup.catch(() => {});
       this.lookups.set(groupId, lookup);
     }
-    const coordinator = await lookup;
-    this.coordinators.set(groupId, coordinator.nodeId);
-    return coordinator;
+  }
+
+  /** groupId -> coordinator node for what batched FindCoordinator requests placed; empty without v4. */
+  private async findCoordinators(groupIds: readonly string[]): Promise<Map<string, number>> {
+    const found = new Map<string, number>();
+    await this.connect();
+    const nodeIds = this.cluster.getNodeIds();
+    if (nodeIds.length === 0) return found;
+    const broker = await this.cluster.findBroker({ nodeId: nodeIds[0]! });
+    const version = commonVersion(
+      broker,
+      FIND_COORDINATOR_API_KEY,
+      FIND_COORDINATOR_BATCH_MIN_VERSION,
+      FIND_COORDINATOR_BATCH_MAX_VERSION,
+    );
+    if (version === null) return found;
+    const answers = await Promise.all(
+      chunks(groupIds, FIND_COORDINATOR_KEYS_PER_REQUEST).map(
+        async (keys) => await sendThrough(broker)(findGroupCoordinators(keys, version)),
+      ),
+    );
+    for (const { coordinators } of answers)
+      for (const c of coordinators) if (c.errorCode === 0 && c.nodeId >= 0) found.set(c.key, c.nodeId);
+    return found;
   }
 
   private async byCoordinator(groupIds: string[]): Promise<Map<InternalBroker, string[]>> {
+    this.lookUpCoordinators(groupIds);
     const result = new Map<InternalBroker, string[]>();
     for (const groupId of groupIds) {
       const coordinator = await this.coordinatorOf(groupId);
@@ -546,9 +660,7 @@ export class WireCluster {
         const range = coordinator.versions?.[CONSUMER_GROUP_DESCRIBE_API_KEY];
         if (!range || range.minVersion > CONSUMER_GROUP_DESCRIBE_MAX_VERSION) return [];
         const version = Math.min(range.maxVersion, CONSUMER_GROUP_DESCRIBE_MAX_VERSION);
-        const { groups } = (await sendThrough(coordinator)(
-          consumerGroupDescribe(ids, version),
-        )) as ConsumerGroupDescribeResponse;
+        const { groups } = await sendThrough(coordinator)(consumerGroupDescribe(ids, version));
         for (const g of groups) if (isCoordinatorMoved(g.errorCode)) this.coordinators.delete(g.groupId);
         return groups;
       }),
@@ -556,21 +668,57 @@ export class WireCluster {
     return answers.flat();
   }
 
-  /** Every offset a group committed (OffsetFetch with all topics): one request per group. */
+  /**
+   * Every offset each group committed: one OffsetFetch (version 8+, all topics) per coordinator and
+   * per OFFSET_FETCH_GROUPS_PER_REQUEST groups. A coordinator without version 8, and a group the batch
+   * answered with an error (its coordinator moved, say), are asked one group at a time.
+   */
+  async committedOffsetsOfGroups(groupIds: string[]): Promise<Map<string, CommittedOffset[]>> {
+    const result = new Map<string, CommittedOffset[]>();
+    const oneByOne: string[] = [];
+    await Promise.all(
+      [...(await this.byCoordinator(groupIds))].map(async ([coordinator, ids]) => {
+        const version = commonVersion(
+          coordinator,
+          OFFSET_FETCH_API_KEY,
+          OFFSET_FETCH_BATCH_MIN_VERSION,
+          OFFSET_FETCH_BATCH_MAX_VERSION,
+        );
+        if (version === null) {
+          oneByOne.push(...ids);
+          return;
+        }
+        await Promise.all(
+          chunks(ids, OFFSET_FETCH_GROUPS_PER_REQUEST).map(async (batch) => {
+            const { groups } = await sendThrough(coordinator)(offsetFetchGroups(batch, version));
+            const answered = new Set<string>();
+            for (const group of groups) {
+              if (!batch.includes(group.groupId)) continue;
+              if (isCoordinatorMoved(group.errorCode)) this.coordinators.delete(group.groupId);
+              const offsets = fetchedOffsets(group);
+              if (offsets === null) continue;
+              result.set(group.groupId, offsets);
+              answered.add(group.groupId);
+            }
+            oneByOne.push(...batch.filter((g) => !answered.has(g)));
+          }),
+        );
+      }),
+    );
+    const single = await Promise.all(oneByOne.map((g) => this.committedOffsets(g)));
+    oneByOne.forEach((groupId, i) => {
+      result.set(groupId, single[i]!);
+    });
+    return result;
+  }
+
+  /** Every offset a group committed (OffsetFetch with all topics, kafkajs' version): one request. */
   async committedOffsets(groupId: string): Promise<CommittedOffset[]> {
     const coordinator = await this.coordinatorOf(groupId);
     try {
       const { responses } = await coordinator.offsetFetch({ groupId, topics: [] });
       return responses.flatMap((t) =>
-        t.partitions.map((p) => {
-          const offset = Number(p.offset);
-          return {
-            topic: t.topic,
-            partition: p.partition,
-            offset: offset >= 0 ? offset : null,
-            metadata: p.metadata,
-          };
-        }),
+        t.partitions.map((p) => committedOffset(t.topic, p.partition, Number(p.offset), p.metadata)),
       );
     } catch (error) {
       this.coordinators.delete(groupId);

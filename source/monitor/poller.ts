@@ -204,7 +204,7 @@ export class Poller implements SnapshotFeed {
   /** Runs `read` for one source unless it is backing off; records health and keeps the last good data. */
   private async attempt<T>(
     state: SourceState<T>,
-    read: () => Promise<{ data: T; requests: number }>,
+    read: () => Promise<{ data: T; requests: number; requestsByApi?: Record<string, number> }>,
     describe: (e: unknown) => string,
     timeoutMs = this.readTimeoutMs,
   ) {
@@ -212,7 +212,7 @@ export class Poller implements SnapshotFeed {
     const started = this.now();
     if (started < state.nextAttemptMs) return;
     try {
-      const { data, requests } = await withTimeout(read(), timeoutMs, state.health.label);
+      const { data, requests, requestsByApi } = await withTimeout(read(), timeoutMs, state.health.label);
       state.data = data;
       state.failures = 0;
       state.nextAttemptMs = 0;
@@ -221,6 +221,7 @@ export class Poller implements SnapshotFeed {
         ok: true,
         lastSuccessMs: this.now(),
         requests,
+        ...(requestsByApi ? { requestsByApi } : {}),
         durationMs: this.now() - started,
       };
     } catch (error) {
@@ -233,6 +234,7 @@ export class Poller implements SnapshotFeed {
         lastError: this.scrub(describe(error)),
         lastErrorMs: this.now(),
         requests: 0,
+        ...(state.health.requestsByApi ? { requestsByApi: {} } : {}),
         durationMs: this.now() - started,
       };
     }
@@ -254,7 +256,8 @@ export class Poller implements SnapshotFeed {
       async () => {
         const wire = this.wires[role];
         const view = await readCluster(wire, role, c.alias);
-        return { data: view, requests: wire.takeRequestCount() };
+        const counts = wire.takeRequestCounts();
+        return { data: view, requests: counts.total, requestsByApi: counts.byApi };
       },
       (error) => describeKafkaError(error, `${role} cluster`, c.bootstrap),
     );
@@ -296,7 +299,8 @@ export class Poller implements SnapshotFeed {
         async () => {
           const wire = this.wires.target;
           const data = await this.internal.read(targetView);
-          return { data, requests: wire.takeRequestCount() };
+          const counts = wire.takeRequestCounts();
+          return { data, requests: counts.total, requestsByApi: counts.byApi };
         },
         (error) => describeKafkaError(error, 'MM2 internal topics on the target', c.target.bootstrap),
       );

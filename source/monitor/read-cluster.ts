@@ -227,16 +227,16 @@ export async function readCluster(wire: WireCluster, role: ClusterRole, alias: s
   const ids = listings.map((g) => g.groupId);
   const [memberships, committed] = await Promise.all([
     readMemberships(wire, listings),
-    Promise.all(ids.map((id) => wire.committedOffsets(id))),
+    wire.committedOffsetsOfGroups(ids),
   ]);
   const groups = listings
-    .map((listing, i) =>
+    .map((listing) =>
       buildGroup(
         role,
         listing.groupId,
         listing.protocolType,
         memberships.get(listing.groupId),
-        committed[i] ?? [],
+        committed.get(listing.groupId) ?? [],
         offsets,
       ),
     )

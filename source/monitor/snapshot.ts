@@ -22,6 +22,8 @@ export interface DataSourceHealth {
   lastErrorMs: number | null;
   /** Requests the last read cost (Kafka requests, or HTTP calls). */
   requests: number;
+  /** The Kafka requests of the last read per API (`OffsetFetch`, `Metadata`); absent for HTTP sources. */
+  requestsByApi?: Readonly<Record<string, number>>;
   durationMs: number | null;
 }
 

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { LagRow } from '../../source/cli/commands/lag.js';
 import type { TopicRow } from '../../source/cli/commands/topics.js';
+import { consumerGroupsTool, lagRowsLikeTool } from '../helpers/consumer-groups.js';
 import { eventually, SHARED_LAB_DIR, sharedLab, uniqueValue } from '../helpers/lab.js';
-import { kafkaTool, kcat, kcatProduce, mirrorwatch } from '../helpers/run.js';
+import { kcat, kcatProduce, mirrorwatch } from '../helpers/run.js';
 
 const LAB = ['--lab', SHARED_LAB_DIR];
 
@@ -12,39 +13,6 @@ async function kcatTopics(brokers: string): Promise<Map<string, number>> {
   assert.equal(result.code, 0, result.stderr);
   return new Map(
     [...result.stdout.matchAll(/topic "([^"]+)" with (\d+) partitions/g)].map((m) => [m[1]!, Number(m[2])]),
-  );
-}
-
-/** Rows of kafka-consumer-groups --describe --all-groups: group/topic/partition -> [current, log-end, lag]. */
-async function consumerGroupsTool(
-  libDir: string,
-  bootstrap: string,
-): Promise<Map<string, [string, string, string]>> {
-  const result = await kafkaTool(libDir, 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', [
-    '--bootstrap-server',
-    bootstrap,
-    '--describe',
-    '--all-groups',
-  ]);
-  assert.equal(result.code, 0, result.stderr);
-  const rows = new Map<string, [string, string, string]>();
-  for (const line of result.stdout.split('\n')) {
-    const cols = line.trim().split(/\s+/);
-    if (cols.length < 6 || cols[0] === 'GROUP' || !/^\d+$/.test(cols[2] ?? '')) continue;
-    rows.set(`${cols[0]}/${cols[1]}/${cols[2]}`, [cols[3]!, cols[4]!, cols[5]!]);
-  }
-  return rows;
-}
-
-function ours(rows: LagRow[], cluster: string): Map<string, [string, string, string]> {
-  const show = (n: number | null) => (n === null ? '-' : String(n));
-  return new Map(
-    rows
-      .filter((r) => r.cluster === cluster)
-      .map((r) => [
-        `${r.group}/${r.topic}/${r.partition}`,
-        [show(r.currentOffset), show(r.logEndOffset), show(r.lag)] as [string, string, string],
-      ]),
   );
 }
 
@@ -79,8 +47,8 @@ describe('plain commands against the lab', () => {
         const source = await consumerGroupsTool(lab.kafkaLibDir, lab.source.bootstrap);
         const target = await consumerGroupsTool(lab.kafkaLibDir, lab.target.bootstrap);
         assert.ok(source.size >= 21, 'the two seed groups cover 21 partitions');
-        assert.deepEqual(ours(rows, 'source'), source);
-        assert.deepEqual(ours(rows, 'target'), target);
+        assert.deepEqual(lagRowsLikeTool(rows, 'source'), source);
+        assert.deepEqual(lagRowsLikeTool(rows, 'target'), target);
         const translated = rows.filter((r) => r.cluster === 'target' && r.translatedFrom);
         assert.ok(translated.length > 0, 'target rows carry the MM2 translation');
         return true;

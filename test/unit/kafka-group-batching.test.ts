@@ -1,0 +1,218 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { debugLine, formatRequestsByApi } from '../../source/cli/snapshot-once.js';
+import {
+  decodeFindCoordinatorResponse,
+  encodeFindCoordinatorRequest,
+  findGroupCoordinators,
+} from '../../source/kafka/protocol/find-coordinator.js';
+import {
+  decodeOffsetFetchResponse,
+  encodeOffsetFetchRequest,
+  type OffsetFetchResponse,
+  offsetFetchGroups,
+} from '../../source/kafka/protocol/offset-fetch.js';
+import { fetchedOffsets } from '../../source/kafka/wire-cluster.js';
+import type { Snapshot } from '../../source/monitor/snapshot.js';
+import { fixture, fixtureBytes } from '../helpers/fixtures.js';
+
+/*
+ * The response .bin fixtures are OffsetFetch (versions 8 and 9) and FindCoordinator (version 4)
+ * answers captured from the lab's brokers (Kafka 3.9.2 source, 4.3.1 target, single broker, and
+ * `lab up --brokers 3` for the NOT_COORDINATOR answers; the bytes after the
+ * correlation id: response header tagged fields, then the body). The .json next to each is what
+ * Kafka's own generated classes (OffsetFetchResponseData, FindCoordinatorResponseData and their
+ * JsonConverters, from that broker's kafka-clients jar) decode from the same bytes. The request
+ * fixtures are what Kafka's OffsetFetchRequestData / FindCoordinatorRequestData serialize (topics null:
+ * all topics; version 9 with member id null and epoch -1, Kafka's defaults), after a request header
+ * v2's empty tagged fields.
+ */
+
+function kafkaJson(name: string): unknown {
+  return JSON.parse(fixture(name)) as unknown;
+}
+
+/** Our decoding as Kafka's JsonConverter writes it (offsets as JSON numbers). */
+function offsetFetchAsKafkaJson(response: OffsetFetchResponse): unknown {
+  return JSON.parse(
+    JSON.stringify(response, (_key, value: unknown) => (typeof value === 'bigint' ? Number(value) : value)),
+  );
+}
+
+function decodesLikeKafka(name: string): OffsetFetchResponse {
+  const decoded = decodeOffsetFetchResponse(fixtureBytes(`${name}.bin`));
+  assert.deepEqual(offsetFetchAsKafkaJson(decoded), kafkaJson(`${name}.json`));
+  return decoded;
+}
+
+describe('OffsetFetch for many groups (API key 9, versions 8 and 9)', () => {
+  for (const version of [8, 9]) {
+    it(`encodes a version ${version} request byte for byte as Kafka does`, async () => {
+      const { groupIds } = kafkaJson(`bytes-offset-fetch-request-v${version}.json`) as { groupIds: string[] };
+      const expected = fixtureBytes(`bytes-offset-fetch-request-v${version}.bin`);
+      assert.deepEqual(encodeOffsetFetchRequest(groupIds, version), expected);
+      const { request } = offsetFetchGroups(groupIds, version);
+      assert.equal(request.apiKey, 9);
+      assert.equal(request.apiVersion, version);
+      assert.equal(request.apiName, 'OffsetFetch');
+      assert.deepEqual((await request.encode()).buffer, expected);
+    });
+  }
+
+  it('decodes version 8 answers of Kafka 4.3.1 and 3.9.2 as Kafka does: several groups, none committed', () => {
+    for (const name of ['bytes-offset-fetch-v8-kafka-4.3', 'bytes-offset-fetch-v8-kafka-3.9']) {
+      const { groups } = decodesLikeKafka(name);
+      assert.deepEqual(
+        groups.map((g) => g.groupId),
+        ['fixture-offsets-a', 'fixture-offsets-b', 'no-such-group'],
+      );
+      const a = groups[0]!;
+      const offsets = a.topics.flatMap((t) =>
+        t.partitions.map((p) => `${t.name}-${p.partitionIndex}@${p.committedOffset}`),
+      );
+      assert.deepEqual(offsets.sort(), ['scale-001-0@17', 'scale-001-3@42', 'scale-002-1@5']);
+      // A group that committed nothing answers no topics and no error.
+      assert.deepEqual(groups[2], { groupId: 'no-such-group', topics: [], errorCode: 0 });
+    }
+  });
+
+  it('decodes an answer of a broker that coordinates only some of the groups: NOT_COORDINATOR per group', () => {
+    // Sent to one broker of the 3-broker lab for groups it does not all coordinate.
+    const target = decodesLikeKafka('bytes-offset-fetch-v8-not-coordinator-kafka-4.3');
+    assert.deepEqual(
+      target.groups.map((g) => [g.groupId, g.errorCode]),
+      [
+        ['fixture-offsets-a', 0],
+        ['fixture-offsets-b', 16],
+        ['fixture-offsets-c', 0],
+      ],
+    );
+    assert.deepEqual(target.groups[1]?.topics, []);
+    assert.equal(fetchedOffsets(target.groups[1]!), null, 'left to the per-group path');
+    assert.deepEqual(
+      fetchedOffsets(target.groups[2]!)
+        ?.map((o) => `${o.partition}@${o.offset}`)
+        .sort(),
+      ['0@30', '2@31'],
+    );
+    const source = decodesLikeKafka('bytes-offset-fetch-v8-not-coordinator-kafka-3.9');
+    assert.deepEqual(
+      source.groups.map((g) => g.errorCode),
+      [0, 16, 16],
+    );
+  });
+
+  it('decodes a version 9 answer as Kafka does', () => {
+    const { groups } = decodesLikeKafka('bytes-offset-fetch-v9');
+    assert.equal(groups.length, 3);
+    assert.equal(groups[1]?.topics[0]?.partitions[0]?.committedOffset, 99n);
+  });
+
+  it('turns a group answer into committed offsets, and refuses one with an error for the per-group path', () => {
+    const { groups } = decodeOffsetFetchResponse(fixtureBytes('bytes-offset-fetch-v8-kafka-4.3.bin'));
+    assert.deepEqual(fetchedOffsets(groups[1]!), [
+      { topic: 'scale-002', partition: 0, offset: 99, metadata: '' },
+    ]);
+    assert.deepEqual(fetchedOffsets(groups[2]!), []);
+    assert.equal(fetchedOffsets({ ...groups[0]!, errorCode: 16 }), null);
+    const [topic] = groups[0]!.topics;
+    const withPartitionError = {
+      ...groups[0]!,
+      topics: [{ ...topic!, partitions: topic!.partitions.map((p) => ({ ...p, errorCode: 88 })) }],
+    };
+    assert.equal(fetchedOffsets(withPartitionError), null);
+    const uncommitted = {
+      ...groups[1]!,
+      topics: [
+        { name: 't', partitions: [{ ...groups[1]!.topics[0]!.partitions[0]!, committedOffset: -1n }] },
+      ],
+    };
+    assert.equal(fetchedOffsets(uncommitted)?.[0]?.offset, null);
+  });
+
+  it('rejects a truncated or garbled answer with one line instead of reading past the end', () => {
+    const bytes = fixtureBytes('bytes-offset-fetch-v8-kafka-4.3.bin');
+    for (const cut of [0, 3, 20, 60, bytes.length - 1]) {
+      assert.throws(
+        () => decodeOffsetFetchResponse(bytes.subarray(0, cut)),
+        (e: unknown) => e instanceof Error && /^OffsetFetch response truncated/.test(e.message),
+        `cut at ${cut}`,
+      );
+    }
+    // A group count far beyond what the bytes can hold, and a length varint that never ends.
+    assert.throws(
+      () => decodeOffsetFetchResponse(Buffer.from([0, 0, 0, 0, 0, 0xff, 0xff, 0x03])),
+      /truncated/,
+    );
+    assert.throws(
+      () => decodeOffsetFetchResponse(Buffer.from([0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01])),
+      /OffsetFetch response has a malformed length/,
+    );
+  });
+});
+
+describe('FindCoordinator for many groups (API key 10, version 4)', () => {
+  it('encodes the request byte for byte as Kafka does', async () => {
+    const { groupIds } = kafkaJson('bytes-find-coordinator-request.json') as { groupIds: string[] };
+    const expected = fixtureBytes('bytes-find-coordinator-request.bin');
+    assert.deepEqual(encodeFindCoordinatorRequest(groupIds), expected);
+    const { request } = findGroupCoordinators(groupIds, 4);
+    assert.equal(request.apiKey, 10);
+    assert.equal(request.apiName, 'FindCoordinator');
+    assert.deepEqual((await request.encode()).buffer, expected);
+  });
+
+  it('decodes an answer from Kafka 4.3.1 as Kafka does: one coordinator per key', () => {
+    const decoded = decodeFindCoordinatorResponse(fixtureBytes('bytes-find-coordinator-v4.bin'));
+    assert.deepEqual(decoded, kafkaJson('bytes-find-coordinator-v4.json'));
+    assert.equal(decoded.coordinators.length, 4);
+    assert.ok(decoded.coordinators.every((c) => c.errorCode === 0 && c.nodeId === 1));
+  });
+
+  it('rejects a truncated answer', () => {
+    const bytes = fixtureBytes('bytes-find-coordinator-v4.bin');
+    for (const cut of [0, 5, 30, bytes.length - 1])
+      assert.throws(
+        () => decodeFindCoordinatorResponse(bytes.subarray(0, cut)),
+        /FindCoordinator response truncated/,
+      );
+  });
+});
+
+describe('--debug request counts', () => {
+  it('lists the APIs in the order a cluster read sends them, others after', () => {
+    assert.equal(
+      formatRequestsByApi({ OffsetFetch: 1, Fetch: 3, Metadata: 2, FindCoordinator: 1, ListOffsets: 2 }),
+      'Metadata 2, ListOffsets 2, FindCoordinator 1, OffsetFetch 1, Fetch 3',
+    );
+  });
+
+  it('prints the total line, then one line per Kafka source with its requests per API', () => {
+    const health = (name: string, requests: number, requestsByApi?: Record<string, number>) => ({
+      name,
+      label: name,
+      configured: true,
+      ok: true,
+      lastSuccessMs: 0,
+      lastError: null,
+      lastErrorMs: null,
+      requests,
+      durationMs: 1,
+      ...(requestsByApi ? { requestsByApi } : {}),
+    });
+    const snapshot = {
+      seq: 2,
+      requests: 6,
+      refreshMs: 12,
+      health: {
+        source: health('source', 5, { Metadata: 1, ListOffsets: 2, ListGroups: 1, OffsetFetch: 1 }),
+        metrics: health('metrics', 1),
+      },
+    } as unknown as Snapshot;
+    assert.equal(
+      debugLine(snapshot),
+      'debug: refresh #2: 6 requests (source 5, metrics 1) in 12 ms\n' +
+        'debug:   source 5: Metadata 1, ListOffsets 2, ListGroups 1, OffsetFetch 1\n',
+    );
+  });
+});
