@@ -275,8 +275,10 @@ describe('KIP-848 consumer groups on the Kafka 4 target', () => {
     await leaveEmptyGroup(lab, ...classicA!);
     await leaveEmptyGroup(lab, ...classicB!);
     const withClassic = await targetRequests();
-    // Two more groups of either protocol cost the same (their coordinator lookup and offset fetch).
-    assert.equal(withKip848 - base, withClassic - withKip848, `${base} → ${withKip848} → ${withClassic}`);
+    // Requests are batched per coordinator: two more groups of either protocol add none, or one where a
+    // coordinator gets its first group of that kind (never one per group).
+    assert.ok(withKip848 - base <= 1, `${base} → ${withKip848} → ${withClassic}`);
+    assert.ok(withClassic - withKip848 <= 1, `${base} → ${withKip848} → ${withClassic}`);
   });
 
   it('shows the state kafka-consumer-groups shows once the consumer stops (Empty)', async () => {
