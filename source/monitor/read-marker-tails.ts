@@ -31,6 +31,7 @@ export class MarkerTails {
     return ends;
   }
 
+  /** Reads the tails that changed since the last read (a tail is read once until either end moves). */
   async read(
     wire: WireCluster,
     source: ClusterView,
@@ -55,22 +56,22 @@ export class MarkerTails {
       }
     }
     for (const key of this.tails.keys()) if (!seen.has(key)) this.tails.delete(key);
-    await Promise.all(
-      [...wanted].map(async ([topic, partitions]) => {
-        const answers = await wire.fetch(
-          topic,
-          new Map([...partitions].map(([partition, range]) => [partition, range.from])),
-          { maxBytesPerPartition: TAIL_BYTES },
-        );
-        for (const answer of answers) {
-          const range = partitions.get(answer.partition);
-          // Only a read that covered the whole tail says anything about it.
-          if (!range || answer.errorCode !== 0 || (answer.nextOffset ?? -1) < range.end) continue;
-          const data = answer.records.filter((r) => r.offset < range.end);
-          const dataEnd = data.length > 0 ? (data.at(-1)?.offset ?? range.from) + 1 : range.from;
-          this.tails.set(`${topic}\u0000${answer.partition}`, { ...range, dataEnd });
-        }
-      }),
-    );
+    // One topic after the other: kafkajs opens a broker's fetch connection lazily, and two fetches
+    // racing to open it leave one socket behind that disconnect() never closes.
+    for (const [topic, partitions] of wanted) {
+      const answers = await wire.fetch(
+        topic,
+        new Map([...partitions].map(([partition, range]) => [partition, range.from])),
+        { maxBytesPerPartition: TAIL_BYTES },
+      );
+      for (const answer of answers) {
+        const range = partitions.get(answer.partition);
+        // Only a read that covered the whole tail says anything about it.
+        if (!range || answer.errorCode !== 0 || (answer.nextOffset ?? -1) < range.end) continue;
+        const data = answer.records.filter((r) => r.offset < range.end);
+        const dataEnd = data.length > 0 ? (data.at(-1)?.offset ?? range.from) + 1 : range.from;
+        this.tails.set(`${topic}\u0000${answer.partition}`, { ...range, dataEnd });
+      }
+    }
   }
 }

@@ -206,20 +206,22 @@ describe('live latency: MM2 windowed metrics against the end-to-end probe', () =
             PROBE_TOPIC,
             '-p',
             '0',
+            // The newest records (the marker is among them): it is told apart by its key and send time.
             '-o',
-            String(endOffset),
+            '-200',
             '-e',
             '-q',
             '-f',
-            '%k\t%s\n',
+            '%o\t%k\t%s\n',
           ],
           60_000,
         );
         seen = `exit ${consumed.code} ${consumed.stderr} ${consumed.stdout.slice(-300)}`;
         return consumed.stdout
           .split('\n')
-          .filter((line) => line.startsWith(`${PROBE_KEY}\t`))
-          .map((line) => JSON.parse(line.slice(PROBE_KEY.length + 1)) as { sentAtMs: number })
+          .map((line) => line.split('\t'))
+          .filter(([offset, key]) => key === PROBE_KEY && Number(offset) >= endOffset)
+          .map(([, , value]) => JSON.parse(value ?? '{}') as { sentAtMs: number })
           .some((m) => m.sentAtMs >= startedMs && m.sentAtMs <= Date.now());
       },
       30_000,
