@@ -177,6 +177,7 @@ export async function labUp(options: LabUpOptions): Promise<LabRecord> {
   }
   const created = await ensureWorkloadTopics(
     createKafka(endpointFor(record, paths, 'source'), 'mirrorwatch-lab-seed'),
+    labReplicationFactor(record.settings),
   );
   if (created.length > 0) log(`created and seeded ${created.join(', ')}`);
 

@@ -128,7 +128,7 @@ async function seedWorkloadTopic(kafka: Kafka, topic: string): Promise<void> {
 }
 
 /** Creates the workload topics missing on the source and seeds each one it created. */
-export async function ensureWorkloadTopics(kafka: Kafka): Promise<string[]> {
+export async function ensureWorkloadTopics(kafka: Kafka, replicationFactor = 1): Promise<string[]> {
   const admin = kafka.admin();
   await admin.connect();
   let created: string[];
@@ -141,7 +141,7 @@ export async function ensureWorkloadTopics(kafka: Kafka): Promise<string[]> {
       topics: missing.map((t) => ({
         topic: t.topic,
         numPartitions: PARTITIONS,
-        replicationFactor: 1,
+        replicationFactor,
         configEntries: Object.entries(t.configs).map(([name, value]) => ({ name, value })),
       })),
     });

@@ -338,9 +338,14 @@ export class Poller implements SnapshotFeed {
     } catch {
       // Best effort: without it a partition ending in a marker shows a lag of 1, as before.
     }
+    const counts = wire.takeRequestCounts();
+    if (counts.total === 0) return;
+    const byApi = { ...(this.states.source.health.requestsByApi ?? {}) };
+    for (const [api, n] of Object.entries(counts.byApi)) byApi[api] = (byApi[api] ?? 0) + n;
     this.states.source.health = {
       ...this.states.source.health,
-      requests: this.states.source.health.requests + wire.takeRequestCount(),
+      requests: this.states.source.health.requests + counts.total,
+      requestsByApi: byApi,
     };
   }
 

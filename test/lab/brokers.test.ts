@@ -78,6 +78,10 @@ describe('a lab of three brokers a side, one of them stopped and started again',
         ?.replicationFactor;
     assert.equal(rf('source', 'apache-logs'), 3);
     assert.equal(rf('target', 'apache-logs'), 3, 'MM2 creates remote topics with the lab RF');
+    const notRf3 = (topics as Array<{ cluster: string; topic: string; replicationFactor: number }>)
+      .filter((t) => t.cluster === 'source' && t.replicationFactor !== 3)
+      .map((t) => t.topic);
+    assert.deepEqual(notRf3, [topic], 'seed, workload and internal topics have RF 3; the test topic 1');
     // MM2 picks the test's new topic up within its refresh interval: then the migration is healthy.
     await eventually('a healthy status', async () => (await statusDoc()).code === 0, 60_000, 2000);
     const { doc } = await statusDoc();
