@@ -77,7 +77,9 @@ function fewest(runs: Counts[]): Counts {
 
 async function commandCounts(command: string[]): Promise<{ counts: Counts; stdout: string }> {
   const result = await mirrorwatch([...command, '--debug', ...LAB]);
-  assert.equal(result.code, 0, result.stderr);
+  // status says degraded (1) while MM2 has not yet created the topics `lab scale` just added: the
+  // requests it cost are what is measured here, not the verdict.
+  assert.ok(result.code === 0 || (command[0] === 'status' && result.code === 1), result.stderr);
   return { counts: parseDebug(result.stderr), stdout: result.stdout };
 }
 
