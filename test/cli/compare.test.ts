@@ -8,7 +8,7 @@ import { createKafka } from '../../source/kafka/client.js';
 import type { LabStatus } from '../../source/lab/lab.js';
 import { findLab } from '../../source/lab/lab-status.js';
 import { eventually, SHARED_LAB_DIR, sharedLab, uniqueValue } from '../helpers/lab.js';
-import { kcat, kcatProduce, mirrorwatch } from '../helpers/run.js';
+import { type Isolation, kcat, kcatProduce, kcatReadTopic, mirrorwatch } from '../helpers/run.js';
 
 interface ComparePartition {
   partition: number;
@@ -45,24 +45,12 @@ async function compare(topic: string, ...extra: string[]) {
 }
 
 /** Records kcat reads from the beginning to the end (`isolation` read_committed is librdkafka's default). */
-async function kcatCount(brokers: string, topic: string, isolation = 'read_committed'): Promise<number> {
-  const result = await kcat([
-    '-C',
-    '-b',
-    brokers,
-    '-t',
-    topic,
-    '-o',
-    'beginning',
-    '-e',
-    '-q',
-    '-X',
-    `isolation.level=${isolation}`,
-    '-f',
-    'x\n',
-  ]);
-  assert.equal(result.code, 0, result.stderr);
-  return result.stdout.split('\n').filter((l) => l === 'x').length;
+async function kcatCount(
+  brokers: string,
+  topic: string,
+  isolation: Isolation = 'read_committed',
+): Promise<number> {
+  return (await kcatReadTopic(brokers, topic, isolation, 'x\n')).length;
 }
 
 /** The target's end offset of partition 0, from kcat. */

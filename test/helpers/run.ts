@@ -74,3 +74,37 @@ export function kafkaTool(
     timeoutMs,
   });
 }
+
+export type Isolation = 'read_committed' | 'read_uncommitted';
+
+/**
+ * kcat reading a whole topic from the beginning to its end, one line per record in `format`
+ * (read_committed is librdkafka's default; mirrorwatch and MM2 read uncommitted).
+ */
+export async function kcatReadTopic(
+  brokers: string,
+  topic: string,
+  isolation: Isolation,
+  format: string,
+): Promise<string[]> {
+  const result = await kcat(
+    [
+      '-C',
+      '-b',
+      brokers,
+      '-t',
+      topic,
+      '-o',
+      'beginning',
+      '-e',
+      '-q',
+      '-X',
+      `isolation.level=${isolation}`,
+      '-f',
+      format,
+    ],
+    60_000,
+  );
+  if (result.code !== 0) throw new Error(`kcat ${topic}: ${result.stderr}`);
+  return result.stdout.split('\n').filter((line) => line !== '');
+}

@@ -12,7 +12,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createKafka } from '../../source/kafka/client.js';
 import type { LabStatus } from '../../source/lab/lab.js';
 import { eventually, SHARED_LAB_DIR, sharedLab, uniqueValue } from '../helpers/lab.js';
-import { CLI, kafkaTool, kcat, kcatProduce, mirrorwatch, run } from '../helpers/run.js';
+import {
+  CLI,
+  type Isolation,
+  kafkaTool,
+  kcatProduce,
+  kcatReadTopic,
+  mirrorwatch,
+  run,
+} from '../helpers/run.js';
 
 const CODECS = ['gzip', 'snappy', 'lz4', 'zstd'] as const;
 type Codec = (typeof CODECS)[number];
@@ -53,31 +61,12 @@ async function mirrorwatchRead(
 async function kcatRead(
   brokers: string,
   topic: string,
-  isolation: 'read_committed' | 'read_uncommitted' = 'read_uncommitted',
+  isolation: Isolation = 'read_uncommitted',
 ): Promise<{ values: Map<string, string>; partitions: Record<string, number> }> {
-  const result = await kcat(
-    [
-      '-C',
-      '-b',
-      brokers,
-      '-t',
-      topic,
-      '-o',
-      'beginning',
-      '-e',
-      '-q',
-      '-X',
-      `isolation.level=${isolation}`,
-      '-f',
-      '%p\t%o\t%s\n',
-    ],
-    60_000,
-  );
-  assert.equal(result.code, 0, `kcat ${topic}: ${result.stderr}`);
+  const lines = await kcatReadTopic(brokers, topic, isolation, '%p\t%o\t%s\n');
   const values = new Map<string, string>();
   const partitions: Record<string, number> = {};
-  for (const line of result.stdout.split('\n')) {
-    if (line === '') continue;
+  for (const line of lines) {
     const [partition, offset, ...value] = line.split('\t');
     values.set(`${partition}/${offset}`, value.join('\t'));
     partitions[partition!] = (partitions[partition!] ?? 0) + 1;
