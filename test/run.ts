@@ -38,6 +38,9 @@ async function main(): Promise<number> {
   );
   const needsLab = suites.some((suite) => LAB_SUITES.has(suite));
   if (needsLab) {
+    // Start from an empty lab: topics and groups left by an earlier run change what the tests see.
+    if (!process.env.MIRRORWATCH_TEST_KEEP_LAB)
+      await mirrorwatch(['lab', 'reset', '--state-dir', SHARED_LAB_DIR], { timeoutMs: 120_000 });
     process.stdout.write(
       `test: starting the shared lab in ${SHARED_LAB_DIR} (port offset ${SHARED_LAB_OFFSET})\n`,
     );
