@@ -182,6 +182,11 @@ function classify(name: string): SampleKind {
   return RELATED_FAMILY.test(name) && STATUS_NAME.test(name) ? { type: 'status' } : OTHER;
 }
 
+/** The samples extractMm2Metrics reads: a scrape parser may skip every other one unparsed. */
+export function isMm2SampleName(name: string): boolean {
+  return classify(name).type !== 'other';
+}
+
 function finite(v: number): number | undefined {
   return Number.isFinite(v) ? v : undefined;
 }

@@ -120,51 +120,90 @@ function sniff(text: string, start: number): string | undefined {
   return undefined;
 }
 
-export function parsePrometheusText(text: string): ParsedMetrics {
-  const families = new Map<string, MetricFamily>();
-  let current: MetricFamily | undefined;
-  let lineNo = 0;
-  let lineStart = 0;
-  const fail = (detail: string): never => {
-    const hint = !sawContent ? sniff(text, lineStart) : undefined;
-    throw new MetricsFormatError(lineNo, hint ?? detail);
-  };
-  let pos = 0;
-  const len = text.length;
-  let sawContent = false;
+export interface ParseOptions {
+  /**
+   * Which samples to keep, by sample name. Others are skipped after their name is read: a scrape of
+   * thousands of partitions costs only the samples a caller uses. Their families are still listed.
+   */
+  keepSample?: (name: string) => boolean;
+}
 
-  const familyFor = (name: string): MetricFamily => {
-    let f = families.get(name);
+/**
+ * An incremental parser: `push` chunks as they arrive (a line may span chunks), `end` for the result.
+ * Only the unfinished last line is held between chunks, never the whole page.
+ */
+export class PrometheusParser {
+  private readonly families = new Map<string, MetricFamily>();
+  private current: MetricFamily | undefined;
+  private lineNo = 0;
+  private sawContent = false;
+  private rest = '';
+  private readonly keepSample: ((name: string) => boolean) | undefined;
+
+  constructor(options: ParseOptions = {}) {
+    this.keepSample = options.keepSample;
+  }
+
+  push(chunk: string): void {
+    const text = this.rest === '' ? chunk : this.rest + chunk;
+    const last = text.lastIndexOf('\n');
+    if (last < 0) {
+      this.rest = text;
+      return;
+    }
+    let pos = 0;
+    while (pos <= last) {
+      const end = text.indexOf('\n', pos);
+      this.line(text, pos, end);
+      pos = end + 1;
+    }
+    this.rest = text.slice(last + 1);
+  }
+
+  end(): ParsedMetrics {
+    if (this.rest !== '') this.line(this.rest, 0, this.rest.length);
+    this.rest = '';
+    return { families: this.families };
+  }
+
+  private familyFor(name: string): MetricFamily {
+    let f = this.families.get(name);
     if (!f) {
       f = { name, samples: [] };
-      families.set(name, f);
+      this.families.set(name, f);
     }
     return f;
-  };
+  }
 
-  while (pos < len) {
-    lineNo++;
-    let end = text.indexOf('\n', pos);
-    if (end < 0) end = len;
-    lineStart = pos;
-    pos = end + 1;
+  private fail(text: string, lineStart: number, detail: string): never {
+    const hint = !this.sawContent ? sniff(text, lineStart) : undefined;
+    throw new MetricsFormatError(this.lineNo, hint ?? detail);
+  }
 
+  private line(text: string, lineStart: number, end: number): void {
+    this.lineNo++;
     let i = lineStart;
     while (i < end && isBlank(text.charCodeAt(i))) i++;
-    if (i >= end) continue;
+    if (i >= end) return;
     const first = text.charCodeAt(i);
 
     if (first === HASH) {
-      sawContent = true;
-      parseComment(text, i + 1, end);
-      continue;
+      this.sawContent = true;
+      this.comment(text, i + 1, end);
+      return;
     }
 
     // metric name
-    if (!isNameStart(first)) fail(`expected a metric name, found ${describe(first)}`);
+    if (!isNameStart(first)) this.fail(text, lineStart, `expected a metric name, found ${describe(first)}`);
     const nameStart = i;
     while (i < end && isNameChar(text.charCodeAt(i))) i++;
     const name = text.slice(nameStart, i);
+    if (this.keepSample && !this.keepSample(name)) {
+      // Not parsed further; its family is still listed (by name, without samples).
+      this.sawContent = true;
+      if (!(this.current && belongsTo(this.current, name))) this.current = this.familyFor(name);
+      return;
+    }
     while (i < end && isBlank(text.charCodeAt(i))) i++;
 
     // labels
@@ -174,33 +213,36 @@ export function parsePrometheusText(text: string): ParsedMetrics {
       i++;
       for (;;) {
         while (i < end && isBlank(text.charCodeAt(i))) i++;
-        if (i >= end) fail('unterminated label set (missing "}")');
+        if (i >= end) this.fail(text, lineStart, 'unterminated label set (missing "}")');
         let c = text.charCodeAt(i);
         if (c === RBRACE) {
           i++;
           break;
         }
-        if (!isNameStart(c) || c === 0x3a) fail(`expected a label name, found ${describe(c)}`);
+        if (!isNameStart(c) || c === 0x3a)
+          this.fail(text, lineStart, `expected a label name, found ${describe(c)}`);
         const ls = i;
         while (i < end && isNameChar(text.charCodeAt(i)) && text.charCodeAt(i) !== 0x3a) i++;
         const labelName = text.slice(ls, i);
         while (i < end && isBlank(text.charCodeAt(i))) i++;
         if (text.charCodeAt(i) !== EQUALS || i >= end) {
-          fail(
+          this.fail(
+            text,
+            lineStart,
             `expected '=' after label ${labelName}, found ${describe(i < end ? text.charCodeAt(i) : Number.NaN)}`,
           );
         }
         i++;
         while (i < end && isBlank(text.charCodeAt(i))) i++;
         if (i >= end || text.charCodeAt(i) !== QUOTE) {
-          fail(`expected '"' to open the value of label ${labelName}`);
+          this.fail(text, lineStart, `expected '"' to open the value of label ${labelName}`);
         }
         i++;
         // label value: fast path copies runs without escapes
         let value = '';
         let runStart = i;
         for (;;) {
-          if (i >= end) fail(`unterminated value of label ${labelName}`);
+          if (i >= end) this.fail(text, lineStart, `unterminated value of label ${labelName}`);
           c = text.charCodeAt(i);
           if (c === QUOTE) {
             value += text.slice(runStart, i);
@@ -213,7 +255,7 @@ export function parsePrometheusText(text: string): ParsedMetrics {
             if (n === BACKSLASH) value += '\\';
             else if (n === QUOTE) value += '"';
             else if (n === 0x6e) value += '\n';
-            else if (Number.isNaN(n)) fail(`unterminated value of label ${labelName}`);
+            else if (Number.isNaN(n)) this.fail(text, lineStart, `unterminated value of label ${labelName}`);
             else value += `\\${String.fromCharCode(n)}`;
             i += 2;
             runStart = i;
@@ -232,7 +274,11 @@ export function parsePrometheusText(text: string): ParsedMetrics {
           i++;
           break;
         }
-        fail(`expected ',' or '}' after the value of label ${labelName}, found ${describe(c)}`);
+        this.fail(
+          text,
+          lineStart,
+          `expected ',' or '}' after the value of label ${labelName}, found ${describe(c)}`,
+        );
       }
       while (i < end && isBlank(text.charCodeAt(i))) i++;
     }
@@ -241,10 +287,15 @@ export function parsePrometheusText(text: string): ParsedMetrics {
     const vs = i;
     while (i < end && !isBlank(text.charCodeAt(i))) i++;
     if (vs === i)
-      fail(hasLabels ? 'expected a value after the labels' : 'expected a value after the metric name');
+      this.fail(
+        text,
+        lineStart,
+        hasLabels ? 'expected a value after the labels' : 'expected a value after the metric name',
+      );
     const valueToken = text.slice(vs, i);
     const value = parseMetricValue(valueToken);
-    if (value === undefined) fail(`invalid sample value ${JSON.stringify(valueToken.slice(0, 40))}`);
+    if (value === undefined)
+      this.fail(text, lineStart, `invalid sample value ${JSON.stringify(valueToken.slice(0, 40))}`);
 
     // optional timestamp
     while (i < end && isBlank(text.charCodeAt(i))) i++;
@@ -253,28 +304,28 @@ export function parsePrometheusText(text: string): ParsedMetrics {
       const ts = i;
       while (i < end && !isBlank(text.charCodeAt(i))) i++;
       const tsToken = text.slice(ts, i);
-      if (!INTEGER.test(tsToken)) fail(`invalid timestamp ${JSON.stringify(tsToken.slice(0, 40))}`);
+      if (!INTEGER.test(tsToken))
+        this.fail(text, lineStart, `invalid timestamp ${JSON.stringify(tsToken.slice(0, 40))}`);
       timestampMs = Number(tsToken);
       while (i < end && isBlank(text.charCodeAt(i))) i++;
-      if (i < end) fail(`unexpected text after the timestamp: ${describe(text.charCodeAt(i))}`);
+      if (i < end)
+        this.fail(text, lineStart, `unexpected text after the timestamp: ${describe(text.charCodeAt(i))}`);
     }
 
-    sawContent = true;
+    this.sawContent = true;
     const sample: Sample = { name, labels, value: value as number };
     if (timestampMs !== undefined) sample.timestampMs = timestampMs;
 
     let family: MetricFamily;
-    if (current && belongsTo(current, name)) family = current;
+    if (this.current && belongsTo(this.current, name)) family = this.current;
     else {
-      family = familyFor(name);
-      current = family;
+      family = this.familyFor(name);
+      this.current = family;
     }
     family.samples.push(sample);
   }
 
-  return { families };
-
-  function parseComment(t: string, from: number, end: number): void {
+  private comment(t: string, from: number, end: number): void {
     let i = from;
     while (i < end && isBlank(t.charCodeAt(i))) i++;
     const ks = i;
@@ -289,15 +340,21 @@ export function parsePrometheusText(text: string): ParsedMetrics {
     if (i < end) i++; // exactly one separator: HELP text keeps the rest verbatim
     let rest = t.slice(i, end);
     if (rest.endsWith('\r')) rest = rest.slice(0, -1);
-    const family = familyFor(name);
+    const family = this.familyFor(name);
     if (keyword === 'HELP') {
       if (family.help === undefined) family.help = unescapeHelp(rest);
     } else {
       const type = rest.trim().toLowerCase();
       if (type !== '' && family.type === undefined) family.type = type;
     }
-    current = family;
+    this.current = family;
   }
+}
+
+export function parsePrometheusText(text: string, options: ParseOptions = {}): ParsedMetrics {
+  const parser = new PrometheusParser(options);
+  parser.push(text);
+  return parser.end();
 }
 
 function belongsTo(family: MetricFamily, sampleName: string): boolean {

@@ -3,6 +3,7 @@
  * caught up, group offsets translated to the target) checked against one snapshot. Pure.
  */
 import type { Snapshot } from '../monitor/snapshot.js';
+import { partitionKey } from './partition-key.js';
 import { assess } from './verdict.js';
 
 /** Why a check came out as it did: checks of one reason are counted together at scale. */
@@ -135,17 +136,17 @@ export function cutoverGate(snapshot: Snapshot): CutoverGate {
     });
     const target = targetGroups.get(group.group);
     const translations = new Map(
-      (target?.translations ?? []).map((t) => [`${t.topic}\u0000${t.partition}`, t]),
+      (target?.translations ?? []).map((t) => [partitionKey(t.topic, t.partition), t]),
     );
     const targetCommits = new Map(
-      (target?.partitions ?? []).map((p) => [`${p.topic}\u0000${p.partition}`, p]),
+      (target?.partitions ?? []).map((p) => [partitionKey(p.topic, p.partition), p]),
     );
     let missing = 0;
     let behind = 0;
     let reread = 0;
     for (const p of committed) {
       const targetTopic = mirrored.get(p.topic)?.target ?? p.topic;
-      const key = `${targetTopic}\u0000${p.partition}`;
+      const key = partitionKey(targetTopic, p.partition);
       const translation = translations.get(key);
       if (!translation || translation.upstreamOffset !== p.committed) {
         missing++;

@@ -97,6 +97,18 @@ export function replicationLagDetail(p: ReplicationPosition): ReplicationLagDeta
   };
 }
 
+/** replicationLagDetail(...).lag without the explanation: for loops over every partition. */
+export function replicationLagOf(
+  sourceLogEnd: number | null,
+  mm2Position: number | null,
+  sourceLogStart: number | null,
+): number {
+  const logStart = known(sourceLogStart) ? sourceLogStart : 0;
+  const logEnd = known(sourceLogEnd) ? sourceLogEnd : 0;
+  const next = known(mm2Position) ? mm2Position + 1 : logStart;
+  return Math.max(0, logEnd - Math.max(next, logStart));
+}
+
 export function replicationLag(p: ReplicationPosition): number {
   return replicationLagDetail(p).lag;
 }

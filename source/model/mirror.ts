@@ -12,9 +12,11 @@ import type {
   MirrorPartition,
   MirrorState,
   MirrorTopic,
+  PartitionInfo,
   Translation,
 } from '../monitor/snapshot.js';
-import { replicationLagDetail } from './lag.js';
+import { replicationLagOf } from './lag.js';
+import { partitionKey } from './partition-key.js';
 import { type PartitionTiming, partitionTimings, timingKey } from './replication-timing.js';
 
 export interface MirrorInputs {
@@ -48,60 +50,84 @@ function mirrorState(topic: Omit<MirrorTopic, 'state'>): MirrorState {
   return topic.lag === 0 ? 'in-sync' : 'mirroring';
 }
 
+/** Metric partitions by (target topic, partition), built once per scrape rather than once per refresh. */
+const metricIndexes = new WeakMap<readonly PartitionMetrics[], Map<string, PartitionMetrics>>();
+
+function metricIndex(partitions: readonly PartitionMetrics[]): Map<string, PartitionMetrics> {
+  let index = metricIndexes.get(partitions);
+  if (!index) {
+    index = new Map();
+    for (const m of partitions) index.set(timingKey(m.topic, m.partition), m);
+    metricIndexes.set(partitions, index);
+  }
+  return index;
+}
+
+/**
+ * Runs on every refresh over every partition (100,000 at the scale mirrorwatch is built for): one key
+ * per side and partition, reused (partition-key.ts), and the lag without its explanation object.
+ */
 export function buildMirrorTopics(inputs: MirrorInputs): MirrorTopic[] {
   const targetTopics = new Map(inputs.target.topics.map((t) => [t.name, t]));
-  const metrics = new Map(inputs.metricPartitions.map((m) => [timingKey(m.topic, m.partition), m]));
+  const metrics = metricIndex(inputs.metricPartitions);
   const timings = inputs.timings ?? partitionTimings(inputs.metricPartitions, null);
-  return inputs.source.topics
-    .filter((t) => !t.internal && isUserTopic(t.name, inputs.policy))
-    .filter((t) => !inputs.flow || topicSelected(inputs.flow, t.name, inputs.policy))
-    .map((sourceTopic) => {
-      const targetName = remoteTopicName(inputs.policy, inputs.sourceAlias, sourceTopic.name);
-      const targetTopic = targetTopics.get(targetName);
-      const targetPartitions = new Map((targetTopic?.partitions ?? []).map((p) => [p.partition, p]));
-      const partitions: MirrorPartition[] = sourceTopic.partitions.map((p) => {
-        const stored = inputs.positions
-          ? (inputs.positions.get(`${sourceTopic.name}\u0000${p.partition}`) ?? null)
-          : null;
-        const dataEnd = inputs.dataEnds?.get(`${sourceTopic.name}\u0000${p.partition}`);
-        const lag =
-          inputs.positions && p.latest !== null
-            ? replicationLagDetail({
-                sourceLogEnd: dataEnd !== undefined ? Math.min(dataEnd, p.latest) : p.latest,
-                mm2Position: stored,
-                sourceLogStart: p.earliest ?? 0,
-              }).lag
-            : null;
-        const t = targetPartitions.get(p.partition);
-        const m = metrics.get(timingKey(targetName, p.partition));
-        const timing = timings.get(timingKey(targetName, p.partition));
-        return {
-          partition: p.partition,
-          sourceEarliest: p.earliest,
-          sourceLatest: p.latest,
-          targetEarliest: t?.earliest ?? null,
-          targetLatest: t?.latest ?? null,
-          mm2Position: stored,
-          lag,
-          recordCount: m?.recordCount ?? null,
-          recordAgeMs: timing?.recordAgeMs ?? null,
-          replicationLatencyMs: timing?.replicationLatencyMs ?? null,
-          idle: timing?.idle ?? null,
-        };
+  const { positions, dataEnds } = inputs;
+  const out: MirrorTopic[] = [];
+  for (const sourceTopic of inputs.source.topics) {
+    if (sourceTopic.internal || !isUserTopic(sourceTopic.name, inputs.policy)) continue;
+    if (inputs.flow && !topicSelected(inputs.flow, sourceTopic.name, inputs.policy)) continue;
+    const targetName = remoteTopicName(inputs.policy, inputs.sourceAlias, sourceTopic.name);
+    const targetTopic = targetTopics.get(targetName);
+    const targetPartitions = new Map<number, PartitionInfo>();
+    for (const p of targetTopic?.partitions ?? []) targetPartitions.set(p.partition, p);
+    const partitions: MirrorPartition[] = [];
+    let lagSum = 0;
+    let lagKnown = false;
+    for (const p of sourceTopic.partitions) {
+      const sourceKey = partitionKey(sourceTopic.name, p.partition);
+      const targetKey = targetName === sourceTopic.name ? sourceKey : partitionKey(targetName, p.partition);
+      const stored = positions ? (positions.get(sourceKey) ?? null) : null;
+      let lag: number | null = null;
+      if (positions && p.latest !== null) {
+        const dataEnd = dataEnds?.get(sourceKey);
+        lag = replicationLagOf(
+          dataEnd !== undefined ? Math.min(dataEnd, p.latest) : p.latest,
+          stored,
+          p.earliest ?? 0,
+        );
+        lagSum += lag;
+        lagKnown = true;
+      }
+      const t = targetPartitions.get(p.partition);
+      const m = metrics.get(targetKey);
+      const timing = timings.get(targetKey);
+      partitions.push({
+        partition: p.partition,
+        sourceEarliest: p.earliest,
+        sourceLatest: p.latest,
+        targetEarliest: t?.earliest ?? null,
+        targetLatest: t?.latest ?? null,
+        mm2Position: stored,
+        lag,
+        recordCount: m?.recordCount ?? null,
+        recordAgeMs: timing?.recordAgeMs ?? null,
+        replicationLatencyMs: timing?.replicationLatencyMs ?? null,
+        idle: timing?.idle ?? null,
       });
-      const lags = partitions.map((p) => p.lag).filter((l): l is number => l !== null);
-      const base = {
-        source: sourceTopic.name,
-        target: targetName,
-        sourcePartitions: sourceTopic.partitions.length,
-        targetPartitions: targetTopic ? targetTopic.partitions.length : null,
-        sourceRecords: sourceTopic.records,
-        targetRecords: targetTopic ? targetTopic.records : null,
-        lag: lags.length > 0 ? lags.reduce((a, b) => a + b, 0) : null,
-        partitions,
-      };
-      return { ...base, state: mirrorState(base) };
-    });
+    }
+    const base = {
+      source: sourceTopic.name,
+      target: targetName,
+      sourcePartitions: sourceTopic.partitions.length,
+      targetPartitions: targetTopic ? targetTopic.partitions.length : null,
+      sourceRecords: sourceTopic.records,
+      targetRecords: targetTopic ? targetTopic.records : null,
+      lag: lagKnown ? lagSum : null,
+      partitions,
+    };
+    out.push({ ...base, state: mirrorState(base) });
+  }
+  return out;
 }
 
 export interface CheckpointRecord {
@@ -155,11 +181,13 @@ export function summariseCheckpoints(
   return [...byGroup.entries()]
     .map(([group, records]) => {
       const newest = records.reduce((max, r) => Math.max(max, r.recordTimestampMs), 0);
-      const upstream = new Map(records.map((r) => [`${r.topic}\u0000${r.partition}`, r.upstreamOffset]));
+      const upstream = new Map(records.map((r) => [partitionKey(r.topic, r.partition), r.upstreamOffset]));
       const committed = sources.get(group)?.partitions.filter((p) => p.committed !== null) ?? [];
       const current =
         committed.length > 0 &&
-        committed.every((p) => upstream.get(`${targetTopicOf(p.topic)}\u0000${p.partition}`) === p.committed);
+        committed.every(
+          (p) => upstream.get(partitionKey(targetTopicOf(p.topic), p.partition)) === p.committed,
+        );
       return { group, partitions: records.length, newestTimestampMs: newest, ageMs: nowMs - newest, current };
     })
     .sort((a, b) => a.group.localeCompare(b.group));

@@ -10,6 +10,7 @@
  */
 import type { PartitionMetrics } from '../mm2/mm2-metrics.js';
 import type { TimingBasis, TimingSummary } from '../monitor/snapshot.js';
+import { partitionKey } from './partition-key.js';
 
 export interface PartitionTiming {
   /** Highest record age in the window (or the last value); null when idle or unknown. */
@@ -23,7 +24,7 @@ export interface PartitionTiming {
 const NONE: PartitionTiming = { recordAgeMs: null, replicationLatencyMs: null, idle: null, basis: null };
 
 export function timingKey(topic: string, partition: number): string {
-  return `${topic}\u0000${partition}`;
+  return partitionKey(topic, partition);
 }
 
 /**

@@ -4,18 +4,16 @@
  * backoff; the other sources go on. No read waits unbounded.
  */
 import type { Connection } from '../config/connection.js';
-import { remoteTopicName } from '../config/replication-policy.js';
 import { describeKafkaError } from '../kafka/errors.js';
 import { WireCluster } from '../kafka/wire-cluster.js';
 import { ConnectRestClient } from '../mm2/connect-rest.js';
 import type { Mm2Metrics } from '../mm2/mm2-metrics.js';
-import { ageMs } from '../model/freshness.js';
-import { attachTranslations, buildMirrorTopics, summariseCheckpoints } from '../model/mirror.js';
 import { type PartitionTiming, partitionTimings, summariseTimings } from '../model/replication-timing.js';
+import { assembleSnapshot, mm2Positions } from './assemble-snapshot.js';
 import type { SnapshotFeed } from './feed.js';
 import type { Probe } from './probe.js';
 import { readCluster } from './read-cluster.js';
-import { type ConnectReading, connectorsFromMetrics, readConnect, scrapeMetrics } from './read-endpoints.js';
+import { type ConnectReading, readConnect, scrapeMetrics } from './read-endpoints.js';
 import { MarkerTails } from './read-marker-tails.js';
 import { Mm2InternalReader, type Mm2InternalState } from './read-mm2-internal.js';
 import type {
@@ -81,20 +79,6 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
     timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-function emptyCluster(role: ClusterRole, alias: string, bootstrap: string[]): ClusterView {
-  return {
-    role,
-    alias,
-    bootstrap,
-    clusterId: null,
-    controllerId: null,
-    brokers: [],
-    version: null,
-    topics: [],
-    groups: [],
-  };
 }
 
 export class Poller implements SnapshotFeed {
@@ -315,15 +299,6 @@ export class Poller implements SnapshotFeed {
     return this.publish(started);
   }
 
-  /** MM2's positions: from Connect REST when it has them, else from the Connect offsets topic. */
-  private positions(): ReadonlyMap<string, number | null> | null {
-    const connect = this.states.connect.data;
-    const internal = this.states['mm2-internal'].data;
-    const restPositions = connect && connect.positions.size > 0 ? connect.positions : null;
-    const topicPositions = internal?.positionsTopic ? internal.positions : null;
-    return restPositions ?? topicPositions;
-  }
-
   /** Transaction markers at the source's log ends, read where MM2's lag is small (bounded, cached). */
   private async readMarkerTails(): Promise<void> {
     const source = this.states.source.data;
@@ -331,7 +306,11 @@ export class Poller implements SnapshotFeed {
     const wire = this.wires.source;
     try {
       await withTimeout(
-        this.markerTails.read(wire, source, this.positions()),
+        this.markerTails.read(
+          wire,
+          source,
+          mm2Positions(this.states.connect.data, this.states['mm2-internal'].data),
+        ),
         this.readTimeoutMs,
         'marker tails',
       );
@@ -377,10 +356,7 @@ export class Poller implements SnapshotFeed {
 
   private publish(started: number): Snapshot {
     const now = this.now();
-    const c = this.connection;
     const metrics = this.states.metrics.data;
-    const internal = this.states['mm2-internal'].data;
-    const connect = this.states.connect.data;
     const timing = metrics ? summariseTimings(this.timings.values()) : undefined;
     // One history point per scrape (the scrape runs on its own cadence), stamped when it answered.
     const scrapedAtMs = this.states.metrics.health.lastSuccessMs;
@@ -396,65 +372,25 @@ export class Poller implements SnapshotFeed {
         },
       ].slice(-this.historyLength);
     }
-    const source = this.states.source.data ?? emptyCluster('source', c.source.alias, c.source.bootstrap);
-    const targetRaw = this.states.target.data ?? emptyCluster('target', c.target.alias, c.target.bootstrap);
-    const target = {
-      ...targetRaw,
-      groups: attachTranslations(targetRaw.groups, internal?.checkpoints ?? []),
-    };
-    const restPositions = connect && connect.positions.size > 0 ? connect.positions : null;
-    const topicPositions = internal?.positionsTopic ? internal.positions : null;
-    const positions = this.positions();
-    const mirrorTopics = buildMirrorTopics({
-      source,
-      target,
-      dataEnds: this.markerTails.dataEnds(),
-      sourceAlias: c.source.alias,
-      policy: c.policy,
-      positions,
-      metricPartitions: metrics?.partitions ?? [],
-      timings: this.timings,
-      flow: c.flow,
-    });
-    const lags = mirrorTopics.map((t) => t.lag).filter((l): l is number => l !== null);
-    const checkpoints = summariseCheckpoints(
-      internal?.checkpoints ?? [],
-      source.groups,
-      (topic) => remoteTopicName(c.policy, c.source.alias, topic),
-      now,
-    );
-    const connectors = connect?.connectors ?? (metrics ? connectorsFromMetrics(metrics) : []);
     const health = Object.fromEntries(
       Object.entries(this.states).map(([name, state]) => [name, state.health]),
     ) as Snapshot['health'];
-    const snapshot: Snapshot = {
+    const snapshot = assembleSnapshot({
       seq: ++this.seq,
       takenAtMs: now,
-      flow: { source: c.source.alias, target: c.target.alias, policy: c.policy },
-      source,
-      target,
-      mirror: {
-        topics: mirrorTopics,
-        totalLag: lags.length > 0 ? lags.reduce((a, b) => a + b, 0) : null,
-        positionsFrom: restPositions
-          ? `Connect REST ${c.connectUrl}`
-          : topicPositions
-            ? `topic ${internal?.positionsTopic}`
-            : null,
-      },
-      heartbeats: (internal?.heartbeats ?? [])
-        .map((h) => ({ ...h, ageMs: ageMs(now, h.timestampMs) ?? 0 }))
-        .sort((a, b) => `${a.source}->${a.target}`.localeCompare(`${b.source}->${b.target}`)),
-      checkpoints,
+      startedAtMs: started,
+      connection: this.connection,
+      source: this.states.source.data,
+      target: this.states.target.data,
+      internal: this.states['mm2-internal'].data,
+      connect: this.states.connect.data,
       metrics,
-      metricsHistory: this.history,
-      ...(timing ? { timing } : {}),
-      ...(this.probe ? { probe: this.probe.state() } : {}),
-      connectors,
       health,
-      requests: Object.values(health).reduce((sum, h) => sum + h.requests, 0),
-      refreshMs: now - started,
-    };
+      timings: this.timings,
+      dataEnds: this.markerTails.dataEnds(),
+      metricsHistory: this.history,
+      ...(this.probe ? { probe: this.probe.state() } : {}),
+    });
     this.latest = snapshot;
     for (const listener of this.listeners) listener(snapshot);
     return snapshot;

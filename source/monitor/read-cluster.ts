@@ -5,6 +5,7 @@ import type { ConsumerGroupDescription } from '../kafka/protocol/consumer-group-
 import { inferKafkaVersion } from '../kafka/version.js';
 import type { GroupDescription, GroupListing, WireCluster } from '../kafka/wire-cluster.js';
 import { partitionLagDetail, totalLag } from '../model/lag.js';
+import { partitionKey } from '../model/partition-key.js';
 import type {
   ClusterRole,
   ClusterView,
@@ -92,7 +93,7 @@ function owners(membership: GroupMembership | undefined): Map<string, GroupParti
   for (const member of membership?.members ?? []) {
     for (const { topic, partitions } of member.assignment) {
       for (const partition of partitions) {
-        result.set(`${topic}\u0000${partition}`, {
+        result.set(partitionKey(topic, partition), {
           memberId: member.memberId,
           clientId: member.clientId,
           host: member.clientHost,
@@ -126,7 +127,7 @@ export function buildGroup(
       logEnd: logEnd ?? Number.NaN,
       ...(logStart !== null ? { logStart } : {}),
     });
-    rows.set(`${topic}\u0000${partition}`, {
+    rows.set(partitionKey(topic, partition), {
       topic,
       partition,
       committed: offset,
@@ -134,7 +135,7 @@ export function buildGroup(
       logStart,
       lag: detail.lag,
       negative: detail.negative,
-      owner: owned.get(`${topic}\u0000${partition}`) ?? null,
+      owner: owned.get(partitionKey(topic, partition)) ?? null,
     });
   };
   for (const c of committed) add(c.topic, c.partition, c.offset);

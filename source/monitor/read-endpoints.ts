@@ -1,7 +1,8 @@
 /** MM2's Prometheus endpoint and the Kafka Connect REST API, each read in a bounded time. */
 import type { ConnectRestClient } from '../mm2/connect-rest.js';
-import { extractMm2Metrics, type Mm2Metrics } from '../mm2/mm2-metrics.js';
-import { parsePrometheusText } from '../mm2/prometheus.js';
+import { extractMm2Metrics, isMm2SampleName, type Mm2Metrics } from '../mm2/mm2-metrics.js';
+import { MetricsFormatError, PrometheusParser } from '../mm2/prometheus.js';
+import { partitionKey } from '../model/partition-key.js';
 import { fetchFailureReason } from '../util/network-error.js';
 import type { ConnectorView } from './snapshot.js';
 
@@ -18,12 +19,28 @@ export async function scrapeMetrics(url: string, timeoutMs = 5000): Promise<Mm2M
       `metrics endpoint ${url} unreachable: ${fetchFailureReason(error, timeoutMs)}`,
     );
   }
-  const text = await response.text();
-  if (!response.ok)
+  if (!response.ok) {
+    await response.body?.cancel().catch(() => undefined);
     throw new MetricsEndpointError(`metrics endpoint ${url} answered HTTP ${response.status}`);
+  }
+  // Parsed as the page streams in, keeping only MM2's samples: a page of thousands of partitions is
+  // megabytes of text that is never held whole, and the samples mirrorwatch does not use are skipped.
+  const parser = new PrometheusParser({ keepSample: isMm2SampleName });
+  const decoder = new TextDecoder();
   try {
-    return extractMm2Metrics(parsePrometheusText(text));
+    try {
+      if (response.body)
+        for await (const chunk of response.body) parser.push(decoder.decode(chunk, { stream: true }));
+    } catch (error) {
+      if (error instanceof MetricsFormatError) throw error;
+      throw new MetricsEndpointError(
+        `metrics endpoint ${url} unreachable: ${fetchFailureReason(error, timeoutMs)}`,
+      );
+    }
+    parser.push(decoder.decode());
+    return extractMm2Metrics(parser.end());
   } catch (error) {
+    if (error instanceof MetricsEndpointError) throw error;
     throw new MetricsEndpointError(
       `metrics endpoint ${url} is not Prometheus text: ${(error as Error).message}`,
     );
@@ -67,7 +84,7 @@ export async function readConnect(client: ConnectRestClient, sourceAlias: string
       };
       if (cluster !== sourceAlias || typeof topic !== 'string' || typeof partition !== 'number') continue;
       const offset = (entry.offset as { offset?: number } | null)?.offset;
-      positions.set(`${topic}\u0000${partition}`, typeof offset === 'number' ? offset : null);
+      positions.set(partitionKey(topic, partition), typeof offset === 'number' ? offset : null);
     }
   }
   return { connectors, positions, requests };

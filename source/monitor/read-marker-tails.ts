@@ -8,6 +8,7 @@
  * the data really ends.
  */
 import type { WireCluster } from '../kafka/wire-cluster.js';
+import { partitionKey } from '../model/partition-key.js';
 import type { ClusterView } from './snapshot.js';
 
 /** Tails longer than this are real lag: they are not read. */
@@ -41,7 +42,7 @@ export class MarkerTails {
     const seen = new Set<string>();
     for (const topic of source.topics) {
       for (const p of topic.partitions) {
-        const key = `${topic.name}\u0000${p.partition}`;
+        const key = partitionKey(topic.name, p.partition);
         const position = positions?.get(key);
         if (position === null || position === undefined || p.latest === null) continue;
         const from = position + 1;
@@ -70,7 +71,7 @@ export class MarkerTails {
         if (!range || answer.errorCode !== 0 || (answer.nextOffset ?? -1) < range.end) continue;
         const data = answer.records.filter((r) => r.offset < range.end);
         const dataEnd = data.length > 0 ? (data.at(-1)?.offset ?? range.from) + 1 : range.from;
-        this.tails.set(`${topic}\u0000${answer.partition}`, { ...range, dataEnd });
+        this.tails.set(partitionKey(topic, answer.partition), { ...range, dataEnd });
       }
     }
   }

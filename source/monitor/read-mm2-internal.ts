@@ -15,6 +15,7 @@ import {
   decodeHeartbeatValue,
 } from '../mm2/records.js';
 import type { CheckpointRecord } from '../model/mirror.js';
+import { partitionKey } from '../model/partition-key.js';
 import type { ClusterView, TopicInfo } from './snapshot.js';
 
 export interface HeartbeatState {
@@ -42,7 +43,7 @@ const HEARTBEAT_TAIL = 200;
 const MAX_FETCHES = 20;
 
 export function positionKey(topic: string, partition: number): string {
-  return `${topic}\u0000${partition}`;
+  return partitionKey(topic, partition);
 }
 
 export function checkpointsTopicName(sourceAlias: string, policy: ReplicationPolicy): string {

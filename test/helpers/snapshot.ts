@@ -1,3 +1,4 @@
+import { emptyCluster } from '../../source/monitor/assemble-snapshot.js';
 import type { DataSourceHealth, DataSourceName, Snapshot } from '../../source/monitor/snapshot.js';
 
 /** A healthy snapshot of a small migration, for pure tests; override what a test is about. */
@@ -16,17 +17,7 @@ export function health(name: DataSourceName, ok: boolean, lastError: string | nu
 }
 
 export function snapshot(overrides: Partial<Snapshot> = {}): Snapshot {
-  const view = (role: 'source' | 'target') => ({
-    role,
-    alias: role,
-    bootstrap: [],
-    clusterId: null,
-    controllerId: null,
-    brokers: [],
-    version: null,
-    topics: [],
-    groups: [],
-  });
+  const view = (role: 'source' | 'target') => emptyCluster(role, role, []);
   return {
     seq: 1,
     takenAtMs: 100_000,

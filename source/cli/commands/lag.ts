@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { partitionKey } from '../../model/partition-key.js';
 import type { ClusterRole, GroupProtocol, Snapshot } from '../../monitor/snapshot.js';
 import { type ConnectionArgs, connectionFrom, withConnectionOptions } from '../connection-options.js';
 import { EXIT, UserError } from '../errors.js';
@@ -35,7 +36,7 @@ export function lagRows(snapshot: Snapshot, which: Which, groups: readonly strin
   for (const role of roles) {
     for (const g of snapshot[role].groups) {
       if (wanted.size > 0 && !wanted.has(g.group)) continue;
-      const translations = new Map(g.translations.map((t) => [`${t.topic}\u0000${t.partition}`, t]));
+      const translations = new Map(g.translations.map((t) => [partitionKey(t.topic, t.partition), t]));
       for (const p of g.partitions) {
         const row: LagRow = {
           cluster: role,
@@ -50,7 +51,7 @@ export function lagRows(snapshot: Snapshot, which: Which, groups: readonly strin
           host: p.owner?.host ?? null,
           clientId: p.owner?.clientId ?? null,
         };
-        const t = translations.get(`${p.topic}\u0000${p.partition}`);
+        const t = translations.get(partitionKey(p.topic, p.partition));
         if (t) {
           row.translatedFrom = {
             upstreamOffset: t.upstreamOffset,

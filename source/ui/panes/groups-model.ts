@@ -1,4 +1,5 @@
 import { sourceTopicName } from '../../config/replication-policy.js';
+import { partitionKey } from '../../model/partition-key.js';
 import type {
   CheckpointSummary,
   GroupInfo,
@@ -90,7 +91,7 @@ export function groupPartitionRows(snapshot: Snapshot | null, row: GroupRow | nu
   const { policy, source: alias } = snapshot.flow;
   const byKey = new Map<string, GroupPartitionRow>();
   const entry = (sourceSide: string, partition: number): GroupPartitionRow => {
-    const key = `${sourceSide}\u0000${partition}`;
+    const key = partitionKey(sourceSide, partition);
     let existing = byKey.get(key);
     if (!existing) {
       const topic = escapeForTerminal(sourceSide);

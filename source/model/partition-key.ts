@@ -1,0 +1,27 @@
+/**
+ * `topic\0partition`, the key of every per-partition map. Each key string is built once and reused:
+ * a fresh string per lookup costs a number-to-string conversion, a concatenation and a hash every
+ * time, which at 100,000 partitions made a refresh's join several times slower
+ * (`npm run simulate`). A reused string keeps its hash.
+ */
+const keysByTopic = new Map<string, string[]>();
+/** Bounds the cache when topics come and go (deleted topics leave their keys behind until then). */
+const MAX_TOPICS = 200_000;
+const MAX_CACHED_PARTITION = 100_000;
+
+export function partitionKey(topic: string, partition: number): string {
+  if (!Number.isInteger(partition) || partition < 0 || partition > MAX_CACHED_PARTITION)
+    return `${topic}\u0000${partition}`;
+  let keys = keysByTopic.get(topic);
+  if (!keys) {
+    if (keysByTopic.size >= MAX_TOPICS) keysByTopic.clear();
+    keys = [];
+    keysByTopic.set(topic, keys);
+  }
+  let key = keys[partition];
+  if (key === undefined) {
+    key = `${topic}\u0000${partition}`;
+    keys[partition] = key;
+  }
+  return key;
+}

@@ -1,0 +1,129 @@
+/**
+ * One refresh's Snapshot from what each source last read: the join of clusters, MM2's internal topics,
+ * Connect and the metrics scrape. Pure (no wire, no clock of its own), so the poller publishes through
+ * it and the scale simulation (test/bench/simulate.ts) times exactly what a refresh computes.
+ */
+import type { Connection } from '../config/connection.js';
+import { remoteTopicName } from '../config/replication-policy.js';
+import type { Mm2Metrics } from '../mm2/mm2-metrics.js';
+import { ageMs } from '../model/freshness.js';
+import { attachTranslations, buildMirrorTopics, summariseCheckpoints } from '../model/mirror.js';
+import { type PartitionTiming, summariseTimings } from '../model/replication-timing.js';
+import { type ConnectReading, connectorsFromMetrics } from './read-endpoints.js';
+import type { Mm2InternalState } from './read-mm2-internal.js';
+import type {
+  ClusterRole,
+  ClusterView,
+  DataSourceHealth,
+  DataSourceName,
+  MetricsHistoryPoint,
+  ProbeState,
+  Snapshot,
+} from './snapshot.js';
+
+export interface SnapshotParts {
+  seq: number;
+  takenAtMs: number;
+  startedAtMs: number;
+  connection: Pick<Connection, 'source' | 'target' | 'policy' | 'flow' | 'connectUrl'>;
+  /** Each source's last good data (null before its first read) and its health. */
+  source: ClusterView | null;
+  target: ClusterView | null;
+  internal: Mm2InternalState | null;
+  connect: ConnectReading | null;
+  metrics: Mm2Metrics | null;
+  health: Record<DataSourceName, DataSourceHealth>;
+  timings: ReadonlyMap<string, PartitionTiming>;
+  /** Per source partition, the offset after its last data record when a marker tail follows it. */
+  dataEnds: ReadonlyMap<string, number>;
+  metricsHistory: MetricsHistoryPoint[];
+  probe?: ProbeState;
+}
+
+/** A cluster not read yet: its alias and bootstrap, nothing else. */
+export function emptyCluster(role: ClusterRole, alias: string, bootstrap: string[]): ClusterView {
+  return {
+    role,
+    alias,
+    bootstrap,
+    clusterId: null,
+    controllerId: null,
+    brokers: [],
+    version: null,
+    topics: [],
+    groups: [],
+  };
+}
+
+/** MM2's positions: from Connect REST when it has them, else from the Connect offsets topic. */
+export function mm2Positions(
+  connect: ConnectReading | null,
+  internal: Mm2InternalState | null,
+): ReadonlyMap<string, number | null> | null {
+  const restPositions = connect && connect.positions.size > 0 ? connect.positions : null;
+  const topicPositions = internal?.positionsTopic ? internal.positions : null;
+  return restPositions ?? topicPositions;
+}
+
+export function assembleSnapshot(parts: SnapshotParts): Snapshot {
+  const c = parts.connection;
+  const { metrics, internal, connect } = parts;
+  const now = parts.takenAtMs;
+  const timing = metrics ? summariseTimings(parts.timings.values()) : undefined;
+  const source = parts.source ?? emptyCluster('source', c.source.alias, c.source.bootstrap);
+  const targetRaw = parts.target ?? emptyCluster('target', c.target.alias, c.target.bootstrap);
+  const target = {
+    ...targetRaw,
+    groups: attachTranslations(targetRaw.groups, internal?.checkpoints ?? []),
+  };
+  const restPositions = connect && connect.positions.size > 0 ? connect.positions : null;
+  const topicPositions = internal?.positionsTopic ? internal.positions : null;
+  const mirrorTopics = buildMirrorTopics({
+    source,
+    target,
+    dataEnds: parts.dataEnds,
+    sourceAlias: c.source.alias,
+    policy: c.policy,
+    positions: mm2Positions(connect, internal),
+    metricPartitions: metrics?.partitions ?? [],
+    timings: parts.timings,
+    flow: c.flow,
+  });
+  let totalLag: number | null = null;
+  for (const t of mirrorTopics) if (t.lag !== null) totalLag = (totalLag ?? 0) + t.lag;
+  const checkpoints = summariseCheckpoints(
+    internal?.checkpoints ?? [],
+    source.groups,
+    (topic) => remoteTopicName(c.policy, c.source.alias, topic),
+    now,
+  );
+  const connectors = connect?.connectors ?? (metrics ? connectorsFromMetrics(metrics) : []);
+  return {
+    seq: parts.seq,
+    takenAtMs: now,
+    flow: { source: c.source.alias, target: c.target.alias, policy: c.policy },
+    source,
+    target,
+    mirror: {
+      topics: mirrorTopics,
+      totalLag,
+      positionsFrom: restPositions
+        ? `Connect REST ${c.connectUrl}`
+        : topicPositions
+          ? `topic ${internal?.positionsTopic}`
+          : null,
+    },
+    heartbeats: (internal?.heartbeats ?? [])
+      .map((h) => ({ ...h, ageMs: ageMs(now, h.timestampMs) ?? 0 }))
+      .sort((a, b) => `${a.source}->${a.target}`.localeCompare(`${b.source}->${b.target}`)),
+    checkpoints,
+    metrics,
+    metricsHistory: parts.metricsHistory,
+    ...(timing ? { timing } : {}),
+    ...(parts.probe ? { probe: parts.probe } : {}),
+    connectors,
+    health: parts.health,
+    requests: Object.values(parts.health).reduce((sum, h) => sum + h.requests, 0),
+    refreshMs: now - parts.startedAtMs,
+  };
+}

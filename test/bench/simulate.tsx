@@ -1,0 +1,348 @@
+/**
+ * `npm run simulate`: past what this machine's lab can hold. A synthetic migration of 100,000
+ * partitions a side and 10,000 consumer groups goes through what a refresh computes (the poller's
+ * join, `assembleSnapshot`, with MM2's positions, metrics and checkpoints) and through the console's
+ * Topics and Groups panes rendered by Ink, refresh after refresh with offsets moving. Prints the
+ * CPU time per refresh and the resident memory, and exits 1 when a budget of issue 7 is exceeded
+ * (250 ms per refresh, 400 MB resident).
+ * Usage: npm run simulate [-- --partitions N --groups G --refreshes R]
+ */
+import { render } from 'ink-testing-library';
+import { isMm2SampleName, type PartitionMetrics } from '../../source/mm2/mm2-metrics.js';
+import { PrometheusParser, parsePrometheusText } from '../../source/mm2/prometheus.js';
+import { partitionTimings } from '../../source/model/replication-timing.js';
+import { assembleSnapshot, type SnapshotParts } from '../../source/monitor/assemble-snapshot.js';
+import type { CheckpointState } from '../../source/monitor/read-mm2-internal.js';
+import type {
+  ClusterRole,
+  ClusterView,
+  DataSourceHealth,
+  DataSourceName,
+  GroupInfo,
+  Snapshot,
+  TopicInfo,
+} from '../../source/monitor/snapshot.js';
+import { App } from '../../source/ui/App.js';
+import { FakeActions, FakeFeed, pause } from '../ui/fixtures.js';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+const PARTITIONS = arg('partitions', 100_000);
+const GROUPS = arg('groups', 10_000);
+const REFRESHES = arg('refreshes', 20);
+const PARTITIONS_PER_TOPIC = 100;
+const PARTITIONS_PER_GROUP = 10;
+const TOPICS = Math.ceil(PARTITIONS / PARTITIONS_PER_TOPIC);
+const BUDGET_MS = 250;
+const BUDGET_RSS_MB = 400;
+const COLUMNS = 200;
+const ROWS = 50;
+
+const topicName = (t: number) => `orders-${String(t).padStart(5, '0')}`;
+const groupName = (g: number) => `service-${String(g).padStart(5, '0')}`;
+
+/** Log end of a partition at refresh `r`: most partitions move, a tenth is idle, one topic in 50 lags. */
+function logEnd(t: number, p: number, r: number): number {
+  const base = 1_000_000 + ((t * 7919 + p * 104_729) % 500_000);
+  return (t + p) % 10 === 0 ? base : base + r * (50 + ((t * 31 + p) % 200));
+}
+
+function mm2Position(t: number, p: number, r: number): number {
+  return logEnd(t, p, r) - 1 - (t % 50 === 0 ? 5_000 + r * 100 : (p % 3) * 7);
+}
+
+function cluster(role: ClusterRole, r: number, groups: GroupInfo[]): ClusterView {
+  const topics: TopicInfo[] = [];
+  for (let t = 0; t < TOPICS; t++) {
+    const partitions = [];
+    let span = 0;
+    for (let p = 0; p < PARTITIONS_PER_TOPIC; p++) {
+      const latest = role === 'source' ? logEnd(t, p, r) : mm2Position(t, p, r) + 1;
+      const earliest = Math.floor(latest / 10);
+      span += latest - earliest;
+      partitions.push({ partition: p, leader: (p % 3) + 1, replicas: 3, isr: 3, earliest, latest });
+    }
+    topics.push({ name: topicName(t), internal: false, replicationFactor: 3, partitions, records: span });
+  }
+  return {
+    role,
+    alias: role === 'source' ? 'old' : 'new',
+    bootstrap: [role === 'source' ? 'old-1:9092' : 'new-1:9092'],
+    clusterId: `${role}-cluster`,
+    controllerId: 1,
+    brokers: [1, 2, 3].map((nodeId) => ({ nodeId, host: `${role}-${nodeId}`, port: 9092 })),
+    version: role === 'source' ? '3.9' : '4.x',
+    topics,
+    groups,
+  };
+}
+
+function groups(role: ClusterRole, r: number): GroupInfo[] {
+  const out: GroupInfo[] = [];
+  for (let g = 0; g < GROUPS; g++) {
+    const t = g % TOPICS;
+    const first = (Math.floor(g / TOPICS) * PARTITIONS_PER_GROUP) % PARTITIONS_PER_TOPIC;
+    let total = 0;
+    const partitions = [];
+    for (let i = 0; i < PARTITIONS_PER_GROUP; i++) {
+      const p = first + i;
+      const end = role === 'source' ? logEnd(t, p, r) : mm2Position(t, p, r) + 1;
+      const committed = end - (g % 20 === 0 ? 2_000 + r * 50 : g % 4);
+      total += end - committed;
+      partitions.push({
+        topic: topicName(t),
+        partition: p,
+        committed,
+        logEnd: end,
+        logStart: 0,
+        lag: end - committed,
+        negative: false,
+        owner:
+          role === 'source' ? { memberId: `m-${g}-${i % 2}`, clientId: `c-${g}`, host: '/10.0.0.1' } : null,
+      });
+    }
+    out.push({
+      cluster: role,
+      group: groupName(g),
+      state: role === 'source' ? 'Stable' : 'Empty',
+      protocolType: 'consumer',
+      protocol: 'classic',
+      members: role === 'source' ? 2 : 0,
+      partitions,
+      totalLag: total,
+      translations: [],
+    });
+  }
+  return out;
+}
+
+function checkpoints(r: number, now: number): CheckpointState[] {
+  const out: CheckpointState[] = [];
+  for (let g = 0; g < GROUPS; g++) {
+    const t = g % TOPICS;
+    const first = (Math.floor(g / TOPICS) * PARTITIONS_PER_GROUP) % PARTITIONS_PER_TOPIC;
+    for (let i = 0; i < PARTITIONS_PER_GROUP; i++) {
+      const upstream = logEnd(t, first + i, r) - 10;
+      out.push({
+        group: groupName(g),
+        topic: topicName(t),
+        partition: first + i,
+        upstreamOffset: upstream,
+        downstreamOffset: upstream,
+        recordTimestampMs: now - 5_000,
+      });
+    }
+  }
+  return out;
+}
+
+function metricPartitions(r: number): PartitionMetrics[] {
+  const out: PartitionMetrics[] = [];
+  for (let t = 0; t < TOPICS; t++)
+    for (let p = 0; p < PARTITIONS_PER_TOPIC; p++) {
+      const idle = (t + p) % 10 === 0;
+      out.push({
+        source: 'old',
+        target: 'new',
+        topic: topicName(t),
+        partition: p,
+        recordCount: logEnd(t, p, r),
+        windowed: true,
+        ...(idle ? {} : { recordAgeMsMax: 20 + (p % 40), replicationLatencyMsMax: 10 + (t % 30) }),
+      });
+    }
+  return out;
+}
+
+function health(now: number): Record<DataSourceName, DataSourceHealth> {
+  const names: DataSourceName[] = ['source', 'target', 'mm2-internal', 'metrics', 'connect'];
+  return Object.fromEntries(
+    names.map((name) => [
+      name,
+      {
+        name,
+        label: name,
+        configured: true,
+        ok: true,
+        lastSuccessMs: now,
+        lastError: null,
+        lastErrorMs: null,
+        requests: 12,
+        durationMs: 300,
+      },
+    ]),
+  ) as Record<DataSourceName, DataSourceHealth>;
+}
+
+/** The inputs of refresh `r`: what the sources would have read (built outside the timed part). */
+function partsOf(r: number, now: number, previousMetrics: PartitionMetrics[] | null) {
+  const positions = new Map<string, number | null>();
+  for (let t = 0; t < TOPICS; t++)
+    for (let p = 0; p < PARTITIONS_PER_TOPIC; p++)
+      positions.set(`${topicName(t)}\u0000${p}`, mm2Position(t, p, r));
+  const metrics = metricPartitions(r);
+  const parts: SnapshotParts = {
+    seq: r + 1,
+    takenAtMs: now,
+    startedAtMs: now - 300,
+    connection: {
+      source: {
+        role: 'source',
+        alias: 'old',
+        bootstrap: ['old-1:9092'],
+      } as SnapshotParts['connection']['source'],
+      target: {
+        role: 'target',
+        alias: 'new',
+        bootstrap: ['new-1:9092'],
+      } as SnapshotParts['connection']['target'],
+      policy: { kind: 'identity', separator: '.' },
+      flow: null,
+      connectUrl: 'http://connect:8083',
+    },
+    source: cluster('source', r, groups('source', r)),
+    target: cluster('target', r, groups('target', r)),
+    internal: {
+      heartbeats: [],
+      checkpoints: checkpoints(r, now),
+      positions: new Map(),
+      positionsTopic: null,
+    },
+    connect: { connectors: [], positions, requests: 3 },
+    metrics: { partitions: metrics, checkpoints: [], connectors: [], families: [], totalRecordCount: 0 },
+    health: health(now),
+    timings: new Map(),
+    dataEnds: new Map(),
+    metricsHistory: [],
+  };
+  return { parts, metrics, previousMetrics };
+}
+
+async function frameAfter(frames: string[], seen: number): Promise<void> {
+  for (let i = 0; i < 10_000 && frames.length === seen; i++) await new Promise((r) => setImmediate(r));
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+/**
+ * An exporter page of `partitions` MM2 partitions (about 1.5 KB of text each, as the lab's JMX
+ * exporter writes them, with JVM and Connect families around), parsed whole as before and streamed in
+ * 64 KB chunks keeping MM2's samples only, as the poller scrapes now.
+ */
+function scrapeParse(partitions: number): string {
+  const attributes = ['record_count', 'record_age_ms', 'record_age_ms_max', 'replication_latency_ms'];
+  const lines: string[] = [];
+  for (let i = 0; i < 200; i++) lines.push(`jvm_memory_pool_bytes_used{pool="pool-${i}",} ${i}.0`);
+  for (const a of attributes) {
+    lines.push(`# TYPE kafka_connect_mirror_mirrorsourceconnector_${a} gauge`);
+    for (let i = 0; i < partitions; i++)
+      lines.push(
+        `kafka_connect_mirror_mirrorsourceconnector_${a}{partition="${i % 100}",source="old",target="new",topic="${topicName(i / 100)}",} ${i}.0`,
+      );
+  }
+  for (let i = 0; i < partitions * 8; i++)
+    lines.push(
+      `kafka_producer_topic_metrics_record_send_total{client_id="p",topic="${topicName(i / 800)}",} ${i}.0`,
+    );
+  const text = lines.join('\n');
+  const cpu = (work: () => void) => {
+    const c = process.cpuUsage();
+    work();
+    const u = process.cpuUsage(c);
+    return (u.user + u.system) / 1000;
+  };
+  const whole = cpu(() => parsePrometheusText(text));
+  const streamed = cpu(() => {
+    const parser = new PrometheusParser({ keepSample: isMm2SampleName });
+    for (let i = 0; i < text.length; i += 65_536) parser.push(text.slice(i, i + 65_536));
+    parser.end();
+  });
+  return `  metrics page of ${partitions} partitions (${(text.length / 1024 / 1024).toFixed(1)} MB): parsed whole ${whole.toFixed(0)} ms, streamed keeping MM2's samples ${streamed.toFixed(0)} ms (CPU)\n`;
+}
+
+async function main(): Promise<number> {
+  process.stdout.write(
+    `simulate: ${TOPICS * PARTITIONS_PER_TOPIC} partitions a side in ${TOPICS} topics, ${GROUPS} groups a side ` +
+      `(${PARTITIONS_PER_GROUP} partitions each), ${REFRESHES} refreshes, Ink at ${COLUMNS}x${ROWS}\n`,
+  );
+  const startNow = Date.now();
+  const feed = new FakeFeed(null);
+  const app = render(
+    <App
+      feed={feed}
+      actions={new FakeActions()}
+      readOnly={false}
+      color={true}
+      rows={ROWS}
+      columns={COLUMNS}
+      ascii={false}
+      now={() => startNow}
+      header={{ origin: 'simulation' }}
+      onQuit={() => undefined}
+    />,
+  );
+  await pause(50);
+  const rows: Array<{ pane: string; assembleMs: number; renderMs: number; totalMs: number }> = [];
+  let previous: PartitionMetrics[] | null = null;
+  let peakRss = 0;
+  let last: Snapshot | null = null;
+  for (let r = 0; r < REFRESHES; r++) {
+    const pane = r < REFRESHES / 2 ? 'Topics' : 'Groups';
+    if (r === Math.floor(REFRESHES / 2)) {
+      app.stdin.write('2');
+      await pause(50);
+    }
+    const now = startNow + r * 2000;
+    const { parts, metrics } = partsOf(r, now, previous);
+    // Timed: what a refresh computes once the sources have answered, then Ink's frame.
+    // CPU time, not wall time: on a shared 2-core machine the wall clock measures the neighbours.
+    const c0 = process.cpuUsage();
+    parts.timings = partitionTimings(metrics, previous);
+    last = assembleSnapshot(parts);
+    const c1 = process.cpuUsage(c0);
+    const seen = app.frames.length;
+    feed.push(last);
+    await frameAfter(app.frames, seen);
+    const c2 = process.cpuUsage(c0);
+    previous = metrics;
+    const ms = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
+    rows.push({ pane, assembleMs: ms(c1), renderMs: ms(c2) - ms(c1), totalMs: ms(c2) });
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }
+  const frame = app.lastFrame() ?? '';
+  app.unmount();
+  const rssMb = peakRss / 1024 / 1024;
+  for (const pane of ['Topics', 'Groups']) {
+    const of = rows.slice(1).filter((row) => row.pane === pane); // the first refresh warms the JIT
+    process.stdout.write(
+      `  ${pane.padEnd(6)} pane: per refresh median ${median(of.map((o) => o.totalMs)).toFixed(0)} ms ` +
+        `(join ${median(of.map((o) => o.assembleMs)).toFixed(0)} ms, Ink frame ${median(of.map((o) => o.renderMs)).toFixed(0)} ms), ` +
+        `worst ${Math.max(...of.map((o) => o.totalMs)).toFixed(0)} ms\n`,
+    );
+  }
+  process.stdout.write(`  peak resident memory ${rssMb.toFixed(0)} MB\n`);
+  process.stdout.write(scrapeParse(5_000));
+  const worst = Math.max(...rows.slice(1).map((row) => row.totalMs));
+  const sane =
+    last !== null &&
+    last.mirror.topics.length === TOPICS &&
+    last.source.groups.length === GROUPS &&
+    /service-\d{5}/.test(frame);
+  if (!sane) {
+    process.stderr.write('simulate: the snapshot or the Groups pane is not what was simulated\n');
+    return 1;
+  }
+  const ok = worst <= BUDGET_MS && rssMb <= BUDGET_RSS_MB;
+  process.stdout.write(
+    `  budget ${BUDGET_MS} ms per refresh, ${BUDGET_RSS_MB} MB resident: ${ok ? 'met' : 'EXCEEDED'}\n`,
+  );
+  return ok ? 0 : 1;
+}
+
+process.exitCode = await main();
