@@ -350,7 +350,7 @@ export const HELP: ReadonlyArray<readonly [string, string]> = [
   ['Enter', 'open: partitions of a topic or group'],
   ['Esc', 'back, close, clear the filter; stops a check'],
   ['/', 'filter the list (Enter applies, Esc clears)'],
-  ['o', 'sort Topics and Groups by name, or worst first (MM2 lag, lag)'],
+  ['o', 'sort Topics and Groups worst first (MM2 lag, lag) or by name'],
   ['r', 'refresh now'],
   ['p', 'pause / resume refreshing'],
   ['C', 'consumer check of the selected topic (s/t)'],

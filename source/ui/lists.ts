@@ -25,12 +25,13 @@ export interface ListState {
 }
 
 /**
- * The orders a list can be sorted in, the first the default. `o` gives worst first where it helps:
- * at thousands of topics an SRE looks for the one that lags most, not for the tenth name.
+ * The orders a list can be sorted in, the first the default: worst first, because at thousands of
+ * topics an SRE looks for the one that lags most, not for the tenth name. Ties go by name, so a
+ * healthy migration still reads alphabetically. `o` cycles to name order.
  */
 export const SORT_ORDERS: Partial<Record<ListId, readonly string[]>> = {
-  topics: ['name', 'MM2 lag'],
-  groups: ['name', 'lag'],
+  topics: ['MM2 lag', 'name'],
+  groups: ['lag', 'name'],
 };
 
 /** The name of the order a list is sorted in now, or null for lists with one order. */

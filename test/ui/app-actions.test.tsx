@@ -137,7 +137,7 @@ describe('C: consumer check', () => {
 
   it('works on the drilled topic too', async () => {
     const app = await open();
-    await app.press('jjj', ENTER, 'C', 's');
+    await app.press('j', ENTER, 'C', 's');
     assert.equal(app.actions.checks[0]?.topic, 'apache-logs');
     assert.equal(app.actions.checks[0]?.cluster, 'source');
   });

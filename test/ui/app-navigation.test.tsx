@@ -46,13 +46,14 @@ describe('pane switching', () => {
 describe('list movement', () => {
   it('moves with j/k and the arrows, one step per key', async () => {
     const app = await open();
-    assert.match(selectedLine(app) ?? '', /topic1/);
+    // Worst first by default: the missing topic, the lagging one, then the rest by name.
+    assert.match(selectedLine(app) ?? '', /audit-events/);
     await app.press('j');
-    assert.match(selectedLine(app) ?? '', /topic2/);
+    assert.match(selectedLine(app) ?? '', /apache-logs/);
     await app.press(DOWN);
     assert.match(selectedLine(app) ?? '', /DmmAccess/);
     await app.press('k', UP);
-    assert.match(selectedLine(app) ?? '', /topic1/);
+    assert.match(selectedLine(app) ?? '', /audit-events/);
   });
 
   it('reads a multi-character chunk as several keys ("jj" is two j)', async () => {
@@ -60,7 +61,7 @@ describe('list movement', () => {
     await app.press('jj');
     assert.match(selectedLine(app) ?? '', /DmmAccess/);
     await app.press('jjk');
-    assert.match(selectedLine(app) ?? '', /apache-logs/);
+    assert.match(selectedLine(app) ?? '', /topic1/);
   });
 
   it('jumps with G/g and pages with PageDown, rendering only the rows that fit', async () => {
@@ -71,7 +72,7 @@ describe('list movement', () => {
     assert.match(selectedLine(app) ?? '', /zz-topic-39/);
     assert.equal(lineWith(app, 'topic1 '), undefined);
     await app.press('g');
-    assert.match(selectedLine(app) ?? '', /topic1/);
+    assert.match(selectedLine(app) ?? '', /audit-events/);
     await app.press(PAGE_DOWN);
     // 18 pane lines − summary − column titles = 16 rows per page
     assert.match(selectedLine(app) ?? '', /zz-topic-11/);
@@ -102,7 +103,7 @@ describe('list movement', () => {
 describe('drill-down', () => {
   it('Enter opens the selected topic, Esc goes back to the same selection; Esc does not quit', async () => {
     const app = await open();
-    await app.press('jjj', ENTER);
+    await app.press('j', ENTER);
     assert.match(app.frame(), /apache-logs → A\.apache-logs/);
     await app.press(ESC);
     assert.match(selectedLine(app) ?? '', /apache-logs/);
@@ -114,7 +115,7 @@ describe('drill-down', () => {
 
   it('keeps a drill per pane', async () => {
     const app = await open();
-    await app.press(ENTER, '2', ENTER);
+    await app.press('jjj', ENTER, '2', ENTER);
     assert.match(app.frame(), /group apache-logs-indexer/);
     await app.press('1');
     assert.match(app.frame(), /topic1 → A\.topic1/);
@@ -122,7 +123,7 @@ describe('drill-down', () => {
 });
 
 describe('sort order', () => {
-  it('o sorts Topics worst first (missing, then MM2 lag) and back by name; the footer says which', async () => {
+  it('Topics sort worst first (missing, then MM2 lag) by default, o by name and back; the footer says which', async () => {
     const app = await open({ columns: 120 });
     const order = () =>
       app
@@ -132,29 +133,30 @@ describe('sort order', () => {
             /^[› ] \S+ (missing|mirroring|in sync)/.test(l) || /^[› ] . (missing|mirroring|in sync)/.test(l),
         )
         .map((l) => /(DmmAccess|apache-logs|audit-events|topic1|topic2)/.exec(l)?.[1]);
-    const byName = order();
-    assert.equal(byName.length, 5);
-    assert.match(app.lines().at(-1) ?? '', /o sort: name/);
-    await app.press('o');
     const worst = order();
+    assert.equal(worst.length, 5);
     assert.deepEqual(worst.slice(0, 2), ['audit-events', 'apache-logs'], 'missing, then the lagging one');
-    assert.deepEqual(new Set(worst), new Set(byName));
     assert.match(app.lines().at(-1) ?? '', /o sort: MM2 lag/);
     await app.press('o');
-    assert.deepEqual(order(), byName);
+    const byName = order();
+    assert.deepEqual(byName, ['topic1', 'topic2', 'DmmAccess', 'apache-logs', 'audit-events'], 'as listed');
+    assert.match(app.lines().at(-1) ?? '', /o sort: name/);
+    await app.press('o');
+    assert.deepEqual(order(), worst);
   });
 
-  it('o sorts Groups by their larger lag, and keeps the selection on the same group', async () => {
+  it('Groups sort by their larger lag by default; o sorts by name and keeps the selection on the same group', async () => {
     const app = await open({ columns: 120 });
     await app.press('2');
+    assert.match(app.lines().at(-1) ?? '', /o sort: lag/);
+    const rows = app.lines().filter((l) => /apache-logs-index|dmm-access-reader/.test(l));
+    assert.match(rows[0] ?? '', /apache-logs-index/, 'the lagging group first');
     const selected = () => /(apache-logs-index\S*|dmm-access-reader)/.exec(selectedLine(app) ?? '')?.[1];
     await app.press('j');
     assert.equal(selected(), 'dmm-access-reader');
     await app.press('o');
-    assert.match(app.lines().at(-1) ?? '', /o sort: lag/);
+    assert.match(app.lines().at(-1) ?? '', /o sort: name/);
     assert.equal(selected(), 'dmm-access-reader', 'the selection follows the group');
-    const rows = app.lines().filter((l) => /apache-logs-index|dmm-access-reader/.test(l));
-    assert.match(rows[0] ?? '', /apache-logs-index/, 'the lagging group first');
   });
 });
 
@@ -251,9 +253,9 @@ describe('refresh, pause, quit', () => {
 describe('drill-down state', () => {
   it('opens each topic at its first partition', async () => {
     const app = await open();
-    await app.press('jjj', ENTER, 'G');
+    await app.press('j', ENTER, 'G');
     assert.match(selectedLine(app) ?? '', /^› +14 /);
-    await app.press(ESC, 'k', ENTER);
+    await app.press(ESC, 'j', ENTER);
     assert.match(selectedLine(app) ?? '', /^› +0 /);
   });
 });

@@ -44,7 +44,7 @@ describe('FilteredStdin in front of Ink', () => {
       }
       raw.type('j');
       await settle();
-      assert.match(last, /› ✓ in sync +topic2/);
+      assert.match(last, /› ↻ mirroring +apache-logs/, 'j moved from the first row to the second');
       assert.equal(raw.listenerCount('readable'), 1);
     } finally {
       instance.unmount();

@@ -59,7 +59,7 @@ describe('Mirror pane: record age and latency over the partitions that replicate
 describe('topic drill-down: an idle partition', () => {
   it('shows idle in REC AGE and LATENCY', async () => {
     const app = await open({ columns: 120 });
-    await app.press('j', ENTER);
+    await app.press('G', ENTER);
     assert.match(app.frame(), /topic2 → A\.topic2/);
     assert.match(app.lines().find((l) => /^› +0 /.test(l)) ?? '', / idle +idle$/);
   });

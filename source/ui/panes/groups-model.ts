@@ -41,8 +41,8 @@ export function worstLag(row: Pick<GroupRow, 'source' | 'target'>): number {
   return Math.max(row.source?.totalLag ?? -1, row.target?.totalLag ?? -1);
 }
 
-/** Groups side by side, sorted by lag (largest first) or by name. */
-export function groupRows(snapshot: Snapshot | null, order: string | null = 'name'): GroupRow[] {
+/** Groups side by side, sorted by lag (largest first, the default) or by name. */
+export function groupRows(snapshot: Snapshot | null, order: string | null = 'lag'): GroupRow[] {
   const rows = groupRowsByName(snapshot);
   return order === 'lag'
     ? rows.sort((a, b) => worstLag(b) - worstLag(a) || (a.group < b.group ? -1 : 1))

@@ -47,7 +47,7 @@ export function byMirrorLag(a: MirrorTopic, b: MirrorTopic): number {
  * One row per source topic beside its mirror; the key is the source-side name. Sorted worst first
  * (`MM2 lag`), or by name as the snapshot lists them.
  */
-export function topicRows(snapshot: Snapshot | null, order: string | null = 'name'): TopicRow[] {
+export function topicRows(snapshot: Snapshot | null, order: string | null = 'MM2 lag'): TopicRow[] {
   if (!snapshot) return [];
   const topics = order === 'MM2 lag' ? [...snapshot.mirror.topics].sort(byMirrorLag) : snapshot.mirror.topics;
   return topics.map((topic) => {
