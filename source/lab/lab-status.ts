@@ -218,6 +218,9 @@ export const findLab: LabFinder = (dir) => {
       metricsUrl: status.metrics.url,
       connectUrl: status.connect.url,
       offsetsTopic: status.mirror.offsetsTopic,
+      ...(status.mirror.mm1
+        ? { mirror: { kind: 'mm1' as const, mm1: status.mirror.mm1, autoOffsetReset: 'latest' as const } }
+        : {}),
     },
   };
 };

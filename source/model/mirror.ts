@@ -15,6 +15,7 @@ import type {
   Translation,
 } from '../monitor/snapshot.js';
 import { replicationLagDetail } from './lag.js';
+import { asLastCopied } from './mm1.js';
 import { type PartitionTiming, partitionTimings, timingKey } from './replication-timing.js';
 
 export interface MirrorInputs {
@@ -34,6 +35,11 @@ export interface MirrorInputs {
   timings?: ReadonlyMap<string, PartitionTiming>;
   /** With an mm2.properties flow, only the topics its filters select are expected on the target. */
   flow?: Mm2Flow | null;
+  /**
+   * MirrorMaker 1: its group's committed offsets (`topic\0partition`, the next offset it copies) stand
+   * for the positions, and only topics its include regex matches are mirrored.
+   */
+  mm1?: { committed: ReadonlyMap<string, number | null>; include: RegExp | null };
 }
 
 /** User topics of the source cluster that a migration mirrors (not Kafka's, Connect's or MM2's own). */
@@ -52,20 +58,23 @@ export function buildMirrorTopics(inputs: MirrorInputs): MirrorTopic[] {
   const targetTopics = new Map(inputs.target.topics.map((t) => [t.name, t]));
   const metrics = new Map(inputs.metricPartitions.map((m) => [timingKey(m.topic, m.partition), m]));
   const timings = inputs.timings ?? partitionTimings(inputs.metricPartitions, null);
+  const mm1 = inputs.mm1;
+  const positions = mm1 ? asLastCopied(mm1.committed) : inputs.positions;
+  // MM1's consumer commits past transaction markers: no marker-tail correction for it.
+  const dataEnds = mm1 ? undefined : inputs.dataEnds;
   return inputs.source.topics
     .filter((t) => !t.internal && isUserTopic(t.name, inputs.policy))
     .filter((t) => !inputs.flow || topicSelected(inputs.flow, t.name, inputs.policy))
+    .filter((t) => !mm1?.include || mm1.include.test(t.name))
     .map((sourceTopic) => {
       const targetName = remoteTopicName(inputs.policy, inputs.sourceAlias, sourceTopic.name);
       const targetTopic = targetTopics.get(targetName);
       const targetPartitions = new Map((targetTopic?.partitions ?? []).map((p) => [p.partition, p]));
       const partitions: MirrorPartition[] = sourceTopic.partitions.map((p) => {
-        const stored = inputs.positions
-          ? (inputs.positions.get(`${sourceTopic.name}\u0000${p.partition}`) ?? null)
-          : null;
-        const dataEnd = inputs.dataEnds?.get(`${sourceTopic.name}\u0000${p.partition}`);
+        const stored = positions ? (positions.get(`${sourceTopic.name}\u0000${p.partition}`) ?? null) : null;
+        const dataEnd = dataEnds?.get(`${sourceTopic.name}\u0000${p.partition}`);
         const lag =
-          inputs.positions && p.latest !== null
+          positions && p.latest !== null
             ? replicationLagDetail({
                 sourceLogEnd: dataEnd !== undefined ? Math.min(dataEnd, p.latest) : p.latest,
                 mm2Position: stored,
@@ -87,6 +96,9 @@ export function buildMirrorTopics(inputs: MirrorInputs): MirrorTopic[] {
           recordAgeMs: timing?.recordAgeMs ?? null,
           replicationLatencyMs: timing?.replicationLatencyMs ?? null,
           idle: timing?.idle ?? null,
+          ...(mm1
+            ? { mm1Committed: mm1.committed.get(`${sourceTopic.name}\u0000${p.partition}`) ?? null }
+            : {}),
         };
       });
       const lags = partitions.map((p) => p.lag).filter((l): l is number => l !== null);

@@ -4,6 +4,7 @@
  * backoff; the other sources go on. No read waits unbounded.
  */
 import type { Connection } from '../config/connection.js';
+import { compileMm1Include, MM2_MIRROR } from '../config/mirror-kind.js';
 import { remoteTopicName } from '../config/replication-policy.js';
 import { describeKafkaError } from '../kafka/errors.js';
 import { WireCluster } from '../kafka/wire-cluster.js';
@@ -11,6 +12,7 @@ import { ConnectRestClient } from '../mm2/connect-rest.js';
 import type { Mm2Metrics } from '../mm2/mm2-metrics.js';
 import { ageMs } from '../model/freshness.js';
 import { attachTranslations, buildMirrorTopics, summariseCheckpoints } from '../model/mirror.js';
+import { mm1Committed } from '../model/mm1.js';
 import { type PartitionTiming, partitionTimings, summariseTimings } from '../model/replication-timing.js';
 import type { SnapshotFeed } from './feed.js';
 import type { Probe } from './probe.js';
@@ -156,10 +158,11 @@ export class Poller implements SnapshotFeed {
         `target cluster ${c.target.alias} ${c.target.bootstrap.join(',')}`,
         wanted('target'),
       ),
+      // MirrorMaker 1 writes no heartbeats, checkpoints or offsets topic: nothing to read there.
       'mm2-internal': new SourceState(
         'mm2-internal',
         `MM2 internal topics on ${c.target.alias}`,
-        wanted('mm2-internal'),
+        wanted('mm2-internal') && c.mirror?.kind !== 'mm1',
       ),
       metrics: new SourceState(
         'metrics',
@@ -358,7 +361,10 @@ export class Poller implements SnapshotFeed {
     const metricsBefore = this.states.metrics.data;
     this.scrape = this.attempt(
       this.states.metrics,
-      async () => ({ data: await scrapeMetrics(url, this.metricsTimeoutMs), requests: 1 }),
+      async () => ({
+        data: await scrapeMetrics(url, this.metricsTimeoutMs, this.connection.mirror?.kind === 'mm1'),
+        requests: 1,
+      }),
       (e) => (e as Error).message,
       this.metricsTimeoutMs + 1000,
     )
@@ -396,7 +402,12 @@ export class Poller implements SnapshotFeed {
         },
       ].slice(-this.historyLength);
     }
-    const source = this.states.source.data ?? emptyCluster('source', c.source.alias, c.source.bootstrap);
+    const sourceRaw = this.states.source.data ?? emptyCluster('source', c.source.alias, c.source.bootstrap);
+    const mirrorSettings = c.mirror ?? MM2_MIRROR;
+    const mm1 = mirrorSettings.mm1;
+    // MM1's group is the mirror, not one of the operator's groups.
+    const mm1Group = mm1 ? sourceRaw.groups.find((g) => g.group === mm1.group) : undefined;
+    const source = mm1 ? { ...sourceRaw, groups: sourceRaw.groups.filter((g) => g !== mm1Group) } : sourceRaw;
     const targetRaw = this.states.target.data ?? emptyCluster('target', c.target.alias, c.target.bootstrap);
     const target = {
       ...targetRaw,
@@ -405,7 +416,11 @@ export class Poller implements SnapshotFeed {
     const restPositions = connect && connect.positions.size > 0 ? connect.positions : null;
     const topicPositions = internal?.positionsTopic ? internal.positions : null;
     const positions = this.positions();
+    const mm1Inputs = mm1
+      ? { committed: mm1Committed(mm1Group), include: mm1.include ? compileMm1Include(mm1.include) : null }
+      : undefined;
     const mirrorTopics = buildMirrorTopics({
+      ...(mm1Inputs ? { mm1: mm1Inputs } : {}),
       source,
       target,
       dataEnds: this.markerTails.dataEnds(),
@@ -434,13 +449,30 @@ export class Poller implements SnapshotFeed {
       source,
       target,
       mirror: {
+        kind: mirrorSettings.kind,
+        autoOffsetReset: mirrorSettings.autoOffsetReset,
+        ...(mm1
+          ? {
+              mm1: {
+                group: mm1.group,
+                include: mm1.include,
+                state: mm1Group?.state ?? null,
+                members: mm1Group?.members ?? 0,
+                committedPartitions: mm1Group?.partitions.filter((p) => p.committed !== null).length ?? 0,
+              },
+            }
+          : {}),
         topics: mirrorTopics,
         totalLag: lags.length > 0 ? lags.reduce((a, b) => a + b, 0) : null,
-        positionsFrom: restPositions
-          ? `Connect REST ${c.connectUrl}`
-          : topicPositions
-            ? `topic ${internal?.positionsTopic}`
-            : null,
+        positionsFrom: mm1
+          ? this.states.source.health.ok
+            ? `group ${mm1.group} on ${c.source.alias}`
+            : null
+          : restPositions
+            ? `Connect REST ${c.connectUrl}`
+            : topicPositions
+              ? `topic ${internal?.positionsTopic}`
+              : null,
       },
       heartbeats: (internal?.heartbeats ?? [])
         .map((h) => ({ ...h, ageMs: ageMs(now, h.timestampMs) ?? 0 }))

@@ -1,5 +1,6 @@
 /** MM2's Prometheus endpoint and the Kafka Connect REST API, each read in a bounded time. */
 import type { ConnectRestClient } from '../mm2/connect-rest.js';
+import { extractMm1Metrics } from '../mm2/mm1-metrics.js';
 import { extractMm2Metrics, type Mm2Metrics } from '../mm2/mm2-metrics.js';
 import { parsePrometheusText } from '../mm2/prometheus.js';
 import { fetchFailureReason } from '../util/network-error.js';
@@ -9,7 +10,7 @@ export class MetricsEndpointError extends Error {
   override name = 'MetricsEndpointError';
 }
 
-export async function scrapeMetrics(url: string, timeoutMs = 5000): Promise<Mm2Metrics> {
+export async function scrapeMetrics(url: string, timeoutMs = 5000, mm1 = false): Promise<Mm2Metrics> {
   let response: Response;
   try {
     response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
@@ -22,7 +23,9 @@ export async function scrapeMetrics(url: string, timeoutMs = 5000): Promise<Mm2M
   if (!response.ok)
     throw new MetricsEndpointError(`metrics endpoint ${url} answered HTTP ${response.status}`);
   try {
-    return extractMm2Metrics(parsePrometheusText(text));
+    const parsed = parsePrometheusText(text);
+    const metrics = extractMm2Metrics(parsed);
+    return mm1 ? { ...metrics, mm1: extractMm1Metrics(parsed) } : metrics;
   } catch (error) {
     throw new MetricsEndpointError(
       `metrics endpoint ${url} is not Prometheus text: ${(error as Error).message}`,
