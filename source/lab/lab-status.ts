@@ -114,7 +114,7 @@ export function labStatus(context: LabContext): LabStatus {
     clusterUp('source'),
     clusterUp('target'),
     mirrorRunning || Boolean(record?.mirrorStopped),
-    !zookeeper || running('zookeeper'),
+    ...(zookeeper ? [running('zookeeper')] : []),
   ];
   const state = core.every(Boolean)
     ? 'running'
