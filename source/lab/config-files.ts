@@ -24,6 +24,22 @@ export interface SecureListener {
   internalPort: number;
 }
 
+/** Storage and topic defaults of every lab broker, KRaft or ZooKeeper. */
+function logAndTopicDefaults(dataDir: string, rf: number): Properties {
+  return {
+    'log.dirs': dataDir,
+    'num.partitions': 1,
+    'auto.create.topics.enable': false,
+    'default.replication.factor': rf,
+    'offsets.topic.replication.factor': rf,
+    'offsets.topic.num.partitions': 10,
+    'transaction.state.log.replication.factor': rf,
+    'transaction.state.log.min.isr': 1,
+    'group.initial.rebalance.delay.ms': 0,
+    'log.segment.bytes': 16 * 1024 * 1024,
+  };
+}
+
 /**
  * A KRaft broker: node 1 is broker and controller (the lab's one-node quorum), the others brokers only.
  * Settings valid on both 3.9 and 4.x.
@@ -58,18 +74,9 @@ export function brokerProperties(options: {
       ? 'SASL_SSL:SASL_SSL,INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT'
       : 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
     'inter.broker.listener.name': secure ? 'INTERNAL' : 'PLAINTEXT',
-    'log.dirs': options.dataDir,
-    'num.partitions': 1,
-    'auto.create.topics.enable': false,
-    'default.replication.factor': rf,
-    'offsets.topic.replication.factor': rf,
-    'offsets.topic.num.partitions': 10,
-    'transaction.state.log.replication.factor': rf,
-    'transaction.state.log.min.isr': 1,
+    ...logAndTopicDefaults(options.dataDir, rf),
     'share.coordinator.state.topic.replication.factor': rf,
     'share.coordinator.state.topic.min.isr': 1,
-    'group.initial.rebalance.delay.ms': 0,
-    'log.segment.bytes': 16 * 1024 * 1024,
   };
   if (secure) {
     Object.assign(props, {
@@ -263,17 +270,8 @@ export function zooKeeperBrokerProperties(options: {
     'advertised.listeners': `PLAINTEXT://127.0.0.1:${options.brokerPort}`,
     'zookeeper.connect': `127.0.0.1:${options.zookeeperPort}`,
     'zookeeper.connection.timeout.ms': 30_000,
-    'log.dirs': options.dataDir,
-    'num.partitions': 1,
-    'auto.create.topics.enable': false,
-    'default.replication.factor': rf,
-    'offsets.topic.replication.factor': rf,
-    'offsets.topic.num.partitions': 10,
-    'transaction.state.log.replication.factor': rf,
-    'transaction.state.log.min.isr': 1,
+    ...logAndTopicDefaults(options.dataDir, rf),
     'transaction.state.log.num.partitions': 10,
-    'group.initial.rebalance.delay.ms': 0,
-    'log.segment.bytes': 16 * 1024 * 1024,
   };
 }
 

@@ -7,9 +7,9 @@ import { parsePrometheusText } from '../../source/mm2/prometheus.js';
 import { buildMirrorTopics } from '../../source/model/mirror.js';
 import { describeMove, groupMoves, mm1Committed, targetStart } from '../../source/model/mm1.js';
 import { assess } from '../../source/model/verdict.js';
-import type { ClusterView, GroupInfo, TopicInfo } from '../../source/monitor/snapshot.js';
+import type { GroupInfo, TopicInfo } from '../../source/monitor/snapshot.js';
 import { fixture } from '../helpers/fixtures.js';
-import { health, snapshot } from '../helpers/snapshot.js';
+import { clusterView, health, snapshot } from '../helpers/snapshot.js';
 
 const identity = { kind: 'identity' as const, separator: '.' };
 
@@ -23,19 +23,7 @@ function topic(name: string, earliest: number, latest: number): TopicInfo {
   };
 }
 
-function cluster(role: 'source' | 'target', topics: TopicInfo[], groups: GroupInfo[] = []): ClusterView {
-  return {
-    role,
-    alias: role === 'source' ? 'old' : 'new',
-    bootstrap: ['x:1'],
-    clusterId: null,
-    controllerId: 1,
-    brokers: [{ nodeId: 1, host: 'x', port: 1 }],
-    version: null,
-    topics,
-    groups,
-  };
-}
+const cluster = clusterView;
 
 function group(name: string, committed: Record<string, number | null>): GroupInfo {
   return {
