@@ -7,6 +7,10 @@
 import type { AutoOffsetReset } from '../config/mirror-kind.js';
 import type { GroupInfo } from '../monitor/snapshot.js';
 
+/** Said beside MM1's lag: its committed offsets are its position, and they move only on a commit. */
+export const MM1_LAG_NOTE =
+  'MM1 commits its position every offset.commit.interval.ms (60 s by default): the lag reads up to that much late';
+
 /** `topic\0partition` -> MM1's committed offset (null: none committed). */
 export function mm1Committed(group: GroupInfo | undefined): Map<string, number | null> {
   return new Map((group?.partitions ?? []).map((p) => [`${p.topic}\u0000${p.partition}`, p.committed]));

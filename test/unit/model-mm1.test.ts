@@ -8,6 +8,8 @@ import { buildMirrorTopics } from '../../source/model/mirror.js';
 import { describeMove, groupMoves, mm1Committed, targetStart } from '../../source/model/mm1.js';
 import { assess } from '../../source/model/verdict.js';
 import type { GroupInfo, TopicInfo } from '../../source/monitor/snapshot.js';
+import { ASCII_GLYPHS } from '../../source/ui/glyphs.js';
+import { mirrorRows } from '../../source/ui/panes/mirror-model.js';
 import { fixture } from '../helpers/fixtures.js';
 import { clusterView, health, snapshot } from '../helpers/snapshot.js';
 
@@ -127,6 +129,52 @@ describe('MM1 replication lag and mirrors', () => {
     assert.deepEqual(assess(stopped).problems, [
       'MirrorMaker 1 group mirrormaker has no members (Empty): MM1 is not running',
     ]);
+  });
+});
+
+describe('the Mirror pane with MM1', () => {
+  it('shows MM1 group, include, lag note and producer metrics instead of heartbeats and connectors', () => {
+    const s = snapshot({
+      heartbeats: [],
+      connectors: [],
+      mirror: {
+        kind: 'mm1',
+        mm1: {
+          group: 'mirrormaker',
+          include: 'topic1|topic2',
+          state: 'Empty',
+          members: 0,
+          committedPartitions: 2,
+        },
+        topics: [],
+        totalLag: 7,
+        positionsFrom: 'group mirrormaker on old',
+      },
+      metrics: {
+        partitions: [],
+        checkpoints: [],
+        connectors: [],
+        families: [],
+        totalRecordCount: 0,
+        mm1: {
+          recordsSent: 20300,
+          recordErrors: 0,
+          recordsSentByTopic: {},
+          commits: 4,
+          consumerLag: [],
+          families: [],
+        },
+      },
+    });
+    const text = mirrorRows(s, s.takenAtMs, 120, ASCII_GLYPHS)
+      .map((r) => r.segments.map((seg) => seg.text).join(''))
+      .join('\n');
+    assert.match(text, /MIRRORMAKER 1/);
+    assert.match(text, /mirrormaker Empty, 0 members/);
+    assert.match(text, /topic1\|topic2/);
+    assert.match(text, /replication lag\s+7 MM1 commits its position every offset\.commit\.interval\.ms/);
+    assert.match(text, /records sent\s+20,?300, send errors 0, commits 4/);
+    assert.doesNotMatch(text, /HEARTBEATS|CONNECTORS/);
   });
 });
 

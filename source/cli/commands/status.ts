@@ -2,7 +2,7 @@ import type { Argv } from 'yargs';
 import { probeFor } from '../../actions/probe.js';
 import { formatAge, SLOW_SOURCE_MS } from '../../model/freshness.js';
 import { worstPartitions } from '../../model/lag.js';
-import { describeMove, groupMoves } from '../../model/mm1.js';
+import { describeMove, groupMoves, MM1_LAG_NOTE } from '../../model/mm1.js';
 import { clusterReplicaHealth, describeReplicaHealth } from '../../model/replicas.js';
 import { assess } from '../../model/verdict.js';
 import { ProbeTopicMissingError } from '../../monitor/probe.js';
@@ -151,10 +151,6 @@ export function statusDocument(snapshot: Snapshot) {
     requests: snapshot.requests,
   };
 }
-
-/** Said beside MM1's lag: its committed offsets are its position, and they move only on a commit. */
-export const MM1_LAG_NOTE =
-  'MM1 commits its position every offset.commit.interval.ms (60 s by default): the lag reads up to that much late';
 
 function replicaNote(c: { offlinePartitions: number; underReplicatedPartitions: number }): string {
   const text = describeReplicaHealth({
