@@ -48,15 +48,18 @@ export interface CutoverGate {
 export function cutoverGate(snapshot: Snapshot): CutoverGate {
   const checks: GateCheck[] = [];
   const health = assess(snapshot);
+  const mm1 = snapshot.mirror.kind === 'mm1';
   checks.push({
-    subject: 'clusters and MirrorMaker 2',
+    subject: mm1 ? 'clusters and MirrorMaker 1' : 'clusters and MirrorMaker 2',
     ok: health.verdict === 'healthy',
     blocking: true,
     reason: 'cluster-health',
     magnitude: health.problems.length,
     detail:
       health.verdict === 'healthy'
-        ? 'both clusters answer, connectors running, heartbeats fresh'
+        ? mm1
+          ? "both clusters answer, MM1's group has members and committed offsets"
+          : 'both clusters answer, connectors running, heartbeats fresh'
         : health.problems.join('; '),
   });
 
@@ -118,7 +121,6 @@ export function cutoverGate(snapshot: Snapshot): CutoverGate {
     }
   }
 
-  const mm1 = snapshot.mirror.kind === 'mm1';
   const moves = new Map(
     mm1
       ? groupMoves(
