@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs';
 import { type Connection, type ConnectionFlags, resolveConnection } from '../config/connection.js';
 import { ConfigError } from '../config/errors.js';
+import { resolveMirrorSettings } from '../config/mirror-kind.js';
 import { findLab } from '../lab/lab-status.js';
 import { EXIT, UserError } from './errors.js';
 
@@ -20,6 +21,10 @@ export interface ConnectionArgs {
   policy?: 'identity' | 'default';
   json: boolean;
   debug: boolean;
+  mirror?: string;
+  'mm1-group'?: string;
+  'mm1-include'?: string;
+  'auto-offset-reset'?: string;
 }
 
 /** The connection flags every command shares. */
@@ -63,6 +68,23 @@ export function withConnectionOptions<T>(yargs: Argv<T>): Argv<T & ConnectionArg
       choices: ['identity', 'default'] as const,
       describe: 'replication policy (topic naming on the target)',
     })
+    .option('mirror', {
+      choices: ['mm2', 'mm1'] as const,
+      describe: 'the mirror: MirrorMaker 2 (default), or MirrorMaker 1 (kafka.tools.MirrorMaker)',
+    })
+    .option('mm1-group', {
+      type: 'string',
+      describe: "MirrorMaker 1's consumer group on the source (implies --mirror mm1; default mirrormaker)",
+    })
+    .option('mm1-include', {
+      type: 'string',
+      describe: "MirrorMaker 1's --include/--whitelist regex: the topics it mirrors (default: all)",
+    })
+    .option('auto-offset-reset', {
+      choices: ['earliest', 'latest'] as const,
+      describe:
+        'auto.offset.reset of your consumers: where a group moved to the target starts (MM1 translates no offsets; default latest)',
+    })
     .option('json', { type: 'boolean', default: false, describe: 'print JSON (shapes in the README)' })
     .option('debug', {
       type: 'boolean',
@@ -97,7 +119,20 @@ export function connectionFrom(args: ConnectionArgs): Connection {
     ...(args.policy ? { policy: args.policy } : {}),
   };
   try {
-    return resolveConnection(flags, findLab);
+    const connection = resolveConnection(flags, findLab);
+    const mirror = resolveMirrorSettings(
+      {
+        ...(args.mirror ? { mirror: args.mirror } : {}),
+        ...(args['mm1-group'] !== undefined ? { mm1Group: args['mm1-group'] } : {}),
+        ...(args['mm1-include'] !== undefined ? { mm1Include: args['mm1-include'] } : {}),
+        ...(args['auto-offset-reset'] ? { autoOffsetReset: args['auto-offset-reset'] } : {}),
+      },
+      connection.mirror?.mm1,
+    );
+    // MM1 keeps topic names: its mirror of `orders` is `orders` (no replication policy).
+    if (mirror.kind === 'mm1')
+      return { ...connection, mirror, policy: { ...connection.policy, kind: 'identity' } };
+    return { ...connection, mirror };
   } catch (error) {
     if (error instanceof ConfigError) throw new UserError(error.message, EXIT.usage);
     throw error;

@@ -27,6 +27,8 @@ interface LabArgs {
   traffic: boolean;
   brokers: number;
   'broker-heap': string;
+  'source-version': '3.9' | '2.8';
+  mirror: 'mm2' | 'mm1';
 }
 
 function progress(json: boolean): (line: string) => void {
@@ -49,7 +51,10 @@ export function printLabStatus(status: LabStatus): string {
     `lab ${status.state} (${status.stateDir})`,
     `  source  ${mark(status.source.running)} ${status.source.alias} Kafka ${status.source.version} ${status.source.bootstrap}${brokersDown(status.source.brokers)}`,
     `  target  ${mark(status.target.running)} ${status.target.alias} Kafka ${status.target.version} ${status.target.bootstrap}${brokersDown(status.target.brokers)}${status.target.security ? ` (SASL_SSL ${status.target.security.mechanism}, user ${status.target.security.username}, CA ${status.target.security.caFile})` : ''}`,
-    `  mirror  ${mark(status.mirror.running)} ${status.mirror.mode}${status.mirror.stoppedByOperator ? ' (stopped by operator)' : ''}: ${status.mirror.connectors.join(', ')}`,
+    ...(status.source.zookeeper
+      ? [`  zookeeper ${mark(status.source.zookeeper.running)} ${status.source.zookeeper.connect}`]
+      : []),
+    `  mirror  ${mark(status.mirror.running)} ${status.mirror.kind === 'mm1' ? 'mm1 kafka.tools.MirrorMaker' : status.mirror.mode}${status.mirror.stoppedByOperator ? ' (stopped by operator)' : ''}: ${status.mirror.mm1 ? `group ${status.mirror.mm1.group}, include ${status.mirror.mm1.include}` : status.mirror.connectors.join(', ')}`,
     `  connect ${status.connect.url ?? '-'}`,
     `  metrics ${status.metrics.url}`,
     `  traffic ${status.traffic.running ? 'running' : 'off'}`,
@@ -113,6 +118,18 @@ export function labCommand(yargs: Argv): Argv {
             type: 'string',
             default: DEFAULT_BROKER_HEAP,
             describe: 'maximum heap of each broker (e.g. 2g: holds 5,000 partitions with 100k records)',
+          })
+          .option('source-version', {
+            type: 'string',
+            choices: ['3.9', '2.8'] as const,
+            default: '3.9' as const,
+            describe: 'source Kafka: 3.9.2 (KRaft) or 2.8.2 with ZooKeeper (a legacy cluster)',
+          })
+          .option('mirror', {
+            choices: ['mm2', 'mm1'] as const,
+            default: 'mm2' as const,
+            describe:
+              'MirrorMaker 2 (see --mm2), or MirrorMaker 1 (kafka.tools.MirrorMaker; needs --source-version 2.8)',
           }),
       async (args) => {
         if (!Number.isInteger(args.brokers) || args.brokers < 1 || args.brokers > 9)
@@ -120,6 +137,10 @@ export function labCommand(yargs: Argv): Argv {
         if (!HEAP.test(args['broker-heap']))
           throw new UserError(
             `--broker-heap takes a JVM size such as 512m or 2g, not '${args['broker-heap']}'`,
+          );
+        if (args.mirror === 'mm1' && args['source-version'] !== '2.8')
+          throw new UserError(
+            '--mirror mm1 runs kafka.tools.MirrorMaker from the 2.8 jars: add --source-version 2.8',
           );
         process.exitCode = await wrap(async () => {
           const started = Date.now();
@@ -134,6 +155,8 @@ export function labCommand(yargs: Argv): Argv {
               portOffset: args['port-offset'],
               brokers: args.brokers,
               brokerHeap: args['broker-heap'],
+              ...(args['source-version'] !== '3.9' ? { sourceVersion: args['source-version'] } : {}),
+              ...(args.mirror !== 'mm2' ? { mirror: args.mirror } : {}),
             },
           });
           const status = labStatus({ stateDir: args['state-dir'] });

@@ -12,6 +12,7 @@ import {
   secretValues,
 } from './client-properties.js';
 import { ConfigError } from './errors.js';
+import type { MirrorSettings } from './mirror-kind.js';
 import { type Mm2Flow, parseMm2Config } from './mm2-config.js';
 import { parseProperties } from './properties.js';
 import type { ReplicationPolicy } from './replication-policy.js';
@@ -54,6 +55,8 @@ export interface Connection {
   flow: Mm2Flow | null;
   /** Every secret value, to scrub from any text shown. */
   secrets: string[];
+  /** MM2 (absent: the default) or MirrorMaker 1 and its consumer group. */
+  mirror?: MirrorSettings;
 }
 
 interface Draft {
@@ -126,6 +129,8 @@ export interface LabEndpoints {
   metricsUrl: string;
   connectUrl: string | null;
   offsetsTopic: string;
+  /** The lab's mirror when it is not MM2. */
+  mirror?: MirrorSettings;
 }
 
 /**
@@ -154,6 +159,7 @@ function fromLab(
       metricsUrl: lab.metricsUrl,
       connectUrl: lab.connectUrl,
       offsetsTopic: lab.offsetsTopic,
+      ...(lab.mirror ? { mirror: lab.mirror } : {}),
       origin: `lab ${found.stateDir}`,
     },
   };
@@ -262,5 +268,6 @@ export function resolveConnection(
     origin,
     flow,
     secrets: [...secretValues(source.client), ...secretValues(target.client)],
+    ...(lab?.rest.mirror ? { mirror: lab.rest.mirror } : {}),
   };
 }

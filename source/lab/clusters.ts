@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import type { ResolvedSecurity } from '../config/client-properties.js';
 import { type ClusterEndpoint, createKafka } from '../kafka/client.js';
 import { readPassword, SCRAM_MECHANISM, type SecureMaterial } from './certificates.js';
-import { brokerProperties, renderProperties } from './config-files.js';
+import { brokerProperties, renderProperties, zooKeeperBrokerProperties } from './config-files.js';
 import { LabError } from './errors.js';
 import { kafkaLibDir } from './jars.js';
 import { brokerHeapArgs, exec, javaArgs, marker } from './jvm.js';
-import { brokerPortOf, type LabPaths, SOURCE_KAFKA_VERSION, TARGET_KAFKA_VERSION } from './layout.js';
+import { brokerPortOf, type LabPaths, TARGET_KAFKA_VERSION } from './layout.js';
 import { isOurProcess, startDetached, waitFor } from './processes.js';
 import {
   brokerComponent,
@@ -18,6 +18,9 @@ import {
   type ExtraBroker,
   type LabRecord,
   labReplicationFactor,
+  sourceKafkaVersion,
+  sourceUsesZooKeeper,
+  zookeeperPortOf,
 } from './record.js';
 
 export function bootstrapOf(port: number): string {
@@ -41,6 +44,8 @@ export interface BrokerPlan {
   internalPort: number;
   replicationFactor: number;
   heap: string;
+  /** ZooKeeper port of a ZooKeeper-mode broker (2.8 source); absent: KRaft. */
+  zookeeperPort?: number;
 }
 
 /** Every broker of both clusters, node 1 first in each. */
@@ -57,7 +62,7 @@ export function brokerPlans(record: LabRecord, paths: LabPaths, secure?: SecureM
         nodeId,
         component: brokerComponent(cluster, nodeId),
         label: nodeId === 1 && brokers === 1 ? `${cluster} broker` : `${cluster} broker ${nodeId}`,
-        version: cluster === 'source' ? SOURCE_KAFKA_VERSION : TARGET_KAFKA_VERSION,
+        version: cluster === 'source' ? sourceKafkaVersion(record.settings) : TARGET_KAFKA_VERSION,
         // Node 1 keeps the cluster's directory, so labs made before several brokers keep their data.
         dir: nodeId === 1 ? paths[cluster] : join(paths[cluster], `broker-${nodeId}`),
         brokerPort,
@@ -66,6 +71,9 @@ export function brokerPlans(record: LabRecord, paths: LabPaths, secure?: SecureM
         replicationFactor: labReplicationFactor(record.settings),
         heap: brokerHeapOf(record.settings),
         ...(clusterSecure ? { secure: clusterSecure } : {}),
+        ...(cluster === 'source' && sourceUsesZooKeeper(record.settings)
+          ? { zookeeperPort: zookeeperPortOf(record.ports) }
+          : {}),
       });
     }
   }
@@ -165,23 +173,31 @@ export async function startBroker(
 ): Promise<number> {
   const libDir = kafkaLibDir(jarCache, plan.version);
   mkdirSync(join(plan.dir, 'data'), { recursive: true });
-  const props = brokerProperties({
-    nodeId: plan.nodeId,
-    replicationFactor: plan.replicationFactor,
-    brokerPort: plan.brokerPort,
-    controllerPort: plan.controllerPort,
-    dataDir: join(plan.dir, 'data'),
-    ...(plan.secure
-      ? {
-          secure: {
-            keystorePem: plan.secure.keystorePem,
-            internalPort: plan.internalPort,
-            username: plan.secure.username,
-            password: readPassword(plan.secure),
-          },
-        }
-      : {}),
-  });
+  const props = plan.zookeeperPort
+    ? zooKeeperBrokerProperties({
+        nodeId: plan.nodeId,
+        replicationFactor: plan.replicationFactor,
+        brokerPort: plan.brokerPort,
+        zookeeperPort: plan.zookeeperPort,
+        dataDir: join(plan.dir, 'data'),
+      })
+    : brokerProperties({
+        nodeId: plan.nodeId,
+        replicationFactor: plan.replicationFactor,
+        brokerPort: plan.brokerPort,
+        controllerPort: plan.controllerPort,
+        dataDir: join(plan.dir, 'data'),
+        ...(plan.secure
+          ? {
+              secure: {
+                keystorePem: plan.secure.keystorePem,
+                internalPort: plan.internalPort,
+                username: plan.secure.username,
+                password: readPassword(plan.secure),
+              },
+            }
+          : {}),
+      });
   writeFileSync(
     join(plan.dir, 'server.properties'),
     renderProperties(props, `mirrorwatch lab ${plan.label}`),
@@ -191,7 +207,7 @@ export async function startBroker(
   );
   const logFile = join(plan.dir, 'server.log');
   const args = javaArgs(paths.stateDir, libDir, plan.version, logFile, brokerHeapArgs(plan.heap));
-  await formatStorage(plan, libDir, record.clusterIds[plan.cluster], paths.stateDir);
+  if (!plan.zookeeperPort) await formatStorage(plan, libDir, record.clusterIds[plan.cluster], paths.stateDir);
   const started = startDetached('java', [...args, 'kafka.Kafka', join(plan.dir, 'server.properties')], {
     cwd: plan.dir,
     log: join(plan.dir, 'stdout.log'),

@@ -3,7 +3,15 @@ import { LabError } from './errors.js';
 import { marker } from './jvm.js';
 import { brokerPortOf } from './layout.js';
 import { isListening, isOurProcess } from './processes.js';
-import { brokerComponent, brokersOf, type ClusterName, type Component, type LabRecord } from './record.js';
+import {
+  brokerComponent,
+  brokersOf,
+  type ClusterName,
+  type Component,
+  type LabRecord,
+  sourceUsesZooKeeper,
+  zookeeperPortOf,
+} from './record.js';
 
 /** `source-2` -> source, node 2; `source` -> source, node 1; anything else: not a broker. */
 export function parseBrokerComponent(component: Component): { cluster: ClusterName; nodeId: number } | null {
@@ -25,7 +33,8 @@ export function componentPorts(record: LabRecord, component: Component): number[
     const { cluster, nodeId } = broker;
     const base = cluster === 'source' ? p.sourceBroker : p.targetBroker;
     const ports = [brokerPortOf(base, nodeId)];
-    if (nodeId === 1) ports.push(cluster === 'source' ? p.sourceController : p.targetController);
+    const kraft = cluster === 'target' || !sourceUsesZooKeeper(record.settings);
+    if (nodeId === 1 && kraft) ports.push(cluster === 'source' ? p.sourceController : p.targetController);
     if (cluster === 'target' && record.settings.secure) ports.push(brokerPortOf(p.targetInternal, nodeId));
     return ports;
   }
@@ -33,7 +42,10 @@ export function componentPorts(record: LabRecord, component: Component): number[
     case 'connect':
       return [p.connectRest, p.metrics];
     case 'mm2':
+    case 'mm1':
       return [p.metrics];
+    case 'zookeeper':
+      return sourceUsesZooKeeper(record.settings) ? [zookeeperPortOf(p)] : [];
     default:
       return [];
   }

@@ -24,6 +24,22 @@ export interface SecureListener {
   internalPort: number;
 }
 
+/** Storage and topic defaults of every lab broker, KRaft or ZooKeeper. */
+function logAndTopicDefaults(dataDir: string, rf: number): Properties {
+  return {
+    'log.dirs': dataDir,
+    'num.partitions': 1,
+    'auto.create.topics.enable': false,
+    'default.replication.factor': rf,
+    'offsets.topic.replication.factor': rf,
+    'offsets.topic.num.partitions': 10,
+    'transaction.state.log.replication.factor': rf,
+    'transaction.state.log.min.isr': 1,
+    'group.initial.rebalance.delay.ms': 0,
+    'log.segment.bytes': 16 * 1024 * 1024,
+  };
+}
+
 /**
  * A KRaft broker: node 1 is broker and controller (the lab's one-node quorum), the others brokers only.
  * Settings valid on both 3.9 and 4.x.
@@ -58,18 +74,9 @@ export function brokerProperties(options: {
       ? 'SASL_SSL:SASL_SSL,INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT'
       : 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
     'inter.broker.listener.name': secure ? 'INTERNAL' : 'PLAINTEXT',
-    'log.dirs': options.dataDir,
-    'num.partitions': 1,
-    'auto.create.topics.enable': false,
-    'default.replication.factor': rf,
-    'offsets.topic.replication.factor': rf,
-    'offsets.topic.num.partitions': 10,
-    'transaction.state.log.replication.factor': rf,
-    'transaction.state.log.min.isr': 1,
+    ...logAndTopicDefaults(options.dataDir, rf),
     'share.coordinator.state.topic.replication.factor': rf,
     'share.coordinator.state.topic.min.isr': 1,
-    'group.initial.rebalance.delay.ms': 0,
-    'log.segment.bytes': 16 * 1024 * 1024,
   };
   if (secure) {
     Object.assign(props, {
@@ -245,5 +252,65 @@ export function dedicatedMm2Properties(options: {
     'emit.checkpoints.interval.seconds': 5,
     'emit.heartbeats.interval.seconds': 1,
     'sync.topic.acls.enabled': false,
+  };
+}
+
+/** A ZooKeeper-mode broker (Kafka 2.8): the lab's legacy source, as the DC/OS 1.x clusters of seed 000 ran. */
+export function zooKeeperBrokerProperties(options: {
+  nodeId: number;
+  replicationFactor: number;
+  brokerPort: number;
+  zookeeperPort: number;
+  dataDir: string;
+}): Properties {
+  const rf = options.replicationFactor;
+  return {
+    'broker.id': options.nodeId,
+    listeners: `PLAINTEXT://127.0.0.1:${options.brokerPort}`,
+    'advertised.listeners': `PLAINTEXT://127.0.0.1:${options.brokerPort}`,
+    'zookeeper.connect': `127.0.0.1:${options.zookeeperPort}`,
+    'zookeeper.connection.timeout.ms': 30_000,
+    ...logAndTopicDefaults(options.dataDir, rf),
+    'transaction.state.log.num.partitions': 10,
+  };
+}
+
+/** A standalone ZooKeeper server for the legacy source. */
+export function zooKeeperProperties(dataDir: string, clientPort: number): Properties {
+  return {
+    dataDir,
+    clientPort,
+    clientPortAddress: '127.0.0.1',
+    tickTime: 2000,
+    maxClientCnxns: 0,
+    'admin.enableServer': false,
+    '4lw.commands.whitelist': 'srvr,ruok',
+  };
+}
+
+/**
+ * MirrorMaker 1 (`kafka.tools.MirrorMaker`) as seed 000 deploys it: group `mirrormaker`, offsets from the
+ * earliest (`OFFSET_RESET=smallest`), producing into the target.
+ */
+export const MM1_GROUP = 'mirrormaker';
+export const MM1_INCLUDE = 'topic1|topic2';
+export const MM1_TOPICS = ['topic1', 'topic2'];
+/** The lab commits more often than MM1's default 60 s so a test sees it in sync within seconds. */
+export const MM1_COMMIT_INTERVAL_MS = 5000;
+
+export function mirrorMaker1ConsumerProperties(sourceBootstrap: string): Properties {
+  return {
+    'bootstrap.servers': sourceBootstrap,
+    'group.id': MM1_GROUP,
+    'auto.offset.reset': 'earliest',
+  };
+}
+
+export function mirrorMaker1ProducerProperties(targetBootstrap: string): Properties {
+  return {
+    'bootstrap.servers': targetBootstrap,
+    'client.id': 'mirrormaker-producer',
+    acks: 'all',
+    'compression.type': 'lz4',
   };
 }

@@ -4,7 +4,7 @@ import type { LabFinder } from '../config/connection.js';
 import { SCRAM_MECHANISM } from './certificates.js';
 import { bootstrapOf } from './clusters.js';
 import { isRunning } from './components.js';
-import { CONNECT_OFFSETS_TOPIC, connectorNames } from './config-files.js';
+import { CONNECT_OFFSETS_TOPIC, connectorNames, MM1_GROUP, MM1_INCLUDE } from './config-files.js';
 import { kafkaLibDir } from './jars.js';
 import {
   brokerPortOf,
@@ -14,7 +14,6 @@ import {
   type LabContext,
   labPaths,
   SOURCE_ALIAS,
-  SOURCE_KAFKA_VERSION,
   TARGET_ALIAS,
   TARGET_KAFKA_VERSION,
 } from './layout.js';
@@ -24,7 +23,13 @@ import {
   type ClusterName,
   type Component,
   type LabSettings,
+  type MirrorKind,
+  mirrorComponentOf,
+  mirrorKindOf,
   readLabRecord,
+  sourceKafkaVersion,
+  sourceUsesZooKeeper,
+  zookeeperPortOf,
 } from './record.js';
 
 export interface LabBroker {
@@ -39,7 +44,15 @@ export interface LabStatus {
   state: 'running' | 'stopped' | 'degraded';
   stateDir: string;
   settings: LabSettings | null;
-  source: { alias: string; bootstrap: string; version: string; running: boolean; brokers: LabBroker[] };
+  source: {
+    alias: string;
+    bootstrap: string;
+    version: string;
+    running: boolean;
+    brokers: LabBroker[];
+    /** A 2.8 source's ZooKeeper; absent for a KRaft source. */
+    zookeeper?: { connect: string; running: boolean };
+  };
   target: {
     alias: string;
     bootstrap: string;
@@ -58,7 +71,11 @@ export interface LabStatus {
   connect: { url: string | null; running: boolean };
   metrics: { url: string };
   mirror: {
+    /** mm2 (MirrorMaker 2, see mode) or mm1 (kafka.tools.MirrorMaker). */
+    kind: MirrorKind;
     mode: string;
+    /** MM1's consumer group on the source and its include regex. */
+    mm1?: { group: string; include: string };
     connectors: string[];
     offsetsTopic: string;
     running: boolean;
@@ -76,8 +93,10 @@ export function labStatus(context: LabContext): LabStatus {
   const ports = record?.ports ?? DEFAULT_PORTS;
   const settings = record?.settings ?? null;
   const running = (c: Component) => isRunning(record, paths.stateDir, c);
-  const mode = settings?.mm2 ?? 'connect';
-  const mirrorRunning = mode === 'connect' ? running('connect') : running('mm2');
+  const kind = settings ? mirrorKindOf(settings) : 'mm2';
+  const mode = kind === 'mm1' ? 'mm1' : (settings?.mm2 ?? 'connect');
+  const mirrorRunning = running(settings ? mirrorComponentOf(settings) : 'connect');
+  const zookeeper = settings && sourceUsesZooKeeper(settings);
   const stopped = new Set<Component>(record?.stoppedBrokers ?? []);
   const brokerList = (cluster: ClusterName): LabBroker[] =>
     Array.from({ length: settings ? brokersOf(settings) : 1 }, (_, i) => {
@@ -91,13 +110,20 @@ export function labStatus(context: LabContext): LabStatus {
     });
   const brokers = { source: brokerList('source'), target: brokerList('target') };
   const clusterUp = (cluster: ClusterName) => brokers[cluster].every((b) => b.running || b.stoppedByOperator);
-  const core = [clusterUp('source'), clusterUp('target'), mirrorRunning || Boolean(record?.mirrorStopped)];
+  const core = [
+    clusterUp('source'),
+    clusterUp('target'),
+    mirrorRunning || Boolean(record?.mirrorStopped),
+    ...(zookeeper ? [running('zookeeper')] : []),
+  ];
   const state = core.every(Boolean)
     ? 'running'
     : core.some(Boolean) ||
         [...brokers.source, ...brokers.target].some((b) => b.running) ||
         running('connect') ||
-        running('mm2')
+        running('mm2') ||
+        running('mm1') ||
+        running('zookeeper')
       ? 'degraded'
       : 'stopped';
   const secure = settings?.secure
@@ -117,9 +143,14 @@ export function labStatus(context: LabContext): LabStatus {
     source: {
       alias: SOURCE_ALIAS,
       bootstrap: brokers.source.map((b) => bootstrapOf(b.port)).join(','),
-      version: SOURCE_KAFKA_VERSION,
+      version: sourceKafkaVersion(
+        settings ?? { mm2: 'connect', secure: false, policy: 'identity', portOffset: 0 },
+      ),
       running: running('source'),
       brokers: brokers.source,
+      ...(zookeeper
+        ? { zookeeper: { connect: `127.0.0.1:${zookeeperPortOf(ports)}`, running: running('zookeeper') } }
+        : {}),
     },
     target: {
       alias: TARGET_ALIAS,
@@ -135,12 +166,21 @@ export function labStatus(context: LabContext): LabStatus {
     },
     metrics: { url: `http://127.0.0.1:${ports.metrics}/metrics` },
     mirror: {
+      kind,
       mode,
+      ...(kind === 'mm1' ? { mm1: { group: MM1_GROUP, include: MM1_INCLUDE } } : {}),
       connectors:
-        mode === 'connect'
-          ? Object.values(connectorNames())
-          : ['MirrorSourceConnector', 'MirrorCheckpointConnector', 'MirrorHeartbeatConnector'],
-      offsetsTopic: mode === 'connect' ? CONNECT_OFFSETS_TOPIC : `mm2-offsets.${SOURCE_ALIAS}.internal`,
+        kind === 'mm1'
+          ? []
+          : mode === 'connect'
+            ? Object.values(connectorNames())
+            : ['MirrorSourceConnector', 'MirrorCheckpointConnector', 'MirrorHeartbeatConnector'],
+      offsetsTopic:
+        kind === 'mm1'
+          ? ''
+          : mode === 'connect'
+            ? CONNECT_OFFSETS_TOPIC
+            : `mm2-offsets.${SOURCE_ALIAS}.internal`,
       running: mirrorRunning,
       stoppedByOperator: Boolean(record?.mirrorStopped),
     },
@@ -149,7 +189,13 @@ export function labStatus(context: LabContext): LabStatus {
     logs: {
       source: join(paths.source, 'server.log'),
       target: join(paths.target, 'server.log'),
-      mirror: mode === 'connect' ? join(paths.connect, 'connect.log') : join(paths.mm2, 'mm2.log'),
+      mirror:
+        kind === 'mm1'
+          ? join(paths.mm1, 'mm1.log')
+          : mode === 'connect'
+            ? join(paths.connect, 'connect.log')
+            : join(paths.mm2, 'mm2.log'),
+      ...(zookeeper ? { zookeeper: join(paths.zookeeper, 'zookeeper.log') } : {}),
     },
   };
 }
@@ -172,6 +218,9 @@ export const findLab: LabFinder = (dir) => {
       metricsUrl: status.metrics.url,
       connectUrl: status.connect.url,
       offsetsTopic: status.mirror.offsetsTopic,
+      ...(status.mirror.mm1
+        ? { mirror: { kind: 'mm1' as const, mm1: status.mirror.mm1, autoOffsetReset: 'latest' as const } }
+        : {}),
     },
   };
 };

@@ -15,12 +15,14 @@ import {
   defaultJarCache,
   type LabContext,
   type LabPaths,
+  LEGACY_SOURCE_KAFKA_VERSION,
   labPaths,
   portsWithOffset,
   SOURCE_KAFKA_VERSION,
   TARGET_KAFKA_VERSION,
 } from './layout.js';
 import { configureConnectors, startMirror, waitHealthy } from './mirror.js';
+import { createMirrorMaker1Topics, startMirrorMaker1, waitMirrorMaker1Healthy } from './mirror-maker1.js';
 import { isListening, startDetached, stopProcess, waitFor } from './processes.js';
 import {
   brokerComponent,
@@ -31,11 +33,17 @@ import {
   type LabRecord,
   type LabSettings,
   labReplicationFactor,
+  mirrorComponentOf,
+  mirrorKindOf,
   readLabRecord,
+  sourceKafkaVersion,
+  sourceUsesZooKeeper,
+  sourceVersionOf,
   writeLabRecord,
 } from './record.js';
 import { seedSource } from './seed.js';
 import { ensureWorkloadTopics } from './workload.js';
+import { startZooKeeper, waitForGroupCoordinator, waitForZooKeeper } from './zookeeper.js';
 
 export { type LabStatus, labStatus } from './lab-status.js';
 export { labMirror } from './mirror.js';
@@ -60,6 +68,8 @@ function sameSettings(a: LabSettings, b: LabSettings): boolean {
     a.secure === b.secure &&
     a.policy === b.policy &&
     a.portOffset === b.portOffset &&
+    sourceVersionOf(a) === sourceVersionOf(b) &&
+    mirrorKindOf(a) === mirrorKindOf(b) &&
     brokersOf(a) === brokersOf(b) &&
     brokerHeapOf(a) === brokerHeapOf(b)
   );
@@ -94,6 +104,7 @@ export async function prepareLab(log: (line: string) => void, jarCache = default
   return {
     source: await ensureKafkaJars(jarCache, SOURCE_KAFKA_VERSION, log),
     target: await ensureKafkaJars(jarCache, TARGET_KAFKA_VERSION, log),
+    legacySource: await ensureKafkaJars(jarCache, LEGACY_SOURCE_KAFKA_VERSION, log),
     exporter: await ensureExporterJar(jarCache, log),
   };
 }
@@ -119,6 +130,8 @@ export async function labUp(options: LabUpOptions): Promise<LabRecord> {
       ...brokerComponents(previous, 'target'),
       'connect' as const,
       'mm2' as const,
+      'mm1' as const,
+      'zookeeper' as const,
     ].some((c) => isRunning(previous, paths.stateDir, c));
   if (previous && anyRunning && !sameSettings(previous.settings, options.settings)) {
     throw new LabError(
@@ -143,12 +156,19 @@ export async function labUp(options: LabUpOptions): Promise<LabRecord> {
     mkdirSync(paths.stateDir, { recursive: true });
   }
 
-  log(
-    `resolving Kafka ${SOURCE_KAFKA_VERSION} and ${TARGET_KAFKA_VERSION} jars (Maven, cached in ${jarCache})`,
-  );
-  await ensureKafkaJars(jarCache, SOURCE_KAFKA_VERSION, log);
+  const sourceVersion = sourceKafkaVersion(options.settings);
+  log(`resolving Kafka ${sourceVersion} and ${TARGET_KAFKA_VERSION} jars (Maven, cached in ${jarCache})`);
+  await ensureKafkaJars(jarCache, sourceVersion, log);
   await ensureKafkaJars(jarCache, TARGET_KAFKA_VERSION, log);
   await ensureExporterJar(jarCache, log);
+
+  if (sourceUsesZooKeeper(record.settings) && !isRunning(record, paths.stateDir, 'zookeeper')) {
+    await ensurePortsFree(record, 'zookeeper', 'ZooKeeper');
+    log('starting ZooKeeper for the 2.8 source');
+    record.pids.zookeeper = startZooKeeper(record, paths, jarCache);
+    writeLabRecord(paths.labFile, record);
+    await waitForZooKeeper(record, paths, timeoutMs);
+  }
 
   const secure = record.settings.secure ? await ensureSecureMaterial(paths.secure) : undefined;
   const plans = brokerPlans(record, paths, secure);
@@ -166,6 +186,8 @@ export async function labUp(options: LabUpOptions): Promise<LabRecord> {
     writeLabRecord(paths.labFile, record);
   }
 
+  if (sourceUsesZooKeeper(record.settings))
+    await waitForGroupCoordinator(endpointFor(record, paths, 'source'), timeoutMs);
   if (!record.seeded) {
     log('seeding the source cluster (topic1, topic2, DmmAccess, apache-logs, two consumer groups)');
     await seedSource(
@@ -181,8 +203,21 @@ export async function labUp(options: LabUpOptions): Promise<LabRecord> {
   );
   if (created.length > 0) log(`created and seeded ${created.join(', ')}`);
 
-  const mirrorComponent = record.settings.mm2 === 'connect' ? 'connect' : 'mm2';
-  if (!isRunning(record, paths.stateDir, mirrorComponent) && !record.mirrorStopped) {
+  const mirrorComponent = mirrorComponentOf(record.settings);
+  if (mirrorComponent === 'mm1') {
+    const created = await createMirrorMaker1Topics(record, paths);
+    if (created.length > 0) log(`created ${created.join(', ')} on the target (MM1 does not create topics)`);
+  }
+  if (mirrorComponent === 'mm1' && !isRunning(record, paths.stateDir, 'mm1') && !record.mirrorStopped) {
+    await ensurePortsFree(record, 'mm1', 'MirrorMaker 1 metrics');
+    log('starting MirrorMaker 1 (kafka.tools.MirrorMaker, group mirrormaker)');
+    await startMirrorMaker1(record, paths, jarCache);
+    writeLabRecord(paths.labFile, record);
+  } else if (
+    mirrorComponent !== 'mm1' &&
+    !isRunning(record, paths.stateDir, mirrorComponent) &&
+    !record.mirrorStopped
+  ) {
     await ensurePortsFree(
       record,
       mirrorComponent,
@@ -201,7 +236,10 @@ export async function labUp(options: LabUpOptions): Promise<LabRecord> {
     startTraffic(record, paths);
     writeLabRecord(paths.labFile, record);
   }
-  if (!record.mirrorStopped) {
+  if (!record.mirrorStopped && mirrorComponent === 'mm1') {
+    log('waiting until MirrorMaker 1 is healthy (committed offsets, metrics)');
+    await waitMirrorMaker1Healthy(record, paths, timeoutMs);
+  } else if (!record.mirrorStopped) {
     log('waiting until the mirror is healthy (connectors, heartbeats, metrics)');
     await waitHealthy(record, paths, timeoutMs);
   }
@@ -212,6 +250,8 @@ function describeSettings(settings: LabSettings): string {
   return [
     `brokers=${brokersOf(settings)}`,
     `broker-heap=${brokerHeapOf(settings)}`,
+    `source-version=${sourceVersionOf(settings)}`,
+    `mirror=${mirrorKindOf(settings)}`,
     `mm2=${settings.mm2}`,
     settings.secure ? 'secure' : 'plaintext',
     `policy=${settings.policy}`,
@@ -226,10 +266,12 @@ export async function labDown(context: LabContext): Promise<void> {
   if (!record) return;
   const order: Component[] = [
     'traffic',
+    'mm1',
     'connect',
     'mm2',
     ...brokerComponents(record, 'source'),
     ...brokerComponents(record, 'target'),
+    'zookeeper',
   ];
   for (const component of order) {
     const pid = record.pids[component];

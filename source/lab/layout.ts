@@ -5,6 +5,10 @@ import { join, resolve } from 'node:path';
 export const SOURCE_KAFKA_VERSION = '3.9.2';
 export const TARGET_KAFKA_VERSION = '4.3.1';
 export const EXPORTER_VERSION = '1.0.1';
+/** `lab up --source-version 2.8`: a ZooKeeper-era source (Kafka 2.8.2 brings ZooKeeper 3.5.9 with it). */
+export const LEGACY_SOURCE_KAFKA_VERSION = '2.8.2';
+export const SOURCE_VERSIONS = { '3.9': SOURCE_KAFKA_VERSION, '2.8': LEGACY_SOURCE_KAFKA_VERSION } as const;
+export type SourceVersion = keyof typeof SOURCE_VERSIONS;
 
 export interface LabContext {
   stateDir: string;
@@ -24,6 +28,8 @@ export interface LabPorts {
   targetInternal: number;
   connectRest: number;
   metrics: number;
+  /** ZooKeeper of a 2.8 source (absent in labs recorded before it existed). */
+  zookeeper?: number;
 }
 
 export const DEFAULT_PORTS: LabPorts = {
@@ -34,6 +40,7 @@ export const DEFAULT_PORTS: LabPorts = {
   targetInternal: 29095,
   connectRest: 28083,
   metrics: 29404,
+  zookeeper: 12181,
 };
 
 /** Port of broker `nodeId` (1-based) of a listener whose node-1 port is `base`: 10 apart. */
@@ -70,6 +77,8 @@ export function labPaths(stateDir: string) {
     mm2: join(stateDir, 'mm2'),
     secure: join(stateDir, 'secure'),
     traffic: join(stateDir, 'traffic'),
+    zookeeper: join(stateDir, 'zookeeper'),
+    mm1: join(stateDir, 'mm1'),
   };
 }
 export type LabPaths = ReturnType<typeof labPaths>;

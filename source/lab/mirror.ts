@@ -18,8 +18,15 @@ import { LabError } from './errors.js';
 import { ensureExporterJar, kafkaLibDir } from './jars.js';
 import { CONNECT_HEAP, javaArgs, marker } from './jvm.js';
 import { defaultJarCache, type LabContext, type LabPaths, labPaths, TARGET_KAFKA_VERSION } from './layout.js';
+import { startMirrorMaker1 } from './mirror-maker1.js';
 import { isOurProcess, startDetached, stopProcess, waitFor } from './processes.js';
-import { type LabRecord, labReplicationFactor, readLabRecord, writeLabRecord } from './record.js';
+import {
+  type LabRecord,
+  labReplicationFactor,
+  mirrorComponentOf,
+  readLabRecord,
+  writeLabRecord,
+} from './record.js';
 
 export function exporterAgentArg(jar: string, metricsPort: number): string {
   return `-javaagent:${jar}=127.0.0.1:${metricsPort}:${join(packageRoot, 'source', 'lab', 'resources', 'exporter-rules.yaml')}`;
@@ -193,18 +200,22 @@ export async function labMirror(context: LabContext, action: 'stop' | 'start'): 
   if (!record || !isRunning(record, paths.stateDir, 'target'))
     throw new LabError(`no running lab in ${paths.stateDir}: run 'mirrorwatch lab up'`);
   const jarCache = context.jarCache ?? defaultJarCache();
-  if (record.settings.mm2 === 'dedicated') {
+  const component = mirrorComponentOf(record.settings);
+  if (component !== 'connect') {
     if (action === 'stop') {
-      if (record.pids.mm2) await stopProcess(record.pids.mm2, marker(paths.stateDir));
-      delete record.pids.mm2;
+      const pid = record.pids[component];
+      if (pid) await stopProcess(pid, marker(paths.stateDir));
+      delete record.pids[component];
       record.mirrorStopped = true;
       writeLabRecord(paths.labFile, record);
       return;
     }
     record.mirrorStopped = false;
-    if (!isRunning(record, paths.stateDir, 'mm2')) {
-      await ensurePortsFree(record, 'mm2', 'MirrorMaker 2 metrics');
-      await startMirror(record, paths, jarCache);
+    if (!isRunning(record, paths.stateDir, component)) {
+      const label = component === 'mm1' ? 'MirrorMaker 1 metrics' : 'MirrorMaker 2 metrics';
+      await ensurePortsFree(record, component, label);
+      if (component === 'mm1') await startMirrorMaker1(record, paths, jarCache);
+      else await startMirror(record, paths, jarCache);
     }
     writeLabRecord(paths.labFile, record);
     return;

@@ -1,8 +1,10 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { ReplicationPolicyName } from './config-files.js';
-import type { LabPorts } from './layout.js';
+import { DEFAULT_PORTS, type LabPorts, SOURCE_VERSIONS, type SourceVersion } from './layout.js';
 
 export type MirrorMode = 'connect' | 'dedicated';
+/** Which MirrorMaker the lab runs: MM2 (in Connect or dedicated, see MirrorMode) or the original MM1. */
+export type MirrorKind = 'mm2' | 'mm1';
 
 export interface LabSettings {
   mm2: MirrorMode;
@@ -13,17 +15,50 @@ export interface LabSettings {
   brokers?: number;
   /** Maximum heap of each broker, as the JVM takes it (`2g`). */
   brokerHeap?: string;
+  /** Kafka line of the source: 3.9 (KRaft, the default) or 2.8 (ZooKeeper). */
+  sourceVersion?: SourceVersion;
+  /** Absent: mm2. */
+  mirror?: MirrorKind;
 }
 
 export type ClusterName = 'source' | 'target';
 /** Brokers after the first of a cluster: `source-2`, `target-3`. Node 1 keeps the cluster's name. */
 export type ExtraBroker = `${ClusterName}-${number}`;
-export type Component = ClusterName | ExtraBroker | 'connect' | 'mm2' | 'traffic';
+export type Component = ClusterName | ExtraBroker | 'connect' | 'mm2' | 'mm1' | 'zookeeper' | 'traffic';
 
 export const DEFAULT_BROKER_HEAP = '2g';
 
 export function brokersOf(settings: LabSettings): number {
   return settings.brokers ?? 1;
+}
+
+export function sourceVersionOf(settings: LabSettings): SourceVersion {
+  return settings.sourceVersion ?? '3.9';
+}
+
+export function sourceKafkaVersion(settings: LabSettings): string {
+  return SOURCE_VERSIONS[sourceVersionOf(settings)];
+}
+
+/** A 2.8 source runs on ZooKeeper, not KRaft. */
+export function sourceUsesZooKeeper(settings: LabSettings): boolean {
+  return sourceVersionOf(settings) === '2.8';
+}
+
+export function mirrorKindOf(settings: LabSettings): MirrorKind {
+  return settings.mirror ?? 'mm2';
+}
+
+/** The process that mirrors: MM1, the Connect worker or the dedicated MM2. */
+export function mirrorComponentOf(settings: LabSettings): 'mm1' | 'connect' | 'mm2' {
+  if (mirrorKindOf(settings) === 'mm1') return 'mm1';
+  return settings.mm2 === 'connect' ? 'connect' : 'mm2';
+}
+
+export function zookeeperPortOf(ports: LabPorts): number {
+  return (
+    ports.zookeeper ?? (DEFAULT_PORTS.zookeeper as number) + (ports.sourceBroker - DEFAULT_PORTS.sourceBroker)
+  );
 }
 
 export function brokerHeapOf(settings: LabSettings): string {

@@ -18,6 +18,7 @@
  * stats, 2 samples of 30 s by default) and NaN when no record fell in the window. `windowed` tells a
  * NaN window (idle) from an exporter that does not export those attributes at all.
  */
+import type { Mm1Metrics } from './mm1-metrics.js';
 import type { ParsedMetrics, Sample } from './prometheus.js';
 
 export interface PartitionMetrics {
@@ -67,6 +68,8 @@ export interface Mm2Metrics {
   families: string[];
   /** Sum of recordCount over all partitions (cumulative records replicated). */
   totalRecordCount: number;
+  /** MirrorMaker 1's producer and consumer metrics, read when the mirror is MM1. */
+  mm1?: Mm1Metrics;
 }
 
 type PartitionField = Exclude<

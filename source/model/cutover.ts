@@ -3,6 +3,7 @@
  * caught up, group offsets translated to the target) checked against one snapshot. Pure.
  */
 import type { Snapshot } from '../monitor/snapshot.js';
+import { describeMove, groupMoves } from './mm1.js';
 import { partitionKey } from './partition-key.js';
 import { assess } from './verdict.js';
 
@@ -22,6 +23,8 @@ export const GATE_REASONS = {
   'group-not-synced': 'group(s) not yet synced to the target group (sync.group.offsets)',
   'group-synced': 'group(s) with offsets translated and synced',
   'group-reread': 'group(s) that would re-read records on the target (translation granularity)',
+  'group-untranslated':
+    'group(s) whose offsets MirrorMaker 1 does not translate: they start at auto.offset.reset on the target',
 } as const;
 
 export type GateReason = keyof typeof GATE_REASONS;
@@ -46,15 +49,18 @@ export interface CutoverGate {
 export function cutoverGate(snapshot: Snapshot): CutoverGate {
   const checks: GateCheck[] = [];
   const health = assess(snapshot);
+  const mm1 = snapshot.mirror.kind === 'mm1';
   checks.push({
-    subject: 'clusters and MirrorMaker 2',
+    subject: mm1 ? 'clusters and MirrorMaker 1' : 'clusters and MirrorMaker 2',
     ok: health.verdict === 'healthy',
     blocking: true,
     reason: 'cluster-health',
     magnitude: health.problems.length,
     detail:
       health.verdict === 'healthy'
-        ? 'both clusters answer, connectors running, heartbeats fresh'
+        ? mm1
+          ? "both clusters answer, MM1's group has members and committed offsets"
+          : 'both clusters answer, connectors running, heartbeats fresh'
         : health.problems.join('; '),
   });
 
@@ -116,6 +122,15 @@ export function cutoverGate(snapshot: Snapshot): CutoverGate {
     }
   }
 
+  const moves = new Map(
+    mm1
+      ? groupMoves(
+          snapshot.source.groups,
+          snapshot.mirror.topics,
+          snapshot.mirror.autoOffsetReset ?? 'latest',
+        ).map((m) => [m.group, m])
+      : [],
+  );
   const targetGroups = new Map(snapshot.target.groups.map((g) => [g.group, g]));
   const mirrored = new Map(snapshot.mirror.topics.map((t) => [t.source, t]));
   for (const group of snapshot.source.groups) {
@@ -134,6 +149,21 @@ export function cutoverGate(snapshot: Snapshot): CutoverGate {
           ? 'consumers caught up on the source'
           : `lag ${lag} on the source: consumers have not finished`,
     });
+    const move = moves.get(group.group);
+    if (mm1) {
+      const cost = (move?.reread ?? 0) + (move?.skipped ?? 0);
+      checks.push({
+        subject,
+        ok: move !== undefined && move.reread !== null && cost === 0,
+        blocking: false,
+        reason: 'group-untranslated',
+        magnitude: cost,
+        detail: move
+          ? `no offset translation (MirrorMaker 1): on the target it starts at ${describeMove(move)}`
+          : 'no offset translation (MirrorMaker 1)',
+      });
+      continue;
+    }
     const target = targetGroups.get(group.group);
     const translations = new Map(
       (target?.translations ?? []).map((t) => [partitionKey(t.topic, t.partition), t]),

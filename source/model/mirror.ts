@@ -36,6 +36,11 @@ export interface MirrorInputs {
   timings?: ReadonlyMap<string, PartitionTiming>;
   /** With an mm2.properties flow, only the topics its filters select are expected on the target. */
   flow?: Mm2Flow | null;
+  /**
+   * MirrorMaker 1: its group's committed offsets (`topic\0partition`, the next offset it copies) stand
+   * for the positions, and only topics its include regex matches are mirrored.
+   */
+  mm1?: { committed: ReadonlyMap<string, number | null>; include: RegExp | null };
 }
 
 /** User topics of the source cluster that a migration mirrors (not Kafka's, Connect's or MM2's own). */
@@ -71,11 +76,16 @@ export function buildMirrorTopics(inputs: MirrorInputs): MirrorTopic[] {
   const targetTopics = new Map(inputs.target.topics.map((t) => [t.name, t]));
   const metrics = metricIndex(inputs.metricPartitions);
   const timings = inputs.timings ?? partitionTimings(inputs.metricPartitions, null);
-  const { positions, dataEnds } = inputs;
+  const mm1 = inputs.mm1;
+  // MM1: its group's committed offset (the next record it copies) stands for the position.
+  const positions = mm1 ? mm1.committed : inputs.positions;
+  // MM1's consumer commits past transaction markers: no marker-tail correction for it.
+  const dataEnds = mm1 ? undefined : inputs.dataEnds;
   const out: MirrorTopic[] = [];
   for (const sourceTopic of inputs.source.topics) {
     if (sourceTopic.internal || !isUserTopic(sourceTopic.name, inputs.policy)) continue;
     if (inputs.flow && !topicSelected(inputs.flow, sourceTopic.name, inputs.policy)) continue;
+    if (mm1?.include && !mm1.include.test(sourceTopic.name)) continue;
     const targetName = remoteTopicName(inputs.policy, inputs.sourceAlias, sourceTopic.name);
     const targetTopic = targetTopics.get(targetName);
     const targetPartitions = new Map<number, PartitionInfo>();
@@ -86,7 +96,8 @@ export function buildMirrorTopics(inputs: MirrorInputs): MirrorTopic[] {
     for (const p of sourceTopic.partitions) {
       const sourceKey = partitionKey(sourceTopic.name, p.partition);
       const targetKey = targetName === sourceTopic.name ? sourceKey : partitionKey(targetName, p.partition);
-      const stored = positions ? (positions.get(sourceKey) ?? null) : null;
+      const found = positions ? (positions.get(sourceKey) ?? null) : null;
+      const stored = mm1 && found !== null ? found - 1 : found;
       let lag: number | null = null;
       if (positions && p.latest !== null) {
         const dataEnd = dataEnds?.get(sourceKey);
@@ -113,6 +124,7 @@ export function buildMirrorTopics(inputs: MirrorInputs): MirrorTopic[] {
         recordAgeMs: timing?.recordAgeMs ?? null,
         replicationLatencyMs: timing?.replicationLatencyMs ?? null,
         idle: timing?.idle ?? null,
+        ...(mm1 ? { mm1Committed: found } : {}),
       });
     }
     const base = {

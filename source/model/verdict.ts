@@ -37,7 +37,9 @@ export function assess(snapshot: Snapshot): Assessment {
         );
     }
   }
-  if (snapshot.connectors.length === 0 && (health.connect.configured || health.metrics.configured)) {
+  const mm1 = snapshot.mirror.kind === 'mm1';
+  if (mm1) problems.push(...mm1Problems(snapshot));
+  if (!mm1 && snapshot.connectors.length === 0 && (health.connect.configured || health.metrics.configured)) {
     problems.push('no MirrorMaker 2 connector found (neither Connect REST nor status metrics name one)');
   }
   const flow = `${snapshot.flow.source}->${snapshot.flow.target}`;
@@ -51,6 +53,7 @@ export function assess(snapshot: Snapshot): Assessment {
     }
   }
   if (
+    !mm1 &&
     health.metrics.configured &&
     health.metrics.ok &&
     snapshot.metrics &&
@@ -72,4 +75,20 @@ export function assess(snapshot: Snapshot): Assessment {
     );
   }
   return { verdict: problems.length > 0 ? 'degraded' : 'healthy', problems };
+}
+
+/** MirrorMaker 1 has no heartbeats or connectors: its group on the source tells whether it runs. */
+function mm1Problems(snapshot: Snapshot): string[] {
+  const view = snapshot.mirror.mm1;
+  if (!view) return [];
+  const problems: string[] = [];
+  if (view.state === null || view.committedPartitions === 0)
+    problems.push(`MirrorMaker 1 group ${view.group} has no committed offset on the source`);
+  else if (view.members === 0)
+    problems.push(`MirrorMaker 1 group ${view.group} has no members (${view.state}): MM1 is not running`);
+  const m = snapshot.metrics?.mm1;
+  if (snapshot.health.metrics.ok && m && m.recordsSent === null)
+    problems.push('no MirrorMaker 1 producer metrics at the metrics endpoint (record-send)');
+  if (m && (m.recordErrors ?? 0) > 0) problems.push(`MirrorMaker 1 producer send errors: ${m.recordErrors}`);
+  return problems;
 }

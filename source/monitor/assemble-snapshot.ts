@@ -4,10 +4,12 @@
  * it and the scale simulation (test/bench/simulate.ts) times exactly what a refresh computes.
  */
 import type { Connection } from '../config/connection.js';
+import { compileMm1Include, MM2_MIRROR } from '../config/mirror-kind.js';
 import { remoteTopicName } from '../config/replication-policy.js';
 import type { Mm2Metrics } from '../mm2/mm2-metrics.js';
 import { ageMs } from '../model/freshness.js';
 import { attachTranslations, buildMirrorTopics, summariseCheckpoints } from '../model/mirror.js';
+import { mm1Committed } from '../model/mm1.js';
 import { type PartitionTiming, summariseTimings } from '../model/replication-timing.js';
 import { type ConnectReading, connectorsFromMetrics } from './read-endpoints.js';
 import type { Mm2InternalState } from './read-mm2-internal.js';
@@ -25,7 +27,7 @@ export interface SnapshotParts {
   seq: number;
   takenAtMs: number;
   startedAtMs: number;
-  connection: Pick<Connection, 'source' | 'target' | 'policy' | 'flow' | 'connectUrl'>;
+  connection: Pick<Connection, 'source' | 'target' | 'policy' | 'flow' | 'connectUrl' | 'mirror'>;
   /** Each source's last good data (null before its first read) and its health. */
   source: ClusterView | null;
   target: ClusterView | null;
@@ -70,7 +72,12 @@ export function assembleSnapshot(parts: SnapshotParts): Snapshot {
   const { metrics, internal, connect } = parts;
   const now = parts.takenAtMs;
   const timing = metrics ? summariseTimings(parts.timings.values()) : undefined;
-  const source = parts.source ?? emptyCluster('source', c.source.alias, c.source.bootstrap);
+  const sourceRaw = parts.source ?? emptyCluster('source', c.source.alias, c.source.bootstrap);
+  const mirrorSettings = c.mirror ?? MM2_MIRROR;
+  const mm1 = mirrorSettings.mm1;
+  // MM1's group is the mirror, not one of the operator's groups.
+  const mm1Group = mm1 ? sourceRaw.groups.find((g) => g.group === mm1.group) : undefined;
+  const source = mm1 ? { ...sourceRaw, groups: sourceRaw.groups.filter((g) => g !== mm1Group) } : sourceRaw;
   const targetRaw = parts.target ?? emptyCluster('target', c.target.alias, c.target.bootstrap);
   const target = {
     ...targetRaw,
@@ -79,6 +86,14 @@ export function assembleSnapshot(parts: SnapshotParts): Snapshot {
   const restPositions = connect && connect.positions.size > 0 ? connect.positions : null;
   const topicPositions = internal?.positionsTopic ? internal.positions : null;
   const mirrorTopics = buildMirrorTopics({
+    ...(mm1
+      ? {
+          mm1: {
+            committed: mm1Committed(mm1Group),
+            include: mm1.include ? compileMm1Include(mm1.include) : null,
+          },
+        }
+      : {}),
     source,
     target,
     dataEnds: parts.dataEnds,
@@ -105,13 +120,30 @@ export function assembleSnapshot(parts: SnapshotParts): Snapshot {
     source,
     target,
     mirror: {
+      kind: mirrorSettings.kind,
+      autoOffsetReset: mirrorSettings.autoOffsetReset,
+      ...(mm1
+        ? {
+            mm1: {
+              group: mm1.group,
+              include: mm1.include,
+              state: mm1Group?.state ?? null,
+              members: mm1Group?.members ?? 0,
+              committedPartitions: mm1Group?.partitions.filter((p) => p.committed !== null).length ?? 0,
+            },
+          }
+        : {}),
       topics: mirrorTopics,
       totalLag,
-      positionsFrom: restPositions
-        ? `Connect REST ${c.connectUrl}`
-        : topicPositions
-          ? `topic ${internal?.positionsTopic}`
-          : null,
+      positionsFrom: mm1
+        ? parts.health.source.ok
+          ? `group ${mm1.group} on ${c.source.alias}`
+          : null
+        : restPositions
+          ? `Connect REST ${c.connectUrl}`
+          : topicPositions
+            ? `topic ${internal?.positionsTopic}`
+            : null,
     },
     heartbeats: (internal?.heartbeats ?? [])
       .map((h) => ({ ...h, ageMs: ageMs(now, h.timestampMs) ?? 0 }))

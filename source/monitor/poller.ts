@@ -140,10 +140,11 @@ export class Poller implements SnapshotFeed {
         `target cluster ${c.target.alias} ${c.target.bootstrap.join(',')}`,
         wanted('target'),
       ),
+      // MirrorMaker 1 writes no heartbeats, checkpoints or offsets topic: nothing to read there.
       'mm2-internal': new SourceState(
         'mm2-internal',
         `MM2 internal topics on ${c.target.alias}`,
-        wanted('mm2-internal'),
+        wanted('mm2-internal') && c.mirror?.kind !== 'mm1',
       ),
       metrics: new SourceState(
         'metrics',
@@ -337,7 +338,10 @@ export class Poller implements SnapshotFeed {
     const metricsBefore = this.states.metrics.data;
     this.scrape = this.attempt(
       this.states.metrics,
-      async () => ({ data: await scrapeMetrics(url, this.metricsTimeoutMs), requests: 1 }),
+      async () => ({
+        data: await scrapeMetrics(url, this.metricsTimeoutMs, this.connection.mirror?.kind === 'mm1'),
+        requests: 1,
+      }),
       (e) => (e as Error).message,
       this.metricsTimeoutMs + 1000,
     )

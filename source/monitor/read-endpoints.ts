@@ -1,5 +1,6 @@
 /** MM2's Prometheus endpoint and the Kafka Connect REST API, each read in a bounded time. */
 import type { ConnectRestClient } from '../mm2/connect-rest.js';
+import { extractMm1Metrics, isMm1SampleName } from '../mm2/mm1-metrics.js';
 import { extractMm2Metrics, isMm2SampleName, type Mm2Metrics } from '../mm2/mm2-metrics.js';
 import { MetricsFormatError, PrometheusParser } from '../mm2/prometheus.js';
 import { partitionKey } from '../model/partition-key.js';
@@ -10,7 +11,7 @@ export class MetricsEndpointError extends Error {
   override name = 'MetricsEndpointError';
 }
 
-export async function scrapeMetrics(url: string, timeoutMs = 5000): Promise<Mm2Metrics> {
+export async function scrapeMetrics(url: string, timeoutMs = 5000, mm1 = false): Promise<Mm2Metrics> {
   let response: Response;
   try {
     response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
@@ -25,7 +26,9 @@ export async function scrapeMetrics(url: string, timeoutMs = 5000): Promise<Mm2M
   }
   // Parsed as the page streams in, keeping only MM2's samples: a page of thousands of partitions is
   // megabytes of text that is never held whole, and the samples mirrorwatch does not use are skipped.
-  const parser = new PrometheusParser({ keepSample: isMm2SampleName });
+  const parser = new PrometheusParser({
+    keepSample: mm1 ? (name) => isMm2SampleName(name) || isMm1SampleName(name) : isMm2SampleName,
+  });
   const decoder = new TextDecoder();
   try {
     try {
@@ -38,7 +41,9 @@ export async function scrapeMetrics(url: string, timeoutMs = 5000): Promise<Mm2M
       );
     }
     parser.push(decoder.decode());
-    return extractMm2Metrics(parser.end());
+    const parsed = parser.end();
+    const metrics = extractMm2Metrics(parsed);
+    return mm1 ? { ...metrics, mm1: extractMm1Metrics(parsed) } : metrics;
   } catch (error) {
     if (error instanceof MetricsEndpointError) throw error;
     throw new MetricsEndpointError(

@@ -2,6 +2,7 @@
  * The immutable picture of a migration that the poller builds on every refresh. Commands print it,
  * the console renders it: nothing here knows the wire or the screen.
  */
+import type { AutoOffsetReset, MirrorKind } from '../config/mirror-kind.js';
 import type { ReplicationPolicy } from '../config/replication-policy.js';
 import type { Mm2Metrics } from '../mm2/mm2-metrics.js';
 
@@ -131,6 +132,8 @@ export interface MirrorPartition {
   replicationLatencyMs: number | null;
   /** No record replicated in MM2's metric window; null or absent when unknown. */
   idle?: boolean | null;
+  /** MirrorMaker 1: its group's committed offset (the next offset it copies); absent with MM2. */
+  mm1Committed?: number | null;
 }
 
 export interface MirrorTopic {
@@ -221,6 +224,17 @@ export interface MetricsHistoryPoint {
   maxReplicationLatencyMs: number | null;
 }
 
+/** MirrorMaker 1 as the mirror: its consumer group on the source, kept apart from the ordinary groups. */
+export interface Mm1View {
+  group: string;
+  include: string | null;
+  /** The group as kafka-consumer-groups sees it; null when the source has no such group. */
+  state: string | null;
+  members: number;
+  /** Partitions with a committed offset. */
+  committedPartitions: number;
+}
+
 export interface Snapshot {
   seq: number;
   takenAtMs: number;
@@ -228,6 +242,11 @@ export interface Snapshot {
   source: ClusterView;
   target: ClusterView;
   mirror: {
+    /** Absent in snapshots built before MM1 existed: mm2. */
+    kind?: MirrorKind;
+    mm1?: Mm1View;
+    /** auto.offset.reset of the operator's groups, for where a group moved to the target starts. */
+    autoOffsetReset?: AutoOffsetReset;
     topics: MirrorTopic[];
     totalLag: number | null;
     /** Where MM2's positions were read, or null when they are unknown. */

@@ -5,6 +5,7 @@ import type {
   ConnectorView,
   DataSourceHealth,
   DataSourceName,
+  Mm1View,
   Snapshot,
 } from '../monitor/snapshot.js';
 import { displayWidth, escapeForTerminal } from '../util/escape.js';
@@ -84,13 +85,27 @@ export function connectorSummary(connectors: readonly ConnectorView[], g: Glyphs
   };
 }
 
+/** `MM1 ✓ group mirrormaker, 2 members`: MirrorMaker 1 runs when its group on the source has members. */
+function mm1Summary(view: Mm1View, g: Glyphs): Segment[] {
+  const running = view.state !== null && view.members > 0;
+  const state = view.state === null ? 'absent' : `${plural(view.members, 'member')}`;
+  return [
+    { text: 'MM1 ', bold: true },
+    {
+      text: `${running ? g.ok : g.warn} group ${escapeForTerminal(view.group)}, ${state}`,
+      tone: running ? 'ok' : 'warn',
+    },
+  ];
+}
+
 const SHORT_NAMES: Partial<Record<DataSourceName, string>> = { 'mm2-internal': 'internal' };
 
 function mirrorLine(s: Snapshot, props: HeaderProps): Segment[] {
   const g = props.glyphs;
   const out: Segment[] = [
-    { text: 'MM2 ', bold: true },
-    connectorSummary(s.connectors, g),
+    ...(s.mirror.mm1
+      ? mm1Summary(s.mirror.mm1, g)
+      : [{ text: 'MM2 ', bold: true }, connectorSummary(s.connectors, g)]),
     { text: ` ${g.separator}` },
   ];
   for (const name of DATA_SOURCES) {
@@ -116,7 +131,7 @@ function compactLine(s: Snapshot, props: HeaderProps): Segment[] {
     { text: ` ${g.arrow} ` },
     ...side(s.target, s.health.target),
     { text: `  ${g.separator} ` },
-    connectorSummary(s.connectors, g),
+    ...(s.mirror.mm1 ? mm1Summary(s.mirror.mm1, g) : [connectorSummary(s.connectors, g)]),
   ];
 }
 

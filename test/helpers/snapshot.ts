@@ -1,5 +1,12 @@
 import { emptyCluster } from '../../source/monitor/assemble-snapshot.js';
-import type { DataSourceHealth, DataSourceName, Snapshot } from '../../source/monitor/snapshot.js';
+import type {
+  ClusterView,
+  DataSourceHealth,
+  DataSourceName,
+  GroupInfo,
+  Snapshot,
+  TopicInfo,
+} from '../../source/monitor/snapshot.js';
 
 /** A healthy snapshot of a small migration, for pure tests; override what a test is about. */
 export function health(name: DataSourceName, ok: boolean, lastError: string | null = null): DataSourceHealth {
@@ -56,5 +63,24 @@ export function snapshot(overrides: Partial<Snapshot> = {}): Snapshot {
     requests: 5,
     refreshMs: 10,
     ...overrides,
+  };
+}
+
+/** A one-broker cluster view (`old` source, `new` target) holding `topics` and `groups`. */
+export function clusterView(
+  role: 'source' | 'target',
+  topics: TopicInfo[],
+  groups: GroupInfo[] = [],
+): ClusterView {
+  return {
+    role,
+    alias: role === 'source' ? 'old' : 'new',
+    bootstrap: ['x:1'],
+    clusterId: null,
+    controllerId: 1,
+    brokers: [{ nodeId: 1, host: 'x', port: 1 }],
+    version: '4.x',
+    topics,
+    groups,
   };
 }

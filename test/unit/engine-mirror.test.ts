@@ -11,7 +11,8 @@ import {
 } from '../../source/model/mirror.js';
 import { buildGroup } from '../../source/monitor/read-cluster.js';
 import { offsetsTopicCandidates } from '../../source/monitor/read-mm2-internal.js';
-import type { ClusterView, TopicInfo } from '../../source/monitor/snapshot.js';
+import type { TopicInfo } from '../../source/monitor/snapshot.js';
+import { clusterView } from '../helpers/snapshot.js';
 
 const identity = { kind: 'identity' as const, separator: '.' };
 const prefixing = { kind: 'default' as const, separator: '.' };
@@ -33,19 +34,7 @@ function topic(name: string, ranges: Array<[number, number]>): TopicInfo {
   };
 }
 
-function cluster(role: 'source' | 'target', topics: TopicInfo[]): ClusterView {
-  return {
-    role,
-    alias: role === 'source' ? 'old' : 'new',
-    bootstrap: ['x:1'],
-    clusterId: null,
-    controllerId: 1,
-    brokers: [{ nodeId: 1, host: 'x', port: 1 }],
-    version: '4.x',
-    topics,
-    groups: [],
-  };
-}
+const cluster = (role: 'source' | 'target', topics: TopicInfo[]) => clusterView(role, topics);
 
 describe('mirror join', () => {
   const source = cluster('source', [

@@ -1,4 +1,6 @@
 import type { Argv } from 'yargs';
+import type { AutoOffsetReset } from '../../config/mirror-kind.js';
+import { describeMove, groupMoves } from '../../model/mm1.js';
 import { partitionKey } from '../../model/partition-key.js';
 import type { ClusterRole, GroupProtocol, Snapshot } from '../../monitor/snapshot.js';
 import { type ConnectionArgs, connectionFrom, withConnectionOptions } from '../connection-options.js';
@@ -27,12 +29,31 @@ export interface LagRow {
   clientId: string | null;
   /** Target rows whose offset MM2 translated: the source offset and the checkpoint it came from. */
   translatedFrom?: { upstreamOffset: number; downstreamOffset: number; checkpointAgeMs: number };
+  /**
+   * MirrorMaker 1 translates no offsets: where this source group would start on the target (its
+   * auto.offset.reset) and the records it would re-read or skip there.
+   */
+  onTarget?: {
+    autoOffsetReset: AutoOffsetReset;
+    startsAt: number | null;
+    reread: number | null;
+    skipped: number | null;
+  };
 }
 
 export function lagRows(snapshot: Snapshot, which: Which, groups: readonly string[]): LagRow[] {
   const roles = which === 'both' ? (['source', 'target'] as const) : [which];
   const wanted = new Set(groups);
   const rows: LagRow[] = [];
+  const reset = snapshot.mirror.autoOffsetReset ?? 'latest';
+  const moves =
+    snapshot.mirror.kind === 'mm1'
+      ? new Map(
+          groupMoves(snapshot.source.groups, snapshot.mirror.topics, reset).flatMap((m) =>
+            m.partitions.map((p) => [`${m.group}\u0000${p.topic}\u0000${p.partition}`, p] as const),
+          ),
+        )
+      : null;
   for (const role of roles) {
     for (const g of snapshot[role].groups) {
       if (wanted.size > 0 && !wanted.has(g.group)) continue;
@@ -59,6 +80,15 @@ export function lagRows(snapshot: Snapshot, which: Which, groups: readonly strin
             checkpointAgeMs: Math.max(0, snapshot.takenAtMs - t.checkpointTimestampMs),
           };
         }
+        const move =
+          role === 'source' ? moves?.get(`${g.group}\u0000${p.topic}\u0000${p.partition}`) : undefined;
+        if (move)
+          row.onTarget = {
+            autoOffsetReset: reset,
+            startsAt: move.startsAt,
+            reread: move.reread,
+            skipped: move.skipped,
+          };
         rows.push(row);
       }
     }
@@ -77,7 +107,12 @@ export function lagCommand(yargs: Argv) {
     async (args) => {
       const connection = connectionFrom(args);
       const required: ClusterRole[] = args.cluster === 'both' ? ['source', 'target'] : [args.cluster];
-      const sources = args.cluster === 'source' ? required : [...required, 'mm2-internal' as const];
+      // With MM1, where a source group would start on the target needs the target's offsets too.
+      const mm1 = connection.mirror?.kind === 'mm1';
+      const sources =
+        args.cluster === 'source'
+          ? [...required, ...(mm1 ? (['target'] as const) : [])]
+          : [...required, 'mm2-internal' as const];
       const snapshot = await snapshotOnce(connection, { sources, required, debug: args.debug });
       const groups = args.group ?? [];
       const roles = args.cluster === 'both' ? (['source', 'target'] as const) : [args.cluster];
@@ -120,7 +155,11 @@ export function lagCommand(yargs: Argv) {
               r.currentOffset,
               r.logEndOffset,
               r.lag,
-              r.translatedFrom ? `${r.translatedFrom.upstreamOffset}@source` : '',
+              r.translatedFrom
+                ? `${r.translatedFrom.upstreamOffset}@source`
+                : r.onTarget
+                  ? `none (MM1): ${describeMove({ reset: r.onTarget.autoOffsetReset, reread: r.onTarget.reread, skipped: r.onTarget.skipped })}`
+                  : '',
               r.consumerId,
               r.host,
               r.clientId,

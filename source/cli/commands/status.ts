@@ -2,6 +2,7 @@ import type { Argv } from 'yargs';
 import { probeFor } from '../../actions/probe.js';
 import { formatAge, SLOW_SOURCE_MS } from '../../model/freshness.js';
 import { worstPartitions } from '../../model/lag.js';
+import { describeMove, groupMoves, MM1_LAG_NOTE } from '../../model/mm1.js';
 import { clusterReplicaHealth, describeReplicaHealth } from '../../model/replicas.js';
 import { assess } from '../../model/verdict.js';
 import { ProbeTopicMissingError } from '../../monitor/probe.js';
@@ -45,9 +46,11 @@ export function statusDocument(snapshot: Snapshot) {
       partition: p.partition,
       sourceEnd: p.sourceLatest,
       position: p.mm2Position,
+      ...(p.mm1Committed !== undefined ? { committed: p.mm1Committed } : {}),
       lag: p.lag,
     })),
   );
+  const mm1 = snapshot.mirror.mm1;
   const cluster = (role: 'source' | 'target') => {
     const replicas = clusterReplicaHealth(snapshot[role].topics);
     return {
@@ -68,6 +71,27 @@ export function statusDocument(snapshot: Snapshot) {
     takenAt: new Date(snapshot.takenAtMs).toISOString(),
     clusters: { source: cluster('source'), target: cluster('target') },
     mirror: {
+      kind: snapshot.mirror.kind ?? 'mm2',
+      ...(mm1
+        ? {
+            mm1: {
+              ...mm1,
+              lagNote: MM1_LAG_NOTE,
+              recordsSent: snapshot.metrics?.mm1?.recordsSent ?? null,
+              recordErrors: snapshot.metrics?.mm1?.recordErrors ?? null,
+            },
+            groupsOnTarget: groupMoves(
+              snapshot.source.groups,
+              snapshot.mirror.topics,
+              snapshot.mirror.autoOffsetReset ?? 'latest',
+            ).map((m) => ({
+              group: m.group,
+              autoOffsetReset: m.reset,
+              reread: m.reread,
+              skipped: m.skipped,
+            })),
+          }
+        : {}),
       connectors: snapshot.connectors.map((c) => ({
         name: c.name,
         state: c.state,
@@ -174,22 +198,43 @@ function printStatus(doc: ReturnType<typeof statusDocument>): string {
   }
   for (const h of doc.heartbeats)
     lines.push(`  heartbeat ${cell(h.source)}->${cell(h.target)} ${formatAge(h.ageMs)} ago`);
+  const mm1 = doc.mirror.mm1;
+  if (mm1)
+    lines.push(
+      `  mirror MirrorMaker 1, group ${cell(mm1.group)} ${mm1.state ?? 'absent'} with ${mm1.members} member(s), include ${cell(mm1.include ?? '(all topics)')}`,
+    );
   lines.push(
-    `  replication lag ${doc.replication.totalLag ?? '-'} records${doc.mirror.positionsFrom ? ` (positions from ${doc.mirror.positionsFrom})` : ' (MM2 positions unknown)'}`,
+    `  replication lag ${doc.replication.totalLag ?? '-'} records${doc.mirror.positionsFrom ? ` (positions from ${cell(doc.mirror.positionsFrom)})` : mm1 ? ' (MM1 positions unknown)' : ' (MM2 positions unknown)'}`,
   );
-  lines.push(timingLine(doc));
+  if (mm1) lines.push(`    ${mm1.lagNote}`);
+  if (!mm1) lines.push(timingLine(doc));
   if (doc.probe) lines.push(probeLine(doc.probe));
   const scrape = doc.metrics.scrapeMs;
   const slow =
     scrape !== null && scrape >= SLOW_SOURCE_MS
       ? ` (metrics endpoint slow: ${(scrape / 1000).toFixed(1)} s)`
       : '';
-  lines.push(`  MM2 record count ${doc.metrics.recordCount ?? '-'}${slow}`);
+  if (mm1)
+    lines.push(`  MM1 records sent ${mm1.recordsSent ?? '-'}, send errors ${mm1.recordErrors ?? '-'}${slow}`);
+  else lines.push(`  MM2 record count ${doc.metrics.recordCount ?? '-'}${slow}`);
   let out = `${lines.join('\n')}\n`;
   if (doc.replication.worst.length > 0) {
     out += `\nworst partitions\n${table(
-      ['TOPIC', 'PARTITION', 'SOURCE-END', 'MM2-POSITION', 'LAG'],
-      doc.replication.worst.map((p) => [p.topic, p.partition, p.sourceEnd, p.position, p.lag]),
+      ['TOPIC', 'PARTITION', 'SOURCE-END', mm1 ? 'MM1-COMMITTED' : 'MM2-POSITION', 'LAG'],
+      doc.replication.worst.map((p) => [
+        p.topic,
+        p.partition,
+        p.sourceEnd,
+        mm1 ? (p.committed ?? null) : p.position,
+        p.lag,
+      ]),
+    )}`;
+  }
+  const moves = doc.mirror.groupsOnTarget ?? [];
+  if (moves.length > 0) {
+    out += `\ngroups moved to the target (no offset translation with MM1)\n${table(
+      ['GROUP', 'STARTS AT', 'ON THE TARGET'],
+      moves.map((m) => [m.group, m.autoOffsetReset, describeMove({ ...m, reset: m.autoOffsetReset })]),
     )}`;
   }
   if (doc.groups.length > 0) {

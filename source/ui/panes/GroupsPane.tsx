@@ -1,4 +1,5 @@
 import { formatAge, freshnessLevel } from '../../model/freshness.js';
+import { describeMove, type GroupMove } from '../../model/mm1.js';
 import type { GroupInfo, GroupPartition } from '../../monitor/snapshot.js';
 import { escapeForTerminal } from '../../util/escape.js';
 import type { Segment } from '../components/Line.js';
@@ -36,6 +37,18 @@ const GROUP_COLUMNS: ColumnSpec[] = [
   { id: 'checkpoint', title: 'CHECKPOINT', width: 10, priority: 1 },
   { id: 'flags', title: 'FLAGS', width: 8, priority: 3 },
 ];
+
+/** With MirrorMaker 1 the checkpoint column says where a group moved to the target would start instead. */
+const MM1_GROUP_COLUMNS: ColumnSpec[] = GROUP_COLUMNS.map((c) =>
+  c.id === 'checkpoint' ? { ...c, title: 'ON TARGET', width: 12 } : c,
+);
+
+function moveCell(move: GroupMove | null): Cell {
+  if (!move || (move.reread === null && move.skipped === null)) return MISSING_CELL;
+  if ((move.skipped ?? 0) > 0) return { text: `skips ${formatCount(move.skipped)}`, tone: 'warn' };
+  if ((move.reread ?? 0) > 0) return { text: `re-reads ${formatCount(move.reread)}`, tone: 'warn' };
+  return { text: 'exact', tone: 'ok' };
+}
 
 /** Live age of a snapshot-time age: the snapshot may be seconds old (or paused). */
 export function liveAge(ageMs: number, takenAtMs: number, nowMs: number): number {
@@ -88,7 +101,9 @@ export function GroupsPane(props: {
         tgtMembers: { text: row.target ? String(row.target.members) : '-' },
         tgtLag: groupLagCell(row.target),
         tgtProto: protocolCell(row.target),
-        checkpoint: checkpointCell(age, frame.glyphs, row.untranslated, row.checkpoint?.current ?? false),
+        checkpoint: row.move
+          ? moveCell(row.move)
+          : checkpointCell(age, frame.glyphs, row.untranslated, row.checkpoint?.current ?? false),
         flags: row.negative
           ? { text: 'negative', tone: 'crit' }
           : row.untranslated
@@ -97,12 +112,27 @@ export function GroupsPane(props: {
       },
     };
   });
+  const move = rows.find((r) => r.move)?.move;
   const title: Segment[] = [
     { text: plural(total, 'group'), bold: true },
     { text: ' · source and target side by side · Enter: partitions', tone: 'muted' },
+    ...(move
+      ? [
+          {
+            text: ` · MM1 translates no offsets: a moved group starts at ${move.reset}`,
+            tone: 'warn' as const,
+          },
+        ]
+      : []),
   ];
   return (
-    <TablePane frame={frame} title={title} columns={GROUP_COLUMNS} rows={table} selectedKey={selectedKey} />
+    <TablePane
+      frame={frame}
+      title={title}
+      columns={move ? MM1_GROUP_COLUMNS : GROUP_COLUMNS}
+      rows={table}
+      selectedKey={selectedKey}
+    />
   );
 }
 
@@ -187,11 +217,13 @@ export function GroupPartitionsPane(props: {
     { text: ` ${g.separator} ` },
     { text: sideSummary('target', group.target) },
     { text: ` ${g.separator} ` },
-    checkpoint
-      ? {
-          text: `checkpoints ${checkpoint.partitions} partitions, newest ${formatAge(liveAge(checkpoint.ageMs, takenAtMs, nowMs))} ago`,
-        }
-      : { text: 'no checkpoint from MM2', tone: group.untranslated ? 'warn' : 'muted' },
+    group.move
+      ? { text: `moved to the target (no translation): ${describeMove(group.move)}`, tone: 'warn' }
+      : checkpoint
+        ? {
+            text: `checkpoints ${checkpoint.partitions} partitions, newest ${formatAge(liveAge(checkpoint.ageMs, takenAtMs, nowMs))} ago`,
+          }
+        : { text: 'no checkpoint from MM2', tone: group.untranslated ? 'warn' : 'muted' },
   ];
   const title: Segment[] = [
     { text: `group ${group.name}`, bold: true },

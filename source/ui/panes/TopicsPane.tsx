@@ -33,8 +33,9 @@ function summary(snapshot: Snapshot, g: Glyphs): Segment[] {
     out.push({ text: ' · ' }, { text: `${counts[state]} ${label.text}`, tone: label.tone });
   }
   const from = snapshot.mirror.positionsFrom;
-  out.push({ text: ` · MM2 lag ${formatCount(snapshot.mirror.totalLag)}` });
-  out.push({ text: from ? ` (positions: ${from})` : ' (MM2 positions unknown)', tone: 'muted' });
+  const mirror = snapshot.mirror.kind === 'mm1' ? 'MM1' : 'MM2';
+  out.push({ text: ` · ${mirror} lag ${formatCount(snapshot.mirror.totalLag)}` });
+  out.push({ text: from ? ` (positions: ${from})` : ` (${mirror} positions unknown)`, tone: 'muted' });
   return out;
 }
 

@@ -1,4 +1,5 @@
 import { sourceTopicName } from '../../config/replication-policy.js';
+import { type GroupMove, groupMoves } from '../../model/mm1.js';
 import { partitionKey } from '../../model/partition-key.js';
 import type {
   CheckpointSummary,
@@ -20,6 +21,8 @@ export interface GroupRow extends ListRow {
   negative: boolean;
   /** The source group has committed offsets but MM2 wrote no checkpoint for it. */
   untranslated: boolean;
+  /** MirrorMaker 1 (no translation): where the group would start on the target, and the cost. */
+  move: GroupMove | null;
 }
 
 /** One partition of a group on both clusters, matched through the replication policy. */
@@ -54,6 +57,16 @@ function groupRowsByName(snapshot: Snapshot | null): GroupRow[] {
   const sources = new Map(snapshot.source.groups.map((g) => [g.group, g]));
   const targets = new Map(snapshot.target.groups.map((g) => [g.group, g]));
   const checkpoints = new Map(snapshot.checkpoints.map((c) => [c.group, c]));
+  const mm1 = snapshot.mirror.kind === 'mm1';
+  const moves = mm1
+    ? new Map(
+        groupMoves(
+          snapshot.source.groups,
+          snapshot.mirror.topics,
+          snapshot.mirror.autoOffsetReset ?? 'latest',
+        ).map((m) => [m.group, m]),
+      )
+    : null;
   const ids = [...new Set([...sources.keys(), ...targets.keys()])].sort((a, b) =>
     a < b ? -1 : a > b ? 1 : 0,
   );
@@ -63,7 +76,7 @@ function groupRowsByName(snapshot: Snapshot | null): GroupRow[] {
     const checkpoint = checkpoints.get(group) ?? null;
     const negative = [source, target].some((g) => g?.partitions.some((p) => p.negative) ?? false);
     const untranslated =
-      hasCommitted(source) && checkpoint === null && (target?.translations.length ?? 0) === 0;
+      !mm1 && hasCommitted(source) && checkpoint === null && (target?.translations.length ?? 0) === 0;
     const name = escapeForTerminal(group);
     const states = [source?.state, target?.state, source?.protocol, target?.protocol]
       .filter(Boolean)
@@ -78,6 +91,7 @@ function groupRowsByName(snapshot: Snapshot | null): GroupRow[] {
       checkpoint,
       negative,
       untranslated,
+      move: moves?.get(group) ?? null,
     };
   });
 }

@@ -5,6 +5,7 @@ import {
   freshnessLevel,
   HEARTBEAT_THRESHOLDS,
 } from '../../model/freshness.js';
+import { MM1_LAG_NOTE } from '../../model/mm1.js';
 import { intervalRates, rate, sparkline } from '../../model/rate.js';
 import type { Snapshot, TimingSummary } from '../../monitor/snapshot.js';
 import { escapeForTerminal } from '../../util/escape.js';
@@ -291,8 +292,50 @@ function connectorRows(s: Snapshot, g: Glyphs): TextRow[] {
   return out;
 }
 
+/** MirrorMaker 1 writes no heartbeats or checkpoints and has no connectors: its group and metrics instead. */
+function mm1Rows(s: Snapshot): TextRow[] {
+  const view = s.mirror.mm1;
+  if (!view) return [];
+  const m = s.metrics?.mm1;
+  const group = escapeForTerminal(view.group);
+  const running = view.state !== null && view.members > 0;
+  const count = (n: number | null | undefined) => (n === null || n === undefined ? '-' : formatCount(n));
+  return [
+    sectionRow(
+      'mm1',
+      'MIRRORMAKER 1',
+      'kafka.tools.MirrorMaker: no heartbeats, checkpoints or offset translation',
+    ),
+    row('mm1:group', [
+      label('consumer group'),
+      { text: `${group} ` },
+      {
+        text:
+          view.state === null
+            ? 'absent on the source'
+            : `${escapeForTerminal(view.state)}, ${plural(view.members, 'member')}`,
+        tone: running ? 'ok' : 'warn',
+      },
+      { text: `, ${plural(view.committedPartitions, 'partition')} committed`, tone: 'muted' },
+    ]),
+    row('mm1:include', [label('include'), { text: escapeForTerminal(view.include ?? '(every user topic)') }]),
+    row('mm1:lag', [
+      label('replication lag'),
+      { text: `${count(s.mirror.totalLag)} ` },
+      { text: MM1_LAG_NOTE, tone: 'muted' },
+    ]),
+    row('mm1:sent', [
+      label('records sent'),
+      { text: `${count(m?.recordsSent)}, send errors ` },
+      { text: count(m?.recordErrors), tone: (m?.recordErrors ?? 0) > 0 ? 'crit' : 'plain' },
+      { text: `, commits ${count(m?.commits)}`, tone: 'muted' },
+    ]),
+  ];
+}
+
 export function mirrorRows(s: Snapshot | null, nowMs: number, width: number, g: Glyphs): TextRow[] {
   if (!s) return [];
+  if (s.mirror.kind === 'mm1') return [...mm1Rows(s), ...probeRows(s, nowMs, g)];
   return [
     ...heartbeatRows(s, nowMs, g),
     ...checkpointRows(s, nowMs, g),
