@@ -41,6 +41,11 @@ export function isUserTopic(topic: string, policy: ReplicationPolicy): boolean {
   return !isInternalTopic(topic, policy) && !isHeartbeatsTopic(topic, policy) && !topic.startsWith('mm2-');
 }
 
+/** The topics MM2 copies on this flow: every mirror entry but those its topic filters leave out. */
+export function mirroredTopics(snapshot: { mirror: { topics: readonly MirrorTopic[] } }): MirrorTopic[] {
+  return snapshot.mirror.topics.filter((t) => t.state !== 'not-mirrored');
+}
+
 function mirrorState(topic: Omit<MirrorTopic, 'state'>): MirrorState {
   if (topic.targetPartitions === null) return 'missing';
   if (topic.targetPartitions !== topic.sourcePartitions) return 'partition-mismatch';
@@ -54,18 +59,19 @@ export function buildMirrorTopics(inputs: MirrorInputs): MirrorTopic[] {
   const timings = inputs.timings ?? partitionTimings(inputs.metricPartitions, null);
   return inputs.source.topics
     .filter((t) => !t.internal && isUserTopic(t.name, inputs.policy))
-    .filter((t) => !inputs.flow || topicSelected(inputs.flow, t.name, inputs.policy))
     .map((sourceTopic) => {
+      const selected = !inputs.flow || topicSelected(inputs.flow, sourceTopic.name, inputs.policy);
       const targetName = remoteTopicName(inputs.policy, inputs.sourceAlias, sourceTopic.name);
       const targetTopic = targetTopics.get(targetName);
       const targetPartitions = new Map((targetTopic?.partitions ?? []).map((p) => [p.partition, p]));
       const partitions: MirrorPartition[] = sourceTopic.partitions.map((p) => {
-        const stored = inputs.positions
+        const stored =
+          selected && inputs.positions
           ? (inputs.positions.get(`${sourceTopic.name}\u0000${p.partition}`) ?? null)
           : null;
         const dataEnd = inputs.dataEnds?.get(`${sourceTopic.name}\u0000${p.partition}`);
         const lag =
-          inputs.positions && p.latest !== null
+          selected && inputs.positions && p.latest !== null
             ? replicationLagDetail({
                 sourceLogEnd: dataEnd !== undefined ? Math.min(dataEnd, p.latest) : p.latest,
                 mm2Position: stored,
@@ -100,7 +106,7 @@ export function buildMirrorTopics(inputs: MirrorInputs): MirrorTopic[] {
         lag: lags.length > 0 ? lags.reduce((a, b) => a + b, 0) : null,
         partitions,
       };
-      return { ...base, state: mirrorState(base) };
+      return { ...base, state: selected ? mirrorState(base) : 'not-mirrored' };
     });
 }
 

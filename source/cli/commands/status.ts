@@ -2,6 +2,7 @@ import type { Argv } from 'yargs';
 import { probeFor } from '../../actions/probe.js';
 import { formatAge, SLOW_SOURCE_MS } from '../../model/freshness.js';
 import { worstPartitions } from '../../model/lag.js';
+import { mirroredTopics } from '../../model/mirror.js';
 import { clusterReplicaHealth, describeReplicaHealth } from '../../model/replicas.js';
 import { assess } from '../../model/verdict.js';
 import { ProbeTopicMissingError } from '../../monitor/probe.js';
@@ -39,7 +40,7 @@ function probeDocument(snapshot: Snapshot) {
 
 export function statusDocument(snapshot: Snapshot) {
   const assessment = assess(snapshot);
-  const partitions = snapshot.mirror.topics.flatMap((t) =>
+  const partitions = mirroredTopics(snapshot).flatMap((t) =>
     t.partitions.map((p) => ({
       topic: t.source,
       partition: p.partition,

@@ -27,7 +27,14 @@ function summary(snapshot: Snapshot, g: Glyphs): Segment[] {
   const topics = snapshot.mirror.topics;
   const counts = stateCounts(topics);
   const out: Segment[] = [{ text: `${topics.length} topics`, bold: true }];
-  for (const state of ['in-sync', 'mirroring', 'partition-mismatch', 'missing', 'unknown'] as const) {
+  for (const state of [
+    'in-sync',
+    'mirroring',
+    'partition-mismatch',
+    'missing',
+    'unknown',
+    'not-mirrored',
+  ] as const) {
     if (counts[state] === 0) continue;
     const label = mirrorStateLabel(state, g);
     out.push({ text: ' · ' }, { text: `${counts[state]} ${label.text}`, tone: label.tone });
