@@ -67,8 +67,8 @@ export function buildMirrorTopics(inputs: MirrorInputs): MirrorTopic[] {
       const partitions: MirrorPartition[] = sourceTopic.partitions.map((p) => {
         const stored =
           selected && inputs.positions
-          ? (inputs.positions.get(`${sourceTopic.name}\u0000${p.partition}`) ?? null)
-          : null;
+            ? (inputs.positions.get(`${sourceTopic.name}\u0000${p.partition}`) ?? null)
+            : null;
         const dataEnd = inputs.dataEnds?.get(`${sourceTopic.name}\u0000${p.partition}`);
         const lag =
           selected && inputs.positions && p.latest !== null

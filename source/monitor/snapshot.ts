@@ -114,7 +114,13 @@ export interface ClusterView {
 }
 
 /** `not-mirrored`: the flow's topic filters (`topics`, `topics.exclude`) leave the topic out; MM2 does not copy it. */
-export type MirrorState = 'missing' | 'partition-mismatch' | 'mirroring' | 'in-sync' | 'unknown' | 'not-mirrored';
+export type MirrorState =
+  | 'missing'
+  | 'partition-mismatch'
+  | 'mirroring'
+  | 'in-sync'
+  | 'unknown'
+  | 'not-mirrored';
 
 export interface MirrorPartition {
   partition: number;

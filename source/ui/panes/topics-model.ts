@@ -88,7 +88,14 @@ export function timingText(partition: MirrorPartition, ms: number | null): strin
 export type StateCounts = Record<MirrorState, number>;
 
 export function stateCounts(topics: readonly MirrorTopic[]): StateCounts {
-  const counts: StateCounts = { missing: 0, 'partition-mismatch': 0, mirroring: 0, 'in-sync': 0, unknown: 0, 'not-mirrored': 0 };
+  const counts: StateCounts = {
+    missing: 0,
+    'partition-mismatch': 0,
+    mirroring: 0,
+    'in-sync': 0,
+    unknown: 0,
+    'not-mirrored': 0,
+  };
   for (const t of topics) counts[t.state]++;
   return counts;
 }
