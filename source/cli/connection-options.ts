@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import { type Connection, type ConnectionFlags, resolveConnection } from '../config/connection.js';
+import { fetchConnectionInfo, isConnectionInfoUrl } from '../config/connection-info.js';
 import { ConfigError } from '../config/errors.js';
 import { findLab } from '../lab/lab-status.js';
 import { EXIT, UserError } from './errors.js';
@@ -18,6 +19,9 @@ export interface ConnectionArgs {
   'connect-url'?: string;
   'offsets-topic'?: string;
   policy?: 'identity' | 'default';
+  /** Set by the middleware when `--source`/`--target` was a connection-info URL (then the flag holds its brokers). */
+  'source-connection-url'?: string;
+  'target-connection-url'?: string;
   json: boolean;
   debug: boolean;
 }
@@ -29,8 +33,16 @@ export function withConnectionOptions<T>(yargs: Argv<T>): Argv<T & ConnectionArg
       describe:
         'attach to the running lab (optionally: its state directory); the default when no cluster is given',
     })
-    .option('source', { type: 'string', describe: 'source cluster bootstrap servers (host:port,...)' })
-    .option('target', { type: 'string', describe: 'target cluster bootstrap servers (host:port,...)' })
+    .option('source', {
+      type: 'string',
+      describe:
+        'source cluster bootstrap servers (host:port,...), or a connection-info URL (http(s)://.../v1/connection)',
+    })
+    .option('target', {
+      type: 'string',
+      describe: 'target cluster bootstrap servers, or a connection-info URL',
+    })
+    .middleware((argv) => resolveConnectionUrls(argv as Partial<ConnectionArgs>))
     .option('source-config', {
       type: 'string',
       describe: 'Kafka client properties file for the source (security.protocol, sasl.*, ssl.*)',
@@ -71,6 +83,25 @@ export function withConnectionOptions<T>(yargs: Argv<T>): Argv<T & ConnectionArg
     }) as Argv<T & ConnectionArgs>;
 }
 
+/**
+ * `--source`/`--target` given as a connection-info URL: the broker list is read from it before the command
+ * runs (the URL is kept, for the poller to read it again when the cluster stops answering).
+ */
+async function resolveConnectionUrls(argv: Partial<ConnectionArgs>): Promise<void> {
+  for (const role of ['source', 'target'] as const) {
+    const value = argv[role];
+    if (typeof value !== 'string' || !isConnectionInfoUrl(value)) continue;
+    try {
+      const brokers = await fetchConnectionInfo(value.trim(), role);
+      argv[`${role}-connection-url`] = value.trim();
+      argv[role] = brokers.join(',');
+    } catch (error) {
+      if (error instanceof ConfigError) throw new UserError(error.message, EXIT.unreachable);
+      throw error;
+    }
+  }
+}
+
 /** `--metrics-timeout` in milliseconds; a value that is not a positive number is bad input. */
 export function metricsTimeoutMs(args: ConnectionArgs): number {
   const seconds = args['metrics-timeout'];
@@ -95,6 +126,8 @@ export function connectionFrom(args: ConnectionArgs): Connection {
     ...(args['connect-url'] ? { connectUrl: args['connect-url'] } : {}),
     ...(args['offsets-topic'] ? { offsetsTopic: args['offsets-topic'] } : {}),
     ...(args.policy ? { policy: args.policy } : {}),
+    ...(args['source-connection-url'] ? { sourceConnectionUrl: args['source-connection-url'] } : {}),
+    ...(args['target-connection-url'] ? { targetConnectionUrl: args['target-connection-url'] } : {}),
   };
   try {
     return resolveConnection(flags, findLab);

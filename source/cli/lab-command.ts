@@ -27,6 +27,7 @@ interface LabArgs {
   traffic: boolean;
   brokers: number;
   'broker-heap': string;
+  flows: 'one' | 'both';
 }
 
 function progress(json: boolean): (line: string) => void {
@@ -94,6 +95,12 @@ export function labCommand(yargs: Argv): Argv {
             default: 'identity' as const,
             describe: 'replication policy: identity keeps topic names, default prefixes old.',
           })
+          .option('flows', {
+            choices: ['one', 'both'] as const,
+            default: 'one' as const,
+            describe:
+              'both: MM2 also mirrors new->old (active/active, as Kafka\'s sample mm2.properties); implies --policy default',
+          })
           .option('port-offset', {
             type: 'number',
             default: Number(process.env.MIRRORWATCH_LAB_PORT_OFFSET ?? 0),
@@ -115,6 +122,8 @@ export function labCommand(yargs: Argv): Argv {
             describe: 'maximum heap of each broker (e.g. 2g: holds 5,000 partitions with 100k records)',
           }),
       async (args) => {
+        if (args.flows === 'both' && args.mm2 !== 'connect')
+          throw new UserError('--flows both runs the two flows in Kafka Connect: use it with --mm2 connect');
         if (!Number.isInteger(args.brokers) || args.brokers < 1 || args.brokers > 9)
           throw new UserError('--brokers takes a whole number from 1 to 9');
         if (!HEAP.test(args['broker-heap']))
@@ -130,10 +139,11 @@ export function labCommand(yargs: Argv): Argv {
             settings: {
               mm2: args.mm2,
               secure: args.secure,
-              policy: args.policy,
+              policy: args.flows === 'both' ? 'default' : args.policy,
               portOffset: args['port-offset'],
               brokers: args.brokers,
               brokerHeap: args['broker-heap'],
+              ...(args.flows === 'both' ? { flows: 'both' as const } : {}),
             },
           });
           const status = labStatus({ stateDir: args['state-dir'] });

@@ -30,6 +30,9 @@ export interface ConnectionFlags {
   connectUrl?: string;
   offsetsTopic?: string;
   policy?: 'identity' | 'default';
+  /** `--source`/`--target` given as a connection-info URL: the broker list in `source`/`target` came from it. */
+  sourceConnectionUrl?: string;
+  targetConnectionUrl?: string;
 }
 
 export interface ClusterConnection {
@@ -38,6 +41,8 @@ export interface ClusterConnection {
   bootstrap: string[];
   client: ClientProperties;
   security: ResolvedSecurity;
+  /** The connection-info URL the broker list was read from, read again when the cluster is unreachable. */
+  connectionUrl?: string;
 }
 
 export interface Connection {
@@ -247,6 +252,7 @@ export function resolveConnection(
     bootstrap: draft.bootstrap ?? [],
     client: draft.client,
     security: resolveSecurity(draft.client),
+    ...(flags[`${role}ConnectionUrl`] ? { connectionUrl: flags[`${role}ConnectionUrl`] } : {}),
   });
   const resolvedSource = connection('source', source);
   const resolvedTarget = connection('target', target);

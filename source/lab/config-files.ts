@@ -152,8 +152,11 @@ export function policyClass(policy: ReplicationPolicyName): string {
 }
 
 /** Names as Strimzi gives them: `<source>-><target>.<Connector>`. */
-export function connectorNames(): { source: string; checkpoint: string; heartbeat: string } {
-  const flow = `${SOURCE_ALIAS}->${TARGET_ALIAS}`;
+export function connectorNames(
+  sourceAlias = SOURCE_ALIAS,
+  targetAlias = TARGET_ALIAS,
+): { source: string; checkpoint: string; heartbeat: string } {
+  const flow = `${sourceAlias}->${targetAlias}`;
   return {
     source: `${flow}.MirrorSourceConnector`,
     checkpoint: `${flow}.MirrorCheckpointConnector`,
@@ -161,15 +164,26 @@ export function connectorNames(): { source: string; checkpoint: string; heartbea
   };
 }
 
+/** Every MM2 connector the lab runs in Connect: old->new's three, and new->old's with `--flows both`. */
+export function labConnectorNames(bothFlows: boolean): string[] {
+  const forward = Object.values(connectorNames());
+  return bothFlows ? [...forward, ...Object.values(connectorNames(TARGET_ALIAS, SOURCE_ALIAS))] : forward;
+}
+
 /** The three MM2 connector configurations posted to the Connect worker. */
 export function mirrorConnectorConfigs(options: {
   sourceBootstrap: string;
   targetBootstrap: string;
   policy: ReplicationPolicyName;
+  /** The reverse flow (new->old): the same connectors with the clusters swapped. */
+  reverse?: boolean;
 }): Record<string, Properties> {
+  const [sourceAlias, targetAlias] = options.reverse
+    ? [TARGET_ALIAS, SOURCE_ALIAS]
+    : [SOURCE_ALIAS, TARGET_ALIAS];
   const common: Properties = {
-    'source.cluster.alias': SOURCE_ALIAS,
-    'target.cluster.alias': TARGET_ALIAS,
+    'source.cluster.alias': sourceAlias,
+    'target.cluster.alias': targetAlias,
     'source.cluster.bootstrap.servers': options.sourceBootstrap,
     'target.cluster.bootstrap.servers': options.targetBootstrap,
     'replication.policy.class': policyClass(options.policy),
@@ -177,7 +191,7 @@ export function mirrorConnectorConfigs(options: {
     'value.converter': BYTES,
     'header.converter': BYTES,
   };
-  const names = connectorNames();
+  const names = connectorNames(sourceAlias, targetAlias);
   return {
     [names.source]: {
       ...common,

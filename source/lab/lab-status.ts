@@ -4,7 +4,7 @@ import type { LabFinder } from '../config/connection.js';
 import { SCRAM_MECHANISM } from './certificates.js';
 import { bootstrapOf } from './clusters.js';
 import { isRunning } from './components.js';
-import { CONNECT_OFFSETS_TOPIC, connectorNames } from './config-files.js';
+import { CONNECT_OFFSETS_TOPIC, labConnectorNames } from './config-files.js';
 import { kafkaLibDir } from './jars.js';
 import {
   brokerPortOf,
@@ -22,6 +22,7 @@ import {
   brokerComponent,
   brokersOf,
   type ClusterName,
+  flowsOf,
   type Component,
   type LabSettings,
   readLabRecord,
@@ -138,7 +139,7 @@ export function labStatus(context: LabContext): LabStatus {
       mode,
       connectors:
         mode === 'connect'
-          ? Object.values(connectorNames())
+          ? labConnectorNames(settings ? flowsOf(settings) === 'both' : false)
           : ['MirrorSourceConnector', 'MirrorCheckpointConnector', 'MirrorHeartbeatConnector'],
       offsetsTopic: mode === 'connect' ? CONNECT_OFFSETS_TOPIC : `mm2-offsets.${SOURCE_ALIAS}.internal`,
       running: mirrorRunning,

@@ -26,6 +26,7 @@ import {
   brokerComponent,
   brokerHeapOf,
   brokersOf,
+  flowsOf,
   type ClusterName,
   type Component,
   type LabRecord,
@@ -61,7 +62,8 @@ function sameSettings(a: LabSettings, b: LabSettings): boolean {
     a.policy === b.policy &&
     a.portOffset === b.portOffset &&
     brokersOf(a) === brokersOf(b) &&
-    brokerHeapOf(a) === brokerHeapOf(b)
+    brokerHeapOf(a) === brokerHeapOf(b) &&
+    flowsOf(a) === flowsOf(b)
   );
 }
 
@@ -216,6 +218,7 @@ function describeSettings(settings: LabSettings): string {
     settings.secure ? 'secure' : 'plaintext',
     `policy=${settings.policy}`,
     `port-offset=${settings.portOffset}`,
+    ...(flowsOf(settings) === 'both' ? ['flows=both'] : []),
   ].join(', ');
 }
 

@@ -13,6 +13,14 @@ export interface LabSettings {
   brokers?: number;
   /** Maximum heap of each broker, as the JVM takes it (`2g`). */
   brokerHeap?: string;
+  /** `both`: MM2 also mirrors new->old (active/active, as Kafka's sample mm2.properties). Absent: `one`. */
+  flows?: LabFlows;
+}
+
+export type LabFlows = 'one' | 'both';
+
+export function flowsOf(settings: LabSettings): LabFlows {
+  return settings.flows ?? 'one';
 }
 
 export type ClusterName = 'source' | 'target';
