@@ -1,7 +1,8 @@
 import type { Argv } from 'yargs';
-import { type Connection, type ConnectionFlags, resolveConnection } from '../config/connection.js';
+import type { Connection, ConnectionFlags } from '../config/connection.js';
 import { fetchConnectionInfo, isConnectionInfoUrl } from '../config/connection-info.js';
 import { ConfigError } from '../config/errors.js';
+import { type FlowFlags, resolveFlows } from '../config/flows.js';
 import { findLab } from '../lab/lab-status.js';
 import { EXIT, UserError } from './errors.js';
 
@@ -22,13 +23,28 @@ export interface ConnectionArgs {
   /** Set by the middleware when `--source`/`--target` was a connection-info URL (then the flag holds its brokers). */
   'source-connection-url'?: string;
   'target-connection-url'?: string;
+  /** `--cluster alias=host:port,...` (repeatable); `topics` keeps its own `--cluster source|target|both`. */
+  cluster?: string[] | string;
+  flow?: string[];
   json: boolean;
   debug: boolean;
 }
 
 /** The connection flags every command shares. */
-export function withConnectionOptions<T>(yargs: Argv<T>): Argv<T & ConnectionArgs> {
-  return yargs
+export function withConnectionOptions<T>(
+  yargs: Argv<T>,
+  options: { namedClusters?: boolean } = {},
+): Argv<T & ConnectionArgs> {
+  const withClusters =
+    options.namedClusters === false
+      ? yargs
+      : yargs.option('cluster', {
+          type: 'string',
+          array: true,
+          describe:
+            'a cluster by name, ALIAS=host:port,... (repeat it; flows between them, or the --flow ones)',
+        });
+  return withClusters
     .option('lab', {
       describe:
         'attach to the running lab (optionally: its state directory); the default when no cluster is given',
@@ -75,6 +91,12 @@ export function withConnectionOptions<T>(yargs: Argv<T>): Argv<T & ConnectionArg
       choices: ['identity', 'default'] as const,
       describe: 'replication policy (topic naming on the target)',
     })
+    .option('flow', {
+      type: 'string',
+      array: true,
+      describe:
+        'only this flow, SOURCE->TARGET (repeatable); default: every enabled flow of --mm2-config, the lab or --cluster',
+    })
     .option('json', { type: 'boolean', default: false, describe: 'print JSON (shapes in the README)' })
     .option('debug', {
       type: 'boolean',
@@ -110,8 +132,14 @@ export function metricsTimeoutMs(args: ConnectionArgs): number {
   return Math.round(seconds * 1000);
 }
 
+/** The first flow's connection: commands that follow one flow (`--flow` chooses it). */
 export function connectionFrom(args: ConnectionArgs): Connection {
-  const flags: ConnectionFlags = {
+  return connectionsFrom(args)[0] as Connection;
+}
+
+/** One connection per flow, in order; `--flow` narrows them. */
+export function connectionsFrom(args: ConnectionArgs): Connection[] {
+  const flags: ConnectionFlags & FlowFlags = {
     ...(args.lab !== undefined
       ? { lab: args.lab === true || args.lab === '' ? true : String(args.lab) }
       : {}),
@@ -128,9 +156,11 @@ export function connectionFrom(args: ConnectionArgs): Connection {
     ...(args.policy ? { policy: args.policy } : {}),
     ...(args['source-connection-url'] ? { sourceConnectionUrl: args['source-connection-url'] } : {}),
     ...(args['target-connection-url'] ? { targetConnectionUrl: args['target-connection-url'] } : {}),
+    ...(Array.isArray(args.cluster) && args.cluster.length > 0 ? { clusters: args.cluster } : {}),
+    ...(args.flow && args.flow.length > 0 ? { flows: args.flow } : {}),
   };
   try {
-    return resolveConnection(flags, findLab);
+    return resolveFlows(flags, findLab);
   } catch (error) {
     if (error instanceof ConfigError) throw new UserError(error.message, EXIT.usage);
     throw error;

@@ -99,7 +99,7 @@ export function labCommand(yargs: Argv): Argv {
             choices: ['one', 'both'] as const,
             default: 'one' as const,
             describe:
-              'both: MM2 also mirrors new->old (active/active, as Kafka\'s sample mm2.properties); implies --policy default',
+              "both: MM2 also mirrors new->old (active/active, as Kafka's sample mm2.properties); implies --policy default",
           })
           .option('port-offset', {
             type: 'number',

@@ -59,6 +59,8 @@ export interface Connection {
   flow: Mm2Flow | null;
   /** Every secret value, to scrub from any text shown. */
   secrets: string[];
+  /** A lab started with `--flows both` mirrors new->old too: the flows resolve into both directions. */
+  labFlows?: 'one' | 'both';
 }
 
 interface Draft {
@@ -131,6 +133,8 @@ export interface LabEndpoints {
   metricsUrl: string;
   connectUrl: string | null;
   offsetsTopic: string;
+  /** `both`: the lab runs new->old beside old->new. Absent: one flow. */
+  flows?: 'one' | 'both';
 }
 
 /**
@@ -160,6 +164,7 @@ function fromLab(
       connectUrl: lab.connectUrl,
       offsetsTopic: lab.offsetsTopic,
       origin: `lab ${found.stateDir}`,
+      ...(lab.flows ? { labFlows: lab.flows } : {}),
     },
   };
 }
@@ -268,5 +273,6 @@ export function resolveConnection(
     origin,
     flow,
     secrets: [...secretValues(source.client), ...secretValues(target.client)],
+    ...(lab?.rest.labFlows && !explicitClusters ? { labFlows: lab.rest.labFlows } : {}),
   };
 }

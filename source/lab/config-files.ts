@@ -140,6 +140,9 @@ export function connectWorkerProperties(ports: LabPorts, targetBootstrap: string
     'rest.advertised.host.name': '127.0.0.1',
     'rest.advertised.port': ports.connectRest,
     'scheduled.rebalance.max.delay.ms': 0,
+    // The reverse flow (new->old) must produce into old, not into the worker's cluster: its connectors
+    // set producer.override.bootstrap.servers, which the worker only honours with this policy.
+    'connector.client.config.override.policy': 'All',
   };
 }
 
@@ -164,6 +167,12 @@ export function connectorNames(
   };
 }
 
+/**
+ * Topics the lab's new->old flow leaves out: MM2's defaults, the Connect worker's `mm2-*` topics, and
+ * `private.*`, topics kept on new on purpose (they read "not mirrored" on that flow).
+ */
+export const REVERSE_TOPICS_EXCLUDE = '.*[\\-\\.]internal, .*\\.replica, __.*, mm2-.*, private\\..*';
+
 /** Every MM2 connector the lab runs in Connect: old->new's three, and new->old's with `--flows both`. */
 export function labConnectorNames(bothFlows: boolean): string[] {
   const forward = Object.values(connectorNames());
@@ -182,6 +191,16 @@ export function mirrorConnectorConfigs(options: {
     ? [TARGET_ALIAS, SOURCE_ALIAS]
     : [SOURCE_ALIAS, TARGET_ALIAS];
   const common: Properties = {
+    ...(options.reverse
+      ? {
+          // Connect writes a source connector's records with the worker's producer, into the worker's
+          // cluster (new): the reverse flow's records belong on old.
+          'producer.override.bootstrap.servers': options.targetBootstrap,
+          // new also holds the worker's own topics and group, which are not the operator's data.
+          'topics.exclude': REVERSE_TOPICS_EXCLUDE,
+          'groups.exclude': 'console-consumer-.*, connect-.*, __.*, mirrorwatch-.*',
+        }
+      : {}),
     'source.cluster.alias': sourceAlias,
     'target.cluster.alias': targetAlias,
     'source.cluster.bootstrap.servers': options.sourceBootstrap,

@@ -22,8 +22,8 @@ import {
   brokerComponent,
   brokersOf,
   type ClusterName,
-  flowsOf,
   type Component,
+  flowsOf,
   type LabSettings,
   readLabRecord,
 } from './record.js';
@@ -173,6 +173,7 @@ export const findLab: LabFinder = (dir) => {
       metricsUrl: status.metrics.url,
       connectUrl: status.connect.url,
       offsetsTopic: status.mirror.offsetsTopic,
+      flows: flowsOf(status.settings),
     },
   };
 };

@@ -19,13 +19,7 @@ import { ensureExporterJar, kafkaLibDir } from './jars.js';
 import { CONNECT_HEAP, javaArgs, marker } from './jvm.js';
 import { defaultJarCache, type LabContext, type LabPaths, labPaths, TARGET_KAFKA_VERSION } from './layout.js';
 import { isOurProcess, startDetached, stopProcess, waitFor } from './processes.js';
-import {
-  flowsOf,
-  type LabRecord,
-  labReplicationFactor,
-  readLabRecord,
-  writeLabRecord,
-} from './record.js';
+import { flowsOf, type LabRecord, labReplicationFactor, readLabRecord, writeLabRecord } from './record.js';
 
 export function exporterAgentArg(jar: string, metricsPort: number): string {
   return `-javaagent:${jar}=127.0.0.1:${metricsPort}:${join(packageRoot, 'source', 'lab', 'resources', 'exporter-rules.yaml')}`;

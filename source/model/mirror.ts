@@ -2,7 +2,13 @@
  * Joins the two clusters, MM2's positions and its metrics into the mirror view: each source topic
  * beside its mirror on the target, per partition. Pure.
  */
-import { isHeartbeatsTopic, isInternalTopic, type Mm2Flow, topicSelected } from '../config/mm2-flow.js';
+import {
+  isCycle,
+  isHeartbeatsTopic,
+  isInternalTopic,
+  type Mm2Flow,
+  topicSelected,
+} from '../config/mm2-flow.js';
 import { type ReplicationPolicy, remoteTopicName } from '../config/replication-policy.js';
 import type { PartitionMetrics } from '../mm2/mm2-metrics.js';
 import type {
@@ -34,6 +40,8 @@ export interface MirrorInputs {
   timings?: ReadonlyMap<string, PartitionTiming>;
   /** With an mm2.properties flow, only the topics its filters select are expected on the target. */
   flow?: Mm2Flow | null;
+  /** The target's alias: a topic that came from it (`new.x` on new->old's source) never goes back to it. */
+  targetAlias?: string;
 }
 
 /** User topics of the source cluster that a migration mirrors (not Kafka's, Connect's or MM2's own). */
@@ -60,7 +68,9 @@ export function buildMirrorTopics(inputs: MirrorInputs): MirrorTopic[] {
   return inputs.source.topics
     .filter((t) => !t.internal && isUserTopic(t.name, inputs.policy))
     .map((sourceTopic) => {
-      const selected = !inputs.flow || topicSelected(inputs.flow, sourceTopic.name, inputs.policy);
+      const selected =
+        (!inputs.flow || topicSelected(inputs.flow, sourceTopic.name, inputs.policy)) &&
+        !(inputs.targetAlias && isCycle({ target: inputs.targetAlias }, sourceTopic.name, inputs.policy));
       const targetName = remoteTopicName(inputs.policy, inputs.sourceAlias, sourceTopic.name);
       const targetTopic = targetTopics.get(targetName);
       const targetPartitions = new Map((targetTopic?.partitions ?? []).map((p) => [p.partition, p]));

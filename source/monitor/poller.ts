@@ -16,7 +16,13 @@ import { type PartitionTiming, partitionTimings, summariseTimings } from '../mod
 import type { SnapshotFeed } from './feed.js';
 import type { Probe } from './probe.js';
 import { readCluster } from './read-cluster.js';
-import { type ConnectReading, connectorsFromMetrics, readConnect, scrapeMetrics } from './read-endpoints.js';
+import {
+  type ConnectReading,
+  connectorsFromMetrics,
+  connectorsOfFlow,
+  readConnect,
+  scrapeMetrics,
+} from './read-endpoints.js';
 import { MarkerTails } from './read-marker-tails.js';
 import { Mm2InternalReader, type Mm2InternalState } from './read-mm2-internal.js';
 import type {
@@ -152,16 +158,8 @@ export class Poller implements SnapshotFeed {
     const c = this.connection;
     const wanted = (name: DataSourceName) => !options.sources || options.sources.includes(name);
     this.states = {
-      source: new SourceState(
-        'source',
-        clusterLabel(c, 'source'),
-        wanted('source'),
-      ),
-      target: new SourceState(
-        'target',
-        clusterLabel(c, 'target'),
-        wanted('target'),
-      ),
+      source: new SourceState('source', clusterLabel(c, 'source'), wanted('source')),
+      target: new SourceState('target', clusterLabel(c, 'target'), wanted('target')),
       'mm2-internal': new SourceState(
         'mm2-internal',
         `MM2 internal topics on ${c.target.alias}`,
@@ -444,6 +442,7 @@ export class Poller implements SnapshotFeed {
       metricPartitions: metrics?.partitions ?? [],
       timings: this.timings,
       flow: c.flow,
+      targetAlias: c.target.alias,
     });
     const lags = mirrorTopics.map((t) => t.lag).filter((l): l is number => l !== null);
     const checkpoints = summariseCheckpoints(
@@ -452,7 +451,11 @@ export class Poller implements SnapshotFeed {
       (topic) => remoteTopicName(c.policy, c.source.alias, topic),
       now,
     );
-    const connectors = connect?.connectors ?? (metrics ? connectorsFromMetrics(metrics) : []);
+    const connectors = connectorsOfFlow(
+      connect?.connectors ?? (metrics ? connectorsFromMetrics(metrics) : []),
+      c.source.alias,
+      c.target.alias,
+    );
     const health = Object.fromEntries(
       Object.entries(this.states).map(([name, state]) => [name, state.health]),
     ) as Snapshot['health'];

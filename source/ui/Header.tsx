@@ -24,6 +24,8 @@ export interface HeaderProps {
   color: boolean;
   glyphs: Glyphs;
   origin: string | null;
+  /** MM2 flows the console can show (`f` cycles them); the snapshot names the selected one. */
+  flows?: number;
 }
 
 /** Lines the header takes: the full form, or one line on short terminals. */
@@ -86,9 +88,22 @@ export function connectorSummary(connectors: readonly ConnectorView[], g: Glyphs
 
 const SHORT_NAMES: Partial<Record<DataSourceName, string>> = { 'mm2-internal': 'internal' };
 
+/** `flow old→new (f: 2 flows) │ `: the selected flow, and that `f` switches when there are several. */
+function flowSegments(s: Snapshot, props: HeaderProps): Segment[] {
+  const g = props.glyphs;
+  const flows = props.flows ?? 1;
+  return [
+    { text: 'flow ', bold: true },
+    { text: `${escapeForTerminal(s.flow.source)}${g.arrow}${escapeForTerminal(s.flow.target)}`, bold: true },
+    ...(flows > 1 ? [{ text: ` (f: ${flows} flows)`, tone: 'muted' as const }] : []),
+    { text: ` ${g.separator} ` },
+  ];
+}
+
 function mirrorLine(s: Snapshot, props: HeaderProps): Segment[] {
   const g = props.glyphs;
   const out: Segment[] = [
+    ...flowSegments(s, props),
     { text: 'MM2 ', bold: true },
     connectorSummary(s.connectors, g),
     { text: ` ${g.separator}` },

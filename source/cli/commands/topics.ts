@@ -58,7 +58,7 @@ export function topicsCommand(yargs: Argv) {
     'topics',
     'list topics: partitions, replication factor, offset span (latest − earliest, not a record count); with --cluster both, each source topic beside its mirror',
     (y) =>
-      withConnectionOptions(y)
+      withConnectionOptions(y, { namedClusters: false })
         .option('cluster', { choices: ['source', 'target', 'both'] as const, default: 'both' as const })
         .option('exclude-internal', {
           type: 'boolean',
