@@ -42,12 +42,24 @@ export async function fetchConnectionInfo(
   const fail = (problem: string): never => {
     throw new ConfigError(`${role} connection info ${shown}: ${problem}`);
   };
+  // fetch refuses URLs with credentials: they go in an Authorization header (basic auth, as curl sends them).
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    return fail('not a valid URL');
+  }
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (target.username || target.password) {
+    const user = decodeURIComponent(target.username);
+    const password = decodeURIComponent(target.password);
+    headers.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+    target.username = '';
+    target.password = '';
+  }
   let response: Response;
   try {
-    response = await fetch(url, {
-      headers: { accept: 'application/json' },
-      signal: AbortSignal.timeout(timeoutMs),
-    });
+    response = await fetch(target, { headers, signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
     const name = (error as Error).name;
     if (name === 'TimeoutError' || name === 'AbortError')
