@@ -88,14 +88,18 @@ export function connectorSummary(connectors: readonly ConnectorView[], g: Glyphs
 
 const SHORT_NAMES: Partial<Record<DataSourceName, string>> = { 'mm2-internal': 'internal' };
 
-/** `flow old→new (f: 2 flows) │ `: the selected flow, and that `f` switches when there are several. */
+/**
+ * `flow old→new (f: 2 flows) │ `: with several flows, the selected one and that `f` switches. With one
+ * flow the SOURCE and TARGET lines name it already.
+ */
 function flowSegments(s: Snapshot, props: HeaderProps): Segment[] {
   const g = props.glyphs;
   const flows = props.flows ?? 1;
+  if (flows < 2) return [];
   return [
     { text: 'flow ', bold: true },
     { text: `${escapeForTerminal(s.flow.source)}${g.arrow}${escapeForTerminal(s.flow.target)}`, bold: true },
-    ...(flows > 1 ? [{ text: ` (f: ${flows} flows)`, tone: 'muted' as const }] : []),
+    { text: ` (f: ${flows} flows)`, tone: 'muted' },
     { text: ` ${g.separator} ` },
   ];
 }
