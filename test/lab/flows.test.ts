@@ -178,6 +178,17 @@ describe('two MM2 flows (lab up --flows both)', () => {
       'not-mirrored',
     );
 
+    assert.ok(
+      rows.every((r) => r.flow === undefined),
+      'one flow: rows as before',
+    );
+    const all = JSON.parse((await mirrorwatch(['topics', '--json', ...LAB])).stdout) as TopicRow[];
+    assert.deepEqual([...new Set(all.map((r) => r.flow))], ['old->new', 'new->old']);
+    assert.equal(
+      all.find((r) => r.flow === 'old->new' && r.cluster === 'source' && r.topic === 'topic1')?.mirror?.topic,
+      'old.topic1',
+    );
+
     const lag = await mirrorwatch(['lag', '--json', ...LAB, '--flow', 'new->old']);
     assert.equal(lag.code, 0, lag.stderr);
     const unknown = await mirrorwatch(['status', ...LAB, '--flow', 'old->dr']);
