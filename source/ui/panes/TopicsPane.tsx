@@ -53,7 +53,11 @@ export function TopicsPane(props: {
 }) {
   const { frame, snapshot, rows, selectedKey } = props;
   const sameNames = snapshot.mirror.topics.every((t) => t.source === t.target);
-  const columns = TOPIC_COLUMNS.filter((c) => !(sameNames && c.id === 'target'));
+  // `– not mirrored` is wider than the other states: the column grows only when a topic shows it.
+  const notMirrored = snapshot.mirror.topics.some((t) => t.state === 'not-mirrored');
+  const columns = TOPIC_COLUMNS.filter((c) => !(sameNames && c.id === 'target')).map((c) =>
+    notMirrored && c.id === 'state' ? { ...c, width: 14 } : c,
+  );
   const table: TableRow[] = rows.map((row) => {
     const t = row.topic;
     const state = mirrorStateLabel(t.state, frame.glyphs);
