@@ -45,3 +45,31 @@ export function consoleActions(
     mirror: mirrorControlFor(connection, commands),
   };
 }
+
+/**
+ * The actions of whichever flow the console shows: each flow's actions are built once, on first use, for
+ * its own clusters and Connect (T creates topics on the selected flow's target, S/R stop its mirror).
+ */
+export function flowActions(
+  feed: { connection(): Connection },
+  actionsFor: (connection: Connection) => ConsoleActions,
+): ConsoleActions {
+  const built = new Map<Connection, ConsoleActions>();
+  const current = (): ConsoleActions => {
+    const connection = feed.connection();
+    let actions = built.get(connection);
+    if (!actions) {
+      actions = actionsFor(connection);
+      built.set(connection, actions);
+    }
+    return actions;
+  };
+  return {
+    planMissingTopics: () => current().planMissingTopics(),
+    createTopics: (plan) => current().createTopics(plan),
+    startCheck: (cluster, topic, onProgress) => current().startCheck(cluster, topic, onProgress),
+    get mirror() {
+      return current().mirror;
+    },
+  };
+}

@@ -1,6 +1,8 @@
 import type { Argv } from 'yargs';
-import { type Connection, type ConnectionFlags, resolveConnection } from '../config/connection.js';
+import type { Connection, ConnectionFlags } from '../config/connection.js';
+import { fetchConnectionInfo, isConnectionInfoUrl } from '../config/connection-info.js';
 import { ConfigError } from '../config/errors.js';
+import { type FlowFlags, resolveFlows } from '../config/flows.js';
 import { resolveMirrorSettings } from '../config/mirror-kind.js';
 import { findLab } from '../lab/lab-status.js';
 import { EXIT, UserError } from './errors.js';
@@ -19,6 +21,12 @@ export interface ConnectionArgs {
   'connect-url'?: string;
   'offsets-topic'?: string;
   policy?: 'identity' | 'default';
+  /** Set by the middleware when `--source`/`--target` was a connection-info URL (then the flag holds its brokers). */
+  'source-connection-url'?: string;
+  'target-connection-url'?: string;
+  /** `--cluster alias=host:port,...` (repeatable); `topics` keeps its own `--cluster source|target|both`. */
+  cluster?: string[] | string;
+  flow?: string[];
   json: boolean;
   debug: boolean;
   mirror?: string;
@@ -28,14 +36,34 @@ export interface ConnectionArgs {
 }
 
 /** The connection flags every command shares. */
-export function withConnectionOptions<T>(yargs: Argv<T>): Argv<T & ConnectionArgs> {
-  return yargs
+export function withConnectionOptions<T>(
+  yargs: Argv<T>,
+  options: { namedClusters?: boolean } = {},
+): Argv<T & ConnectionArgs> {
+  const withClusters =
+    options.namedClusters === false
+      ? yargs
+      : yargs.option('cluster', {
+          type: 'string',
+          array: true,
+          describe:
+            'a cluster by name, ALIAS=host:port,... (repeat it; flows between them, or the --flow ones)',
+        });
+  return withClusters
     .option('lab', {
       describe:
         'attach to the running lab (optionally: its state directory); the default when no cluster is given',
     })
-    .option('source', { type: 'string', describe: 'source cluster bootstrap servers (host:port,...)' })
-    .option('target', { type: 'string', describe: 'target cluster bootstrap servers (host:port,...)' })
+    .option('source', {
+      type: 'string',
+      describe:
+        'source cluster bootstrap servers (host:port,...), or a connection-info URL (http(s)://.../v1/connection)',
+    })
+    .option('target', {
+      type: 'string',
+      describe: 'target cluster bootstrap servers, or a connection-info URL',
+    })
+    .middleware((argv) => resolveConnectionUrls(argv as Partial<ConnectionArgs>))
     .option('source-config', {
       type: 'string',
       describe: 'Kafka client properties file for the source (security.protocol, sasl.*, ssl.*)',
@@ -85,12 +113,37 @@ export function withConnectionOptions<T>(yargs: Argv<T>): Argv<T & ConnectionArg
       describe:
         'auto.offset.reset of your consumers: where a group moved to the target starts (MM1 translates no offsets; default latest)',
     })
+    .option('flow', {
+      type: 'string',
+      array: true,
+      describe:
+        'only this flow, SOURCE->TARGET (repeatable); default: every enabled flow of --mm2-config, the lab or --cluster',
+    })
     .option('json', { type: 'boolean', default: false, describe: 'print JSON (shapes in the README)' })
     .option('debug', {
       type: 'boolean',
       default: false,
       describe: 'print request counts and timings per refresh on stderr',
     }) as Argv<T & ConnectionArgs>;
+}
+
+/**
+ * `--source`/`--target` given as a connection-info URL: the broker list is read from it before the command
+ * runs (the URL is kept, for the poller to read it again when the cluster stops answering).
+ */
+async function resolveConnectionUrls(argv: Partial<ConnectionArgs>): Promise<void> {
+  for (const role of ['source', 'target'] as const) {
+    const value = argv[role];
+    if (typeof value !== 'string' || !isConnectionInfoUrl(value)) continue;
+    try {
+      const brokers = await fetchConnectionInfo(value.trim(), role);
+      argv[`${role}-connection-url`] = value.trim();
+      argv[role] = brokers.join(',');
+    } catch (error) {
+      if (error instanceof ConfigError) throw new UserError(error.message, EXIT.unreachable);
+      throw error;
+    }
+  }
 }
 
 /** `--metrics-timeout` in milliseconds; a value that is not a positive number is bad input. */
@@ -101,8 +154,14 @@ export function metricsTimeoutMs(args: ConnectionArgs): number {
   return Math.round(seconds * 1000);
 }
 
+/** The first flow's connection: commands that follow one flow (`--flow` chooses it). */
 export function connectionFrom(args: ConnectionArgs): Connection {
-  const flags: ConnectionFlags = {
+  return connectionsFrom(args)[0] as Connection;
+}
+
+/** One connection per flow, in order; `--flow` narrows them. */
+export function connectionsFrom(args: ConnectionArgs): Connection[] {
+  const flags: ConnectionFlags & FlowFlags = {
     ...(args.lab !== undefined
       ? { lab: args.lab === true || args.lab === '' ? true : String(args.lab) }
       : {}),
@@ -117,22 +176,27 @@ export function connectionFrom(args: ConnectionArgs): Connection {
     ...(args['connect-url'] ? { connectUrl: args['connect-url'] } : {}),
     ...(args['offsets-topic'] ? { offsetsTopic: args['offsets-topic'] } : {}),
     ...(args.policy ? { policy: args.policy } : {}),
+    ...(args['source-connection-url'] ? { sourceConnectionUrl: args['source-connection-url'] } : {}),
+    ...(args['target-connection-url'] ? { targetConnectionUrl: args['target-connection-url'] } : {}),
+    ...(Array.isArray(args.cluster) && args.cluster.length > 0 ? { clusters: args.cluster } : {}),
+    ...(args.flow && args.flow.length > 0 ? { flows: args.flow } : {}),
   };
   try {
-    const connection = resolveConnection(flags, findLab);
-    const mirror = resolveMirrorSettings(
-      {
-        ...(args.mirror ? { mirror: args.mirror } : {}),
-        ...(args['mm1-group'] !== undefined ? { mm1Group: args['mm1-group'] } : {}),
-        ...(args['mm1-include'] !== undefined ? { mm1Include: args['mm1-include'] } : {}),
-        ...(args['auto-offset-reset'] ? { autoOffsetReset: args['auto-offset-reset'] } : {}),
-      },
-      connection.mirror?.mm1,
-    );
-    // MM1 keeps topic names: its mirror of `orders` is `orders` (no replication policy).
-    if (mirror.kind === 'mm1')
-      return { ...connection, mirror, policy: { ...connection.policy, kind: 'identity' } };
-    return { ...connection, mirror };
+    return resolveFlows(flags, findLab).map((connection) => {
+      const mirror = resolveMirrorSettings(
+        {
+          ...(args.mirror ? { mirror: args.mirror } : {}),
+          ...(args['mm1-group'] !== undefined ? { mm1Group: args['mm1-group'] } : {}),
+          ...(args['mm1-include'] !== undefined ? { mm1Include: args['mm1-include'] } : {}),
+          ...(args['auto-offset-reset'] ? { autoOffsetReset: args['auto-offset-reset'] } : {}),
+        },
+        connection.mirror?.mm1,
+      );
+      // MM1 keeps topic names: its mirror of `orders` is `orders` (no replication policy).
+      if (mirror.kind === 'mm1')
+        return { ...connection, mirror, policy: { ...connection.policy, kind: 'identity' as const } };
+      return { ...connection, mirror };
+    });
   } catch (error) {
     if (error instanceof ConfigError) throw new UserError(error.message, EXIT.usage);
     throw error;

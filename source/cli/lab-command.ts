@@ -29,6 +29,7 @@ interface LabArgs {
   'broker-heap': string;
   'source-version': '3.9' | '2.8';
   mirror: 'mm2' | 'mm1';
+  flows: 'one' | 'both';
 }
 
 function progress(json: boolean): (line: string) => void {
@@ -99,6 +100,12 @@ export function labCommand(yargs: Argv): Argv {
             default: 'identity' as const,
             describe: 'replication policy: identity keeps topic names, default prefixes old.',
           })
+          .option('flows', {
+            choices: ['one', 'both'] as const,
+            default: 'one' as const,
+            describe:
+              "both: MM2 also mirrors new->old (active/active, as Kafka's sample mm2.properties); implies --policy default",
+          })
           .option('port-offset', {
             type: 'number',
             default: Number(process.env.MIRRORWATCH_LAB_PORT_OFFSET ?? 0),
@@ -132,6 +139,8 @@ export function labCommand(yargs: Argv): Argv {
               'MirrorMaker 2 (see --mm2), or MirrorMaker 1 (kafka.tools.MirrorMaker; needs --source-version 2.8)',
           }),
       async (args) => {
+        if (args.flows === 'both' && args.mm2 !== 'connect')
+          throw new UserError('--flows both runs the two flows in Kafka Connect: use it with --mm2 connect');
         if (!Number.isInteger(args.brokers) || args.brokers < 1 || args.brokers > 9)
           throw new UserError('--brokers takes a whole number from 1 to 9');
         if (!HEAP.test(args['broker-heap']))
@@ -151,12 +160,13 @@ export function labCommand(yargs: Argv): Argv {
             settings: {
               mm2: args.mm2,
               secure: args.secure,
-              policy: args.policy,
+              policy: args.flows === 'both' ? 'default' : args.policy,
               portOffset: args['port-offset'],
               brokers: args.brokers,
               brokerHeap: args['broker-heap'],
               ...(args['source-version'] !== '3.9' ? { sourceVersion: args['source-version'] } : {}),
               ...(args.mirror !== 'mm2' ? { mirror: args.mirror } : {}),
+              ...(args.flows === 'both' ? { flows: 'both' as const } : {}),
             },
           });
           const status = labStatus({ stateDir: args['state-dir'] });

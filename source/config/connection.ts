@@ -31,6 +31,9 @@ export interface ConnectionFlags {
   connectUrl?: string;
   offsetsTopic?: string;
   policy?: 'identity' | 'default';
+  /** `--source`/`--target` given as a connection-info URL: the broker list in `source`/`target` came from it. */
+  sourceConnectionUrl?: string;
+  targetConnectionUrl?: string;
 }
 
 export interface ClusterConnection {
@@ -39,6 +42,8 @@ export interface ClusterConnection {
   bootstrap: string[];
   client: ClientProperties;
   security: ResolvedSecurity;
+  /** The connection-info URL the broker list was read from, read again when the cluster is unreachable. */
+  connectionUrl?: string;
 }
 
 export interface Connection {
@@ -57,6 +62,8 @@ export interface Connection {
   secrets: string[];
   /** MM2 (absent: the default) or MirrorMaker 1 and its consumer group. */
   mirror?: MirrorSettings;
+  /** A lab started with `--flows both` mirrors new->old too: the flows resolve into both directions. */
+  labFlows?: 'one' | 'both';
 }
 
 interface Draft {
@@ -131,6 +138,8 @@ export interface LabEndpoints {
   offsetsTopic: string;
   /** The lab's mirror when it is not MM2. */
   mirror?: MirrorSettings;
+  /** `both`: the lab runs new->old beside old->new. Absent: one flow. */
+  flows?: 'one' | 'both';
 }
 
 /**
@@ -161,6 +170,7 @@ function fromLab(
       offsetsTopic: lab.offsetsTopic,
       ...(lab.mirror ? { mirror: lab.mirror } : {}),
       origin: `lab ${found.stateDir}`,
+      ...(lab.flows ? { labFlows: lab.flows } : {}),
     },
   };
 }
@@ -253,6 +263,7 @@ export function resolveConnection(
     bootstrap: draft.bootstrap ?? [],
     client: draft.client,
     security: resolveSecurity(draft.client),
+    ...(flags[`${role}ConnectionUrl`] ? { connectionUrl: flags[`${role}ConnectionUrl`] } : {}),
   });
   const resolvedSource = connection('source', source);
   const resolvedTarget = connection('target', target);
@@ -269,5 +280,6 @@ export function resolveConnection(
     flow,
     secrets: [...secretValues(source.client), ...secretValues(target.client)],
     ...(lab?.rest.mirror ? { mirror: lab.rest.mirror } : {}),
+    ...(lab?.rest.labFlows && !explicitClusters ? { labFlows: lab.rest.labFlows } : {}),
   };
 }

@@ -46,7 +46,7 @@ export function isHeartbeatsTopic(topic: string, policy?: ReplicationPolicy): bo
 }
 
 /** MirrorSourceConnector#isCycle: a topic that already came from the target must not go back to it. */
-function isCycle(flow: Mm2Flow, topic: string, policy: ReplicationPolicy): boolean {
+export function isCycle(flow: Pick<Mm2Flow, 'target'>, topic: string, policy: ReplicationPolicy): boolean {
   // IdentityReplicationPolicy cannot tell where a topic came from, so MM2 cannot detect cycles with it.
   if (policy.kind === 'identity') return false;
   const sources = topic.split(policy.separator).slice(0, -1);

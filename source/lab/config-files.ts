@@ -147,6 +147,9 @@ export function connectWorkerProperties(ports: LabPorts, targetBootstrap: string
     'rest.advertised.host.name': '127.0.0.1',
     'rest.advertised.port': ports.connectRest,
     'scheduled.rebalance.max.delay.ms': 0,
+    // The reverse flow (new->old) must produce into old, not into the worker's cluster: its connectors
+    // set producer.override.bootstrap.servers, which the worker only honours with this policy.
+    'connector.client.config.override.policy': 'All',
   };
 }
 
@@ -159,8 +162,11 @@ export function policyClass(policy: ReplicationPolicyName): string {
 }
 
 /** Names as Strimzi gives them: `<source>-><target>.<Connector>`. */
-export function connectorNames(): { source: string; checkpoint: string; heartbeat: string } {
-  const flow = `${SOURCE_ALIAS}->${TARGET_ALIAS}`;
+export function connectorNames(
+  sourceAlias = SOURCE_ALIAS,
+  targetAlias = TARGET_ALIAS,
+): { source: string; checkpoint: string; heartbeat: string } {
+  const flow = `${sourceAlias}->${targetAlias}`;
   return {
     source: `${flow}.MirrorSourceConnector`,
     checkpoint: `${flow}.MirrorCheckpointConnector`,
@@ -168,15 +174,42 @@ export function connectorNames(): { source: string; checkpoint: string; heartbea
   };
 }
 
+/**
+ * Topics the lab's new->old flow leaves out: MM2's defaults, the Connect worker's `mm2-*` topics, and
+ * `private.*`, topics kept on new on purpose (they read "not mirrored" on that flow).
+ */
+export const REVERSE_TOPICS_EXCLUDE = '.*[\\-\\.]internal, .*\\.replica, __.*, mm2-.*, private\\..*';
+
+/** Every MM2 connector the lab runs in Connect: old->new's three, and new->old's with `--flows both`. */
+export function labConnectorNames(bothFlows: boolean): string[] {
+  const forward = Object.values(connectorNames());
+  return bothFlows ? [...forward, ...Object.values(connectorNames(TARGET_ALIAS, SOURCE_ALIAS))] : forward;
+}
+
 /** The three MM2 connector configurations posted to the Connect worker. */
 export function mirrorConnectorConfigs(options: {
   sourceBootstrap: string;
   targetBootstrap: string;
   policy: ReplicationPolicyName;
+  /** The reverse flow (new->old): the same connectors with the clusters swapped. */
+  reverse?: boolean;
 }): Record<string, Properties> {
+  const [sourceAlias, targetAlias] = options.reverse
+    ? [TARGET_ALIAS, SOURCE_ALIAS]
+    : [SOURCE_ALIAS, TARGET_ALIAS];
   const common: Properties = {
-    'source.cluster.alias': SOURCE_ALIAS,
-    'target.cluster.alias': TARGET_ALIAS,
+    ...(options.reverse
+      ? {
+          // Connect writes a source connector's records with the worker's producer, into the worker's
+          // cluster (new): the reverse flow's records belong on old.
+          'producer.override.bootstrap.servers': options.targetBootstrap,
+          // new also holds the worker's own topics and group, which are not the operator's data.
+          'topics.exclude': REVERSE_TOPICS_EXCLUDE,
+          'groups.exclude': 'console-consumer-.*, connect-.*, __.*, mirrorwatch-.*',
+        }
+      : {}),
+    'source.cluster.alias': sourceAlias,
+    'target.cluster.alias': targetAlias,
     'source.cluster.bootstrap.servers': options.sourceBootstrap,
     'target.cluster.bootstrap.servers': options.targetBootstrap,
     'replication.policy.class': policyClass(options.policy),
@@ -184,7 +217,7 @@ export function mirrorConnectorConfigs(options: {
     'value.converter': BYTES,
     'header.converter': BYTES,
   };
-  const names = connectorNames();
+  const names = connectorNames(sourceAlias, targetAlias);
   return {
     [names.source]: {
       ...common,

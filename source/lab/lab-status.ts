@@ -4,7 +4,7 @@ import type { LabFinder } from '../config/connection.js';
 import { SCRAM_MECHANISM } from './certificates.js';
 import { bootstrapOf } from './clusters.js';
 import { isRunning } from './components.js';
-import { CONNECT_OFFSETS_TOPIC, connectorNames, MM1_GROUP, MM1_INCLUDE } from './config-files.js';
+import { CONNECT_OFFSETS_TOPIC, labConnectorNames, MM1_GROUP, MM1_INCLUDE } from './config-files.js';
 import { kafkaLibDir } from './jars.js';
 import {
   brokerPortOf,
@@ -22,6 +22,7 @@ import {
   brokersOf,
   type ClusterName,
   type Component,
+  flowsOf,
   type LabSettings,
   type MirrorKind,
   mirrorComponentOf,
@@ -173,7 +174,7 @@ export function labStatus(context: LabContext): LabStatus {
         kind === 'mm1'
           ? []
           : mode === 'connect'
-            ? Object.values(connectorNames())
+            ? labConnectorNames(settings ? flowsOf(settings) === 'both' : false)
             : ['MirrorSourceConnector', 'MirrorCheckpointConnector', 'MirrorHeartbeatConnector'],
       offsetsTopic:
         kind === 'mm1'
@@ -221,6 +222,7 @@ export const findLab: LabFinder = (dir) => {
       ...(status.mirror.mm1
         ? { mirror: { kind: 'mm1' as const, mm1: status.mirror.mm1, autoOffsetReset: 'latest' as const } }
         : {}),
+      flows: flowsOf(status.settings),
     },
   };
 };

@@ -30,6 +30,7 @@ import {
   brokersOf,
   type ClusterName,
   type Component,
+  flowsOf,
   type LabRecord,
   type LabSettings,
   labReplicationFactor,
@@ -71,7 +72,8 @@ function sameSettings(a: LabSettings, b: LabSettings): boolean {
     sourceVersionOf(a) === sourceVersionOf(b) &&
     mirrorKindOf(a) === mirrorKindOf(b) &&
     brokersOf(a) === brokersOf(b) &&
-    brokerHeapOf(a) === brokerHeapOf(b)
+    brokerHeapOf(a) === brokerHeapOf(b) &&
+    flowsOf(a) === flowsOf(b)
   );
 }
 
@@ -256,6 +258,7 @@ function describeSettings(settings: LabSettings): string {
     settings.secure ? 'secure' : 'plaintext',
     `policy=${settings.policy}`,
     `port-offset=${settings.portOffset}`,
+    ...(flowsOf(settings) === 'both' ? ['flows=both'] : []),
   ].join(', ');
 }
 

@@ -7,9 +7,9 @@ import { packageRoot } from '../util/package-root.js';
 import { endpointFor, sourceBootstrap, targetInternalBootstrap } from './clusters.js';
 import { ensurePortsFree, isRunning } from './components.js';
 import {
-  connectorNames,
   connectWorkerProperties,
   dedicatedMm2Properties,
+  labConnectorNames,
   mirrorConnectorConfigs,
   renderProperties,
   withReplicationFactor,
@@ -21,6 +21,7 @@ import { defaultJarCache, type LabContext, type LabPaths, labPaths, TARGET_KAFKA
 import { startMirrorMaker1 } from './mirror-maker1.js';
 import { isOurProcess, startDetached, stopProcess, waitFor } from './processes.js';
 import {
+  flowsOf,
   type LabRecord,
   labReplicationFactor,
   mirrorComponentOf,
@@ -95,11 +96,22 @@ export async function configureConnectors(
         new LabError(`Kafka Connect REST did not answer in time: see ${join(paths.connect, 'connect.log')}`),
     },
   );
-  const configs = mirrorConnectorConfigs({
+  const forward = {
     sourceBootstrap: sourceBootstrap(record),
     targetBootstrap: targetInternalBootstrap(record),
     policy: record.settings.policy,
-  });
+  };
+  const configs = {
+    ...mirrorConnectorConfigs(forward),
+    ...(flowsOf(record.settings) === 'both'
+      ? mirrorConnectorConfigs({
+          ...forward,
+          sourceBootstrap: forward.targetBootstrap,
+          targetBootstrap: forward.sourceBootstrap,
+          reverse: true,
+        })
+      : {}),
+  };
   const rf = labReplicationFactor(record.settings);
   for (const [name, config] of Object.entries(configs)) {
     const asStrings = Object.fromEntries(
@@ -120,7 +132,7 @@ export async function configureConnectors(
 export async function connectorsRunning(record: LabRecord): Promise<boolean | undefined> {
   const rest = new ConnectRestClient(`http://127.0.0.1:${record.ports.connectRest}`);
   const statuses = await rest.statuses();
-  const names = Object.values(connectorNames());
+  const names = labConnectorNames(flowsOf(record.settings) === 'both');
   const held = statuses.filter(
     (s) => names.includes(s.name) && (s.connector.state === 'STOPPED' || s.connector.state === 'PAUSED'),
   );
@@ -221,7 +233,7 @@ export async function labMirror(context: LabContext, action: 'stop' | 'start'): 
     return;
   }
   const rest = new ConnectRestClient(`http://127.0.0.1:${record.ports.connectRest}`);
-  for (const name of Object.values(connectorNames())) {
+  for (const name of labConnectorNames(flowsOf(record.settings) === 'both')) {
     if (action === 'stop') await rest.stop(name);
     else await rest.resume(name);
   }

@@ -19,6 +19,14 @@ export interface LabSettings {
   sourceVersion?: SourceVersion;
   /** Absent: mm2. */
   mirror?: MirrorKind;
+  /** `both`: MM2 also mirrors new->old (active/active, as Kafka's sample mm2.properties). Absent: `one`. */
+  flows?: LabFlows;
+}
+
+export type LabFlows = 'one' | 'both';
+
+export function flowsOf(settings: LabSettings): LabFlows {
+  return settings.flows ?? 'one';
 }
 
 export type ClusterName = 'source' | 'target';

@@ -3,6 +3,7 @@
  * caught up, group offsets translated to the target) checked against one snapshot. Pure.
  */
 import type { Snapshot } from '../monitor/snapshot.js';
+import { mirroredTopics } from './mirror.js';
 import { describeMove, groupMoves } from './mm1.js';
 import { partitionKey } from './partition-key.js';
 import { assess } from './verdict.js';
@@ -64,7 +65,7 @@ export function cutoverGate(snapshot: Snapshot): CutoverGate {
         : health.problems.join('; '),
   });
 
-  for (const topic of snapshot.mirror.topics) {
+  for (const topic of mirroredTopics(snapshot)) {
     const subject = `topic ${topic.source} -> ${topic.target}`;
     if (topic.state === 'missing' || topic.state === 'partition-mismatch') {
       checks.push({
@@ -132,7 +133,7 @@ export function cutoverGate(snapshot: Snapshot): CutoverGate {
       : [],
   );
   const targetGroups = new Map(snapshot.target.groups.map((g) => [g.group, g]));
-  const mirrored = new Map(snapshot.mirror.topics.map((t) => [t.source, t]));
+  const mirrored = new Map(mirroredTopics(snapshot).map((t) => [t.source, t]));
   for (const group of snapshot.source.groups) {
     const committed = group.partitions.filter((p) => p.committed !== null && mirrored.has(p.topic));
     if (committed.length === 0) continue;

@@ -2,7 +2,13 @@
  * Joins the two clusters, MM2's positions and its metrics into the mirror view: each source topic
  * beside its mirror on the target, per partition. Pure.
  */
-import { isHeartbeatsTopic, isInternalTopic, type Mm2Flow, topicSelected } from '../config/mm2-flow.js';
+import {
+  isCycle,
+  isHeartbeatsTopic,
+  isInternalTopic,
+  type Mm2Flow,
+  topicSelected,
+} from '../config/mm2-flow.js';
 import { type ReplicationPolicy, remoteTopicName } from '../config/replication-policy.js';
 import type { PartitionMetrics } from '../mm2/mm2-metrics.js';
 import type {
@@ -41,11 +47,18 @@ export interface MirrorInputs {
    * for the positions, and only topics its include regex matches are mirrored.
    */
   mm1?: { committed: ReadonlyMap<string, number | null>; include: RegExp | null };
+  /** The target's alias: a topic that came from it (`new.x` on new->old's source) never goes back to it. */
+  targetAlias?: string;
 }
 
 /** User topics of the source cluster that a migration mirrors (not Kafka's, Connect's or MM2's own). */
 export function isUserTopic(topic: string, policy: ReplicationPolicy): boolean {
   return !isInternalTopic(topic, policy) && !isHeartbeatsTopic(topic, policy) && !topic.startsWith('mm2-');
+}
+
+/** The topics MM2 copies on this flow: every mirror entry but those its topic filters leave out. */
+export function mirroredTopics(snapshot: { mirror: { topics: readonly MirrorTopic[] } }): MirrorTopic[] {
+  return snapshot.mirror.topics.filter((t) => t.state !== 'not-mirrored');
 }
 
 function mirrorState(topic: Omit<MirrorTopic, 'state'>): MirrorState {
@@ -84,8 +97,11 @@ export function buildMirrorTopics(inputs: MirrorInputs): MirrorTopic[] {
   const out: MirrorTopic[] = [];
   for (const sourceTopic of inputs.source.topics) {
     if (sourceTopic.internal || !isUserTopic(sourceTopic.name, inputs.policy)) continue;
-    if (inputs.flow && !topicSelected(inputs.flow, sourceTopic.name, inputs.policy)) continue;
     if (mm1?.include && !mm1.include.test(sourceTopic.name)) continue;
+    // Left out by the flow's topic filters, or MM2's cycle check: listed as not mirrored, never missing.
+    const selected =
+      (!inputs.flow || topicSelected(inputs.flow, sourceTopic.name, inputs.policy)) &&
+      !(inputs.targetAlias && isCycle({ target: inputs.targetAlias }, sourceTopic.name, inputs.policy));
     const targetName = remoteTopicName(inputs.policy, inputs.sourceAlias, sourceTopic.name);
     const targetTopic = targetTopics.get(targetName);
     const targetPartitions = new Map<number, PartitionInfo>();
@@ -96,10 +112,10 @@ export function buildMirrorTopics(inputs: MirrorInputs): MirrorTopic[] {
     for (const p of sourceTopic.partitions) {
       const sourceKey = partitionKey(sourceTopic.name, p.partition);
       const targetKey = targetName === sourceTopic.name ? sourceKey : partitionKey(targetName, p.partition);
-      const found = positions ? (positions.get(sourceKey) ?? null) : null;
+      const found = selected && positions ? (positions.get(sourceKey) ?? null) : null;
       const stored = mm1 && found !== null ? found - 1 : found;
       let lag: number | null = null;
-      if (positions && p.latest !== null) {
+      if (selected && positions && p.latest !== null) {
         const dataEnd = dataEnds?.get(sourceKey);
         lag = replicationLagOf(
           dataEnd !== undefined ? Math.min(dataEnd, p.latest) : p.latest,
@@ -137,7 +153,7 @@ export function buildMirrorTopics(inputs: MirrorInputs): MirrorTopic[] {
       lag: lagKnown ? lagSum : null,
       partitions,
     };
-    out.push({ ...base, state: mirrorState(base) });
+    out.push({ ...base, state: selected ? mirrorState(base) : 'not-mirrored' });
   }
   return out;
 }

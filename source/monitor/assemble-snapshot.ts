@@ -11,7 +11,7 @@ import { ageMs } from '../model/freshness.js';
 import { attachTranslations, buildMirrorTopics, summariseCheckpoints } from '../model/mirror.js';
 import { mm1Committed } from '../model/mm1.js';
 import { type PartitionTiming, summariseTimings } from '../model/replication-timing.js';
-import { type ConnectReading, connectorsFromMetrics } from './read-endpoints.js';
+import { type ConnectReading, connectorsFromMetrics, connectorsOfFlow } from './read-endpoints.js';
 import type { Mm2InternalState } from './read-mm2-internal.js';
 import type {
   ClusterRole,
@@ -103,6 +103,7 @@ export function assembleSnapshot(parts: SnapshotParts): Snapshot {
     metricPartitions: metrics?.partitions ?? [],
     timings: parts.timings,
     flow: c.flow,
+    targetAlias: c.target.alias,
   });
   let totalLag: number | null = null;
   for (const t of mirrorTopics) if (t.lag !== null) totalLag = (totalLag ?? 0) + t.lag;
@@ -112,7 +113,11 @@ export function assembleSnapshot(parts: SnapshotParts): Snapshot {
     (topic) => remoteTopicName(c.policy, c.source.alias, topic),
     now,
   );
-  const connectors = connect?.connectors ?? (metrics ? connectorsFromMetrics(metrics) : []);
+  const connectors = connectorsOfFlow(
+    connect?.connectors ?? (metrics ? connectorsFromMetrics(metrics) : []),
+    c.source.alias,
+    c.target.alias,
+  );
   return {
     seq: parts.seq,
     takenAtMs: now,

@@ -11,4 +11,7 @@ export interface SnapshotFeed {
   setPaused(paused: boolean): void;
   isPaused(): boolean;
   readonly intervalMs: number;
+  /** Several MM2 flows (see flow-switch.ts): how many, and selecting the next one (returns its label). */
+  readonly flowCount?: number;
+  nextFlow?(): string;
 }

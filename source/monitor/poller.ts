@@ -4,6 +4,7 @@
  * backoff; the other sources go on. No read waits unbounded.
  */
 import type { Connection } from '../config/connection.js';
+import { fetchConnectionInfo } from '../config/connection-info.js';
 import { describeKafkaError } from '../kafka/errors.js';
 import { WireCluster } from '../kafka/wire-cluster.js';
 import { ConnectRestClient } from '../mm2/connect-rest.js';
@@ -81,9 +82,14 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+function clusterLabel(c: Connection, role: ClusterRole): string {
+  return `${role} cluster ${c[role].alias} ${c[role].bootstrap.join(',')}`;
+}
+
 export class Poller implements SnapshotFeed {
   readonly intervalMs: number;
-  private readonly connection: Connection;
+  /** Replaced (never mutated) when a connection-info URL gives a cluster a new broker list. */
+  private connection: Connection;
   private readonly readTimeoutMs: number;
   private readonly metricsTimeoutMs: number;
   /** The metrics scrape runs on its own cadence: the one in flight, and when the next may start. */
@@ -130,16 +136,8 @@ export class Poller implements SnapshotFeed {
     const c = this.connection;
     const wanted = (name: DataSourceName) => !options.sources || options.sources.includes(name);
     this.states = {
-      source: new SourceState(
-        'source',
-        `source cluster ${c.source.alias} ${c.source.bootstrap.join(',')}`,
-        wanted('source'),
-      ),
-      target: new SourceState(
-        'target',
-        `target cluster ${c.target.alias} ${c.target.bootstrap.join(',')}`,
-        wanted('target'),
-      ),
+      source: new SourceState('source', clusterLabel(c, 'source'), wanted('source')),
+      target: new SourceState('target', clusterLabel(c, 'target'), wanted('target')),
       // MirrorMaker 1 writes no heartbeats, checkpoints or offsets topic: nothing to read there.
       'mm2-internal': new SourceState(
         'mm2-internal',
@@ -228,14 +226,15 @@ export class Poller implements SnapshotFeed {
   private async readClusterSource(role: ClusterRole): Promise<void> {
     const state = this.states[role];
     if (!state.health.configured) return;
-    const c = this.connection[role];
     const hadFailed = state.failures > 0;
     if (hadFailed && this.now() >= state.nextAttemptMs) {
+      await this.rereadConnectionInfo(role);
       // A fresh client after a failure: kafkajs keeps dead connections and stale metadata otherwise.
       await this.wires[role].disconnect();
       this.wires[role] = this.newWire(role);
       if (role === 'target') this.internal = this.newInternalReader();
     }
+    const c = this.connection[role];
     await this.attempt(
       state,
       async () => {
@@ -246,6 +245,28 @@ export class Poller implements SnapshotFeed {
       },
       (error) => describeKafkaError(error, `${role} cluster`, c.bootstrap),
     );
+  }
+
+  /**
+   * A cluster given by a connection-info URL that stopped answering: its brokers may have moved, so the
+   * list is read again. Best effort: when the URL fails too, the last list is kept and the error stays the cluster's.
+   */
+  private async rereadConnectionInfo(role: ClusterRole): Promise<void> {
+    const url = this.connection[role].connectionUrl;
+    if (!url) return;
+    let bootstrap: string[];
+    try {
+      bootstrap = await fetchConnectionInfo(url, role, Math.min(5000, this.readTimeoutMs));
+    } catch {
+      return;
+    }
+    if (bootstrap.join(',') === this.connection[role].bootstrap.join(',')) return;
+    this.connection = { ...this.connection, [role]: { ...this.connection[role], bootstrap } };
+    const state = this.states[role];
+    state.health = {
+      ...state.health,
+      label: clusterLabel(this.connection, role),
+    };
   }
 
   /** One refresh of every source; resolves with the new snapshot. */

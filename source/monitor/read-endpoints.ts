@@ -95,6 +95,20 @@ export async function readConnect(client: ConnectRestClient, sourceAlias: string
   return { connectors, positions, requests };
 }
 
+/**
+ * The connectors of one flow when their names say it (`old->new.MirrorSourceConnector`, as Strimzi and the
+ * lab name them); connectors named otherwise cannot be told apart, so all of them are kept.
+ */
+export function connectorsOfFlow<T extends { name: string }>(
+  connectors: readonly T[],
+  source: string,
+  target: string,
+): T[] {
+  const prefix = `${source}->${target}.`;
+  const named = connectors.filter((c) => c.name.includes('->'));
+  return named.length === 0 ? [...connectors] : named.filter((c) => c.name.startsWith(prefix));
+}
+
 /** Connector states from the exporter's status metrics (dedicated MM2 has no REST API). */
 export function connectorsFromMetrics(metrics: Mm2Metrics): ConnectorView[] {
   const byName = new Map<string, ConnectorView>();

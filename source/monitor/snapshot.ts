@@ -114,7 +114,14 @@ export interface ClusterView {
   groups: GroupInfo[];
 }
 
-export type MirrorState = 'missing' | 'partition-mismatch' | 'mirroring' | 'in-sync' | 'unknown';
+/** `not-mirrored`: the flow's topic filters (`topics`, `topics.exclude`) leave the topic out; MM2 does not copy it. */
+export type MirrorState =
+  | 'missing'
+  | 'partition-mismatch'
+  | 'mirroring'
+  | 'in-sync'
+  | 'unknown'
+  | 'not-mirrored';
 
 export interface MirrorPartition {
   partition: number;

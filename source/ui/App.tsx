@@ -34,7 +34,8 @@ export interface AppProps {
   rows?: number;
   columns?: number;
   onQuit: () => void;
-  header?: { origin: string };
+  /** `flows`: how many MM2 flows `f` cycles through (the header says so when more than one). */
+  header?: { origin: string; flows?: number };
   /** ASCII symbols instead of ✓ ✗ ≠ ↻ (terminals without UTF-8). */
   ascii?: boolean;
   /** Clock for ages (tests); Date.now by default. */
@@ -168,6 +169,14 @@ export function App(props: AppProps) {
         );
         return;
       }
+      case 'next-flow': {
+        if (!feed.nextFlow || (feed.flowCount ?? 1) < 2) {
+          log('info', 'f: one MM2 flow only (several: mm2.properties, --cluster, lab --flows both)', true);
+          return;
+        }
+        log('info', `flow ${escapeForTerminal(feed.nextFlow())}: panes keep their place`, true);
+        return;
+      }
       case 'plan-topics':
         actions.planMissingTopics().then(
           (plan) => {
@@ -271,6 +280,7 @@ export function App(props: AppProps) {
           color={color}
           glyphs={glyphs}
           origin={props.header?.origin ?? null}
+          flows={props.header?.flows ?? 1}
           lines={headerLines}
         />
       </Box>

@@ -25,6 +25,8 @@ export interface HeaderProps {
   color: boolean;
   glyphs: Glyphs;
   origin: string | null;
+  /** MM2 flows the console can show (`f` cycles them); the snapshot names the selected one. */
+  flows?: number;
 }
 
 /** Lines the header takes: the full form, or one line on short terminals. */
@@ -100,9 +102,26 @@ function mm1Summary(view: Mm1View, g: Glyphs): Segment[] {
 
 const SHORT_NAMES: Partial<Record<DataSourceName, string>> = { 'mm2-internal': 'internal' };
 
+/**
+ * `flow old→new (f: 2 flows) │ `: with several flows, the selected one and that `f` switches. With one
+ * flow the SOURCE and TARGET lines name it already.
+ */
+function flowSegments(s: Snapshot, props: HeaderProps): Segment[] {
+  const g = props.glyphs;
+  const flows = props.flows ?? 1;
+  if (flows < 2) return [];
+  return [
+    { text: 'flow ', bold: true },
+    { text: `${escapeForTerminal(s.flow.source)}${g.arrow}${escapeForTerminal(s.flow.target)}`, bold: true },
+    { text: ` (f: ${flows} flows)`, tone: 'muted' },
+    { text: ` ${g.separator} ` },
+  ];
+}
+
 function mirrorLine(s: Snapshot, props: HeaderProps): Segment[] {
   const g = props.glyphs;
   const out: Segment[] = [
+    ...flowSegments(s, props),
     ...(s.mirror.mm1
       ? mm1Summary(s.mirror.mm1, g)
       : [{ text: 'MM2 ', bold: true }, connectorSummary(s.connectors, g)]),

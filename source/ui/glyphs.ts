@@ -7,6 +7,7 @@ export interface Glyphs {
   missing: string;
   mismatch: string;
   mirroring: string;
+  notMirrored: string;
   arrow: string;
   from: string;
   selected: string;
@@ -23,6 +24,7 @@ export const UNICODE_GLYPHS: Readonly<Glyphs> = Object.freeze({
   missing: '✗',
   mismatch: '≠',
   mirroring: '↻',
+  notMirrored: '–',
   arrow: '→',
   from: '←',
   selected: '›',
@@ -39,6 +41,7 @@ export const ASCII_GLYPHS: Readonly<Glyphs> = Object.freeze({
   missing: 'x',
   mismatch: '#',
   mirroring: '~',
+  notMirrored: '-',
   arrow: '->',
   from: '<-',
   selected: '>',

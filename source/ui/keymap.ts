@@ -56,6 +56,7 @@ export type Effect =
   | { type: 'quit' }
   | { type: 'refresh' }
   | { type: 'toggle-pause' }
+  | { type: 'next-flow' }
   | { type: 'plan-topics' }
   | { type: 'create-topics'; plan: PlannedTopic[] }
   | { type: 'mirror'; op: MirrorOp }
@@ -318,6 +319,8 @@ export function reduceKey(state: UiState, token: KeyToken, ctx: KeyContext): Key
       return done(state, { type: 'refresh' });
     case 'char:p':
       return done(state, { type: 'toggle-pause' });
+    case 'char:f':
+      return done(state, { type: 'next-flow' });
   }
   if (token.kind === 'char') {
     const pane = PANES[Number(token.char) - 1];
@@ -353,6 +356,7 @@ export const HELP: ReadonlyArray<readonly [string, string]> = [
   ['o', 'sort Topics and Groups worst first (MM2 lag, lag) or by name'],
   ['r', 'refresh now'],
   ['p', 'pause / resume refreshing'],
+  ['f', 'next MM2 flow (several flows: mm2.properties, --cluster, lab --flows both)'],
   ['C', 'consumer check of the selected topic (s/t)'],
   ['T', 'create the missing topics on the target'],
   ['S / R', 'stop / resume the mirror'],

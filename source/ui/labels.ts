@@ -21,6 +21,8 @@ export function mirrorStateLabel(state: MirrorState, g: Glyphs): Label {
       return { text: `${g.mirroring} mirroring`, tone: 'warn' };
     case 'in-sync':
       return { text: `${g.ok} in sync`, tone: 'ok' };
+    case 'not-mirrored':
+      return { text: `${g.notMirrored} not mirrored`, tone: 'muted' };
     default:
       return { text: `${g.unknown} unknown`, tone: 'muted' };
   }

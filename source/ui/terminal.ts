@@ -22,7 +22,7 @@ export interface ConsoleOptions {
   actions: ConsoleActions;
   readOnly: boolean;
   color: boolean;
-  header: { origin: string };
+  header: { origin: string; flows?: number };
   /** ASCII symbols; by default from the locale (LANG=C and other non-UTF-8 locales). */
   ascii?: boolean;
 }

@@ -18,7 +18,11 @@ export const repoRoot = (() => {
 
 /** Reads a fixture from test/fixtures (fixtures are not compiled, so read them from the source tree). */
 export function fixture(name: string): string {
-  return readFileSync(join(repoRoot, 'test', 'fixtures', name), 'utf8');
+  return readFileSync(fixturePath(name), 'utf8');
+}
+
+export function fixturePath(name: string): string {
+  return join(repoRoot, 'test', 'fixtures', name);
 }
 
 export function fixtureBytes(name: string): Buffer {

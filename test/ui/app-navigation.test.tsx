@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildSnapshot } from './fixtures.js';
+import type { Connection } from '../../source/config/connection.js';
+import { FlowSwitchingFeed } from '../../source/monitor/flow-switch.js';
+import { buildSnapshot, FakeFeed } from './fixtures.js';
 import {
   appOpener,
   DOWN,
@@ -257,5 +259,48 @@ describe('drill-down state', () => {
     assert.match(selectedLine(app) ?? '', /^› +14 /);
     await app.press(ESC, 'j', ENTER);
     assert.match(selectedLine(app) ?? '', /^› +0 /);
+  });
+});
+
+describe('several MM2 flows', () => {
+  /** A flow's poller in the console: a fake feed that counts its start and stop. */
+  class FlowFake extends FakeFeed {
+    started = 0;
+    start(): void {
+      this.started++;
+    }
+    async stop(): Promise<void> {}
+  }
+
+  it('f switches the flow the header names, keeping the pane and the selected row', async () => {
+    const ab = buildSnapshot();
+    const ba = { ...buildSnapshot(), flow: { ...ab.flow, source: 'B', target: 'A' } };
+    const fakes = [new FlowFake(ab), new FlowFake(ba)];
+    const connections = (['A->B', 'B->A'] as const).map((name) => {
+      const [source, target] = name.split('->');
+      return { source: { alias: source }, target: { alias: target } } as unknown as Connection;
+    });
+    const feed = new FlowSwitchingFeed(connections, (_c, index) => fakes[index]!);
+    feed.start();
+    const app = await open({ feed, flows: 2 });
+    assert.match(app.frame(), /flow A→B \(f: 2 flows\)/);
+    assert.equal(fakes[1]!.started, 0, 'only the selected flow is polled');
+    await app.press('j', 'j');
+    const selected = selectedLine(app);
+    await app.press('f');
+    assert.match(app.frame(), /flow B→A \(f: 2 flows\)/);
+    assert.equal(fakes[1]!.started, 1);
+    assert.equal(fakes[0]!.isPaused(), true, 'the flow left is no longer refreshed');
+    assert.equal(activeTab(app), 'Topics');
+    assert.equal(selectedLine(app), selected);
+    await app.press('f');
+    assert.match(app.frame(), /flow A→B/);
+    assert.equal(fakes[0]!.isPaused(), false);
+  });
+
+  it('f with one flow says so in the events', async () => {
+    const app = await open();
+    await app.press('f', '5');
+    assert.match(app.frame(), /one MM2 flow only/);
   });
 });

@@ -92,6 +92,16 @@ describe('Topics pane', () => {
     assert.match(lineWith(ascii, 'topic1') ?? '', /^ {2}\+ in sync +topic1/);
   });
 
+  it("reads a topic the flow's filters leave out as – not mirrored, in full, and never as missing", async () => {
+    const snapshot = buildSnapshot();
+    const audit = snapshot.mirror.topics.find((t) => t.source === 'audit-events')!;
+    audit.state = 'not-mirrored';
+    const app = await open({ snapshot });
+    assert.match(lineWith(app, 'audit-events') ?? '', /– not mirrored +audit-events +3\/- /);
+    assert.match(app.frame(), /5 topics · 3 ✓ in sync · 1 ↻ mirroring · 1 – not mirrored · MM2 lag/);
+    assert.doesNotMatch(app.frame(), /missing/);
+  });
+
   it('drills into the partitions of the selected topic and back with Esc', async () => {
     const app = await open({ columns: 120 });
     await app.press('j', ENTER);

@@ -2,6 +2,7 @@
 import { afterEach } from 'node:test';
 import { render } from 'ink-testing-library';
 import type { PlannedTopic } from '../../source/actions/types.js';
+import type { SnapshotFeed } from '../../source/monitor/feed.js';
 import type { Snapshot } from '../../source/monitor/snapshot.js';
 import { App } from '../../source/ui/App.js';
 import { displayWidth } from '../../source/util/escape.js';
@@ -24,6 +25,9 @@ export interface HarnessOptions {
   plan?: PlannedTopic[];
   mirror?: FakeMirror | null;
   ascii?: boolean;
+  /** Another feed (several flows) and how many flows the header announces. */
+  feed?: SnapshotFeed;
+  flows?: number;
 }
 
 export function renderApp(options: HarnessOptions = {}) {
@@ -37,7 +41,7 @@ export function renderApp(options: HarnessOptions = {}) {
   const columns = options.columns ?? 80;
   const instance = render(
     <App
-      feed={feed}
+      feed={options.feed ?? feed}
       actions={actions}
       readOnly={options.readOnly ?? false}
       color={options.color ?? false}
@@ -45,7 +49,7 @@ export function renderApp(options: HarnessOptions = {}) {
       columns={columns}
       ascii={options.ascii ?? false}
       now={clock}
-      header={{ origin: 'lab' }}
+      header={{ origin: 'lab', flows: options.flows ?? 1 }}
       onQuit={() => {
         quits++;
       }}

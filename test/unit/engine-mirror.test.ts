@@ -153,7 +153,7 @@ describe('mirror join', () => {
     ]);
   });
 
-  it('lists only the topics an mm2.properties flow selects', () => {
+  it('marks the topics an mm2.properties flow leaves out as not mirrored, never missing', () => {
     const target = cluster('target', [
       topic('orders', [
         [0, 100],
@@ -176,13 +176,28 @@ describe('mirror join', () => {
       target,
       sourceAlias: 'old',
       policy: identity,
-      positions: null,
+      positions: new Map([['payments\u00000', 4]]),
       metricPartitions: [],
       flow,
     });
     assert.deepEqual(
-      mirror.map((m) => m.source),
-      ['orders'],
+      mirror.map((m) => [m.source, m.state]),
+      [
+        ['orders', 'mirroring'],
+        ['payments', 'not-mirrored'],
+        ['events', 'not-mirrored'],
+      ],
+    );
+    const payments = mirror.find((m) => m.source === 'payments');
+    assert.equal(payments?.lag, null, 'a topic MM2 does not copy has no replication lag');
+    assert.equal(payments?.partitions[0]?.mm2Position, null);
+    const snapshot = { mirror: { topics: mirror }, source, target } as unknown as Parameters<
+      typeof missingTopicsPlan
+    >[0];
+    assert.deepEqual(
+      missingTopicsPlan(snapshot).map((p) => p.source),
+      [],
+      'T does not create topics the flow leaves out',
     );
   });
 

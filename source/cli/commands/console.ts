@@ -1,10 +1,12 @@
 import type { Argv } from 'yargs';
-import { consoleActions } from '../../actions/console-actions.js';
+import { consoleActions, flowActions } from '../../actions/console-actions.js';
 import { probeFor } from '../../actions/probe.js';
+import type { Connection } from '../../config/connection.js';
+import { FlowSwitchingFeed } from '../../monitor/flow-switch.js';
 import { Poller } from '../../monitor/poller.js';
 import {
   type ConnectionArgs,
-  connectionFrom,
+  connectionsFrom,
   metricsTimeoutMs,
   withConnectionOptions,
 } from '../connection-options.js';
@@ -59,33 +61,40 @@ export function consoleCommand(yargs: Argv) {
       }
       if (!Number.isFinite(args.interval) || args.interval < 1)
         throw new UserError('--interval takes a number of seconds >= 1');
-      const connection = connectionFrom(args);
+      const connections = connectionsFrom(args);
+      const first = connections[0] as Connection;
       // An interactive terminal is interactive even when a CI variable leaked into the shell.
       for (const name of CI_VARIABLES) delete process.env[name];
       const color = args.color && process.env.NO_COLOR === undefined;
       if (!color) process.env.FORCE_COLOR = '0';
       const { runConsole } = await import('../../ui/terminal.js');
       const intervalMs = args.interval * 1000;
-      const poller = new Poller({
-        connection,
-        intervalMs,
-        metricsTimeoutMs: metricsTimeoutMs(args),
-        ...(probeTopic ? { probe: probeFor(connection, probeTopic, intervalMs) } : {}),
-      });
-      poller.start();
+      const feed = new FlowSwitchingFeed(
+        connections,
+        (connection, index) =>
+          new Poller({
+            connection,
+            intervalMs,
+            metricsTimeoutMs: metricsTimeoutMs(args),
+            // The probe topic is a topic of the first flow's source (--flow chooses it).
+            ...(probeTopic && index === 0 ? { probe: probeFor(connection, probeTopic, intervalMs) } : {}),
+          }),
+      );
+      feed.start();
+      const commands = {
+        ...(args['mirror-stop-command'] ? { stop: args['mirror-stop-command'] } : {}),
+        ...(args['mirror-resume-command'] ? { resume: args['mirror-resume-command'] } : {}),
+      };
       try {
         await runConsole({
-          feed: poller,
-          actions: consoleActions(connection, poller, {
-            ...(args['mirror-stop-command'] ? { stop: args['mirror-stop-command'] } : {}),
-            ...(args['mirror-resume-command'] ? { resume: args['mirror-resume-command'] } : {}),
-          }),
+          feed,
+          actions: flowActions(feed, (connection) => consoleActions(connection, feed, commands)),
           readOnly: args['read-only'],
           color,
-          header: { origin: connection.origin },
+          header: { origin: first.origin, flows: connections.length },
         });
       } finally {
-        await poller.stop();
+        await feed.stop();
       }
       process.exitCode = EXIT.ok;
     },

@@ -54,7 +54,7 @@ export function consumeCommand(yargs: Argv) {
     'consume',
     'read a topic from the beginning up to the end offsets captured at start (no consumer group), counting per partition',
     (y) =>
-      withConnectionOptions(y)
+      withConnectionOptions(y, { namedClusters: false })
         .option('cluster', { choices: ['source', 'target'] as const, demandOption: true })
         .option('topic', { type: 'string', demandOption: true, describe: 'topic name on that cluster' })
         .option('from-beginning', {

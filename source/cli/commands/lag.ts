@@ -101,7 +101,7 @@ export function lagCommand(yargs: Argv) {
     'lag',
     'consumer-group offsets and lag per partition, as kafka-consumer-groups --describe, with MM2-translated offsets on the target',
     (y) =>
-      withConnectionOptions(y)
+      withConnectionOptions(y, { namedClusters: false })
         .option('cluster', { choices: ['source', 'target', 'both'] as const, default: 'both' as const })
         .option('group', { type: 'string', array: true, describe: 'only these groups (repeatable)' }),
     async (args) => {

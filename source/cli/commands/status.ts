@@ -1,7 +1,9 @@
 import type { Argv } from 'yargs';
 import { probeFor } from '../../actions/probe.js';
+import type { Connection } from '../../config/connection.js';
 import { formatAge, SLOW_SOURCE_MS } from '../../model/freshness.js';
 import { worstPartitions } from '../../model/lag.js';
+import { mirroredTopics } from '../../model/mirror.js';
 import { describeMove, groupMoves, MM1_LAG_NOTE } from '../../model/mm1.js';
 import { clusterReplicaHealth, describeReplicaHealth } from '../../model/replicas.js';
 import { assess } from '../../model/verdict.js';
@@ -9,7 +11,7 @@ import { ProbeTopicMissingError } from '../../monitor/probe.js';
 import type { Snapshot } from '../../monitor/snapshot.js';
 import {
   type ConnectionArgs,
-  connectionFrom,
+  connectionsFrom,
   metricsTimeoutMs,
   withConnectionOptions,
 } from '../connection-options.js';
@@ -40,7 +42,7 @@ function probeDocument(snapshot: Snapshot) {
 
 export function statusDocument(snapshot: Snapshot) {
   const assessment = assess(snapshot);
-  const partitions = snapshot.mirror.topics.flatMap((t) =>
+  const partitions = mirroredTopics(snapshot).flatMap((t) =>
     t.partitions.map((p) => ({
       topic: t.source,
       partition: p.partition,
@@ -269,31 +271,58 @@ export function statusCommand(yargs: Argv) {
       const timeout = args['probe-timeout'];
       if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 600)
         throw new UserError('--probe-timeout takes a number of seconds between 0 and 600');
-      const connection = connectionFrom(args);
-      let snapshot = await snapshotOnce(connection, {
-        debug: args.debug,
-        metricsTimeoutMs: metricsTimeoutMs(args),
-      });
-      if (probeTopic) {
-        const probe = probeFor(connection, probeTopic, 0);
-        const down = (['source', 'target'] as const).filter((role) => !snapshot.health[role].ok);
-        try {
-          const state =
-            down.length > 0
-              ? { ...probe.state(), error: `not run: ${down.join(' and ')} cluster unreachable` }
-              : await probe.once(timeout * 1000);
-          snapshot = { ...snapshot, probe: state };
-        } catch (error) {
-          if (error instanceof ProbeTopicMissingError) throw new UserError(error.message, EXIT.usage);
-          throw error;
-        } finally {
-          await probe.stop();
-        }
+      const docs: Array<ReturnType<typeof flowStatusDocument>> = [];
+      for (const [index, connection] of connectionsFrom(args).entries()) {
+        const snapshot = await snapshotOnce(connection, {
+          debug: args.debug,
+          metricsTimeoutMs: metricsTimeoutMs(args),
+        });
+        // The probe topic is a topic of the first flow's source (--flow chooses it).
+        const probe = index === 0 ? probeTopic : null;
+        docs.push(flowStatusDocument(await withProbe(snapshot, connection, probe, timeout)));
       }
-      const doc = statusDocument(snapshot);
-      process.stdout.write(args.json ? json(doc) : printStatus(doc));
-      process.exitCode =
-        doc.verdict === 'healthy' ? EXIT.ok : doc.verdict === 'degraded' ? EXIT.degraded : EXIT.unreachable;
+      const doc = docs.length === 1 ? docs[0]! : { ...docs[0]!, flows: docs };
+      process.stdout.write(args.json ? json(doc) : docs.map(printFlowStatus).join('\n'));
+      process.exitCode = Math.max(...docs.map(verdictExit));
     },
   );
+}
+
+function verdictExit(doc: { verdict: string }): number {
+  return doc.verdict === 'healthy' ? EXIT.ok : doc.verdict === 'degraded' ? EXIT.degraded : EXIT.unreachable;
+}
+
+/** The status document of one flow: `flow` names it (`old->new`); with several flows, `flows` lists them all. */
+function flowStatusDocument(snapshot: Snapshot) {
+  return { flow: `${snapshot.flow.source}->${snapshot.flow.target}`, ...statusDocument(snapshot) };
+}
+
+function printFlowStatus(doc: ReturnType<typeof flowStatusDocument>): string {
+  return `flow ${cell(doc.flow)}\n${printStatus(doc)}`;
+}
+
+async function withProbe(
+  first: Snapshot,
+  connection: Connection,
+  probeTopic: string | null | undefined,
+  timeout: number,
+): Promise<Snapshot> {
+  let snapshot = first;
+  if (probeTopic) {
+    const probe = probeFor(connection, probeTopic, 0);
+    const down = (['source', 'target'] as const).filter((role) => !snapshot.health[role].ok);
+    try {
+      const state =
+        down.length > 0
+          ? { ...probe.state(), error: `not run: ${down.join(' and ')} cluster unreachable` }
+          : await probe.once(timeout * 1000);
+      snapshot = { ...snapshot, probe: state };
+    } catch (error) {
+      if (error instanceof ProbeTopicMissingError) throw new UserError(error.message, EXIT.usage);
+      throw error;
+    } finally {
+      await probe.stop();
+    }
+  }
+  return snapshot;
 }

@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs';
 import { describeReplicaHealth, replicaHealth } from '../../model/replicas.js';
 import type { ClusterRole, Snapshot } from '../../monitor/snapshot.js';
-import { type ConnectionArgs, connectionFrom, withConnectionOptions } from '../connection-options.js';
+import { type ConnectionArgs, connectionsFrom, withConnectionOptions } from '../connection-options.js';
 import { EXIT } from '../errors.js';
 import { json, table } from '../format.js';
 import { snapshotOnce } from '../snapshot-once.js';
@@ -26,6 +26,8 @@ export interface TopicRow {
   /** Partitions without a leader. */
   offlinePartitions: number;
   mirror?: { topic: string; state: string };
+  /** With several MM2 flows: the flow (`old->new`) this row was read for; one flow: absent. */
+  flow?: string;
 }
 
 export function topicRows(snapshot: Snapshot, which: Which, excludeInternal: boolean): TopicRow[] {
@@ -58,7 +60,7 @@ export function topicsCommand(yargs: Argv) {
     'topics',
     'list topics: partitions, replication factor, offset span (latest − earliest, not a record count); with --cluster both, each source topic beside its mirror',
     (y) =>
-      withConnectionOptions(y)
+      withConnectionOptions(y, { namedClusters: false })
         .option('cluster', { choices: ['source', 'target', 'both'] as const, default: 'both' as const })
         .option('exclude-internal', {
           type: 'boolean',
@@ -66,20 +68,27 @@ export function topicsCommand(yargs: Argv) {
           describe: 'leave out internal topics (__consumer_offsets...)',
         }),
     async (args) => {
-      const connection = connectionFrom(args);
+      const connections = connectionsFrom(args);
       const required: ClusterRole[] = args.cluster === 'both' ? ['source', 'target'] : [args.cluster];
       // With both clusters, MM2's positions tell whether each mirror is in sync.
       const sources =
         args.cluster === 'both' ? [...required, 'mm2-internal' as const, 'connect' as const] : required;
-      const snapshot = await snapshotOnce(connection, { sources, required, debug: args.debug });
-      const rows = topicRows(snapshot, args.cluster, args['exclude-internal']);
+      const rows: TopicRow[] = [];
+      for (const connection of connections) {
+        const snapshot = await snapshotOnce(connection, { sources, required, debug: args.debug });
+        const flow = `${connection.source.alias}->${connection.target.alias}`;
+        for (const row of topicRows(snapshot, args.cluster, args['exclude-internal']))
+          rows.push(connections.length > 1 ? { ...row, flow } : row);
+      }
       if (args.json) {
         process.stdout.write(json(rows));
       } else {
         const withMirror = args.cluster === 'both';
+        const withFlow = connections.length > 1;
         process.stdout.write(
           table(
             [
+              ...(withFlow ? ['FLOW'] : []),
               'CLUSTER',
               'TOPIC',
               'PARTITIONS',
@@ -89,6 +98,7 @@ export function topicsCommand(yargs: Argv) {
               ...(withMirror ? ['MIRROR', 'STATE'] : []),
             ],
             rows.map((r) => [
+              ...(withFlow ? [r.flow ?? ''] : []),
               r.cluster,
               r.topic,
               r.partitions,

@@ -1,9 +1,10 @@
 import type { Argv } from 'yargs';
 import { checkStatus, cutoverGate, type GateCheck, groupGateChecks } from '../../model/cutover.js';
 import { assess } from '../../model/verdict.js';
+import type { Snapshot } from '../../monitor/snapshot.js';
 import {
   type ConnectionArgs,
-  connectionFrom,
+  connectionsFrom,
   metricsTimeoutMs,
   withConnectionOptions,
 } from '../connection-options.js';
@@ -45,31 +46,48 @@ export function verifyCommand(yargs: Argv) {
         describe: `print every check (by default more than ${VERIFY_LIST_LIMIT} are counted by reason)`,
       }),
     async (args) => {
-      const snapshot = await snapshotOnce(connectionFrom(args), {
-        debug: args.debug,
-        metricsTimeoutMs: metricsTimeoutMs(args),
-      });
-      const gate = cutoverGate(snapshot);
+      const results: Array<{ flow: string; snapshot: Snapshot; gate: ReturnType<typeof cutoverGate> }> = [];
+      for (const connection of connectionsFrom(args)) {
+        const snapshot = await snapshotOnce(connection, {
+          debug: args.debug,
+          metricsTimeoutMs: metricsTimeoutMs(args),
+        });
+        const flow = `${snapshot.flow.source}->${snapshot.flow.target}`;
+        results.push({ flow, snapshot, gate: cutoverGate(snapshot) });
+      }
+      const several = results.length > 1;
       if (args.json) {
+        const docs = results.map(({ flow, snapshot, gate }) => ({
+          flow,
+          ready: gate.ready,
+          takenAt: new Date(snapshot.takenAtMs).toISOString(),
+          checks: gate.checks,
+        }));
+        // One flow: the document as before, naming its flow; several: the first's, every flow in `flows`.
+        const first = docs[0]!;
         process.stdout.write(
-          json({
-            ready: gate.ready,
-            takenAt: new Date(snapshot.takenAtMs).toISOString(),
-            checks: gate.checks,
-          }),
+          json(several ? { ...first, ready: docs.every((d) => d.ready), flows: docs } : first),
         );
       } else {
-        const lines =
-          args.all || gate.checks.length <= VERIFY_LIST_LIMIT
-            ? gate.checks.map(checkLine)
-            : groupedVerifyText(gate.checks);
-        const failing = gate.checks.filter((c) => !c.ok && c.blocking).length;
-        process.stdout.write(
-          `${lines.join('\n')}\n${gate.ready ? 'READY for cutover' : `NOT READY: ${failing} blocking check(s) failed`}\n`,
-        );
+        const text = results.map(({ flow, gate }) => {
+          const lines =
+            args.all || gate.checks.length <= VERIFY_LIST_LIMIT
+              ? gate.checks.map(checkLine)
+              : groupedVerifyText(gate.checks);
+          const failing = gate.checks.filter((c) => !c.ok && c.blocking).length;
+          return `${several ? `flow ${cell(flow)}\n` : ''}${lines.join('\n')}\n${gate.ready ? 'READY for cutover' : `NOT READY: ${failing} blocking check(s) failed`}\n`;
+        });
+        process.stdout.write(text.join('\n'));
       }
-      process.exitCode =
-        assess(snapshot).verdict === 'unreachable' ? EXIT.unreachable : gate.ready ? EXIT.ok : EXIT.degraded;
+      process.exitCode = Math.max(
+        ...results.map(({ snapshot, gate }) =>
+          assess(snapshot).verdict === 'unreachable'
+            ? EXIT.unreachable
+            : gate.ready
+              ? EXIT.ok
+              : EXIT.degraded,
+        ),
+      );
     },
   );
 }

@@ -27,7 +27,14 @@ function summary(snapshot: Snapshot, g: Glyphs): Segment[] {
   const topics = snapshot.mirror.topics;
   const counts = stateCounts(topics);
   const out: Segment[] = [{ text: `${topics.length} topics`, bold: true }];
-  for (const state of ['in-sync', 'mirroring', 'partition-mismatch', 'missing', 'unknown'] as const) {
+  for (const state of [
+    'in-sync',
+    'mirroring',
+    'partition-mismatch',
+    'missing',
+    'unknown',
+    'not-mirrored',
+  ] as const) {
     if (counts[state] === 0) continue;
     const label = mirrorStateLabel(state, g);
     out.push({ text: ' · ' }, { text: `${counts[state]} ${label.text}`, tone: label.tone });
@@ -47,7 +54,11 @@ export function TopicsPane(props: {
 }) {
   const { frame, snapshot, rows, selectedKey } = props;
   const sameNames = snapshot.mirror.topics.every((t) => t.source === t.target);
-  const columns = TOPIC_COLUMNS.filter((c) => !(sameNames && c.id === 'target'));
+  // `– not mirrored` is wider than the other states: the column grows only when a topic shows it.
+  const notMirrored = snapshot.mirror.topics.some((t) => t.state === 'not-mirrored');
+  const columns = TOPIC_COLUMNS.filter((c) => !(sameNames && c.id === 'target')).map((c) =>
+    notMirrored && c.id === 'state' ? { ...c, width: 14 } : c,
+  );
   const table: TableRow[] = rows.map((row) => {
     const t = row.topic;
     const state = mirrorStateLabel(t.state, frame.glyphs);

@@ -20,6 +20,7 @@ const STATE_WORDS: Record<MirrorState, string> = {
   mirroring: 'mirroring',
   'in-sync': 'in sync',
   unknown: 'unknown',
+  'not-mirrored': 'not mirrored',
 };
 
 export function stateWord(state: MirrorState): string {
@@ -33,6 +34,7 @@ const STATE_RANK: Record<MirrorState, number> = {
   mirroring: 2,
   unknown: 3,
   'in-sync': 4,
+  'not-mirrored': 5,
 };
 
 export function byMirrorLag(a: MirrorTopic, b: MirrorTopic): number {
@@ -86,7 +88,14 @@ export function timingText(partition: MirrorPartition, ms: number | null): strin
 export type StateCounts = Record<MirrorState, number>;
 
 export function stateCounts(topics: readonly MirrorTopic[]): StateCounts {
-  const counts: StateCounts = { missing: 0, 'partition-mismatch': 0, mirroring: 0, 'in-sync': 0, unknown: 0 };
+  const counts: StateCounts = {
+    missing: 0,
+    'partition-mismatch': 0,
+    mirroring: 0,
+    'in-sync': 0,
+    unknown: 0,
+    'not-mirrored': 0,
+  };
   for (const t of topics) counts[t.state]++;
   return counts;
 }
