@@ -139,6 +139,10 @@ export function labCommand(yargs: Argv): Argv {
               'MirrorMaker 2 (see --mm2), or MirrorMaker 1 (kafka.tools.MirrorMaker; needs --source-version 2.8)',
           }),
       async (args) => {
+        if (args.flows === 'both' && args.mirror === 'mm1')
+          throw new UserError(
+            '--flows both runs MirrorMaker 2 both ways: MirrorMaker 1 (--mirror mm1) has one flow',
+          );
         if (args.flows === 'both' && args.mm2 !== 'connect')
           throw new UserError('--flows both runs the two flows in Kafka Connect: use it with --mm2 connect');
         if (!Number.isInteger(args.brokers) || args.brokers < 1 || args.brokers > 9)

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { fixture, repoRoot } from '../helpers/fixtures.js';
 import { SHARED_LAB_DIR, sharedLab } from '../helpers/lab.js';
@@ -105,6 +106,19 @@ describe('bad input: one clear line and a non-zero exit', () => {
       const result = await mirrorwatch(args);
       oneLineError(result, 3, /Unknown argument: frobnicate|Invalid values: Argument: cluster/);
     }
+  });
+
+  it('lab up with settings that cannot go together starts nothing', async () => {
+    const stateDir = `${SHARED_LAB_DIR}-never-started`;
+    for (const [args, pattern] of [
+      [['--mirror', 'mm1'], /add --source-version 2\.8/],
+      [['--flows', 'both', '--mirror', 'mm1', '--source-version', '2.8'], /MirrorMaker 1 .* has one flow/],
+      [['--flows', 'both', '--mm2', 'dedicated'], /use it with --mm2 connect/],
+    ] as const) {
+      const result = await mirrorwatch(['lab', 'up', '--state-dir', stateDir, ...args]);
+      oneLineError(result, 3, pattern);
+    }
+    assert.equal(existsSync(stateDir), false, 'no lab state written');
   });
 
   it('the console piped or redirected points to the plain commands', async () => {
