@@ -11,6 +11,7 @@ import { ConnectRestClient } from '../mm2/connect-rest.js';
 import type { Mm2Metrics } from '../mm2/mm2-metrics.js';
 import { ageMs } from '../model/freshness.js';
 import { attachTranslations, buildMirrorTopics, summariseCheckpoints } from '../model/mirror.js';
+import { appendSnapshot, emptyOffsetHistory, type OffsetHistory } from '../model/offset-history.js';
 import { type PartitionTiming, partitionTimings, summariseTimings } from '../model/replication-timing.js';
 import type { SnapshotFeed } from './feed.js';
 import type { Probe } from './probe.js';
@@ -35,6 +36,8 @@ export interface PollerOptions {
   /** Bound on one metrics scrape (default 15 s, like a Prometheus scrape). */
   metricsTimeoutMs?: number;
   historyLength?: number;
+  /** Window of the offset history (default 10 minutes). */
+  offsetHistoryWindowMs?: number;
   now?: () => number;
   /** Read only these sources (a command that lists topics needs no metrics). Default: all. */
   sources?: readonly DataSourceName[];
@@ -120,6 +123,7 @@ export class Poller implements SnapshotFeed {
     connect: SourceState<ConnectReading>;
   };
   private history: MetricsHistoryPoint[] = [];
+  private offsetHistory: OffsetHistory;
   private readonly markerTails = new MarkerTails();
   /** Timing per partition of the newest scrape, judged against the scrape before it. */
   private timings: Map<string, PartitionTiming> = new Map();
@@ -140,6 +144,9 @@ export class Poller implements SnapshotFeed {
     this.historyLength = options.historyLength ?? 120;
     this.now = options.now ?? Date.now;
     this.probe = options.probe ?? null;
+    this.offsetHistory = emptyOffsetHistory(
+      options.offsetHistoryWindowMs !== undefined ? { windowMs: options.offsetHistoryWindowMs } : {},
+    );
     this.wires = { source: this.newWire('source'), target: this.newWire('target') };
     this.internal = this.newInternalReader();
     this.connect = this.connection.connectUrl ? new ConnectRestClient(this.connection.connectUrl) : null;
@@ -427,7 +434,7 @@ export class Poller implements SnapshotFeed {
     const health = Object.fromEntries(
       Object.entries(this.states).map(([name, state]) => [name, state.health]),
     ) as Snapshot['health'];
-    const snapshot: Snapshot = {
+    const built: Snapshot = {
       seq: ++this.seq,
       takenAtMs: now,
       flow: { source: c.source.alias, target: c.target.alias, policy: c.policy },
@@ -455,6 +462,8 @@ export class Poller implements SnapshotFeed {
       requests: Object.values(health).reduce((sum, h) => sum + h.requests, 0),
       refreshMs: now - started,
     };
+    this.offsetHistory = appendSnapshot(this.offsetHistory, built);
+    const snapshot: Snapshot = { ...built, offsetHistory: this.offsetHistory };
     this.latest = snapshot;
     for (const listener of this.listeners) listener(snapshot);
     return snapshot;
