@@ -24,8 +24,11 @@
  * linearly interpolated between log-end samples; now minus that time. Where the history does not reach
  * back that far, the caller may give the timestamp of the record at the committed offset instead.
  */
+import type { Snapshot } from '../monitor/snapshot.js';
 import {
+  appendSnapshot,
   type CommitSample,
+  emptyOffsetHistory,
   type LogEndSample,
   logEndKey,
   type OffsetHistory,
@@ -153,10 +156,24 @@ export function slopePerSecond(points: readonly LagTotal[]): number | null {
   return den > 0 ? num / den : null;
 }
 
+/** Residual standard deviation of the points around the least-squares line with slope `rate`. */
+function residualSpread(points: readonly LagTotal[], rate: number): number {
+  const t0 = (points[0] as LagTotal).atMs;
+  const xs = points.map((p) => (p.atMs - t0) / 1000);
+  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const my = points.reduce((a, p) => a + p.lag, 0) / points.length;
+  const squares = points.reduce(
+    (sum, p, i) => sum + (p.lag - (my + rate * ((xs[i] as number) - mx))) ** 2,
+    0,
+  );
+  return Math.sqrt(squares / points.length);
+}
+
 /**
  * Trend of a lag over time: `caught-up` at 0 now; else by the slope over the newest `trendWindowMs`:
- * `steady` when the fitted change over that span is under one record and under 5% of the mean lag
- * (sampling noise, a saw-tooth of periodic commits), `draining` (ETA lag / rate) or `growing`.
+ * `steady` when the fitted change over that span is under one record or under twice the spread of the
+ * points around the line (a saw-tooth of periodic commits is noise, not a trend), else `draining`
+ * (ETA = lag / rate) or `growing`.
  */
 export function lagTrend(points: readonly LagTotal[], trendWindowMs = DEFAULT_TREND_WINDOW_MS): TrendResult {
   const newest = points.at(-1);
@@ -166,9 +183,9 @@ export function lagTrend(points: readonly LagTotal[], trendWindowMs = DEFAULT_TR
   if (newest.lag === 0) return { trend: 'caught-up', ratePerSecond: rate, etaSeconds: 0 };
   if (rate === null) return { trend: null, ratePerSecond: null, etaSeconds: null };
   const spanSeconds = (newest.atMs - (recent[0] as LagTotal).atMs) / 1000;
-  const meanLag = recent.reduce((a, p) => a + p.lag, 0) / recent.length;
   const change = Math.abs(rate) * spanSeconds;
-  if (change < Math.max(1, 0.05 * meanLag)) return { trend: 'steady', ratePerSecond: rate, etaSeconds: null };
+  if (change < Math.max(1, 2 * residualSpread(recent, rate)))
+    return { trend: 'steady', ratePerSecond: rate, etaSeconds: null };
   if (rate < 0) return { trend: 'draining', ratePerSecond: rate, etaSeconds: newest.lag / -rate };
   return { trend: 'growing', ratePerSecond: rate, etaSeconds: null };
 }
@@ -367,4 +384,55 @@ export function timestampsWanted(
   for (const g of groups) for (const p of g.partitions) add(g.cluster, p);
   for (const p of mirror?.topics.flatMap((t) => t.partitions) ?? []) add('source', p);
   return [...wanted.values()];
+}
+
+/**
+ * The records whose timestamps the history needs, read from the history alone: per group partition and
+ * MM2 partition with lag at the newest sample whose log end passed the offset before the history began.
+ */
+export function recordsWanted(history: OffsetHistory): RecordWanted[] {
+  const wanted = new Map<string, RecordWanted>();
+  const check = (
+    cluster: 'source' | 'target',
+    topic: string,
+    partition: number,
+    offset: number,
+    lag: number | null,
+  ) => {
+    if (lag === null || lag === 0) return;
+    if (timeAtLogEnd(history.logEnds.get(logEndKey(cluster, topic, partition)) ?? [], offset) !== null)
+      return;
+    wanted.set(recordKey(cluster, topic, partition, offset), { cluster, topic, partition, offset });
+  };
+  for (const [key, series] of history.commits) {
+    const [cluster, , topic, partition] = splitKey(key) as ['source' | 'target', string, string, string];
+    const newest = series.at(-1);
+    if (newest) check(cluster, topic, Number(partition), newest.committed, newest.lag);
+  }
+  for (const [key, series] of history.mirror) {
+    const [topic, partition] = splitKey(key) as [string, string];
+    const newest = series.at(-1);
+    if (newest) check('source', topic, Number(partition), newest.position, newest.lag);
+  }
+  return [...wanted.values()];
+}
+
+export interface Convergence {
+  groups: GroupEvaluation[];
+  mirror: MirrorEvaluation;
+}
+
+/**
+ * Groups and MM2 evaluated at the snapshot's time from its offset history (the poller's window), or from
+ * the snapshot alone when it carries none: one reading tells only what needs no motion (lag 0 is
+ * caught-up, 0 s behind).
+ */
+export function evaluateConvergence(snapshot: Snapshot, trendWindowMs?: number): Convergence {
+  const history = snapshot.offsetHistory ?? appendSnapshot(emptyOffsetHistory(), snapshot);
+  const options: EvaluateOptions = {
+    nowMs: snapshot.takenAtMs,
+    ...(snapshot.recordTimestamps ? { recordTimestamps: snapshot.recordTimestamps } : {}),
+    ...(trendWindowMs !== undefined ? { trendWindowMs } : {}),
+  };
+  return { groups: evaluateGroups(history, options), mirror: evaluateMirror(history, options) };
 }

@@ -249,4 +249,6 @@ export interface Snapshot {
   refreshMs: number;
   /** Offsets over the poller's sliding window, this snapshot's included (absent in hand-built snapshots). */
   offsetHistory?: OffsetHistory;
+  /** Timestamps of records the offset history cannot date (convergence `recordKey` -> ms); see Poller. */
+  recordTimestamps?: ReadonlyMap<string, number>;
 }

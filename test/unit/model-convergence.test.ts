@@ -323,6 +323,12 @@ describe('trend and ETA', () => {
     assert.equal(lagTrend(totals([5, 5, 5])).trend, 'steady');
   });
 
+  it('a slow steady rise on a large lag is growing, not steady', () => {
+    const t = lagTrend(totals([2231, 2234, 2237, 2240, 2243, 2246], 2000));
+    assert.equal(t.trend, 'growing');
+    assert.equal(t.ratePerSecond, 1.5);
+  });
+
   it('unknown from one reading with lag', () => {
     assert.deepEqual(lagTrend(totals([40])), { trend: null, ratePerSecond: null, etaSeconds: null });
   });
