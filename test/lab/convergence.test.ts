@@ -74,8 +74,9 @@ async function logEnds(admin: Admin, topic: string): Promise<Map<number, number>
 
 /**
  * Commits offsets for a group without members (as kafka-consumer-groups --reset-offsets does), every
- * COMMIT_EVERY_MS, to `target(logEnd, partition, elapsedMs)`; a null target skips the commit. Returns
- * the time of the last commit made.
+ * COMMIT_EVERY_MS, to `target(logEnd, partition, elapsedMs)`; a null target skips the commit.
+ * `lastCommitMs` is when the log end of the last commit was read: the time the log end stood at the
+ * offset committed (the commit request itself can take seconds on a loaded machine).
  */
 function commitPattern(
   admin: Admin,
@@ -89,13 +90,14 @@ function commitPattern(
   const loop = (async () => {
     while (!stopping) {
       const ends = await logEnds(admin, topic);
+      const readMs = Date.now();
       const partitions = [...ends]
         .map(([partition, end]) => ({ partition, offset: target(end, partition, Date.now() - started) }))
         .filter((p): p is { partition: number; offset: number } => p.offset !== null)
         .map((p) => ({ partition: p.partition, offset: String(p.offset) }));
       if (partitions.length > 0) {
         await admin.setOffsets({ groupId: group, topic, partitions });
-        last = Date.now();
+        last = readMs;
       }
       await sleep(COMMIT_EVERY_MS);
     }
@@ -131,6 +133,25 @@ async function evaluateGroups(
   const allOk = doc.groups.every((g) => g.status === 'OK');
   assert.equal(result.code, allOk ? 0 : 1, 'exit 0 exactly when every group is OK');
   return { takenAtMs: Date.parse(doc.takenAt), groups: doc.groups };
+}
+
+/**
+ * `lab mirror stop|start`, until MM2's source connector is in the state asked for: on a loaded machine
+ * Connect's REST API can answer after the lab's 5 s timeout while doing what was asked.
+ */
+async function mirrorAction(action: 'stop' | 'start'): Promise<void> {
+  const wanted = action === 'stop' ? 'STOPPED' : 'RUNNING';
+  for (let attempt = 0; attempt < 20; attempt++) {
+    if (attempt % 5 === 0) await mirrorwatch(['lab', 'mirror', action, '--state-dir', SHARED_LAB_DIR]);
+    const result = await mirrorwatch(['status', ...LAB, '--json']);
+    const doc = JSON.parse(result.stdout || '{}') as {
+      mirror?: { connectors: Array<{ name: string; state: string }> };
+    };
+    const source = doc.mirror?.connectors.find((c) => c.name.includes('MirrorSource'));
+    if (source?.state === wanted) return;
+    await sleep(2000);
+  }
+  assert.fail(`MM2's source connector did not reach ${wanted}`);
 }
 
 async function replication(seconds: number): Promise<Replication> {
@@ -207,6 +228,7 @@ describe('convergence: consumer groups evaluated after Burrow rules', () => {
         })),
       });
       await sleep(8000);
+      const rewound = new Set<number>();
       const patterns = {
         // keeping up: the log end, every 200 ms
         ok: commitPattern(admin, topic, group('ok'), (end) => end),
@@ -215,10 +237,13 @@ describe('convergence: consumer groups evaluated after Burrow rules', () => {
           const from = start.get(p) ?? 0;
           return from + Math.floor((end - from) / 4);
         }),
-        // keeping up, then back to offset 0 after 10 s (a replay), then keeping up with the replay
-        rewind: commitPattern(admin, topic, group('rewind'), (end, _p, elapsed) =>
-          elapsed < 10_000 ? end : elapsed < 11_000 ? 0 : null,
-        ),
+        // keeping up, then once back to offset 0 after 10 s (a replay), then no further commit
+        rewind: commitPattern(admin, topic, group('rewind'), (end, p, elapsed) => {
+          if (elapsed < 10_000) return end;
+          if (rewound.has(p)) return null;
+          rewound.add(p);
+          return 0;
+        }),
         // keeping up for 6 s into the evaluation, then stopped: dated from the log-end history
         late: commitPattern(admin, topic, group('stopped-late'), (end, _p, elapsed) =>
           elapsed < 6000 ? end : null,
@@ -258,14 +283,14 @@ describe('convergence: consumer groups evaluated after Burrow rules', () => {
       );
       assert.equal(byName.get('stall')?.trend, 'growing');
       // Seconds behind of a group stopped at a measured time, against that time. The early one is dated by
-      // the timestamp of the record at its offset, produced at most one produce interval after its last
-      // commit (+0.5 s for scheduling); the late one by interpolating the log-end history, which can be off
+      // the timestamp of the record at its offset, produced at most one produce interval after the log end
+      // was read for its last commit (+0.9 s for scheduling on a loaded 2-core machine); the late one by interpolating the log-end history, which can be off
       // by up to one refresh interval (2 s) when the log end sat exactly at the offset at a reading.
       const early_ = byName.get('stopped-early') as GroupDoc;
       const earlyExpected = (evaluation.takenAtMs - earlyStopMs) / 1000;
       assert.ok(earlyExpected > 25, `stopped ${earlyExpected}s before the evaluation ended`);
       assert.ok(
-        Math.abs((early_.lagSeconds ?? Number.NaN) - earlyExpected) <= 0.6,
+        Math.abs((early_.lagSeconds ?? Number.NaN) - earlyExpected) <= 1,
         `stopped-early: ${early_.lagSeconds}s behind, stopped ${earlyExpected}s before`,
       );
       const late = byName.get('stopped-late') as GroupDoc;
@@ -308,7 +333,7 @@ describe('convergence: MM2 stopped under traffic, then resumed', () => {
   });
 
   after(async () => {
-    await mirrorwatch(['lab', 'mirror', 'start', '--state-dir', SHARED_LAB_DIR]);
+    await mirrorAction('start');
     await producer?.disconnect();
     await admin?.disconnect();
   });
@@ -332,8 +357,7 @@ describe('convergence: MM2 stopped under traffic, then resumed', () => {
       });
       await sleep(2000);
     }
-    const stop = await mirrorwatch(['lab', 'mirror', 'stop', '--state-dir', SHARED_LAB_DIR]);
-    assert.equal(stop.code, 0, stop.stderr);
+    await mirrorAction('stop');
     const stopped = await replication(EVALUATE_SECONDS);
     assert.equal(stopped.trend, 'growing', JSON.stringify(stopped));
     assert.ok((stopped.ratePerSecond ?? 0) > 0);
@@ -348,8 +372,7 @@ describe('convergence: MM2 stopped under traffic, then resumed', () => {
         topic,
         messages: Array.from({ length: 10_000 }, (_, i) => ({ partition: i % PARTITIONS, value })),
       });
-    const start = await mirrorwatch(['lab', 'mirror', 'start', '--state-dir', SHARED_LAB_DIR]);
-    assert.equal(start.code, 0, start.stderr);
+    await mirrorAction('start');
     const seen: Replication[] = [];
     let draining: Replication | undefined;
     for (let i = 0; i < 30 && !draining; i++) {
