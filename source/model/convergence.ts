@@ -427,15 +427,16 @@ export function recordsWanted(history: OffsetHistory): RecordWanted[] {
       return;
     wanted.set(recordKey(cluster, topic, partition, offset), { cluster, topic, partition, offset });
   };
-  for (const [key, series] of history.commits) {
-    const [cluster, , topic, partition] = splitKey(key) as ['source' | 'target', string, string, string];
-    const newest = series.at(-1);
-    if (newest) check(cluster, topic, Number(partition), newest.committed, newest.lag);
-  }
+  // MM2 first: its seconds behind is the migration's.
   for (const [key, series] of history.mirror) {
     const [topic, partition] = splitKey(key) as [string, string];
     const newest = series.at(-1);
     if (newest) check('source', topic, Number(partition), newest.position, newest.lag);
+  }
+  for (const [key, series] of history.commits) {
+    const [cluster, , topic, partition] = splitKey(key) as ['source' | 'target', string, string, string];
+    const newest = series.at(-1);
+    if (newest) check(cluster, topic, Number(partition), newest.committed, newest.lag);
   }
   return [...wanted.values()];
 }
