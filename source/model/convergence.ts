@@ -142,8 +142,8 @@ export interface TrendResult {
   etaSeconds: number | null;
 }
 
-/** Points of the trend: the newest `trendWindowMs` of the history. */
-export const DEFAULT_TREND_WINDOW_MS = 60_000;
+/** Points of the trend: the newest `trendWindowMs` of the history, short enough that a drain after a stop shows as draining within seconds. */
+export const DEFAULT_TREND_WINDOW_MS = 15_000;
 
 /** Least-squares slope in records per second; null with fewer than two distinct times. */
 export function slopePerSecond(points: readonly LagTotal[]): number | null {
@@ -249,14 +249,14 @@ export interface EvaluateOptions {
   /** {@link recordKey} -> timestamp of the record at that offset (see lagSeconds). */
   recordTimestamps?: ReadonlyMap<string, number>;
   trendWindowMs?: number;
-  /** Seconds behind under which a lag that is not growing counts as caught up (default 10). */
+  /** Seconds behind up to which a lag counts as caught up (default 10). */
   caughtUpSeconds?: number;
 }
 
 /**
  * Under live traffic a lag of exactly 0 is rare at the moment of a reading (MM2 stores its position every
- * `offset.flush.interval.ms`; consumers commit periodically), so a lag that is not growing and at most
- * this many seconds behind counts as caught up too.
+ * `offset.flush.interval.ms`; consumers commit periodically), so a lag at most this many seconds behind
+ * counts as caught up too, whatever its short-term slope (a few records up or down is sampling noise).
  */
 export const DEFAULT_CAUGHT_UP_SECONDS = 10;
 
@@ -273,9 +273,7 @@ function summarise(
   const measured = lagTrend(lagHistory, options.trendWindowMs);
   const lagSeconds = seconds.length > 0 && !undated ? Math.max(...seconds) : null;
   const caughtUp =
-    (measured.trend === 'steady' || measured.trend === 'draining') &&
-    lagSeconds !== null &&
-    lagSeconds <= (options.caughtUpSeconds ?? DEFAULT_CAUGHT_UP_SECONDS);
+    lagSeconds !== null && lagSeconds <= (options.caughtUpSeconds ?? DEFAULT_CAUGHT_UP_SECONDS);
   const trend = caughtUp ? { ...measured, trend: 'caught-up' as const, etaSeconds: 0 } : measured;
   return {
     status: worstStatus(partitions.map((p) => p.status)),

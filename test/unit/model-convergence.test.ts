@@ -564,13 +564,15 @@ describe('evaluating a history', () => {
     const h = feed(
       [10, 12, 14, 16, 18, 20].map((s) => at(s * 1000, s * 10, s <= 10 ? s * 10 : 100, s <= 10 ? 1 : 0)),
     );
-    const [g] = evaluateGroups(h, { nowMs: 20_000 });
+    const [g] = evaluateGroups(h, { nowMs: 20_000, caughtUpSeconds: 5 });
     assert.equal(g?.status, 'STOP');
     assert.equal(g?.lag, 100);
     assert.equal(g?.lagSeconds, 10);
     assert.equal(g?.trend, 'growing');
     assert.equal(g?.ratePerSecond, 10);
     assert.equal(g?.partitions[0]?.status, 'STOP');
+    // at most 10 s behind (the default) counts as caught up
+    assert.equal(evaluateGroups(h, { nowMs: 20_000 })[0]?.trend, 'caught-up');
   });
 
   it('asks for a record timestamp where the history does not reach back, and uses it', () => {
