@@ -278,7 +278,6 @@ describe('convergence: consumer groups evaluated after Burrow rules', () => {
       for (const name of ['warn', 'stall', 'stop', 'rewind'])
         for (const p of byName.get(name)?.partitions ?? [])
           assert.equal(p.status, expected[name], `${name} p${p.partition}`);
-      assert.equal(byName.get('ok')?.trend === 'growing', false, 'a group keeping up is not growing');
       assert.equal(byName.get('warn')?.trend, 'growing');
       assert.ok(
         (byName.get('warn')?.ratePerSecond ?? 0) > 10,
@@ -303,8 +302,10 @@ describe('convergence: consumer groups evaluated after Burrow rules', () => {
         Math.abs((late.lagSeconds ?? Number.NaN) - lateExpected) <= 2.5,
         `stopped-late: ${late.lagSeconds}s behind, stopped ${lateExpected}s before`,
       );
-      // Keeping up: at most a few records and well under a second behind on average.
-      assert.ok((byName.get('ok')?.lagSeconds ?? 99) < 2.5, `ok: ${byName.get('ok')?.lagSeconds}s behind`);
+      // Keeping up: caught up, within DEFAULT_CAUGHT_UP_SECONDS (its commits can take seconds to land on
+      // a loaded machine, so its offset can be that old).
+      assert.equal(byName.get('ok')?.trend, 'caught-up', JSON.stringify(byName.get('ok')));
+      assert.ok((byName.get('ok')?.lagSeconds ?? 99) <= 10, `ok: ${byName.get('ok')?.lagSeconds}s behind`);
     } finally {
       await traffic.stop();
     }
