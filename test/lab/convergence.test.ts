@@ -70,6 +70,20 @@ function steadyProducer(producer: Producer, topic: string): { stop: () => Promis
   };
 }
 
+/** Clients on the source, and a new topic of PARTITIONS partitions to work on. */
+async function connectWithTopic(bootstrap: string, topic: string) {
+  const kafka = new Kafka({ brokers: [bootstrap], clientId: 'convergence-test', logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({
+    topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }],
+    waitForLeaders: true,
+  });
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  return { kafka, admin, producer };
+}
+
 async function logEnds(admin: Admin, topic: string): Promise<Map<number, number>> {
   const offsets = await admin.fetchTopicOffsets(topic);
   return new Map(offsets.map((o) => [o.partition, Number(o.high)]));
@@ -174,19 +188,7 @@ describe('convergence: consumer groups evaluated after Burrow rules', () => {
 
   before(async () => {
     const lab = await sharedLab();
-    kafka = new Kafka({
-      brokers: [lab.source.bootstrap],
-      clientId: 'convergence-test',
-      logLevel: logLevel.NOTHING,
-    });
-    admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({
-      topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }],
-      waitForLeaders: true,
-    });
-    producer = kafka.producer({ allowAutoTopicCreation: false });
-    await producer.connect();
+    ({ kafka, admin, producer } = await connectWithTopic(lab.source.bootstrap, topic));
   });
 
   after(async () => {
@@ -313,7 +315,6 @@ describe('convergence: consumer groups evaluated after Burrow rules', () => {
 });
 
 describe('convergence: MM2 stopped under traffic, then resumed', () => {
-  let kafka: Kafka;
   let admin: Admin;
   let producer: Producer;
   const topic = uniqueValue('conv-mirror').replace(/[^a-zA-Z0-9-]/g, '-');
@@ -321,19 +322,7 @@ describe('convergence: MM2 stopped under traffic, then resumed', () => {
   before(async () => {
     const lab = await sharedLab();
     assert.ok(lab.traffic?.running, 'this test needs a lab started with --traffic');
-    kafka = new Kafka({
-      brokers: [lab.source.bootstrap],
-      clientId: 'convergence-test',
-      logLevel: logLevel.NOTHING,
-    });
-    admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({
-      topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }],
-      waitForLeaders: true,
-    });
-    producer = kafka.producer({ allowAutoTopicCreation: false });
-    await producer.connect();
+    ({ admin, producer } = await connectWithTopic(lab.source.bootstrap, topic));
   });
 
   after(async () => {
