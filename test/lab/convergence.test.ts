@@ -194,6 +194,15 @@ describe('convergence: consumer groups evaluated after Burrow rules', () => {
   after(async () => {
     await consumer?.disconnect();
     await producer?.disconnect();
+    // Leave the lab as it was (MM2 keeps its copies on the target).
+    await admin
+      ?.deleteGroups(
+        ['ok', 'warn', 'stall', 'stop', 'rewind', 'stopped-early', 'stopped-late'].map(
+          (l) => `${topic}-${l}`,
+        ),
+      )
+      .catch(() => {});
+    await admin?.deleteTopics({ topics: [topic] }).catch(() => {});
     await admin?.disconnect();
   });
 
@@ -328,6 +337,7 @@ describe('convergence: MM2 stopped under traffic, then resumed', () => {
   after(async () => {
     await mirrorAction('start');
     await producer?.disconnect();
+    await admin?.deleteTopics({ topics: [topic] }).catch(() => {});
     await admin?.disconnect();
   });
 
