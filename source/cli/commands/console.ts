@@ -70,6 +70,8 @@ export function consoleCommand(yargs: Argv) {
         connection,
         intervalMs,
         metricsTimeoutMs: metricsTimeoutMs(args),
+        // LAG TIME of groups and MM2 that stopped before the console started (see RecordTimestamps).
+        recordTimestamps: true,
         ...(probeTopic ? { probe: probeFor(connection, probeTopic, intervalMs) } : {}),
       });
       poller.start();
