@@ -76,6 +76,8 @@ export function consoleCommand(yargs: Argv) {
             connection,
             intervalMs,
             metricsTimeoutMs: metricsTimeoutMs(args),
+            // LAG TIME of groups and MM2 that stopped before the console started (see RecordTimestamps).
+            recordTimestamps: true,
             // The probe topic is a topic of the first flow's source (--flow chooses it).
             ...(probeTopic && index === 0 ? { probe: probeFor(connection, probeTopic, intervalMs) } : {}),
           }),

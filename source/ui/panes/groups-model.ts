@@ -10,6 +10,7 @@ import type {
 } from '../../monitor/snapshot.js';
 import { escapeForTerminal } from '../../util/escape.js';
 import { type ListRow, searchText } from '../lists.js';
+import { combineSides, convergenceOf, type RowEvaluation } from './convergence-model.js';
 
 /** A group id with its source-side and target-side state next to each other. */
 export interface GroupRow extends ListRow {
@@ -23,6 +24,8 @@ export interface GroupRow extends ListRow {
   untranslated: boolean;
   /** MirrorMaker 1 (no translation): where the group would start on the target, and the cost. */
   move: GroupMove | null;
+  /** Convergence of both sides together (worse status, longer time behind); null when neither is evaluated. */
+  evaluation: RowEvaluation | null;
 }
 
 /** One partition of a group on both clusters, matched through the replication policy. */
@@ -67,6 +70,7 @@ function groupRowsByName(snapshot: Snapshot | null): GroupRow[] {
         ).map((m) => [m.group, m]),
       )
     : null;
+  const evaluated = new Map(convergenceOf(snapshot).groups.map((g) => [`${g.cluster}\u0000${g.group}`, g]));
   const ids = [...new Set([...sources.keys(), ...targets.keys()])].sort((a, b) =>
     a < b ? -1 : a > b ? 1 : 0,
   );
@@ -92,6 +96,10 @@ function groupRowsByName(snapshot: Snapshot | null): GroupRow[] {
       negative,
       untranslated,
       move: moves?.get(group) ?? null,
+      evaluation: combineSides(
+        evaluated.get(`source\u0000${group}`) ?? null,
+        evaluated.get(`target\u0000${group}`) ?? null,
+      ),
     };
   });
 }
