@@ -2,7 +2,7 @@
  * The topic configs set on the source that the target copies lack: what MM2's topic-config sync
  * (`sync.topic.configs.enabled`) should have carried over. One DescribeConfigs request per cluster.
  */
-import kafkajs, { type Admin } from 'kafkajs';
+import kafkajs, { type Admin, type Kafka } from 'kafkajs';
 import type { ConfigDrift } from '../model/runbook.js';
 import type { MirrorTopic } from './snapshot.js';
 
@@ -58,21 +58,35 @@ async function topicConfigs(admin: Admin, names: readonly string[]): Promise<Top
   );
 }
 
+async function withAdmin<T>(kafka: Kafka, use: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return await use(admin);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** Reads both sides' topic configs of the mirrored topics present on the target and compares them. */
 export async function readConfigDrift(
-  source: Admin,
-  target: Admin,
+  source: Kafka,
+  target: Kafka,
   topics: readonly MirrorTopic[],
 ): Promise<ConfigDrift[]> {
   const present = topics.filter((t) => t.state !== 'missing');
   const [sourceConfigs, targetConfigs] = await Promise.all([
-    topicConfigs(
-      source,
-      present.map((t) => t.source),
+    withAdmin(source, (admin) =>
+      topicConfigs(
+        admin,
+        present.map((t) => t.source),
+      ),
     ),
-    topicConfigs(
-      target,
-      present.map((t) => t.target),
+    withAdmin(target, (admin) =>
+      topicConfigs(
+        admin,
+        present.map((t) => t.target),
+      ),
     ),
   ]);
   return configDrift(present, sourceConfigs, targetConfigs);

@@ -10,8 +10,9 @@ import {
 } from '../connection-options.js';
 import { EXIT, UserError } from '../errors.js';
 import { probeTopicFrom, withProbeOption } from '../probe-options.js';
+import { type RunbookArgs, runbookOptionsFrom, withRunbookOptions } from '../runbook-options.js';
 
-interface ConsoleArgs extends ConnectionArgs {
+interface ConsoleArgs extends ConnectionArgs, RunbookArgs {
   probe?: string;
   'read-only': boolean;
   color: boolean;
@@ -28,7 +29,7 @@ export function consoleCommand(yargs: Argv) {
     '$0',
     'the live console over both clusters and MM2 (default command)',
     (y) =>
-      withProbeOption(withConnectionOptions(y))
+      withRunbookOptions(withProbeOption(withConnectionOptions(y)))
         .option('read-only', {
           type: 'boolean',
           default: false,
@@ -59,6 +60,7 @@ export function consoleCommand(yargs: Argv) {
       }
       if (!Number.isFinite(args.interval) || args.interval < 1)
         throw new UserError('--interval takes a number of seconds >= 1');
+      const cutover = runbookOptionsFrom(args);
       const connection = connectionFrom(args);
       // An interactive terminal is interactive even when a CI variable leaked into the shell.
       for (const name of CI_VARIABLES) delete process.env[name];
@@ -83,6 +85,7 @@ export function consoleCommand(yargs: Argv) {
           readOnly: args['read-only'],
           color,
           header: { origin: connection.origin },
+          cutover,
         });
       } finally {
         await poller.stop();
