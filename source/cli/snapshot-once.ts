@@ -1,4 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Connection } from '../config/connection.js';
+import { DEFAULT_HISTORY_WINDOW_MS } from '../model/offset-history.js';
 import { Poller } from '../monitor/poller.js';
 import type { ClusterRole, DataSourceName, Snapshot } from '../monitor/snapshot.js';
 import { EXIT, UserError } from './errors.js';
@@ -42,19 +44,67 @@ export function debugLine(snapshot: Snapshot): string {
   return `debug: refresh #${snapshot.seq}: ${snapshot.requests} requests (${parts.join(', ')}) in ${snapshot.refreshMs} ms\n${perApi.join('')}`;
 }
 
+interface SnapshotOptions {
+  sources?: DataSourceName[];
+  required?: ClusterRole[];
+  debug: boolean;
+  metricsTimeoutMs?: number;
+}
+
+function checkRequired(snapshot: Snapshot, required: readonly ClusterRole[]): void {
+  for (const role of required) {
+    const health = snapshot.health[role];
+    if (!health.ok) throw new UserError(health.lastError ?? `${role} cluster unreachable`, EXIT.unreachable);
+  }
+}
+
+/** `--evaluate SECONDS`: a number of seconds from 1 to 3600, or a usage error naming the option. */
+export function evaluateSeconds(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 1 || value > 3600)
+    throw new UserError('--evaluate takes a number of seconds from 1 to 3600');
+  return value;
+}
+
+/**
+ * Refreshes at the poller's interval for `seconds` (at least two readings), then returns the newest
+ * snapshot: its offset history spans the whole time, and the record timestamps the history could not
+ * date were read (for seconds behind). Fails with exit 2 when a required cluster did not answer at the end.
+ */
+export async function snapshotOver(
+  connection: Connection,
+  seconds: number,
+  options: SnapshotOptions,
+): Promise<Snapshot> {
+  const poller = new Poller({
+    connection,
+    recordTimestamps: true,
+    offsetHistoryWindowMs: Math.max(DEFAULT_HISTORY_WINDOW_MS, seconds * 1000 + 10_000),
+    ...(options.sources ? { sources: options.sources } : {}),
+    ...(options.metricsTimeoutMs !== undefined ? { metricsTimeoutMs: options.metricsTimeoutMs } : {}),
+  });
+  try {
+    const started = Date.now();
+    let snapshot = await poller.refresh();
+    if (options.debug) process.stderr.write(debugLine(snapshot));
+    for (let readings = 1; readings < 2 || Date.now() - started < seconds * 1000; readings++) {
+      const next = started + readings * poller.intervalMs;
+      await sleep(Math.max(0, next - Date.now()));
+      snapshot = await poller.refresh();
+      if (options.debug) process.stderr.write(debugLine(snapshot));
+    }
+    checkRequired(snapshot, options.required ?? []);
+    return snapshot;
+  } finally {
+    await poller.stop();
+  }
+}
+
 /**
  * One refresh of the named sources (all by default), then the connections are closed. With `required`,
  * fails with exit 2 when one of those clusters did not answer.
  */
-export async function snapshotOnce(
-  connection: Connection,
-  options: {
-    sources?: DataSourceName[];
-    required?: ClusterRole[];
-    debug: boolean;
-    metricsTimeoutMs?: number;
-  },
-): Promise<Snapshot> {
+export async function snapshotOnce(connection: Connection, options: SnapshotOptions): Promise<Snapshot> {
   const poller = new Poller({
     connection,
     ...(options.sources ? { sources: options.sources } : {}),
@@ -63,11 +113,7 @@ export async function snapshotOnce(
   try {
     const snapshot = await poller.refresh();
     if (options.debug) process.stderr.write(debugLine(snapshot));
-    for (const role of options.required ?? []) {
-      const health = snapshot.health[role];
-      if (!health.ok)
-        throw new UserError(health.lastError ?? `${role} cluster unreachable`, EXIT.unreachable);
-    }
+    checkRequired(snapshot, options.required ?? []);
     return snapshot;
   } finally {
     await poller.stop();

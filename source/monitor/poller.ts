@@ -9,8 +9,10 @@ import { describeKafkaError } from '../kafka/errors.js';
 import { WireCluster } from '../kafka/wire-cluster.js';
 import { ConnectRestClient } from '../mm2/connect-rest.js';
 import type { Mm2Metrics } from '../mm2/mm2-metrics.js';
+import { recordsWanted } from '../model/convergence.js';
 import { ageMs } from '../model/freshness.js';
 import { attachTranslations, buildMirrorTopics, summariseCheckpoints } from '../model/mirror.js';
+import { appendSnapshot, emptyOffsetHistory, type OffsetHistory } from '../model/offset-history.js';
 import { type PartitionTiming, partitionTimings, summariseTimings } from '../model/replication-timing.js';
 import type { SnapshotFeed } from './feed.js';
 import type { Probe } from './probe.js';
@@ -18,6 +20,7 @@ import { readCluster } from './read-cluster.js';
 import { type ConnectReading, connectorsFromMetrics, readConnect, scrapeMetrics } from './read-endpoints.js';
 import { MarkerTails } from './read-marker-tails.js';
 import { Mm2InternalReader, type Mm2InternalState } from './read-mm2-internal.js';
+import { RecordTimestamps } from './read-record-timestamps.js';
 import type {
   ClusterRole,
   ClusterView,
@@ -35,6 +38,13 @@ export interface PollerOptions {
   /** Bound on one metrics scrape (default 15 s, like a Prometheus scrape). */
   metricsTimeoutMs?: number;
   historyLength?: number;
+  /** Window of the offset history (default 10 minutes). */
+  offsetHistoryWindowMs?: number;
+  /**
+   * Read the timestamps of records at offsets the offset history cannot date (seconds behind of groups
+   * and MM2 that stopped before the history began): a bounded Fetch per refresh. Off by default.
+   */
+  recordTimestamps?: boolean;
   now?: () => number;
   /** Read only these sources (a command that lists topics needs no metrics). Default: all. */
   sources?: readonly DataSourceName[];
@@ -120,6 +130,8 @@ export class Poller implements SnapshotFeed {
     connect: SourceState<ConnectReading>;
   };
   private history: MetricsHistoryPoint[] = [];
+  private offsetHistory: OffsetHistory;
+  private readonly recordTimes: RecordTimestamps | null;
   private readonly markerTails = new MarkerTails();
   /** Timing per partition of the newest scrape, judged against the scrape before it. */
   private timings: Map<string, PartitionTiming> = new Map();
@@ -140,6 +152,10 @@ export class Poller implements SnapshotFeed {
     this.historyLength = options.historyLength ?? 120;
     this.now = options.now ?? Date.now;
     this.probe = options.probe ?? null;
+    this.recordTimes = options.recordTimestamps ? new RecordTimestamps() : null;
+    this.offsetHistory = emptyOffsetHistory(
+      options.offsetHistoryWindowMs !== undefined ? { windowMs: options.offsetHistoryWindowMs } : {},
+    );
     this.wires = { source: this.newWire('source'), target: this.newWire('target') };
     this.internal = this.newInternalReader();
     this.connect = this.connection.connectUrl ? new ConnectRestClient(this.connection.connectUrl) : null;
@@ -312,7 +328,21 @@ export class Poller implements SnapshotFeed {
       };
     }
     await this.readMarkerTails();
+    await this.readRecordTimestamps();
     return this.publish(started);
+  }
+
+  /** Timestamps the offset history asked for after the last refresh (they date the newest offsets). */
+  private async readRecordTimestamps(): Promise<void> {
+    if (!this.recordTimes) return;
+    const wanted = recordsWanted(this.offsetHistory).filter((w) => this.states[w.cluster].health.ok);
+    if (wanted.length === 0) return;
+    try {
+      await withTimeout(this.recordTimes.read(this.wires, wanted), this.readTimeoutMs, 'record timestamps');
+    } catch {
+      // Best effort: without them the seconds behind stay unknown until the history reaches back.
+    }
+    for (const role of ['source', 'target'] as const) this.addRequests(role);
   }
 
   /** MM2's positions: from Connect REST when it has them, else from the Connect offsets topic. */
@@ -338,13 +368,18 @@ export class Poller implements SnapshotFeed {
     } catch {
       // Best effort: without it a partition ending in a marker shows a lag of 1, as before.
     }
-    const counts = wire.takeRequestCounts();
+    this.addRequests('source');
+  }
+
+  /** Requests sent on a cluster's wire after its read, counted into that read's health. */
+  private addRequests(role: ClusterRole): void {
+    const counts = this.wires[role].takeRequestCounts();
     if (counts.total === 0) return;
-    const byApi = { ...(this.states.source.health.requestsByApi ?? {}) };
+    const byApi = { ...(this.states[role].health.requestsByApi ?? {}) };
     for (const [api, n] of Object.entries(counts.byApi)) byApi[api] = (byApi[api] ?? 0) + n;
-    this.states.source.health = {
-      ...this.states.source.health,
-      requests: this.states.source.health.requests + counts.total,
+    this.states[role].health = {
+      ...this.states[role].health,
+      requests: this.states[role].health.requests + counts.total,
       requestsByApi: byApi,
     };
   }
@@ -427,7 +462,7 @@ export class Poller implements SnapshotFeed {
     const health = Object.fromEntries(
       Object.entries(this.states).map(([name, state]) => [name, state.health]),
     ) as Snapshot['health'];
-    const snapshot: Snapshot = {
+    const built: Snapshot = {
       seq: ++this.seq,
       takenAtMs: now,
       flow: { source: c.source.alias, target: c.target.alias, policy: c.policy },
@@ -454,6 +489,12 @@ export class Poller implements SnapshotFeed {
       health,
       requests: Object.values(health).reduce((sum, h) => sum + h.requests, 0),
       refreshMs: now - started,
+    };
+    this.offsetHistory = appendSnapshot(this.offsetHistory, built);
+    const snapshot: Snapshot = {
+      ...built,
+      offsetHistory: this.offsetHistory,
+      ...(this.recordTimes ? { recordTimestamps: this.recordTimes.known() } : {}),
     };
     this.latest = snapshot;
     for (const listener of this.listeners) listener(snapshot);

@@ -4,6 +4,7 @@
  */
 import type { ReplicationPolicy } from '../config/replication-policy.js';
 import type { Mm2Metrics } from '../mm2/mm2-metrics.js';
+import type { OffsetHistory } from '../model/offset-history.js';
 
 export type ClusterRole = 'source' | 'target';
 
@@ -246,4 +247,8 @@ export interface Snapshot {
   /** Kafka requests and HTTP calls this refresh cost, all sources together. */
   requests: number;
   refreshMs: number;
+  /** Offsets over the poller's sliding window, this snapshot's included (absent in hand-built snapshots). */
+  offsetHistory?: OffsetHistory;
+  /** Timestamps of records the offset history cannot date (convergence `recordKey` -> ms); see Poller. */
+  recordTimestamps?: ReadonlyMap<string, number>;
 }

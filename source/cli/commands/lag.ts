@@ -1,14 +1,17 @@
 import type { Argv } from 'yargs';
+import { evaluateConvergence } from '../../model/convergence.js';
 import type { ClusterRole, GroupProtocol, Snapshot } from '../../monitor/snapshot.js';
 import { type ConnectionArgs, connectionFrom, withConnectionOptions } from '../connection-options.js';
 import { EXIT, UserError } from '../errors.js';
 import { json, table } from '../format.js';
-import { snapshotOnce } from '../snapshot-once.js';
+import { evaluateSeconds, snapshotOnce, snapshotOver } from '../snapshot-once.js';
+import { groupEvaluationDocument, groupEvaluationText } from './evaluation.js';
 
 type Which = ClusterRole | 'both';
 interface LagArgs extends ConnectionArgs {
   cluster: Which;
   group?: string[];
+  evaluate?: number;
 }
 
 export interface LagRow {
@@ -72,12 +75,24 @@ export function lagCommand(yargs: Argv) {
     (y) =>
       withConnectionOptions(y)
         .option('cluster', { choices: ['source', 'target', 'both'] as const, default: 'both' as const })
-        .option('group', { type: 'string', array: true, describe: 'only these groups (repeatable)' }),
+        .option('group', { type: 'string', array: true, describe: 'only these groups (repeatable)' })
+        .option('evaluate', {
+          type: 'number',
+          describe:
+            'sample for SECONDS, then evaluate each group (OK, WARN, STALL, STOP, REWIND; seconds behind, trend, ETA); exit 0 when every group is OK, 1 otherwise',
+        })
+        .epilog(
+          'Exit codes: 0 done (with --evaluate: every group OK), 1 with --evaluate: a group is not OK, 2 a cluster unreachable, 3 bad input.',
+        ),
     async (args) => {
+      const evaluate = evaluateSeconds(args.evaluate);
       const connection = connectionFrom(args);
       const required: ClusterRole[] = args.cluster === 'both' ? ['source', 'target'] : [args.cluster];
       const sources = args.cluster === 'source' ? required : [...required, 'mm2-internal' as const];
-      const snapshot = await snapshotOnce(connection, { sources, required, debug: args.debug });
+      const snapshot =
+        evaluate === undefined
+          ? await snapshotOnce(connection, { sources, required, debug: args.debug })
+          : await snapshotOver(connection, evaluate, { sources, required, debug: args.debug });
       const groups = args.group ?? [];
       const roles = args.cluster === 'both' ? (['source', 'target'] as const) : [args.cluster];
       for (const group of groups) {
@@ -87,6 +102,19 @@ export function lagCommand(yargs: Argv) {
             EXIT.usage,
           );
         }
+      }
+      if (evaluate !== undefined) {
+        const wanted = new Set(groups);
+        const evaluated = evaluateConvergence(snapshot).groups.filter(
+          (g) => roles.includes(g.cluster) && (wanted.size === 0 || wanted.has(g.group)),
+        );
+        process.stdout.write(
+          args.json
+            ? json({ evaluatedSeconds: evaluate, groups: evaluated.map(groupEvaluationDocument) })
+            : groupEvaluationText(evaluated, evaluate),
+        );
+        process.exitCode = evaluated.every((g) => g.status === 'OK') ? EXIT.ok : EXIT.degraded;
+        return;
       }
       const rows = lagRows(snapshot, args.cluster, groups);
       if (args.json) {

@@ -1,11 +1,13 @@
 import type { Argv } from 'yargs';
 import { probeFor } from '../../actions/probe.js';
+import { type Convergence, evaluateConvergence } from '../../model/convergence.js';
 import { formatAge, SLOW_SOURCE_MS } from '../../model/freshness.js';
 import { worstPartitions } from '../../model/lag.js';
 import { clusterReplicaHealth, describeReplicaHealth } from '../../model/replicas.js';
 import { assess } from '../../model/verdict.js';
 import { ProbeTopicMissingError } from '../../monitor/probe.js';
 import type { Snapshot } from '../../monitor/snapshot.js';
+import { convergenceLine, formatBehind, formatTrend } from '../../ui/convergence-text.js';
 import {
   type ConnectionArgs,
   connectionFrom,
@@ -15,12 +17,14 @@ import {
 import { EXIT, UserError } from '../errors.js';
 import { cell, json, table } from '../format.js';
 import { probeTopicFrom, withProbeOption } from '../probe-options.js';
-import { snapshotOnce } from '../snapshot-once.js';
+import { evaluateSeconds, snapshotOnce, snapshotOver } from '../snapshot-once.js';
+import { replicationConvergence } from './evaluation.js';
 
 interface StatusArgs extends ConnectionArgs {
   probe?: string;
   'probe-timeout': number;
   'read-only': boolean;
+  evaluate?: number;
 }
 
 function probeDocument(snapshot: Snapshot) {
@@ -37,8 +41,13 @@ function probeDocument(snapshot: Snapshot) {
   };
 }
 
-export function statusDocument(snapshot: Snapshot) {
+/**
+ * The document `status --json` prints. The convergence fields come from the snapshot's offset history:
+ * over a `--evaluate` window, or from the one reading (null where one reading cannot tell).
+ */
+export function statusDocument(snapshot: Snapshot, convergence: Convergence = evaluateConvergence(snapshot)) {
   const assessment = assess(snapshot);
+  const evaluated = new Map(convergence.groups.map((g) => [`${g.cluster}\u0000${g.group}`, g]));
   const partitions = snapshot.mirror.topics.flatMap((t) =>
     t.partitions.map((p) => ({
       topic: t.source,
@@ -83,6 +92,7 @@ export function statusDocument(snapshot: Snapshot) {
     })),
     replication: {
       totalLag: snapshot.mirror.totalLag,
+      ...replicationConvergence(convergence.mirror),
       latencyMs: snapshot.timing?.replicationLatencyMs ?? null,
       recordAgeMs: snapshot.timing?.recordAgeMs ?? null,
       timing: snapshot.timing
@@ -113,6 +123,7 @@ export function statusDocument(snapshot: Snapshot) {
           state: g.state,
           members: g.members,
           lag: g.totalLag,
+          ...groupConvergence(evaluated.get(`${role}\u0000${g.group}`)),
         })),
     ),
     stale: Object.values(snapshot.health)
@@ -125,6 +136,17 @@ export function statusDocument(snapshot: Snapshot) {
       })),
     probe: probeDocument(snapshot),
     requests: snapshot.requests,
+  };
+}
+
+function groupConvergence(g: Convergence['groups'][number] | undefined) {
+  return {
+    status: g?.status ?? null,
+    lagSeconds: g?.lagSeconds === null || g === undefined ? null : Math.round(g.lagSeconds * 10) / 10,
+    trend: g?.trend ?? null,
+    ratePerSecond:
+      g?.ratePerSecond === null || g === undefined ? null : Math.round(g.ratePerSecond * 100) / 100,
+    etaSeconds: g?.etaSeconds === null || g === undefined ? null : Math.round(g.etaSeconds * 10) / 10,
   };
 }
 
@@ -177,6 +199,8 @@ function printStatus(doc: ReturnType<typeof statusDocument>): string {
   lines.push(
     `  replication lag ${doc.replication.totalLag ?? '-'} records${doc.mirror.positionsFrom ? ` (positions from ${doc.mirror.positionsFrom})` : ' (MM2 positions unknown)'}`,
   );
+  const r = doc.replication;
+  lines.push(`  convergence ${convergenceLine({ ...r, lag: r.totalLag, lagSeconds: r.behindSeconds })}`);
   lines.push(timingLine(doc));
   if (doc.probe) lines.push(probeLine(doc.probe));
   const scrape = doc.metrics.scrapeMs;
@@ -194,8 +218,18 @@ function printStatus(doc: ReturnType<typeof statusDocument>): string {
   }
   if (doc.groups.length > 0) {
     out += `\ngroups with lag\n${table(
-      ['CLUSTER', 'GROUP', 'PROTOCOL', 'STATE', 'MEMBERS', 'LAG'],
-      doc.groups.map((g) => [g.cluster, g.group, g.protocol, g.state, g.members, g.lag]),
+      ['CLUSTER', 'GROUP', 'PROTOCOL', 'STATE', 'MEMBERS', 'LAG', 'STATUS', 'LAG-TIME', 'TREND'],
+      doc.groups.map((g) => [
+        g.cluster,
+        g.group,
+        g.protocol,
+        g.state,
+        g.members,
+        g.lag,
+        g.status ?? '-',
+        formatBehind(g.lagSeconds),
+        formatTrend(g),
+      ]),
     )}`;
   }
   if (doc.problems.length > 0) out += `\nproblems\n${doc.problems.map((p) => `  - ${cell(p)}`).join('\n')}\n`;
@@ -218,17 +252,24 @@ export function statusCommand(yargs: Argv) {
           type: 'boolean',
           default: false,
           describe: 'refuse anything that writes (--probe)',
+        })
+        .option('evaluate', {
+          type: 'number',
+          describe:
+            'sample for SECONDS, then report how far behind MM2 and the groups are, their trend and ETA (exit codes unchanged)',
         }),
     async (args) => {
       const probeTopic = probeTopicFrom(args);
       const timeout = args['probe-timeout'];
       if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 600)
         throw new UserError('--probe-timeout takes a number of seconds between 0 and 600');
+      const evaluate = evaluateSeconds(args.evaluate);
       const connection = connectionFrom(args);
-      let snapshot = await snapshotOnce(connection, {
-        debug: args.debug,
-        metricsTimeoutMs: metricsTimeoutMs(args),
-      });
+      const options = { debug: args.debug, metricsTimeoutMs: metricsTimeoutMs(args) };
+      let snapshot =
+        evaluate === undefined
+          ? await snapshotOnce(connection, options)
+          : await snapshotOver(connection, evaluate, options);
       if (probeTopic) {
         const probe = probeFor(connection, probeTopic, 0);
         const down = (['source', 'target'] as const).filter((role) => !snapshot.health[role].ok);
