@@ -3,9 +3,9 @@
  * last written, how far behind MM2 is, and how each target group evaluates. Pure.
  */
 import type { Snapshot } from '../monitor/snapshot.js';
-import { evaluateGroups, evaluateMirror } from './convergence.js';
+import { type ConvergenceStatus, evaluateConvergence } from './convergence.js';
 import { splitKey } from './offset-history.js';
-import type { ConfigDrift, GroupEvaluationStatus, RunbookSignals } from './runbook.js';
+import type { ConfigDrift, RunbookSignals } from './runbook.js';
 
 export interface SignalInputs {
   nowMs: number;
@@ -40,18 +40,16 @@ export function runbookSignals(s: Snapshot, inputs: SignalInputs): RunbookSignal
     // Not seen moving while watched: written before the watch began, whatever the producer's clock says.
     lastWriteMs.set(topic, watchedSinceMs === null ? atMs : Math.min(atMs, watchedSinceMs));
   }
-  const targetGroupStatus = new Map<string, GroupEvaluationStatus>();
-  let mm2BehindSeconds: number | null = null;
-  if (history) {
-    for (const g of evaluateGroups(history, { nowMs }))
-      if (g.cluster === 'target' && g.status !== null) targetGroupStatus.set(g.group, g.status);
-    mm2BehindSeconds = evaluateMirror(history, { nowMs }).lagSeconds;
-  }
+  // Evaluated at the snapshot's time, with the record timestamps the poller read where it has them.
+  const convergence = evaluateConvergence(s);
+  const targetGroupStatus = new Map<string, ConvergenceStatus>();
+  for (const g of convergence.groups)
+    if (g.cluster === 'target' && g.status !== null) targetGroupStatus.set(g.group, g.status);
   return {
     nowMs,
     watchedSinceMs,
     lastWriteMs,
-    mm2BehindSeconds,
+    mm2BehindSeconds: convergence.mirror.lagSeconds,
     targetGroupStatus,
     configDrift: inputs.configDrift,
   };

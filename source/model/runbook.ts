@@ -5,6 +5,7 @@
  * was last written, how far behind MM2 is, how each target group evaluates) comes in as signals.
  */
 import type { GroupInfo, Snapshot } from '../monitor/snapshot.js';
+import type { ConvergenceStatus } from './convergence.js';
 import { cutoverGate, type GateCheck, type GateReason } from './cutover.js';
 
 export type RunbookStepId =
@@ -18,9 +19,6 @@ export type RunbookStepId =
 
 /** `waiting`: a step before it is not done yet (its own check may already hold: `met`). */
 export type RunbookStatus = 'done' | 'not-done' | 'waiting';
-
-/** Burrow's statuses, as the convergence model gives them. */
-export type GroupEvaluationStatus = 'OK' | 'WARN' | 'STALL' | 'STOP' | 'REWIND';
 
 export interface RunbookStep {
   id: RunbookStepId;
@@ -66,7 +64,7 @@ export interface RunbookSignals {
   /** How many seconds the target is behind the source (MM2 overall); null when unknown. */
   mm2BehindSeconds: number | null;
   /** Target-side group id → its evaluation; absent while not evaluated. */
-  targetGroupStatus: ReadonlyMap<string, GroupEvaluationStatus>;
+  targetGroupStatus: ReadonlyMap<string, ConvergenceStatus>;
   /** Config differences of the mirrored topics; null while not compared. */
   configDrift: readonly ConfigDrift[] | null;
 }
@@ -184,9 +182,10 @@ function mm2CaughtUp(s: Snapshot, signals: RunbookSignals, options: RunbookOptio
     };
   if (lagging.length > 0) {
     const total = lagging.reduce((n, t) => n + (t.lag ?? 0), 0);
+    // With lag, 0 s only means the lagging partitions could not be dated: say nothing then.
     return {
       met: false,
-      reason: `MM2 lag ${total} record(s)${behindText}: ${named(lagging.map((t) => `${t.source} ${t.lag}`))}`,
+      reason: `MM2 lag ${total} record(s)${behind !== null && behind > 0 ? behindText : ''}: ${named(lagging.map((t) => `${t.source} ${t.lag}`))}`,
       blockers: lagging.map((t) => t.source),
     };
   }

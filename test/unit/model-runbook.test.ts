@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { ConvergenceStatus } from '../../source/model/convergence.js';
 import {
   flowName,
-  type GroupEvaluationStatus,
   movingGroups,
   type RunbookSignals,
   readyToStopMirror,
@@ -96,7 +96,7 @@ function finished(): { s: Snapshot; signals: RunbookSignals } {
     watchedSinceMs: NOW - 120_000,
     lastWriteMs: new Map([['orders', NOW - 60_000]]),
     mm2BehindSeconds: 0,
-    targetGroupStatus: new Map<string, GroupEvaluationStatus>([['billing', 'OK']]),
+    targetGroupStatus: new Map<string, ConvergenceStatus>([['billing', 'OK']]),
     configDrift: [],
   };
   return { s, signals };

@@ -2,7 +2,6 @@
  * `verify --runbook`: the migration runbook, sampled for a few seconds (producers stopped, MM2's
  * seconds behind and the target groups' evaluation need offsets over time), then printed step by step.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { readCutoverInputs } from '../../actions/cutover-reads.js';
 import type { Connection } from '../../config/connection.js';
 import {
@@ -14,16 +13,13 @@ import {
 } from '../../model/runbook.js';
 import { runbookSignals } from '../../model/runbook-signals.js';
 import { assess } from '../../model/verdict.js';
-import { Poller } from '../../monitor/poller.js';
 import type { Snapshot } from '../../monitor/snapshot.js';
 import type { Glyphs } from '../../ui/glyphs.js';
 import { EXIT, UserError } from '../errors.js';
 import { cell, json } from '../format.js';
-import { debugLine } from '../snapshot-once.js';
+import { snapshotOver } from '../snapshot-once.js';
 
 export const DEFAULT_SAMPLE_SECONDS = 10;
-/** How often the sample refreshes. */
-const SAMPLE_INTERVAL_MS = 1000;
 
 export interface RunbookArgs {
   sampleSeconds: number;
@@ -79,30 +75,21 @@ async function sample(
   connection: Connection,
   args: RunbookArgs,
 ): Promise<{ snapshot: Snapshot; book: Runbook }> {
-  const poller = new Poller({ connection, metricsTimeoutMs: args.metricsTimeoutMs });
-  try {
-    const until = Date.now() + args.sampleSeconds * 1000;
-    let snapshot = await poller.refresh();
-    if (args.debug) process.stderr.write(debugLine(snapshot));
-    for (const group of args.options.groups ?? [])
-      if (!snapshot.source.groups.some((g) => g.group === group))
-        throw new UserError(`unknown group '${group}' on the source cluster`);
-    while (Date.now() < until && assess(snapshot).verdict !== 'unreachable') {
-      await sleep(Math.min(SAMPLE_INTERVAL_MS, Math.max(0, until - Date.now())));
-      snapshot = await poller.refresh();
-      if (args.debug) process.stderr.write(debugLine(snapshot));
-    }
-    const reachable = snapshot.health.source.ok && snapshot.health.target.ok;
-    const reads = reachable ? await readCutoverInputs(connection, snapshot) : null;
-    const signals = runbookSignals(snapshot, {
-      nowMs: Date.now(),
-      configDrift: reads?.configDrift ?? null,
-      ...(reads ? { newestWrites: reads.newestWrites } : {}),
-    });
-    return { snapshot, book: runbook(snapshot, signals, args.options) };
-  } finally {
-    await poller.stop();
-  }
+  const snapshot = await snapshotOver(connection, args.sampleSeconds, {
+    debug: args.debug,
+    metricsTimeoutMs: args.metricsTimeoutMs,
+    required: ['source', 'target'],
+  });
+  for (const group of args.options.groups ?? [])
+    if (!snapshot.source.groups.some((g) => g.group === group))
+      throw new UserError(`unknown group '${group}' on the source cluster`);
+  const reads = await readCutoverInputs(connection, snapshot);
+  const signals = runbookSignals(snapshot, {
+    nowMs: Date.now(),
+    configDrift: reads.configDrift,
+    newestWrites: reads.newestWrites,
+  });
+  return { snapshot, book: runbook(snapshot, signals, args.options) };
 }
 
 /** Samples, prints, and sets the exit code: 0 ready, 1 not ready, 2 unreachable. */
