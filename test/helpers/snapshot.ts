@@ -1,4 +1,10 @@
-import type { DataSourceHealth, DataSourceName, Snapshot } from '../../source/monitor/snapshot.js';
+import type {
+  DataSourceHealth,
+  DataSourceName,
+  MirrorState,
+  MirrorTopic,
+  Snapshot,
+} from '../../source/monitor/snapshot.js';
 
 /** A healthy snapshot of a small migration, for pure tests; override what a test is about. */
 export function health(name: DataSourceName, ok: boolean, lastError: string | null = null): DataSourceHealth {
@@ -65,5 +71,39 @@ export function snapshot(overrides: Partial<Snapshot> = {}): Snapshot {
     requests: 5,
     refreshMs: 10,
     ...overrides,
+  };
+}
+
+/** A one-partition mirrored topic with 10 source offsets and MM2 `lag` behind (null: position unknown). */
+export function mirrorTopic(
+  name: string,
+  lag: number | null,
+  options: { state?: MirrorState; targetLatest?: number } = {},
+): MirrorTopic {
+  const state = options.state ?? (lag === 0 ? 'in-sync' : 'mirroring');
+  const targetLatest = options.targetLatest ?? 10;
+  return {
+    source: name,
+    target: name,
+    state,
+    sourcePartitions: 1,
+    targetPartitions: state === 'missing' ? null : 1,
+    sourceRecords: 10,
+    targetRecords: targetLatest,
+    lag,
+    partitions: [
+      {
+        partition: 0,
+        sourceEarliest: 0,
+        sourceLatest: 10,
+        targetEarliest: 0,
+        targetLatest,
+        mm2Position: lag === null ? null : 9 - lag,
+        lag,
+        recordCount: null,
+        recordAgeMs: null,
+        replicationLatencyMs: null,
+      },
+    ],
   };
 }

@@ -63,6 +63,28 @@ function doneThrough(book: RunbookJson, n: number): boolean {
   return book.steps.slice(0, n).every((s) => s.done) && book.current === (book.steps[n]?.id ?? null);
 }
 
+/** Reads the runbook until steps 1..n are done and step n+1 is current; fails with the last steps. */
+async function untilDoneThrough(
+  group: string,
+  n: number,
+  what: string,
+  timeoutMs: number,
+): Promise<RunbookJson> {
+  let book: RunbookJson | null = null;
+  await eventually(
+    what,
+    async () => {
+      book = await runbookOf(group);
+      return doneThrough(book, n);
+    },
+    timeoutMs,
+    0,
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}\n${book ? describeSteps(book) : ''}`);
+  });
+  return book as unknown as RunbookJson;
+}
+
 async function consume(lab: LabStatus, cluster: 'source' | 'target', group: string): Promise<Consumer> {
   const kafka = createKafka(
     { name: cluster, brokers: lab[cluster].bootstrap.split(',') },
@@ -132,19 +154,8 @@ describe('verify --runbook walks a real cutover', () => {
     traffic?.kill('SIGTERM');
     await Promise.race([exited, sleep(15_000)]);
     if (traffic?.exitCode === null && traffic.signalCode === null) traffic.kill('SIGKILL');
-    let book: RunbookJson | null = null;
-    await eventually(
-      'steps 1-3 done, step 4 (groups drained) current',
-      async () => {
-        book = await runbookOf(group);
-        return doneThrough(book, 3);
-      },
-      90_000,
-      0,
-    ).catch((error: Error) => {
-      throw new Error(`${error.message}\n${book ? describeSteps(book) : ''}`);
-    });
-    const current = (book as RunbookJson | null)?.steps[3];
+    const book = await untilDoneThrough(group, 3, 'steps 1-3 done, step 4 (groups drained) current', 90_000);
+    const current = book.steps[3];
     assert.match(current?.reason ?? '', new RegExp(`^lag \\d+ on the source: ${group} \\d+$`));
     assert.deepEqual(current?.blockers, [group]);
   });
@@ -164,19 +175,13 @@ describe('verify --runbook walks a real cutover', () => {
     await consumer.disconnect();
     consumers.splice(consumers.indexOf(consumer), 1);
 
-    let book: RunbookJson | null = null;
-    await eventually(
+    const book = await untilDoneThrough(
+      group,
+      5,
       'steps 1-5 done (drained, checkpointed and synced), step 6 (groups on the target) current',
-      async () => {
-        book = await runbookOf(group);
-        return doneThrough(book, 5);
-      },
       120_000,
-      0,
-    ).catch((error: Error) => {
-      throw new Error(`${error.message}\n${book ? describeSteps(book) : ''}`);
-    });
-    const done = book as unknown as RunbookJson;
+    );
+    const done = book;
     assert.match(done.steps[4]!.reason, /^1 group\(s\) checkpointed and synced/);
     assert.equal(done.steps[5]!.reason, `on the target: ${group} not started (no member)`);
     // kafka-consumer-groups on the target: MM2 gave the group committed offsets there.
@@ -187,19 +192,8 @@ describe('verify --runbook walks a real cutover', () => {
 
   it('the group started on the target evaluates OK; stopping the mirror makes the runbook ready', async () => {
     consumers.push(await consume(lab, 'target', group));
-    let book: RunbookJson | null = null;
-    await eventually(
-      'steps 1-6 done, step 7 (mirror stopped) current',
-      async () => {
-        book = await runbookOf(group);
-        return doneThrough(book, 6);
-      },
-      90_000,
-      0,
-    ).catch((error: Error) => {
-      throw new Error(`${error.message}\n${book ? describeSteps(book) : ''}`);
-    });
-    const before = book as unknown as RunbookJson;
+    const book = await untilDoneThrough(group, 6, 'steps 1-6 done, step 7 (mirror stopped) current', 90_000);
+    const before = book;
     assert.equal(before.steps[5]!.reason, '1 group(s) consuming on the target, evaluated OK');
     assert.match(before.steps[6]!.reason, /^still .*MirrorSourceConnector RUNNING/);
 

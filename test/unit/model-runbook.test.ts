@@ -9,38 +9,11 @@ import {
   runbook,
 } from '../../source/model/runbook.js';
 import { configDrift } from '../../source/monitor/read-topic-configs.js';
-import type { GroupInfo, MirrorTopic, Snapshot } from '../../source/monitor/snapshot.js';
-import { snapshot } from '../helpers/snapshot.js';
+import type { GroupInfo, Snapshot } from '../../source/monitor/snapshot.js';
+import { mirrorTopic, snapshot } from '../helpers/snapshot.js';
 
 const NOW = 1_000_000;
 const OPTIONS = { maxBehindSeconds: 5, quietSeconds: 30 };
-
-function topic(name: string, lag: number | null, state: MirrorTopic['state'] = 'in-sync'): MirrorTopic {
-  return {
-    source: name,
-    target: name,
-    state,
-    sourcePartitions: 1,
-    targetPartitions: state === 'missing' ? null : 1,
-    sourceRecords: 10,
-    targetRecords: 10,
-    lag,
-    partitions: [
-      {
-        partition: 0,
-        sourceEarliest: 0,
-        sourceLatest: 10,
-        targetEarliest: 0,
-        targetLatest: 10,
-        mm2Position: lag === null ? null : 9 - lag,
-        lag,
-        recordCount: null,
-        recordAgeMs: null,
-        replicationLatencyMs: null,
-      },
-    ],
-  };
-}
 
 function group(
   cluster: 'source' | 'target',
@@ -87,7 +60,7 @@ function group(
 /** The migration at its end: everything copied, quiet, drained, synced, consumers on the target, mirror stopped. */
 function finished(): { s: Snapshot; signals: RunbookSignals } {
   const s = snapshot({ takenAtMs: NOW });
-  s.mirror.topics = [topic('orders', 0)];
+  s.mirror.topics = [mirrorTopic('orders', 0)];
   s.source = { ...s.source, groups: [group('source', 'billing', 10)] };
   s.target = { ...s.target, groups: [group('target', 'billing', 10, 1, 10)] };
   s.connectors = s.connectors.map((c) => ({ ...c, state: 'STOPPED', tasks: [] }));
@@ -129,7 +102,7 @@ describe('runbook', () => {
 
   it('names the first step not done and leaves the later ones waiting, with their own check kept', () => {
     const { s, signals } = finished();
-    s.mirror.topics = [topic('orders', 4)];
+    s.mirror.topics = [mirrorTopic('orders', 4)];
     const book = runbook(s, { ...signals, mm2BehindSeconds: 12 }, OPTIONS);
     assert.equal(book.ready, false);
     assert.equal(book.current?.id, 'mm2-caught-up');
@@ -152,9 +125,9 @@ describe('runbook', () => {
 
   it('step 1: missing topics, partition counts and configs not synced', () => {
     const { s, signals } = finished();
-    s.mirror.topics = [topic('orders', 0), topic('payments', null, 'missing')];
+    s.mirror.topics = [mirrorTopic('orders', 0), mirrorTopic('payments', null, { state: 'missing' })];
     assert.equal(runbook(s, signals, OPTIONS).current?.reason, 'missing on the target: payments');
-    s.mirror.topics = [topic('orders', 0)];
+    s.mirror.topics = [mirrorTopic('orders', 0)];
     const drift = runbook(
       s,
       {
@@ -175,7 +148,7 @@ describe('runbook', () => {
     assert.equal(behind.current?.id, 'mm2-caught-up');
     assert.equal(behind.current?.reason, 'MM2 lag 0 but 9 s behind (at most 5 s)');
     assert.equal(runbook(s, { ...signals, mm2BehindSeconds: 4 }, OPTIONS).ready, true);
-    s.mirror.topics = [topic('orders', null)];
+    s.mirror.topics = [mirrorTopic('orders', null)];
     assert.equal(runbook(s, signals, OPTIONS).current?.reason, "MM2's position unknown for orders");
   });
 
