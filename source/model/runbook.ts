@@ -328,9 +328,11 @@ function mirrorStopped(s: Snapshot): Check {
       reason: `${connectors.length} connector(s) ${[...new Set(connectors.map((c) => c.state))].join('/')}`,
       blockers: [],
     };
+  const states = new Map<string, number>();
+  for (const c of running) states.set(c.state, (states.get(c.state) ?? 0) + 1);
   return {
     met: false,
-    reason: `still ${named(running.map((c) => `${c.name} ${c.state}`))}`,
+    reason: `${running.length} of ${connectors.length} connector(s) not stopped (${[...states].map(([state, n]) => `${n} ${state}`).join(', ')})`,
     blockers: running.map((c) => c.name),
   };
 }

@@ -225,7 +225,7 @@ describe('runbook', () => {
     s.connectors = s.connectors.map((c) => ({ ...c, state: 'RUNNING' }));
     const running = runbook(s, signals, OPTIONS);
     assert.equal(running.current?.id, 'mirror-stopped');
-    assert.equal(running.current?.reason, 'still old->new.MirrorSourceConnector RUNNING');
+    assert.equal(running.current?.reason, '1 of 1 connector(s) not stopped (1 RUNNING)');
     assert.equal(readyToStopMirror(running), true);
     s.connectors = s.connectors.map((c) => ({ ...c, state: 'PAUSED' }));
     assert.equal(runbook(s, signals, OPTIONS).ready, true);
