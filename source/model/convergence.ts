@@ -5,10 +5,11 @@
  * Status per partition after Burrow's lag evaluation rules, over the samples in the window:
  *   REWIND  the committed offset went backwards between two samples;
  *   OK      lag is 0 at the newest sample;
- *   STALL   lag > 0, the offset did not move, and the group has members;
- *   STOP    lag > 0, the offset did not move and the group has no members; or it moved, but has not moved
- *           for longer than the span over which it was seen moving (Burrow: "no commit for longer than the
- *           window"): STALL or STOP again by membership;
+ *   STALL   lag > 0 at every reading, the offset did not move, and the group has members;
+ *   STOP    the same without members; also when it moved (or was at lag 0) in the window but has not since
+ *           for longer than the span over which it was seen active (Burrow: "no commit for longer than the
+ *           window"): STALL or STOP again by membership. A reading at lag 0 counts as activity, so a quiet
+ *           partition that has just received a record is not stalled (Burrow #338);
  *   WARN    the offset moves but the lag rose at every move and ended higher than it started;
  *   OK      otherwise.
  * A group's status is its worst partition's (REWIND > STOP > STALL > WARN > OK).
@@ -70,10 +71,15 @@ export function evaluatePoints(points: readonly LagPoint[]): ConvergenceStatus |
   if (points.length < 2) return null;
   const first = points[0] as LagPoint;
   const moves = points.filter((p, i) => i > 0 && p.offset !== (points[i - 1] as LagPoint).offset);
+  // A reading at lag 0 shows the consumer current as much as a move does: a quiet partition that just
+  // got a record is not stalled (Burrow #338).
+  const active = points.filter(
+    (p, i) => p.lag === 0 || (i > 0 && p.offset !== (points[i - 1] as LagPoint).offset),
+  );
   const idle = newest.members === 0 ? 'STOP' : 'STALL';
-  if (moves.length === 0) return idle;
-  const lastMoveMs = (moves.at(-1) as LagPoint).atMs;
-  if (newest.atMs - lastMoveMs > lastMoveMs - first.atMs) return idle;
+  const lastActiveMs = active.at(-1)?.atMs;
+  if (lastActiveMs === undefined) return idle;
+  if (newest.atMs - lastActiveMs > lastActiveMs - first.atMs) return idle;
   const atMoves = [first, ...moves].map((p) => p.lag);
   const rising =
     atMoves.length >= 3 &&
@@ -136,8 +142,8 @@ export interface TrendResult {
   etaSeconds: number | null;
 }
 
-/** Points of the trend: the newest `trendWindowMs` of the history. */
-export const DEFAULT_TREND_WINDOW_MS = 60_000;
+/** Points of the trend: the newest `trendWindowMs` of the history, short enough that a drain after a stop shows as draining within seconds. */
+export const DEFAULT_TREND_WINDOW_MS = 15_000;
 
 /** Least-squares slope in records per second; null with fewer than two distinct times. */
 export function slopePerSecond(points: readonly LagTotal[]): number | null {
@@ -243,7 +249,16 @@ export interface EvaluateOptions {
   /** {@link recordKey} -> timestamp of the record at that offset (see lagSeconds). */
   recordTimestamps?: ReadonlyMap<string, number>;
   trendWindowMs?: number;
+  /** Seconds behind up to which a lag counts as caught up (default 10). */
+  caughtUpSeconds?: number;
 }
+
+/**
+ * Under live traffic a lag of exactly 0 is rare at the moment of a reading (MM2 stores its position every
+ * `offset.flush.interval.ms`; consumers commit periodically), so a lag at most this many seconds behind
+ * counts as caught up too, whatever its short-term slope (a few records up or down is sampling noise).
+ */
+export const DEFAULT_CAUGHT_UP_SECONDS = 10;
 
 function summarise(
   partitions: PartitionEvaluation[],
@@ -252,12 +267,18 @@ function summarise(
 ): Evaluation {
   const lags = partitions.map((p) => p.lag).filter((l): l is number => l !== null);
   const seconds = partitions.map((p) => p.lagSeconds).filter((s): s is number => s !== null);
+  // The worst partition's; unknown when a partition behind cannot be dated.
+  const undated = partitions.some((p) => p.lagSeconds === null && p.lag !== null && p.lag > 0);
   const lagHistory = totalsOverTime(series);
-  const trend = lagTrend(lagHistory, options.trendWindowMs);
+  const measured = lagTrend(lagHistory, options.trendWindowMs);
+  const lagSeconds = seconds.length > 0 && !undated ? Math.max(...seconds) : null;
+  const caughtUp =
+    lagSeconds !== null && lagSeconds <= (options.caughtUpSeconds ?? DEFAULT_CAUGHT_UP_SECONDS);
+  const trend = caughtUp ? { ...measured, trend: 'caught-up' as const, etaSeconds: 0 } : measured;
   return {
     status: worstStatus(partitions.map((p) => p.status)),
     lag: lags.length > 0 ? lags.reduce((a, b) => a + b, 0) : null,
-    lagSeconds: seconds.length > 0 ? Math.max(...seconds) : null,
+    lagSeconds,
     ...trend,
     lagHistory,
   };
@@ -404,15 +425,16 @@ export function recordsWanted(history: OffsetHistory): RecordWanted[] {
       return;
     wanted.set(recordKey(cluster, topic, partition, offset), { cluster, topic, partition, offset });
   };
-  for (const [key, series] of history.commits) {
-    const [cluster, , topic, partition] = splitKey(key) as ['source' | 'target', string, string, string];
-    const newest = series.at(-1);
-    if (newest) check(cluster, topic, Number(partition), newest.committed, newest.lag);
-  }
+  // MM2 first: its seconds behind is the migration's.
   for (const [key, series] of history.mirror) {
     const [topic, partition] = splitKey(key) as [string, string];
     const newest = series.at(-1);
     if (newest) check('source', topic, Number(partition), newest.position, newest.lag);
+  }
+  for (const [key, series] of history.commits) {
+    const [cluster, , topic, partition] = splitKey(key) as ['source' | 'target', string, string, string];
+    const newest = series.at(-1);
+    if (newest) check(cluster, topic, Number(partition), newest.committed, newest.lag);
   }
   return [...wanted.values()];
 }

@@ -88,16 +88,21 @@ interface Timed {
   atMs: number;
 }
 
-/** The series with `sample` appended, trimmed to the window and the cap. */
+/** The series with `sample` appended, trimmed to the window and the cap (one slice: no per-sample work). */
 function appended<T extends Timed>(
   series: readonly T[] | undefined,
   sample: T,
   fromMs: number,
   cap: number,
 ): T[] {
-  const kept = (series ?? []).filter((s) => s.atMs >= fromMs && s.atMs < sample.atMs);
+  const s = series ?? [];
+  let from = 0;
+  while (from < s.length && (s[from] as T).atMs < fromMs) from++;
+  let to = s.length;
+  while (to > from && (s[to - 1] as T).atMs >= sample.atMs) to--;
+  const kept = s.slice(Math.max(from, to + 1 - cap), to);
   kept.push(sample);
-  return kept.length > cap ? kept.slice(kept.length - cap) : kept;
+  return kept;
 }
 
 /** Series with no sample left in the window are dropped (deleted topics, groups that went away). */

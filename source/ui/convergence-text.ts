@@ -39,7 +39,7 @@ export function convergenceLine(
   const behind = e.lagSeconds === null ? 'target ? behind' : `target ${formatBehind(e.lagSeconds)} behind`;
   switch (e.trend) {
     case 'caught-up':
-      return 'target caught up (MM2 lag 0)';
+      return e.lag === 0 ? 'target caught up (MM2 lag 0)' : `${behind}, caught up (lag ${e.lag})`;
     case 'draining':
       return `${behind}, draining ${formatRate(Math.abs(e.ratePerSecond ?? 0))}${e.etaSeconds !== null ? `, caught up in ~${formatBehind(e.etaSeconds)}` : ''}`;
     case 'growing':

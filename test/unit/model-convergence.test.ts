@@ -209,6 +209,39 @@ describe('evaluatePoints (Burrow rules)', () => {
     );
   });
 
+  it('a quiet partition that just got a record is not stalled (lag 0 in the window counts as activity)', () => {
+    assert.equal(
+      evaluatePoints(
+        points(
+          [
+            [10, 0],
+            [10, 0],
+            [10, 0],
+            [10, 0],
+            [10, 1],
+          ],
+          0,
+        ),
+      ),
+      'OK',
+    );
+    // but lagging for longer than it was seen current is
+    assert.equal(
+      evaluatePoints(
+        points(
+          [
+            [10, 0],
+            [10, 1],
+            [10, 1],
+            [10, 2],
+          ],
+          0,
+        ),
+      ),
+      'STOP',
+    );
+  });
+
   it('REWIND when the offset went backwards, even at lag 0 (Burrow #716)', () => {
     assert.equal(
       evaluatePoints(
@@ -531,13 +564,15 @@ describe('evaluating a history', () => {
     const h = feed(
       [10, 12, 14, 16, 18, 20].map((s) => at(s * 1000, s * 10, s <= 10 ? s * 10 : 100, s <= 10 ? 1 : 0)),
     );
-    const [g] = evaluateGroups(h, { nowMs: 20_000 });
+    const [g] = evaluateGroups(h, { nowMs: 20_000, caughtUpSeconds: 5 });
     assert.equal(g?.status, 'STOP');
     assert.equal(g?.lag, 100);
     assert.equal(g?.lagSeconds, 10);
     assert.equal(g?.trend, 'growing');
     assert.equal(g?.ratePerSecond, 10);
     assert.equal(g?.partitions[0]?.status, 'STOP');
+    // at most 10 s behind (the default) counts as caught up
+    assert.equal(evaluateGroups(h, { nowMs: 20_000 })[0]?.trend, 'caught-up');
   });
 
   it('asks for a record timestamp where the history does not reach back, and uses it', () => {
@@ -549,10 +584,17 @@ describe('evaluating a history', () => {
     ]);
     const withTs = evaluateGroups(h, {
       nowMs: 12_000,
+      recordTimestamps: new Map([[recordKey('source', 't', 0, 100), 1_000]]),
+    });
+    assert.equal(withTs[0]?.lagSeconds, 11);
+    assert.equal(withTs[0]?.trend, 'steady');
+    // not growing and at most 10 s behind: caught up
+    const recent = evaluateGroups(h, {
+      nowMs: 12_000,
       recordTimestamps: new Map([[recordKey('source', 't', 0, 100), 2_000]]),
     });
-    assert.equal(withTs[0]?.lagSeconds, 10);
-    assert.equal(withTs[0]?.trend, 'steady');
+    assert.equal(recent[0]?.trend, 'caught-up');
+    assert.equal(recent[0]?.etaSeconds, 0);
   });
 
   it('MM2: draining with an ETA per topic and overall, then caught-up', () => {
@@ -594,6 +636,14 @@ describe('evaluating a history', () => {
     const running = feed([at(0, 1010, null, 0, 10), at(2000, 1030, null, 0, 30)]);
     // position 1000 both times
     assert.equal(evaluateMirror(running, { nowMs: 2000 }).status, 'STALL');
+  });
+
+  it("a group's seconds behind are unknown while a lagging partition cannot be dated", () => {
+    const h = feed([at(10_000, 500, 100, 1)]);
+    const [g] = evaluateGroups(h, { nowMs: 10_000 });
+    assert.equal(g?.partitions[0]?.lagSeconds, null);
+    assert.equal(g?.lagSeconds, null);
+    assert.equal(g?.status, null);
   });
 
   it('a group that committed backwards is REWIND', () => {

@@ -110,7 +110,11 @@ export function lagCommand(yargs: Argv) {
         );
         process.stdout.write(
           args.json
-            ? json({ evaluatedSeconds: evaluate, groups: evaluated.map(groupEvaluationDocument) })
+            ? json({
+                evaluatedSeconds: evaluate,
+                takenAt: new Date(snapshot.takenAtMs).toISOString(),
+                groups: evaluated.map(groupEvaluationDocument),
+              })
             : groupEvaluationText(evaluated, evaluate),
         );
         process.exitCode = evaluated.every((g) => g.status === 'OK') ? EXIT.ok : EXIT.degraded;

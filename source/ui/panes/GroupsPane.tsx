@@ -8,6 +8,7 @@ import type { Glyphs } from '../glyphs.js';
 import { freshnessSymbol } from '../labels.js';
 import type { Cell, ColumnSpec } from '../table.js';
 import { lagCell, MISSING_CELL } from './cells.js';
+import { behindCell, statusCell, trendCell } from './convergence-model.js';
 import type { PaneFrame } from './frame.js';
 import type { GroupPartitionRow, GroupRow } from './groups-model.js';
 import { GonePane, TablePane } from './TablePane.js';
@@ -35,6 +36,10 @@ const GROUP_COLUMNS: ColumnSpec[] = [
   { id: 'tgtProto', title: 'TGT PROTO', width: 9, priority: 6 },
   { id: 'checkpoint', title: 'CHECKPOINT', width: 10, priority: 1 },
   { id: 'flags', title: 'FLAGS', width: 8, priority: 3 },
+  // Convergence over the console's history, both sides together (see combineSides).
+  { id: 'status', title: 'STATUS', width: 6, priority: 8 },
+  { id: 'behind', title: 'LAG TIME', width: 8, priority: 8, align: 'right' },
+  { id: 'trend', title: 'TREND', width: 13, priority: 9 },
 ];
 
 /** Live age of a snapshot-time age: the snapshot may be seconds old (or paused). */
@@ -94,6 +99,9 @@ export function GroupsPane(props: {
           : row.untranslated
             ? { text: 'no ckpt', tone: 'warn' }
             : { text: '' },
+        status: statusCell(row.evaluation),
+        behind: behindCell(row.evaluation),
+        trend: trendCell(row.evaluation, frame.glyphs),
       },
     };
   });

@@ -6,6 +6,7 @@ import type { Glyphs } from '../glyphs.js';
 import { mirrorStateLabel } from '../labels.js';
 import type { ColumnSpec } from '../table.js';
 import { lagCell } from './cells.js';
+import { behindCell, statusCell, trendCell } from './convergence-model.js';
 import type { PaneFrame } from './frame.js';
 import { GonePane, TablePane } from './TablePane.js';
 import { stateCounts, type TopicPartitionRow, type TopicRow, timingText } from './topics-model.js';
@@ -21,7 +22,14 @@ const TOPIC_COLUMNS: ColumnSpec[] = [
   { id: 'srcRecords', title: 'SRC OFFS', width: 10, priority: 2, align: 'right' },
   { id: 'tgtRecords', title: 'TGT OFFS', width: 10, priority: 3, align: 'right' },
   { id: 'lag', title: 'MM2 LAG', width: 9, priority: 0, align: 'right' },
+  { id: 'status', title: 'STATUS', width: 6, priority: 5 },
+  { id: 'behind', title: 'LAG TIME', width: 8, priority: 5, align: 'right' },
+  { id: 'trend', title: 'TREND', width: 13, priority: 6 },
 ];
+
+const CONVERGENCE = new Set(['status', 'behind', 'trend']);
+/** Below this width the convergence columns would cut the topic names: they are left out. */
+export const CONVERGENCE_MIN_WIDTH = 140;
 
 function summary(snapshot: Snapshot, g: Glyphs): Segment[] {
   const topics = snapshot.mirror.topics;
@@ -46,7 +54,10 @@ export function TopicsPane(props: {
 }) {
   const { frame, snapshot, rows, selectedKey } = props;
   const sameNames = snapshot.mirror.topics.every((t) => t.source === t.target);
-  const columns = TOPIC_COLUMNS.filter((c) => !(sameNames && c.id === 'target'));
+  const columns = TOPIC_COLUMNS.filter(
+    (c) =>
+      !(sameNames && c.id === 'target') && (frame.width >= CONVERGENCE_MIN_WIDTH || !CONVERGENCE.has(c.id)),
+  );
   const table: TableRow[] = rows.map((row) => {
     const t = row.topic;
     const state = mirrorStateLabel(t.state, frame.glyphs);
@@ -61,6 +72,9 @@ export function TopicsPane(props: {
         srcRecords: { text: fitCount(t.sourceRecords, 10) },
         tgtRecords: { text: fitCount(t.targetRecords, 10) },
         lag: lagCell(t.lag, 9),
+        status: statusCell(row.evaluation),
+        behind: behindCell(row.evaluation),
+        trend: trendCell(row.evaluation, frame.glyphs),
       },
     };
   });

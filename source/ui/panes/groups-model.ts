@@ -8,6 +8,7 @@ import type {
 } from '../../monitor/snapshot.js';
 import { escapeForTerminal } from '../../util/escape.js';
 import { type ListRow, searchText } from '../lists.js';
+import { combineSides, convergenceOf, type RowEvaluation } from './convergence-model.js';
 
 /** A group id with its source-side and target-side state next to each other. */
 export interface GroupRow extends ListRow {
@@ -19,6 +20,8 @@ export interface GroupRow extends ListRow {
   negative: boolean;
   /** The source group has committed offsets but MM2 wrote no checkpoint for it. */
   untranslated: boolean;
+  /** Convergence of both sides together (worse status, longer time behind); null when neither is evaluated. */
+  evaluation: RowEvaluation | null;
 }
 
 /** One partition of a group on both clusters, matched through the replication policy. */
@@ -53,6 +56,7 @@ function groupRowsByName(snapshot: Snapshot | null): GroupRow[] {
   const sources = new Map(snapshot.source.groups.map((g) => [g.group, g]));
   const targets = new Map(snapshot.target.groups.map((g) => [g.group, g]));
   const checkpoints = new Map(snapshot.checkpoints.map((c) => [c.group, c]));
+  const evaluated = new Map(convergenceOf(snapshot).groups.map((g) => [`${g.cluster}\u0000${g.group}`, g]));
   const ids = [...new Set([...sources.keys(), ...targets.keys()])].sort((a, b) =>
     a < b ? -1 : a > b ? 1 : 0,
   );
@@ -77,6 +81,10 @@ function groupRowsByName(snapshot: Snapshot | null): GroupRow[] {
       checkpoint,
       negative,
       untranslated,
+      evaluation: combineSides(
+        evaluated.get(`source\u0000${group}`) ?? null,
+        evaluated.get(`target\u0000${group}`) ?? null,
+      ),
     };
   });
 }

@@ -14,6 +14,7 @@ import type { Glyphs } from '../glyphs.js';
 import { connectStateLabel, freshnessLabel } from '../labels.js';
 import { type ListRow, searchText } from '../lists.js';
 import { fitCell } from '../table.js';
+import { convergenceLine, convergenceOf } from './convergence-model.js';
 import { CHECKPOINT_THRESHOLDS, liveAge } from './GroupsPane.js';
 
 export interface TextRow extends ListRow {
@@ -193,7 +194,27 @@ function metricsRows(s: Snapshot, width: number, g: Glyphs): TextRow[] {
       { text: from ? `  positions: ${escapeForTerminal(from)}` : '  MM2 positions unknown', tone: 'muted' },
     ]),
   );
+  if (s.mirror.totalLag !== null) out.push(convergenceRow(s, width, g));
   return out;
+}
+
+/** MM2's convergence over the console's history: a sparkline of its total lag and where it is heading. */
+function convergenceRow(s: Snapshot, width: number, g: Glyphs): TextRow {
+  const m = convergenceOf(s).mirror;
+  const sparkWidth = Math.max(8, Math.min(40, width - LABEL_WIDTH - 32));
+  const tone = m.trend === 'growing' ? 'warn' : m.trend === 'caught-up' ? 'ok' : 'plain';
+  return row('mx:convergence', [
+    label('MM2 lag trend'),
+    {
+      text: sparkline(
+        m.lagHistory.map((p) => p.lag),
+        sparkWidth,
+        { ascii: g.ascii },
+      ),
+      tone: 'info',
+    },
+    { text: `  ${convergenceLine(m)}`, tone },
+  ]);
 }
 
 /** How the age and latency above were taken: over which partitions, from which MM2 attributes. */

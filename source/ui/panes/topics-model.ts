@@ -2,12 +2,15 @@ import type { MirrorPartition, MirrorState, MirrorTopic, Snapshot } from '../../
 import { escapeForTerminal } from '../../util/escape.js';
 import { formatDuration } from '../format.js';
 import { type ListRow, searchText } from '../lists.js';
+import { convergenceOf, type RowEvaluation } from './convergence-model.js';
 
 export interface TopicRow extends ListRow {
   topic: MirrorTopic;
   /** Escaped names for display. */
   sourceName: string;
   targetName: string;
+  /** MM2's convergence on this topic; null when its positions are unknown. */
+  evaluation: RowEvaluation | null;
 }
 
 export interface TopicPartitionRow extends ListRow {
@@ -50,6 +53,7 @@ export function byMirrorLag(a: MirrorTopic, b: MirrorTopic): number {
 export function topicRows(snapshot: Snapshot | null, order: string | null = 'name'): TopicRow[] {
   if (!snapshot) return [];
   const topics = order === 'MM2 lag' ? [...snapshot.mirror.topics].sort(byMirrorLag) : snapshot.mirror.topics;
+  const evaluated = new Map(convergenceOf(snapshot).mirror.topics.map((t) => [t.topic, t]));
   return topics.map((topic) => {
     const sourceName = escapeForTerminal(topic.source);
     const targetName = escapeForTerminal(topic.target);
@@ -59,6 +63,7 @@ export function topicRows(snapshot: Snapshot | null, order: string | null = 'nam
       topic,
       sourceName,
       targetName,
+      evaluation: evaluated.get(topic.source) ?? null,
     };
   });
 }
