@@ -5,6 +5,7 @@ import type { SnapshotFeed } from '../monitor/feed.js';
 import { startCheck } from './check.js';
 import { positionsIn } from './compare.js';
 import { createTopics, missingTopicsPlan, withSourceConfigs } from './create-topics.js';
+import { readCutoverInputs } from './cutover-reads.js';
 import { CommandMirrorControl, RestMirrorControl } from './mirror-control.js';
 import type { ConsoleActions, MirrorControl } from './types.js';
 
@@ -43,6 +44,11 @@ export function consoleActions(
     startCheck: (cluster, topic, onProgress) =>
       startCheck(connection, cluster, topic, onProgress, async (t) => positionsIn(feed.current(), t)),
     mirror: mirrorControlFor(connection, commands),
+    async cutoverReads() {
+      const snapshot = feed.current();
+      if (!snapshot) throw new Error('no snapshot yet');
+      return readCutoverInputs(connection, snapshot);
+    },
   };
 }
 
@@ -68,6 +74,7 @@ export function flowActions(
     planMissingTopics: () => current().planMissingTopics(),
     createTopics: (plan) => current().createTopics(plan),
     startCheck: (cluster, topic, onProgress) => current().startCheck(cluster, topic, onProgress),
+    cutoverReads: () => current().cutoverReads(),
     get mirror() {
       return current().mirror;
     },

@@ -1,4 +1,5 @@
 /** The actions an operator takes from the console, as commands the views call but do not implement. */
+import type { ConfigDrift } from '../model/runbook.js';
 import type { ClusterRole } from '../monitor/snapshot.js';
 import type { PartitionComparison } from './compare.js';
 
@@ -94,4 +95,12 @@ export interface ConsoleActions {
   ): CheckHandle;
   /** null when no way to stop the mirror was configured. */
   mirror: MirrorControl | null;
+  /** What the runbook reads from the wire besides the snapshot: topic configs on both sides, the newest writes. */
+  cutoverReads(): Promise<CutoverReads>;
+}
+
+export interface CutoverReads {
+  configDrift: ConfigDrift[];
+  /** Source topic → the newest record timestamp at its log end. */
+  newestWrites: Map<string, number>;
 }

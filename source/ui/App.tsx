@@ -1,6 +1,13 @@
 import { Box, useInput } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ConsoleActions } from '../actions/types.js';
+import {
+  DEFAULT_MAX_BEHIND_SECONDS,
+  DEFAULT_QUIET_SECONDS,
+  flowName,
+  type RunbookOptions,
+  readyToStopMirror,
+} from '../model/runbook.js';
 import type { SnapshotFeed } from '../monitor/feed.js';
 import type { Snapshot } from '../monitor/snapshot.js';
 import { escapeForTerminal } from '../util/escape.js';
@@ -24,6 +31,7 @@ import { OverlayView, overlayCapacity } from './Overlays.js';
 import { bodyHeight, PaneArea } from './PaneArea.js';
 import { isSelectable, paneContent } from './panes/content.js';
 import { useCheck } from './useCheck.js';
+import { useCutover } from './useCutover.js';
 
 export interface AppProps {
   feed: SnapshotFeed;
@@ -40,7 +48,14 @@ export interface AppProps {
   ascii?: boolean;
   /** Clock for ages (tests); Date.now by default. */
   now?: () => number;
+  /** The runbook's thresholds and groups (the Cutover pane, S). */
+  cutover?: RunbookOptions;
 }
+
+const DEFAULT_CUTOVER: RunbookOptions = {
+  maxBehindSeconds: DEFAULT_MAX_BEHIND_SECONDS,
+  quietSeconds: DEFAULT_QUIET_SECONDS,
+};
 
 /** Below this the layout cannot show a header, a list and the footer. */
 const MIN_ROWS = 8;
@@ -109,6 +124,8 @@ export function App(props: AppProps) {
   }, [feed, clock]);
 
   const { check, start: startCheck, stop: stopCheck } = useCheck(actions, log);
+  const cutoverOptions = props.cutover ?? DEFAULT_CUTOVER;
+  const book = useCutover(actions, snapshot, cutoverOptions, log);
 
   const tiny = size.rows < MIN_ROWS || size.columns < MIN_COLUMNS;
   const headerLines = headerHeight(size.rows);
@@ -129,8 +146,9 @@ export function App(props: AppProps) {
         width,
         paneHeight,
         glyphs,
+        runbook: book,
       }),
-    [ui, snapshot, check.progress, events, contentNow, width, paneHeight, glyphs],
+    [ui, snapshot, check.progress, events, contentNow, width, paneHeight, glyphs, book],
   );
 
   const ctx: KeyContext = {
@@ -142,6 +160,7 @@ export function App(props: AppProps) {
     },
     readOnly,
     mirror: actions.mirror,
+    cutover: snapshot && book ? { flow: flowName(snapshot), readyToStop: readyToStopMirror(book) } : null,
     checkRunning: check.running,
     overlayHeight: overlayCapacity(ui.overlay, paneHeight),
   };
@@ -298,6 +317,7 @@ export function App(props: AppProps) {
           <OverlayView
             overlay={ui.overlay}
             snapshot={snapshot}
+            runbook={book}
             width={width}
             height={paneHeight}
             color={color}
@@ -312,6 +332,7 @@ export function App(props: AppProps) {
             paneHeight={paneHeight}
             nowMs={nowMs}
             frame={frame}
+            cutoverOptions={cutoverOptions}
           />
         )}
       </Box>

@@ -32,7 +32,7 @@ export interface FooterProps {
 }
 
 function keyHints(props: FooterProps): string {
-  const hints = ['? help', 'Tab/1-5 pane', 'j/k move'];
+  const hints = ['? help', 'Tab/1-6 pane', 'j/k move'];
   if (props.pane === 'topics' || props.pane === 'groups')
     hints.push(props.drilled ? 'Esc back' : 'Enter open');
   if (props.pane === 'check' && props.checkRunning) hints.push('Esc stop check');
@@ -54,7 +54,9 @@ function overlayHints(overlay: Overlay): string {
         ? 'y create  n/Esc cancel  j/k scroll'
         : 'Esc close';
     case 'mirror':
-      return `y ${overlay.op}  n/Esc cancel`;
+      return overlay.typed
+        ? `type ${overlay.typed.flow} then Enter to stop anyway  Esc cancel`
+        : `y ${overlay.op}  n/Esc cancel`;
     case 'check-cluster':
       return 's source  t target  Esc cancel';
     default:

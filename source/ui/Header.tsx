@@ -207,7 +207,9 @@ export function TabBar(props: TabBarProps) {
     markers.reduce((n, s) => n + displayWidth(s.text), 0);
   const room = width - used - 1;
   const long = ` ${refreshed} ${formatInterval(intervalMs)}`;
-  const status = displayWidth(long) <= room ? long : ` ${snapshot ? formatClock(snapshot.takenAtMs) : '-'}`;
+  const clock = ` ${snapshot ? formatClock(snapshot.takenAtMs) : '-'}`;
+  const medium = `${clock} ${formatInterval(intervalMs)}`;
+  const status = displayWidth(long) <= room ? long : displayWidth(medium) <= room ? medium : clock;
   const gap = Math.max(1, room - displayWidth(status) + 1);
   return (
     <Line

@@ -1,12 +1,14 @@
 import { Box } from 'ink';
 import type { PlannedTopic } from '../actions/types.js';
 import { remoteTopicName } from '../config/replication-policy.js';
+import { type Runbook, readyToStopMirror } from '../model/runbook.js';
 import type { Snapshot } from '../monitor/snapshot.js';
 import { escapeForTerminal } from '../util/escape.js';
 import { Line, type Segment } from './components/Line.js';
 import { plural } from './format.js';
 import type { Glyphs } from './glyphs.js';
 import { HELP, type Overlay } from './keymap.js';
+import { stepSymbol } from './panes/cutover-model.js';
 import { fitCell, wrapText } from './table.js';
 import { toneColor } from './theme.js';
 
@@ -55,10 +57,54 @@ function Dialog(props: {
 export interface OverlayProps {
   overlay: Overlay;
   snapshot: Snapshot | null;
+  /** The migration runbook, shown when stopping the mirror. */
+  runbook: Runbook | null;
   width: number;
   height: number;
   color: boolean;
   glyphs: Glyphs;
+}
+
+/** The runbook in the stop dialog: the verdict, what is not done, the typed confirmation, then every step. */
+function stopRunbookLines(
+  overlay: Extract<Overlay, { kind: 'mirror' }>,
+  book: Runbook | null,
+  inner: number,
+  g: Glyphs,
+): Segment[][] {
+  if (!book) return [[{ text: 'Runbook: not known yet (no snapshot).', tone: 'muted' }]];
+  const lines: Segment[][] = [];
+  const blocking = book.steps.find((s) => s.id !== 'mirror-stopped' && !s.done) ?? null;
+  if (blocking) {
+    lines.push([
+      { text: 'Runbook NOT DONE: ', tone: 'crit', bold: true },
+      { text: `step ${blocking.number}, ${blocking.title}` },
+    ]);
+    for (const l of wrapText(escapeForTerminal(blocking.reason), inner - 4))
+      lines.push([{ text: `    ${l}`, tone: 'warn' }]);
+  } else {
+    lines.push([
+      { text: 'Runbook: ', bold: true },
+      {
+        text: readyToStopMirror(book) ? 'steps 1-6 done, stopping the mirror is the last step' : '',
+        tone: 'ok',
+      },
+    ]);
+  }
+  if (overlay.typed) {
+    lines.push([
+      { text: `Type ${overlay.typed.flow} and Enter to stop anyway: `, bold: true },
+      { text: `${overlay.typed.buffer}${g.cursor}`, tone: 'info' },
+    ]);
+  }
+  for (const step of book.steps) {
+    const symbol = stepSymbol(step, g);
+    lines.push([
+      { text: `  ${symbol.text}`, tone: symbol.tone },
+      { text: ` ${step.number} ${step.title}`, tone: step.done ? 'plain' : 'muted' },
+    ]);
+  }
+  return lines;
 }
 
 function helpLines(offset: number, capacity: number): Segment[][] {
@@ -161,7 +207,8 @@ export function OverlayView(props: OverlayProps) {
         ...wrapText(escapeForTerminal(overlay.description), inner - 2).map((l) => [
           { text: `  ${l}`, bold: true },
         ]),
-        [{ text: `y ${overlay.op}   n/Esc cancel`, tone: 'muted' }],
+        ...(overlay.op === 'stop' ? stopRunbookLines(overlay, props.runbook, inner, glyphs) : []),
+        ...(overlay.typed ? [] : [[{ text: `y ${overlay.op}   n/Esc cancel`, tone: 'muted' as const }]]),
       ];
       return (
         <Dialog

@@ -1,4 +1,5 @@
 import type { CheckProgress } from '../actions/types.js';
+import type { RunbookOptions } from '../model/runbook.js';
 import type { Snapshot } from '../monitor/snapshot.js';
 import { escapeForTerminal } from '../util/escape.js';
 import { Line } from './components/Line.js';
@@ -21,6 +22,7 @@ export interface PaneAreaProps {
   paneHeight: number;
   nowMs: number;
   frame: Omit<PaneFrame, 'filterNote'>;
+  cutoverOptions: RunbookOptions;
 }
 
 /** Rows the pane's list shows at once. */
@@ -113,6 +115,20 @@ export function PaneArea(props: PaneAreaProps) {
         { text: 'MIRROR', bold: true },
         {
           text: `  ${escapeForTerminal(s.flow.source)} ${g.arrow} ${escapeForTerminal(s.flow.target)}, ${s.flow.policy.kind} replication policy`,
+          tone: 'muted' as const,
+        },
+      ];
+      return <TextPane frame={frameFor(w.matched)} title={title} rows={w.visible} empty="nothing matches" />;
+    }
+    case 'cutover': {
+      const w = windowRows(content.rows, state, height, selectable);
+      const s = snapshot!;
+      const o = props.cutoverOptions;
+      const groups = o.groups && o.groups.length > 0 ? `, groups ${o.groups.join(', ')}` : '';
+      const title = [
+        { text: 'CUTOVER', bold: true },
+        {
+          text: `  runbook ${escapeForTerminal(s.flow.source)} ${props.frame.glyphs.arrow} ${escapeForTerminal(s.flow.target)}: MM2 at most ${o.maxBehindSeconds} s behind, producers quiet ${o.quietSeconds} s${escapeForTerminal(groups)}`,
           tone: 'muted' as const,
         },
       ];

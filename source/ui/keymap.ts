@@ -19,7 +19,7 @@ import {
   selectFirst,
 } from './lists.js';
 
-export type PaneId = 'topics' | 'groups' | 'mirror' | 'check' | 'events';
+export type PaneId = 'topics' | 'groups' | 'mirror' | 'check' | 'events' | 'cutover';
 
 export const PANES: ReadonlyArray<{ id: PaneId; title: string }> = [
   { id: 'topics', title: 'Topics' },
@@ -27,6 +27,7 @@ export const PANES: ReadonlyArray<{ id: PaneId; title: string }> = [
   { id: 'mirror', title: 'Mirror' },
   { id: 'check', title: 'Check' },
   { id: 'events', title: 'Events' },
+  { id: 'cutover', title: 'Cutover' },
 ];
 
 export type MirrorOp = 'stop' | 'resume';
@@ -41,7 +42,16 @@ export type Overlay =
       error: string | null;
       offset: number;
     }
-  | { kind: 'mirror'; op: MirrorOp; description: string }
+  | {
+      kind: 'mirror';
+      op: MirrorOp;
+      description: string;
+      /**
+       * Stopping while a runbook step before "mirror stopped" is not done: the operator types the
+       * flow's name (`old->new`) to stop anyway; null when a plain y/n suffices.
+       */
+      typed: { flow: string; buffer: string } | null;
+    }
   | { kind: 'check-cluster'; topic: string };
 
 export interface UiState {
@@ -68,6 +78,8 @@ export interface KeyContext {
   list: ActiveList;
   readOnly: boolean;
   mirror: Pick<MirrorControl, 'describeStop' | 'describeResume'> | null;
+  /** The runbook as S needs it; null before the first snapshot. */
+  cutover: { flow: string; readyToStop: boolean } | null;
   checkRunning: boolean;
   /** Rows an overlay can show, for its scrolling. */
   overlayHeight: number;
@@ -192,11 +204,8 @@ function reduceOverlay(state: UiState, overlay: Overlay, token: KeyToken, ctx: K
       const offset = scrollOverlay(overlay.offset, name, ctx.overlayHeight, overlay.plan.length);
       return done({ ...state, overlay: { ...overlay, offset } });
     }
-    case 'mirror': {
-      if (name === 'char:y') return done(close, { type: 'mirror', op: overlay.op });
-      if (cancelKey) return done(close, log('info', `${overlay.op} mirror: cancelled`));
-      return done(state);
-    }
+    case 'mirror':
+      return reduceMirrorOverlay(state, overlay, token, ctx);
     case 'check-cluster': {
       if (name === 'char:s' || name === 'char:t') {
         const cluster: ClusterRole = name === 'char:s' ? 'source' : 'target';
@@ -206,6 +215,57 @@ function reduceOverlay(state: UiState, overlay: Overlay, token: KeyToken, ctx: K
       return done(state);
     }
   }
+}
+
+/** What stopping needs now: typing the flow's name unless every step before "mirror stopped" is done. */
+function stopConfirmation(ctx: KeyContext): { flow: string; buffer: string } | null {
+  return ctx.cutover && !ctx.cutover.readyToStop ? { flow: ctx.cutover.flow, buffer: '' } : null;
+}
+
+function reduceMirrorOverlay(
+  state: UiState,
+  overlay: Extract<Overlay, { kind: 'mirror' }>,
+  token: KeyToken,
+  ctx: KeyContext,
+): KeyResult {
+  const name = tokenName(token);
+  const close = { ...state, overlay: null };
+  const cancelled = log('info', `${overlay.op} mirror: cancelled`);
+  if (overlay.typed === null) {
+    if (name === 'char:y') {
+      // The runbook may have gone back since the dialog opened: ask for the name then.
+      const typed = overlay.op === 'stop' ? stopConfirmation(ctx) : null;
+      if (typed) return done({ ...state, overlay: { ...overlay, typed } });
+      return done(close, { type: 'mirror', op: overlay.op });
+    }
+    if (name === 'escape' || name === 'char:n' || name === 'char:q') return done(close, cancelled);
+    return done(state);
+  }
+  const typed = overlay.typed;
+  if (name === 'escape') return done(close, cancelled);
+  if (name === 'enter') {
+    if (typed.buffer === typed.flow)
+      return done(
+        close,
+        { type: 'mirror', op: overlay.op },
+        log('warn', `stop mirror: confirmed by typing ${typed.flow} with the runbook not done`),
+      );
+    return done(
+      { ...state, overlay: { ...overlay, typed: { ...typed, buffer: '' } } },
+      log('warn', `stop mirror: "${typed.buffer}" is not the flow name ${typed.flow}; not stopped`),
+    );
+  }
+  if (name === 'backspace')
+    return done({
+      ...state,
+      overlay: { ...overlay, typed: { ...typed, buffer: [...typed.buffer].slice(0, -1).join('') } },
+    });
+  if (token.kind === 'char' && typed.buffer.length < 200)
+    return done({
+      ...state,
+      overlay: { ...overlay, typed: { ...typed, buffer: typed.buffer + token.char } },
+    });
+  return done(state);
 }
 
 function reduceEscape(state: UiState, ctx: KeyContext): KeyResult {
@@ -258,7 +318,8 @@ function reduceAction(state: UiState, char: string, ctx: KeyContext): KeyResult 
       if (blocked) return blocked;
       if (ctx.mirror === null) return done(state, log('warn', `${char}: ${NO_MIRROR_CONTROL}`));
       const description = op === 'stop' ? ctx.mirror.describeStop() : ctx.mirror.describeResume();
-      return done({ ...state, overlay: { kind: 'mirror', op, description } });
+      const typed = op === 'stop' ? stopConfirmation(ctx) : null;
+      return done({ ...state, overlay: { kind: 'mirror', op, description, typed } });
     }
     case 'C': {
       const topic = selectedTopic(state, ctx.list);
@@ -324,7 +385,7 @@ export function reduceKey(state: UiState, token: KeyToken, ctx: KeyContext): Key
   }
   if (token.kind === 'char') {
     const pane = PANES[Number(token.char) - 1];
-    if (/^[1-5]$/.test(token.char) && pane) return done(switchPane(state, pane.id));
+    if (/^[1-6]$/.test(token.char) && pane) return done(switchPane(state, pane.id));
     const action = reduceAction(state, token.char, ctx);
     if (action) return action;
   }
@@ -347,7 +408,7 @@ export function reduceKeys(state: UiState, tokens: readonly KeyToken[], ctx: Key
 export const HELP: ReadonlyArray<readonly [string, string]> = [
   ['?', 'this help (Esc, q or ? closes)'],
   ['Tab / Shift-Tab', 'next / previous pane'],
-  ['1 2 3 4 5', 'Topics, Groups, Mirror, Check, Events'],
+  ['1 2 3 4 5 6', 'Topics, Groups, Mirror, Check, Events, Cutover (the runbook)'],
   ['j k / Down Up', 'move down / up'],
   ['PgDn PgUp g G', 'page down / up, first / last row'],
   ['Enter', 'open: partitions of a topic or group'],
@@ -359,7 +420,7 @@ export const HELP: ReadonlyArray<readonly [string, string]> = [
   ['f', 'next MM2 flow (several flows: mm2.properties, --cluster, lab --flows both)'],
   ['C', 'consumer check of the selected topic (s/t)'],
   ['T', 'create the missing topics on the target'],
-  ['S / R', 'stop / resume the mirror'],
+  ['S / R', 'stop / resume the mirror (S: type the flow name when the runbook is not done)'],
   ['y / n', 'confirm / cancel a dialog'],
   ['q / Ctrl-C', 'quit'],
 ];

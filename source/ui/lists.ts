@@ -11,7 +11,8 @@ export type ListId =
   | 'group-partitions'
   | 'mirror'
   | 'check'
-  | 'events';
+  | 'events'
+  | 'cutover';
 
 export interface ListState {
   selectedKey: string | null;

@@ -5,6 +5,7 @@
 import { type Instance, render } from 'ink';
 import { createElement } from 'react';
 import type { ConsoleActions } from '../actions/types.js';
+import type { RunbookOptions } from '../model/runbook.js';
 import type { SnapshotFeed } from '../monitor/feed.js';
 import { App } from './App.js';
 import { prefersAscii } from './glyphs.js';
@@ -25,6 +26,8 @@ export interface ConsoleOptions {
   header: { origin: string; flows?: number };
   /** ASCII symbols; by default from the locale (LANG=C and other non-UTF-8 locales). */
   ascii?: boolean;
+  /** The runbook's thresholds and groups. */
+  cutover?: RunbookOptions;
 }
 
 /** https://no-color.org: present and not empty. chalk does not honour it by itself. */
@@ -110,6 +113,7 @@ export function runConsole(options: ConsoleOptions): Promise<void> {
       color: options.color && !noColorRequested(process.env),
       header: options.header,
       ascii: options.ascii ?? prefersAscii(process.env),
+      ...(options.cutover ? { cutover: options.cutover } : {}),
       onQuit: () => finish(),
     });
     const stdin = new FilteredStdin(process.stdin);

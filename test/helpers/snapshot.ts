@@ -4,6 +4,8 @@ import type {
   DataSourceHealth,
   DataSourceName,
   GroupInfo,
+  MirrorState,
+  MirrorTopic,
   Snapshot,
   TopicInfo,
 } from '../../source/monitor/snapshot.js';
@@ -82,5 +84,39 @@ export function clusterView(
     version: '4.x',
     topics,
     groups,
+  };
+}
+
+/** A one-partition mirrored topic with 10 source offsets and MM2 `lag` behind (null: position unknown). */
+export function mirrorTopic(
+  name: string,
+  lag: number | null,
+  options: { state?: MirrorState; targetLatest?: number } = {},
+): MirrorTopic {
+  const state = options.state ?? (lag === 0 ? 'in-sync' : 'mirroring');
+  const targetLatest = options.targetLatest ?? 10;
+  return {
+    source: name,
+    target: name,
+    state,
+    sourcePartitions: 1,
+    targetPartitions: state === 'missing' ? null : 1,
+    sourceRecords: 10,
+    targetRecords: targetLatest,
+    lag,
+    partitions: [
+      {
+        partition: 0,
+        sourceEarliest: 0,
+        sourceLatest: 10,
+        targetEarliest: 0,
+        targetLatest,
+        mm2Position: lag === null ? null : 9 - lag,
+        lag,
+        recordCount: null,
+        recordAgeMs: null,
+        replicationLatencyMs: null,
+      },
+    ],
   };
 }

@@ -51,7 +51,7 @@ describe('T: create missing topics', () => {
 });
 
 describe('S and R: stop and resume the mirror', () => {
-  it('S shows what stop will do and stops on y', async () => {
+  it('S shows what stop will do and stops once confirmed (the runbook is not done: the flow name)', async () => {
     const app = await open();
     await app.press('S');
     assert.match(app.frame(), /Stop the mirror\? This will run:/);
@@ -60,7 +60,7 @@ describe('S and R: stop and resume the mirror', () => {
       /PUT http:\/\/127\.0\.0\.1:18083\/connectors\/A->B\.MirrorSourceConnector\/stop/,
     );
     assert.equal(app.actions.mirror?.stops, 0);
-    await app.press('y');
+    await app.press('A->B', ENTER);
     assert.equal(app.actions.mirror?.stops, 1);
     assert.match(app.lines().at(-1) ?? '', /stop mirror: A->B\.MirrorSourceConnector stopped/);
   });

@@ -22,7 +22,7 @@ const open = appOpener();
 const activeTab = (app: Harness) => /\[(\d) (\w+)\]/.exec(app.frame())?.[2];
 
 describe('pane switching', () => {
-  it('cycles with Tab and Shift-Tab, and jumps with 1..5', async () => {
+  it('cycles with Tab and Shift-Tab, and jumps with 1..6', async () => {
     const app = await open();
     assert.equal(activeTab(app), 'Topics');
     await app.press(TAB);
@@ -30,10 +30,13 @@ describe('pane switching', () => {
     await app.press(TAB, TAB, TAB);
     assert.equal(activeTab(app), 'Events');
     await app.press(TAB);
+    assert.equal(activeTab(app), 'Cutover');
+    await app.press(TAB);
     assert.equal(activeTab(app), 'Topics');
     await app.press(SHIFT_TAB);
-    assert.equal(activeTab(app), 'Events');
+    assert.equal(activeTab(app), 'Cutover');
     for (const [key, name] of [
+      ['5', 'Events'],
       ['3', 'Mirror'],
       ['4', 'Check'],
       ['2', 'Groups'],

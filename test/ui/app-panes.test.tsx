@@ -53,7 +53,11 @@ describe('header', () => {
     const clock = [refreshed.getHours(), refreshed.getMinutes(), refreshed.getSeconds()]
       .map((n) => String(n).padStart(2, '0'))
       .join(':');
-    assert.match(lineWith(app, '[1 Topics]') ?? '', new RegExp(`refreshed ${clock} every 5s`));
+    // 80 columns: six tabs leave room for the time and the interval
+    assert.match(lineWith(app, '[1 Topics]') ?? '', new RegExp(` ${clock} every 5s$`));
+    app.unmount();
+    const wide = await open({ columns: 100 });
+    assert.match(lineWith(wide, '[1 Topics]') ?? '', new RegExp(`refreshed ${clock} every 5s`));
   });
 
   it('says it waits for the first snapshot', async () => {

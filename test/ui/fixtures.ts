@@ -13,6 +13,7 @@ import type {
   CheckProgress,
   CheckRecord,
   ConsoleActions,
+  CutoverReads,
   MirrorControl,
   PlannedTopic,
 } from '../../source/actions/types.js';
@@ -435,6 +436,8 @@ export class FakeActions implements ConsoleActions {
   readonly checks: StartedCheck[] = [];
   planCalls = 0;
   mirror: FakeMirror | null;
+  /** What the runbook's wire reads answer: no config drift, no newest write known by default. */
+  cutover: CutoverReads = { configDrift: [], newestWrites: new Map() };
 
   constructor(
     readonly plan: PlannedTopic[] = [PLANNED_AUDIT_EVENTS],
@@ -451,6 +454,10 @@ export class FakeActions implements ConsoleActions {
   async createTopics(plan: PlannedTopic[]): Promise<ActionOutcome[]> {
     this.created.push(plan);
     return plan.map((t) => ({ ok: true, message: `created ${t.target} (${t.partitions} partitions)` }));
+  }
+
+  async cutoverReads(): Promise<CutoverReads> {
+    return this.cutover;
   }
 
   startCheck(

@@ -1,7 +1,7 @@
 /** Renders the App with the fixtures and types keys into it. */
 import { afterEach } from 'node:test';
 import { render } from 'ink-testing-library';
-import type { PlannedTopic } from '../../source/actions/types.js';
+import type { CutoverReads, PlannedTopic } from '../../source/actions/types.js';
 import type { SnapshotFeed } from '../../source/monitor/feed.js';
 import type { Snapshot } from '../../source/monitor/snapshot.js';
 import { App } from '../../source/ui/App.js';
@@ -28,6 +28,8 @@ export interface HarnessOptions {
   /** Another feed (several flows) and how many flows the header announces. */
   feed?: SnapshotFeed;
   flows?: number;
+  /** What the runbook's wire reads (topic configs, newest writes) answer. */
+  cutover?: CutoverReads;
 }
 
 export function renderApp(options: HarnessOptions = {}) {
@@ -36,6 +38,7 @@ export function renderApp(options: HarnessOptions = {}) {
     options.mirror === undefined
       ? new FakeActions(options.plan)
       : new FakeActions(options.plan, options.mirror);
+  if (options.cutover) actions.cutover = options.cutover;
   let quits = 0;
   const rows = options.rows ?? 24;
   const columns = options.columns ?? 80;

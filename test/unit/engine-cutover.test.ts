@@ -2,35 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { groupedVerifyText } from '../../source/cli/commands/verify.js';
 import { cutoverGate, groupGateChecks } from '../../source/model/cutover.js';
-import type { GroupInfo, MirrorTopic } from '../../source/monitor/snapshot.js';
-import { snapshot } from '../helpers/snapshot.js';
-
-function mirrorTopic(lag: number, targetLatest = 10): MirrorTopic {
-  return {
-    source: 'orders',
-    target: 'orders',
-    state: lag === 0 ? 'in-sync' : 'mirroring',
-    sourcePartitions: 1,
-    targetPartitions: 1,
-    sourceRecords: 10,
-    targetRecords: targetLatest,
-    lag,
-    partitions: [
-      {
-        partition: 0,
-        sourceEarliest: 0,
-        sourceLatest: 10,
-        targetEarliest: 0,
-        targetLatest,
-        mm2Position: 9 - lag,
-        lag,
-        recordCount: null,
-        recordAgeMs: null,
-        replicationLatencyMs: null,
-      },
-    ],
-  };
-}
+import type { GroupInfo } from '../../source/monitor/snapshot.js';
+import { mirrorTopic, snapshot } from '../helpers/snapshot.js';
 
 function group(
   cluster: 'source' | 'target',
@@ -65,7 +38,7 @@ function group(
 describe('cutover gate', () => {
   it('opens when topics are copied, consumers caught up and offsets translated and synced', () => {
     const s = snapshot();
-    s.mirror.topics = [mirrorTopic(0)];
+    s.mirror.topics = [mirrorTopic('orders', 0)];
     s.source = { ...s.source, groups: [group('source', 10, 10)] };
     s.target = {
       ...s.target,
@@ -88,7 +61,7 @@ describe('cutover gate', () => {
 
   it('stays closed on MM2 lag, source lag and a missing checkpoint, and warns about re-reads', () => {
     const s = snapshot();
-    s.mirror.topics = [mirrorTopic(2)];
+    s.mirror.topics = [mirrorTopic('orders', 2)];
     s.source = { ...s.source, groups: [group('source', 7, 10)] };
     s.target = {
       ...s.target,
@@ -109,7 +82,7 @@ describe('cutover gate', () => {
       ],
     );
 
-    s.mirror.topics = [mirrorTopic(0)];
+    s.mirror.topics = [mirrorTopic('orders', 0)];
     s.source = { ...s.source, groups: [group('source', 10, 10)] };
     s.target = {
       ...s.target,
@@ -141,7 +114,7 @@ describe('cutover gate', () => {
   it('claims no lost data from a shorter offset span on the target (transaction markers, compaction) and points to compare', () => {
     const s = snapshot();
     // 10 source offsets of which 4 are transaction markers: MM2 wrote 6 records
-    s.mirror.topics = [mirrorTopic(0, 6)];
+    s.mirror.topics = [mirrorTopic('orders', 0, { targetLatest: 6 })];
     const gate = cutoverGate(s);
     const span = gate.checks.find((c) => c.detail.includes('offset span'));
     assert.ok(span, JSON.stringify(gate.checks));
@@ -157,7 +130,7 @@ describe('cutover gate at scale', () => {
   /** 1,000 source groups on one topic: 600 caught up and synced, 300 with lag, 100 without checkpoints. */
   function scaled() {
     const s = snapshot();
-    s.mirror.topics = [mirrorTopic(0)];
+    s.mirror.topics = [mirrorTopic('orders', 0)];
     const source: GroupInfo[] = [];
     const target: GroupInfo[] = [];
     for (let i = 0; i < 1000; i++) {

@@ -12,8 +12,9 @@ import {
 } from '../connection-options.js';
 import { EXIT, UserError } from '../errors.js';
 import { probeTopicFrom, withProbeOption } from '../probe-options.js';
+import { type RunbookArgs, runbookOptionsFrom, withRunbookOptions } from '../runbook-options.js';
 
-interface ConsoleArgs extends ConnectionArgs {
+interface ConsoleArgs extends ConnectionArgs, RunbookArgs {
   probe?: string;
   'read-only': boolean;
   color: boolean;
@@ -30,7 +31,7 @@ export function consoleCommand(yargs: Argv) {
     '$0',
     'the live console over both clusters and MM2 (default command)',
     (y) =>
-      withProbeOption(withConnectionOptions(y))
+      withRunbookOptions(withProbeOption(withConnectionOptions(y)))
         .option('read-only', {
           type: 'boolean',
           default: false,
@@ -61,6 +62,7 @@ export function consoleCommand(yargs: Argv) {
       }
       if (!Number.isFinite(args.interval) || args.interval < 1)
         throw new UserError('--interval takes a number of seconds >= 1');
+      const cutover = runbookOptionsFrom(args);
       const connections = connectionsFrom(args);
       const first = connections[0] as Connection;
       // An interactive terminal is interactive even when a CI variable leaked into the shell.
@@ -94,6 +96,7 @@ export function consoleCommand(yargs: Argv) {
           readOnly: args['read-only'],
           color,
           header: { origin: first.origin, flows: connections.length },
+          cutover,
         });
       } finally {
         await feed.stop();

@@ -2,15 +2,19 @@ import type { Argv } from 'yargs';
 import { checkStatus, cutoverGate, type GateCheck, groupGateChecks } from '../../model/cutover.js';
 import { assess } from '../../model/verdict.js';
 import type { Snapshot } from '../../monitor/snapshot.js';
+import { glyphsFor, prefersAscii } from '../../ui/glyphs.js';
 import {
   type ConnectionArgs,
+  connectionFrom,
   connectionsFrom,
   metricsTimeoutMs,
   withConnectionOptions,
 } from '../connection-options.js';
 import { EXIT } from '../errors.js';
 import { cell, json } from '../format.js';
+import { type RunbookArgs, runbookOptionsFrom, seconds, withRunbookOptions } from '../runbook-options.js';
 import { snapshotOnce } from '../snapshot-once.js';
+import { DEFAULT_SAMPLE_SECONDS, verifyRunbook } from './verify-runbook.js';
 
 /** Up to this many checks are printed one a line; more are counted by reason (`--all` prints all). */
 export const VERIFY_LIST_LIMIT = 30;
@@ -35,17 +39,47 @@ export function groupedVerifyText(checks: readonly GateCheck[]): string[] {
   return lines;
 }
 
+interface VerifyArgs extends ConnectionArgs, RunbookArgs {
+  all: boolean;
+  runbook: boolean;
+  sample: number;
+}
+
 export function verifyCommand(yargs: Argv) {
-  return yargs.command<ConnectionArgs & { all: boolean }>(
+  return yargs.command<VerifyArgs>(
     'verify',
     'the cutover gate: are topics copied, consumers caught up and group offsets translated? exit 0 ready, 1 not ready, 2 unreachable',
     (y) =>
-      withConnectionOptions(y).option('all', {
-        type: 'boolean',
-        default: false,
-        describe: `print every check (by default more than ${VERIFY_LIST_LIMIT} are counted by reason)`,
-      }),
+      withRunbookOptions(withConnectionOptions(y))
+        .option('all', {
+          type: 'boolean',
+          default: false,
+          describe: `print every check (by default more than ${VERIFY_LIST_LIMIT} are counted by reason)`,
+        })
+        .option('runbook', {
+          type: 'boolean',
+          default: false,
+          describe:
+            'the migration runbook step by step (topics and configs, MM2 caught up, producers stopped, groups drained, offsets synced, groups on the target, mirror stopped); samples for --sample seconds first',
+        })
+        .option('sample', {
+          type: 'number',
+          default: DEFAULT_SAMPLE_SECONDS,
+          describe: `with --runbook: seconds to watch offsets before judging (default ${DEFAULT_SAMPLE_SECONDS}); producers stopped also uses the newest record timestamps`,
+        }),
     async (args) => {
+      if (args.runbook) {
+        // The runbook of one flow: the first, or the one --flow names.
+        await verifyRunbook(connectionFrom(args), {
+          sampleSeconds: seconds(args.sample, 'sample'),
+          options: runbookOptionsFrom(args),
+          json: args.json,
+          debug: args.debug,
+          metricsTimeoutMs: metricsTimeoutMs(args),
+          glyphs: glyphsFor(prefersAscii(process.env)),
+        });
+        return;
+      }
       const results: Array<{ flow: string; snapshot: Snapshot; gate: ReturnType<typeof cutoverGate> }> = [];
       for (const connection of connectionsFrom(args)) {
         const snapshot = await snapshotOnce(connection, {

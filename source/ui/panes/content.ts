@@ -1,5 +1,6 @@
 /** Which list the current pane shows, built from the snapshot: the App scrolls it, the pane view draws it. */
 import type { CheckProgress } from '../../actions/types.js';
+import type { Runbook } from '../../model/runbook.js';
 import type { MirrorTopic, Snapshot } from '../../monitor/snapshot.js';
 import type { ConsoleEvent } from '../events.js';
 import type { Glyphs } from '../glyphs.js';
@@ -11,6 +12,7 @@ import {
   checkPartitionRows,
   recordsSectionHeight,
 } from './check-model.js';
+import { cutoverRows } from './cutover-model.js';
 import { type EventRow, eventRows } from './EventsPane.js';
 import { GROUP_PARTITIONS_CHROME, GROUPS_CHROME } from './GroupsPane.js';
 import {
@@ -38,7 +40,8 @@ export type PaneContent =
   | { id: 'group-partitions'; rows: GroupPartitionRow[]; group: GroupRow | null; groupId: string }
   | { id: 'mirror'; rows: TextRow[] }
   | { id: 'check'; rows: CheckPartitionRow[]; recordsHeight: number }
-  | { id: 'events'; rows: EventRow[] };
+  | { id: 'events'; rows: EventRow[] }
+  | { id: 'cutover'; rows: TextRow[] };
 
 export interface ContentInput {
   ui: UiState;
@@ -49,6 +52,8 @@ export interface ContentInput {
   width: number;
   paneHeight: number;
   glyphs: Glyphs;
+  /** The migration runbook over the newest snapshot; null before the first. */
+  runbook: Runbook | null;
 }
 
 export function paneContent(input: ContentInput): PaneContent {
@@ -81,6 +86,8 @@ export function paneContent(input: ContentInput): PaneContent {
       };
     case 'events':
       return { id: 'events', rows: eventRows(input.events, input.width) };
+    case 'cutover':
+      return { id: 'cutover', rows: cutoverRows(input.runbook, input.width, input.glyphs) };
   }
 }
 
@@ -98,6 +105,7 @@ export function chromeHeight(content: PaneContent): number {
       return CHECK_CHROME + content.recordsHeight;
     case 'mirror':
     case 'events':
+    case 'cutover':
       return TEXT_CHROME;
   }
 }

@@ -1,0 +1,93 @@
+/**
+ * The topic configs set on the source that the target copies lack: what MM2's topic-config sync
+ * (`sync.topic.configs.enabled`) should have carried over. One DescribeConfigs request per cluster.
+ */
+import kafkajs, { type Admin, type Kafka } from 'kafkajs';
+import type { ConfigDrift } from '../model/runbook.js';
+import type { MirrorTopic } from './snapshot.js';
+
+// kafkajs is CommonJS: its enums are not visible as named ESM exports.
+const { ConfigResourceTypes, ConfigSource } = kafkajs;
+
+/** MM2's DefaultConfigPropertyFilter never syncs these (`config.properties.exclude`). */
+export const MM2_UNSYNCED_CONFIGS: ReadonlySet<string> = new Set([
+  'follower.replication.throttled.replicas',
+  'leader.replication.throttled.replicas',
+  'message.timestamp.difference.max.ms',
+  'message.timestamp.type',
+  'unclean.leader.election.enable',
+  'min.insync.replicas',
+]);
+
+/** Topic name → the configs set on the topic itself (not broker or default values). */
+export type TopicConfigs = ReadonlyMap<string, ReadonlyMap<string, string>>;
+
+/** Pure: each config set on a source topic and not equal on its target copy. */
+export function configDrift(
+  topics: readonly Pick<MirrorTopic, 'source' | 'target'>[],
+  source: TopicConfigs,
+  target: TopicConfigs,
+): ConfigDrift[] {
+  const drift: ConfigDrift[] = [];
+  for (const t of topics) {
+    const targetConfigs = target.get(t.target);
+    for (const [config, value] of source.get(t.source) ?? []) {
+      if (MM2_UNSYNCED_CONFIGS.has(config)) continue;
+      const copied = targetConfigs?.get(config) ?? null;
+      if (copied !== value) drift.push({ topic: t.source, config, source: value, target: copied });
+    }
+  }
+  return drift;
+}
+
+async function topicConfigs(admin: Admin, names: readonly string[]): Promise<TopicConfigs> {
+  if (names.length === 0) return new Map();
+  const described = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: names.map((name) => ({ type: ConfigResourceTypes.TOPIC, name })),
+  });
+  return new Map(
+    described.resources.map((r) => [
+      r.resourceName,
+      new Map(
+        r.configEntries
+          .filter((e) => e.configSource === ConfigSource.TOPIC_CONFIG && e.configValue !== null)
+          .map((e) => [e.configName, e.configValue]),
+      ),
+    ]),
+  );
+}
+
+async function withAdmin<T>(kafka: Kafka, use: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return await use(admin);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Reads both sides' topic configs of the mirrored topics present on the target and compares them. */
+export async function readConfigDrift(
+  source: Kafka,
+  target: Kafka,
+  topics: readonly MirrorTopic[],
+): Promise<ConfigDrift[]> {
+  const present = topics.filter((t) => t.state !== 'missing');
+  const [sourceConfigs, targetConfigs] = await Promise.all([
+    withAdmin(source, (admin) =>
+      topicConfigs(
+        admin,
+        present.map((t) => t.source),
+      ),
+    ),
+    withAdmin(target, (admin) =>
+      topicConfigs(
+        admin,
+        present.map((t) => t.target),
+      ),
+    ),
+  ]);
+  return configDrift(present, sourceConfigs, targetConfigs);
+}
