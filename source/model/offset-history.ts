@@ -4,14 +4,21 @@
  * had members), and MM2's position per source partition. Pure and immutable: append returns a new
  * history; series that did not change are shared with the old one.
  *
- * Memory is bounded twice: samples older than the window are dropped, and each series keeps at most
- * `maxSamples` (a refresh interval shorter than window / maxSamples keeps the newest maxSamples only).
+ * Memory is bounded three times: samples older than the window are dropped; each series keeps at most
+ * `maxSamples`; and all series together about `sampleBudget` (at 100,000 partitions and as many group
+ * partitions, 300 readings each would be gigabytes), so with many series each keeps fewer. A series
+ * over its cap drops every other reading of its older half: the window keeps its reach, its older
+ * part sparser (interpolation and the evaluation need the reach more than the density).
  */
 import type { ClusterRole, Snapshot } from '../monitor/snapshot.js';
 
 export const DEFAULT_HISTORY_WINDOW_MS = 10 * 60_000;
 /** 10 minutes at the console's 2 s refresh. */
 export const DEFAULT_MAX_SAMPLES = 300;
+/** Readings held over all series: about 60 MB at about 60 bytes a reading. */
+export const DEFAULT_SAMPLE_BUDGET = 1_000_000;
+/** However many series, each keeps at least this many readings. */
+const MIN_SAMPLES = 16;
 
 export interface LogEndSample {
   atMs: number;
@@ -41,11 +48,13 @@ export interface PositionSample {
 export interface OffsetHistoryOptions {
   windowMs?: number;
   maxSamples?: number;
+  sampleBudget?: number;
 }
 
 export interface OffsetHistory {
   readonly windowMs: number;
   readonly maxSamples: number;
+  readonly sampleBudget: number;
   /** Time of the newest sample taken from each cluster (the read's completion time). */
   readonly newestMs: Readonly<Record<ClusterRole, number | null>>;
   /** Key {@link logEndKey}. */
@@ -77,6 +86,7 @@ export function emptyOffsetHistory(options: OffsetHistoryOptions = {}): OffsetHi
   return {
     windowMs: Math.max(1000, options.windowMs ?? DEFAULT_HISTORY_WINDOW_MS),
     maxSamples: Math.max(2, Math.floor(options.maxSamples ?? DEFAULT_MAX_SAMPLES)),
+    sampleBudget: Math.max(1, Math.floor(options.sampleBudget ?? DEFAULT_SAMPLE_BUDGET)),
     newestMs: { source: null, target: null },
     logEnds: new Map(),
     commits: new Map(),
@@ -88,7 +98,7 @@ interface Timed {
   atMs: number;
 }
 
-/** The series with `sample` appended, trimmed to the window and the cap (one slice: no per-sample work). */
+/** The series with `sample` appended, trimmed to the window, and thinned past the cap. */
 function appended<T extends Timed>(
   series: readonly T[] | undefined,
   sample: T,
@@ -100,9 +110,25 @@ function appended<T extends Timed>(
   while (from < s.length && (s[from] as T).atMs < fromMs) from++;
   let to = s.length;
   while (to > from && (s[to - 1] as T).atMs >= sample.atMs) to--;
-  const kept = s.slice(Math.max(from, to + 1 - cap), to);
+  const kept = s.slice(from, to);
   kept.push(sample);
-  return kept;
+  return kept.length > cap ? thinned(kept, cap) : kept;
+}
+
+/** Every other reading of the older half dropped (the oldest kept), the newer half whole; at most `cap`. */
+export function thinned<T>(samples: readonly T[], cap: number): T[] {
+  const recent = Math.ceil(cap / 2);
+  const split = Math.max(0, samples.length - recent);
+  const out = samples.slice(0, split).filter((_, i) => i % 2 === 0);
+  for (let i = split; i < samples.length; i++) out.push(samples[i] as T);
+  return out.length > cap ? out.slice(out.length - cap) : out;
+}
+
+/** Readings each series may keep: maxSamples, fewer when the series are many (the budget over them). */
+export function samplesPerSeries(history: OffsetHistory): number {
+  const series = history.logEnds.size + history.commits.size + history.mirror.size;
+  const share = Math.floor(history.sampleBudget / Math.max(1, series));
+  return Math.max(Math.min(MIN_SAMPLES, history.maxSamples), Math.min(history.maxSamples, share));
 }
 
 /** Series with no sample left in the window are dropped (deleted topics, groups that went away). */
@@ -146,6 +172,7 @@ export function appendSnapshot(history: OffsetHistory, snapshot: Snapshot): Offs
   const commits = new Map<string, CommitSample[]>();
   const mirror = new Map<string, PositionSample[]>();
   let latestMs = Math.max(newestMs.source ?? 0, newestMs.target ?? 0);
+  const cap = samplesPerSeries(history);
   for (const role of ['source', 'target'] as const) {
     const health = snapshot.health[role];
     const atMs = health.lastSuccessMs;
@@ -158,10 +185,7 @@ export function appendSnapshot(history: OffsetHistory, snapshot: Snapshot): Offs
       for (const p of topic.partitions) {
         if (p.latest === null) continue;
         const key = logEndKey(role, topic.name, p.partition);
-        logEnds.set(
-          key,
-          appended(history.logEnds.get(key), { atMs, offset: p.latest }, fromMs, history.maxSamples),
-        );
+        logEnds.set(key, appended(history.logEnds.get(key), { atMs, offset: p.latest }, fromMs, cap));
       }
     }
     for (const g of view.groups) {
@@ -169,7 +193,7 @@ export function appendSnapshot(history: OffsetHistory, snapshot: Snapshot): Offs
         if (p.committed === null) continue;
         const key = commitKey(role, g.group, p.topic, p.partition);
         const sample = { atMs, committed: p.committed, lag: p.lag, members: g.members };
-        commits.set(key, appended(history.commits.get(key), sample, fromMs, history.maxSamples));
+        commits.set(key, appended(history.commits.get(key), sample, fromMs, cap));
       }
     }
     if (role === 'source' && snapshot.mirror.positionsFrom !== null) {
@@ -180,7 +204,7 @@ export function appendSnapshot(history: OffsetHistory, snapshot: Snapshot): Offs
           const key = mirrorKey(topic.source, p.partition);
           // The offset MM2 reads next, measured against the data end: lag = end − position.
           const sample = { atMs, position: p.sourceLatest - p.lag, lag: p.lag, tasks };
-          mirror.set(key, appended(history.mirror.get(key), sample, fromMs, history.maxSamples));
+          mirror.set(key, appended(history.mirror.get(key), sample, fromMs, cap));
         }
       }
     }
@@ -190,6 +214,7 @@ export function appendSnapshot(history: OffsetHistory, snapshot: Snapshot): Offs
   return {
     windowMs: history.windowMs,
     maxSamples: history.maxSamples,
+    sampleBudget: history.sampleBudget,
     newestMs,
     logEnds: pruned(history.logEnds, logEnds, fromMs),
     commits: pruned(history.commits, commits, fromMs),

@@ -22,6 +22,7 @@ import {
   logEndKey,
   mirrorKey,
   type OffsetHistory,
+  samplesPerSeries,
 } from '../../source/model/offset-history.js';
 import type { Snapshot } from '../../source/monitor/snapshot.js';
 import { health, snapshot } from '../helpers/snapshot.js';
@@ -358,14 +359,41 @@ describe('offset history', () => {
     assert.equal(gone.commits.size, 0);
   });
 
-  it('caps the samples per series', () => {
+  it('caps the samples per series by thinning the older half: the window keeps its reach', () => {
     const h = feed(
       Array.from({ length: 50 }, (_, i) => at(i * 1000, i * 10, i * 10, 1)),
       { maxSamples: 8 },
     );
-    assert.equal(h.logEnds.get(logEndKey('source', 't', 0))?.length, 8);
-    assert.equal(h.logEnds.get(logEndKey('source', 't', 0))?.[0]?.atMs, 42_000);
+    const series = h.logEnds.get(logEndKey('source', 't', 0)) ?? [];
+    assert.equal(series.length, 8);
+    assert.equal(series[0]?.atMs, 0, 'the oldest reading in the window is kept');
+    assert.deepEqual(
+      series.slice(-4).map((s) => s.atMs),
+      [46_000, 47_000, 48_000, 49_000],
+      'the newest half dense',
+    );
+    const times = series.map((s) => s.atMs);
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => a - b),
+      'in order',
+    );
     assert.equal(historySampleCount(h), 16);
+  });
+
+  it('shares a sample budget over all series: many series keep fewer readings each', () => {
+    const few = feed([at(0, 0, 0, 1)], { sampleBudget: 1000 });
+    assert.equal(samplesPerSeries(few), 300, 'two series: the per-series cap');
+    const many = feed([at(0, 0, 0, 1)], { sampleBudget: 40 });
+    assert.equal(samplesPerSeries(many), 20, '40 readings over 2 series');
+    const tiny = feed([at(0, 0, 0, 1)], { sampleBudget: 2 });
+    assert.equal(samplesPerSeries(tiny), 16, 'never fewer than 16');
+    const h = feed(
+      Array.from({ length: 60 }, (_, i) => at(i * 1000, i * 10, i * 10, 1)),
+      { sampleBudget: 40 },
+    );
+    assert.ok(historySampleCount(h) <= 40, `${historySampleCount(h)} readings held`);
+    assert.equal(h.logEnds.get(logEndKey('source', 't', 0))?.[0]?.atMs, 0);
   });
 
   it('takes no sample from a cluster whose read failed or did not complete again', () => {
