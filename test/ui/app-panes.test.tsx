@@ -67,6 +67,20 @@ describe('header', () => {
 });
 
 describe('Topics pane', () => {
+  it('marks a topic with offline or under-replicated partitions beside its name, on either cluster', async () => {
+    const snapshot = buildSnapshot();
+    const dmm = snapshot.source.topics.find((t) => t.name === 'DmmAccess')!;
+    dmm.partitions = dmm.partitions.map((p, i) => (i < 2 ? { ...p, leader: -1 } : p));
+    const logs = snapshot.target.topics.find((t) => t.name === 'A.apache-logs')!;
+    logs.partitions = logs.partitions.map((p, i) => (i === 0 ? { ...p, replicas: 3, isr: 2 } : p));
+    const app = await open({ snapshot, columns: 120 });
+    assert.match(lineWith(app, 'DmmAccess') ?? '', /DmmAccess ✗ 2 offline/);
+    assert.match(lineWith(app, 'apache-logs') ?? '', /apache-logs ! 1 under-replicated/);
+    assert.doesNotMatch(lineWith(app, ' topic1 ') ?? '', /offline|under-replicated/);
+    await app.press('/', 'offline', ENTER);
+    assert.match(app.frame(), /filter "offline" 1\/5/);
+  });
+
   it('lists each source topic beside its mirror with partitions, records, lag and a readable state', async () => {
     const app = await open({ columns: 120 });
     assert.match(lineWith(app, ' topic2 ') ?? '', /✓ in sync +topic2 +A\.topic2 +1\/1 +20,000 +20,000 +0$/);

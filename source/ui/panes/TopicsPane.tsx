@@ -1,3 +1,4 @@
+import { describeReplicaHealth } from '../../model/replicas.js';
 import type { MirrorTopic, Snapshot } from '../../monitor/snapshot.js';
 import type { Segment } from '../components/Line.js';
 import type { TableRow } from '../components/Table.js';
@@ -76,7 +77,14 @@ export function TopicsPane(props: {
       key: row.key,
       cells: {
         state: { text: state.text, tone: state.tone },
-        source: { text: row.sourceName },
+        // A topic with partitions offline or under-replicated (on either cluster) says so beside its name.
+        source:
+          row.replicas.offline > 0 || row.replicas.underReplicated > 0
+            ? {
+                text: `${row.sourceName} ${row.replicas.offline > 0 ? frame.glyphs.crit : frame.glyphs.warn} ${describeReplicaHealth(row.replicas)}`,
+                tone: row.replicas.offline > 0 ? 'crit' : 'warn',
+              }
+            : { text: row.sourceName },
         target: { text: row.targetName, tone: 'muted' },
         parts: { text: parts, tone: t.state === 'partition-mismatch' ? 'crit' : 'plain' },
         srcRecords: { text: fitCount(t.sourceRecords, 10) },

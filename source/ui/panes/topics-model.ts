@@ -1,3 +1,4 @@
+import { describeReplicaHealth, type ReplicaHealth, replicaHealth } from '../../model/replicas.js';
 import type { MirrorPartition, MirrorState, MirrorTopic, Snapshot } from '../../monitor/snapshot.js';
 import { escapeForTerminal } from '../../util/escape.js';
 import { formatDuration } from '../format.js';
@@ -11,6 +12,8 @@ export interface TopicRow extends ListRow {
   targetName: string;
   /** MM2's convergence on this topic; null when its positions are unknown. */
   evaluation: RowEvaluation | null;
+  /** Offline and under-replicated partitions of the topic and its mirror, both clusters together. */
+  replicas: ReplicaHealth;
 }
 
 export interface TopicPartitionRow extends ListRow {
@@ -56,16 +59,23 @@ export function topicRows(snapshot: Snapshot | null, order: string | null = 'MM2
   if (!snapshot) return [];
   const topics = order === 'MM2 lag' ? [...snapshot.mirror.topics].sort(byMirrorLag) : snapshot.mirror.topics;
   const evaluated = new Map(convergenceOf(snapshot).mirror.topics.map((t) => [t.topic, t]));
+  const sourceTopics = new Map(snapshot.source.topics.map((t) => [t.name, t]));
+  const targetTopics = new Map(snapshot.target.topics.map((t) => [t.name, t]));
   return topics.map((topic) => {
     const sourceName = escapeForTerminal(topic.source);
     const targetName = escapeForTerminal(topic.target);
+    const replicas = replicaHealth([
+      ...(sourceTopics.get(topic.source)?.partitions ?? []),
+      ...(targetTopics.get(topic.target)?.partitions ?? []),
+    ]);
     return {
       key: topic.source,
-      search: searchText(sourceName, targetName, stateWord(topic.state)),
+      search: searchText(sourceName, targetName, stateWord(topic.state), describeReplicaHealth(replicas)),
       topic,
       sourceName,
       targetName,
       evaluation: evaluated.get(topic.source) ?? null,
+      replicas,
     };
   });
 }
