@@ -15,6 +15,7 @@ import { defaultStateDir } from '../lab/layout.js';
 import { DEFAULT_BROKER_HEAP } from '../lab/record.js';
 import { labScale } from '../lab/scale.js';
 import { runTraffic } from '../lab/traffic.js';
+import { ConnectRestError } from '../mm2/connect-rest.js';
 import { EXIT, UserError } from './errors.js';
 
 interface LabArgs {
@@ -67,6 +68,9 @@ export function printLabStatus(status: LabStatus): string {
 function wrap(run: () => Promise<number>): Promise<number> {
   return run().catch((error: unknown) => {
     if (error instanceof LabError) throw new UserError(error.message, EXIT.degraded);
+    // Kafka Connect not answering is an unreachable service (exit 2), not a bug.
+    if (error instanceof ConnectRestError)
+      throw new UserError(error.message, error.status === undefined ? EXIT.unreachable : EXIT.degraded);
     throw error;
   });
 }

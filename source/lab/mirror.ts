@@ -232,7 +232,8 @@ export async function labMirror(context: LabContext, action: 'stop' | 'start'): 
     writeLabRecord(paths.labFile, record);
     return;
   }
-  const rest = new ConnectRestClient(`http://127.0.0.1:${record.ports.connectRest}`);
+  // Stopping a connector waits for its tasks to stop: seconds on a busy machine, more than a GET needs.
+  const rest = new ConnectRestClient(`http://127.0.0.1:${record.ports.connectRest}`, 30_000);
   for (const name of labConnectorNames(flowsOf(record.settings) === 'both')) {
     if (action === 'stop') await rest.stop(name);
     else await rest.resume(name);
