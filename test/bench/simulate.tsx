@@ -10,6 +10,8 @@
 import { render } from 'ink-testing-library';
 import { isMm2SampleName, type PartitionMetrics } from '../../source/mm2/mm2-metrics.js';
 import { PrometheusParser, parsePrometheusText } from '../../source/mm2/prometheus.js';
+import { appendSnapshot, emptyOffsetHistory } from '../../source/model/offset-history.js';
+import { partitionKey } from '../../source/model/partition-key.js';
 import { partitionTimings } from '../../source/model/replication-timing.js';
 import { assembleSnapshot, type SnapshotParts } from '../../source/monitor/assemble-snapshot.js';
 import type { CheckpointState } from '../../source/monitor/read-mm2-internal.js';
@@ -23,6 +25,7 @@ import type {
   TopicInfo,
 } from '../../source/monitor/snapshot.js';
 import { App } from '../../source/ui/App.js';
+import { convergenceOf } from '../../source/ui/panes/convergence-model.js';
 import { FakeActions, FakeFeed, pause } from '../ui/fixtures.js';
 
 function arg(name: string, fallback: number): number {
@@ -181,8 +184,9 @@ function health(now: number): Record<DataSourceName, DataSourceHealth> {
 function partsOf(r: number, now: number, previousMetrics: PartitionMetrics[] | null) {
   const positions = new Map<string, number | null>();
   for (let t = 0; t < TOPICS; t++)
+    // Keys as the readers build them (partition-key.ts).
     for (let p = 0; p < PARTITIONS_PER_TOPIC; p++)
-      positions.set(`${topicName(t)}\u0000${p}`, mm2Position(t, p, r));
+      positions.set(partitionKey(topicName(t), p), mm2Position(t, p, r));
   const metrics = metricPartitions(r);
   const parts: SnapshotParts = {
     seq: r + 1,
@@ -288,7 +292,15 @@ async function main(): Promise<number> {
     />,
   );
   await pause(50);
-  const rows: Array<{ pane: string; assembleMs: number; renderMs: number; totalMs: number }> = [];
+  const rows: Array<{
+    pane: string;
+    assembleMs: number;
+    historyMs: number;
+    evaluateMs: number;
+    renderMs: number;
+    totalMs: number;
+  }> = [];
+  let history = emptyOffsetHistory();
   let previous: PartitionMetrics[] | null = null;
   let peakRss = 0;
   let last: Snapshot | null = null;
@@ -302,17 +314,31 @@ async function main(): Promise<number> {
     const { parts, metrics } = partsOf(r, now, previous);
     // Timed: what a refresh computes once the sources have answered, then Ink's frame.
     // CPU time, not wall time: on a shared 2-core machine the wall clock measures the neighbours.
+    // As the poller: the join, then the offset history appended; the panes evaluate convergence once
+    // per snapshot (cached), timed here on its own before Ink draws.
     const c0 = process.cpuUsage();
     parts.timings = partitionTimings(metrics, previous);
-    last = assembleSnapshot(parts);
+    const built = assembleSnapshot(parts);
     const c1 = process.cpuUsage(c0);
+    history = appendSnapshot(history, built);
+    last = { ...built, offsetHistory: history };
+    const c2 = process.cpuUsage(c0);
+    convergenceOf(last);
+    const c3 = process.cpuUsage(c0);
     const seen = app.frames.length;
     feed.push(last);
     await frameAfter(app.frames, seen);
-    const c2 = process.cpuUsage(c0);
+    const c4 = process.cpuUsage(c0);
     previous = metrics;
     const ms = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
-    rows.push({ pane, assembleMs: ms(c1), renderMs: ms(c2) - ms(c1), totalMs: ms(c2) });
+    rows.push({
+      pane,
+      assembleMs: ms(c1),
+      historyMs: ms(c2) - ms(c1),
+      evaluateMs: ms(c3) - ms(c2),
+      renderMs: ms(c4) - ms(c3),
+      totalMs: ms(c4),
+    });
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
   }
   const frame = app.lastFrame() ?? '';
@@ -322,7 +348,8 @@ async function main(): Promise<number> {
     const of = rows.slice(1).filter((row) => row.pane === pane); // the first refresh warms the JIT
     process.stdout.write(
       `  ${pane.padEnd(6)} pane: per refresh median ${median(of.map((o) => o.totalMs)).toFixed(0)} ms ` +
-        `(join ${median(of.map((o) => o.assembleMs)).toFixed(0)} ms, Ink frame ${median(of.map((o) => o.renderMs)).toFixed(0)} ms), ` +
+        `(join ${median(of.map((o) => o.assembleMs)).toFixed(0)} ms, offset history ${median(of.map((o) => o.historyMs)).toFixed(0)} ms, ` +
+        `convergence ${median(of.map((o) => o.evaluateMs)).toFixed(0)} ms, Ink frame ${median(of.map((o) => o.renderMs)).toFixed(0)} ms), ` +
         `worst ${Math.max(...of.map((o) => o.totalMs)).toFixed(0)} ms\n`,
     );
   }
