@@ -197,7 +197,7 @@ describe('the console in a real terminal (tmux) against the lab', () => {
 
       await session.key('S');
       await session.waitFor(/PUT \/connectors/);
-      await session.key('y');
+      await session.confirmStop();
       await eventually(
         'connectors stopped',
         // Stopped means the tasks are gone too (a paused task may still flush what it polled).

@@ -43,7 +43,7 @@ describe('the console with dedicated MM2 and operator stop/resume commands', () 
       await session.waitFor(/MirrorSourceConnector/, 30_000);
       await session.key('S');
       await session.waitFor(/lab mirror stop/);
-      await session.key('y');
+      await session.confirmStop();
       await eventually(
         'MM2 process stopped',
         async () => !(await labStatusOf(STATE_DIR)).mirror.running,

@@ -56,6 +56,21 @@ export class ConsoleSession {
     for (const k of keys) await this.key(k);
   }
 
+  /**
+   * Confirms the S dialog that is open: types the flow name and Enter when the runbook asks for it (a
+   * step before "mirror stopped" is not done), else `y`.
+   */
+  async confirmStop(): Promise<void> {
+    const typed = /Type (\S+) and Enter to stop anyway/.exec(await this.screen());
+    if (!typed) {
+      await this.key('y');
+      return;
+    }
+    for (const ch of typed[1]!) await this.key(ch, 60);
+    await this.waitFor(new RegExp(`stop anyway: ${typed[1]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    await this.key('Enter');
+  }
+
   /** Waits until the screen matches every pattern; fails with the last screen. */
   async waitFor(patterns: RegExp | RegExp[], timeoutMs = 30_000): Promise<string> {
     const list = Array.isArray(patterns) ? patterns : [patterns];
