@@ -204,10 +204,16 @@ function producersStopped(s: Snapshot, signals: RunbookSignals, options: Runbook
   const quiet = s.mirror.topics
     .map((t) => {
       const last = signals.lastWriteMs.get(t.source);
+      // A topic with no record in any partition has no newest write to date, and needs none: a write
+      // would have made it non-empty.
+      const empty =
+        t.partitions.length > 0 &&
+        t.partitions.every((p) => p.sourceLatest !== null && p.sourceLatest === p.sourceEarliest);
       return {
         topic: t.source,
-        known: last !== undefined,
-        quietMs: nowMs - (last ?? watchedSinceMs ?? nowMs),
+        known: last !== undefined || empty,
+        quietMs:
+          last === undefined && empty ? Number.POSITIVE_INFINITY : nowMs - (last ?? watchedSinceMs ?? nowMs),
       };
     })
     .sort((a, b) => a.quietMs - b.quietMs);

@@ -177,6 +177,17 @@ describe('requests grow with brokers, not with groups', () => {
     });
     assert.equal(up.code, 0, up.stderr);
     lab = await labStatusOf(STATE_DIR);
+    // A fresh lab: until MM2 syncs the seeded groups' offsets the target has no group, and a cold
+    // refresh there asks FindCoordinator nothing at all. Measure once both clusters have groups.
+    await eventually(
+      'MM2 to sync a group to the target',
+      async () => {
+        const result = await mirrorwatch(['lag', '--json', '--cluster', 'target', ...LAB]);
+        return result.code === 0 && (JSON.parse(result.stdout) as LagRow[]).length > 0;
+      },
+      180_000,
+      3000,
+    );
   });
   after(async () => {
     await mirrorwatch(['lab', 'reset', '--state-dir', STATE_DIR], { timeoutMs: 120_000 });

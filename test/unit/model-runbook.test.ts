@@ -165,6 +165,21 @@ describe('runbook', () => {
     assert.equal(quiet.steps[2]?.done, true, quiet.steps[2]?.reason);
   });
 
+  it('step 3: a topic with no record at all is quiet, without a newest write to date it', () => {
+    const { s, signals } = finished();
+    const empty = mirrorTopic('never-written', 0);
+    empty.partitions = empty.partitions.map((p) => ({ ...p, sourceEarliest: 0, sourceLatest: 0 }));
+    s.mirror.topics = [mirrorTopic('orders', 0), empty];
+    const watchedBriefly = { ...signals, watchedSinceMs: NOW - 4_000 };
+    assert.equal(runbook(s, watchedBriefly, OPTIONS).steps[2]?.done, true);
+    // once it holds a record, it needs its newest write (or a watch long enough) like any other
+    empty.partitions = empty.partitions.map((p) => ({ ...p, sourceLatest: 1 }));
+    assert.equal(
+      runbook(s, watchedBriefly, OPTIONS).steps[2]?.reason,
+      'no new record for 4 s (watched that long; need 30 s)',
+    );
+  });
+
   it('steps 4 and 5: source lag, then checkpoint and sync, with the translation gap', () => {
     const { s, signals } = finished();
     s.source = { ...s.source, groups: [group('source', 'billing', 7)] };
