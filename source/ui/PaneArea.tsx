@@ -73,6 +73,7 @@ export function PaneArea(props: PaneAreaProps) {
       return (
         <TopicPartitionsPane
           frame={frameFor(w.matched)}
+          {...(snapshot?.mirror.kind ? { mirrorKind: snapshot.mirror.kind } : {})}
           topic={content.topic}
           names={names}
           rows={w.visible}

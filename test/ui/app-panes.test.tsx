@@ -67,6 +67,19 @@ describe('header', () => {
 });
 
 describe('Topics pane', () => {
+  it('names the mirror in the lag columns: MM1 when MirrorMaker 1 is the mirror', async () => {
+    const snapshot = buildSnapshot();
+    const mm2 = await open({ snapshot, columns: 120 });
+    assert.match(mm2.frame(), /MM2 LAG/);
+    mm2.unmount();
+    snapshot.mirror = { ...snapshot.mirror, kind: 'mm1' };
+    const app = await open({ snapshot, columns: 120 });
+    assert.match(app.frame(), /MM1 LAG/);
+    assert.doesNotMatch(app.frame(), /MM2 LAG/);
+    await app.press('j', ENTER);
+    assert.match(app.frame(), /MM1 POS +MM1 LAG/);
+  });
+
   it('marks a topic with offline or under-replicated partitions beside its name, on either cluster', async () => {
     const snapshot = buildSnapshot();
     const dmm = snapshot.source.topics.find((t) => t.name === 'DmmAccess')!;

@@ -1,3 +1,4 @@
+import type { MirrorKind } from '../../config/mirror-kind.js';
 import { describeReplicaHealth } from '../../model/replicas.js';
 import type { MirrorTopic, Snapshot } from '../../monitor/snapshot.js';
 import type { Segment } from '../components/Line.js';
@@ -68,7 +69,9 @@ export function TopicsPane(props: {
   const columns = TOPIC_COLUMNS.filter(
     (c) =>
       !(sameNames && c.id === 'target') && (frame.width >= CONVERGENCE_MIN_WIDTH || !CONVERGENCE.has(c.id)),
-  ).map((c) => (notMirrored && c.id === 'state' ? { ...c, width: 14 } : c));
+  )
+    .map((c) => (notMirrored && c.id === 'state' ? { ...c, width: 14 } : c))
+    .map((c) => (c.id === 'lag' ? { ...c, title: `${mirrorName(snapshot.mirror.kind)} LAG` } : c));
   const table: TableRow[] = rows.map((row) => {
     const t = row.topic;
     const state = mirrorStateLabel(t.state, frame.glyphs);
@@ -133,8 +136,14 @@ function drillTitle(topic: MirrorTopic, names: { source: string; target: string 
   ];
 }
 
+/** The mirror as the column titles name it: MM2, or MM1 (its group's committed offsets). */
+function mirrorName(kind: MirrorKind | undefined): string {
+  return kind === 'mm1' ? 'MM1' : 'MM2';
+}
+
 export function TopicPartitionsPane(props: {
   frame: PaneFrame;
+  mirrorKind?: MirrorKind;
   topic: MirrorTopic | null;
   names: { source: string; target: string };
   rows: readonly TopicPartitionRow[];
@@ -161,7 +170,11 @@ export function TopicPartitionsPane(props: {
     <TablePane
       frame={frame}
       title={drillTitle(topic, names, frame.glyphs)}
-      columns={PARTITION_COLUMNS}
+      columns={PARTITION_COLUMNS.map((c) =>
+        c.id === 'lag' || c.id === 'position'
+          ? { ...c, title: c.title.replace('MM2', mirrorName(props.mirrorKind)) }
+          : c,
+      )}
       rows={table}
       selectedKey={selectedKey}
     />
