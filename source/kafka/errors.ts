@@ -20,6 +20,11 @@ function innermost(error: unknown): KafkaLikeError {
   return current ?? {};
 }
 
+/** The kafkajs error type (`NOT_LEADER_FOR_PARTITION`...) of an error or of the error it wraps. */
+export function kafkaErrorType(error: unknown): string | undefined {
+  return (error as KafkaLikeError | undefined)?.type ?? innermost(error).type;
+}
+
 const NETWORK_CODES: Record<string, string> = {
   ECONNREFUSED: 'connection refused',
   ENOTFOUND: 'host not found',

@@ -14,6 +14,7 @@
 import { createRequire } from 'node:module';
 import kafkajs, { type Kafka } from 'kafkajs';
 import { type ClientTimeouts, type ClusterEndpoint, createKafka } from './client.js';
+import { kafkaErrorType } from './errors.js';
 import { LEADER_NOT_AVAILABLE } from './offline-partitions.js';
 import {
   CONSUMER_GROUP_DESCRIBE_API_KEY,
@@ -39,6 +40,14 @@ import {
 import { decodeFetchV11, decodeRecordSet, type FetchedPartition, nextOffsetOf } from './record-batches.js';
 
 const require = createRequire(import.meta.url);
+
+/** Errors that say the metadata held is out of date: a new leader, or a topic just created. */
+const STALE_LEADERSHIP = new Set([
+  'NOT_LEADER_FOR_PARTITION',
+  'NOT_LEADER_OR_FOLLOWER',
+  'LEADER_NOT_AVAILABLE',
+  'UNKNOWN_TOPIC_OR_PARTITION',
+]);
 const InstrumentationEventEmitter = require('kafkajs/src/instrumentation/emitter') as new () => {
   addListener(event: string, listener: (event: { payload?: { apiName?: string } }) => void): () => void;
 };
@@ -431,6 +440,22 @@ export class WireCluster {
    * broker for each of the two (not one per topic or partition).
    */
   async offsets(
+    topics: Array<{ topic: string; partitions: number[] }>,
+  ): Promise<Map<string, Map<number, { earliest: number; latest: number }>>> {
+    // Leadership moves while MM2 creates topics or a broker restarts: kafkajs then fails the whole
+    // request. Twice at most, the metadata is read again and the request sent again.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.offsetsOnce(topics);
+      } catch (error) {
+        if (attempt >= 2 || !STALE_LEADERSHIP.has(kafkaErrorType(error) ?? '')) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 300 * (attempt + 1)));
+        await this.cluster.refreshMetadata();
+      }
+    }
+  }
+
+  private async offsetsOnce(
     topics: Array<{ topic: string; partitions: number[] }>,
   ): Promise<Map<string, Map<number, { earliest: number; latest: number }>>> {
     const result = new Map<string, Map<number, { earliest: number; latest: number }>>();

@@ -44,12 +44,17 @@ async function scale(groups: number): Promise<void> {
     '10000',
   ]);
   assert.equal(result.code, 0, result.stderr);
-  // MM2 creates the new topics on the target: until their leaders settle, ListOffsets may answer
-  // NOT_LEADER_OR_FOLLOWER there. Measure once both clusters read cleanly.
+  // MM2 creates the new topics on the target as it discovers them: measure once all of them are
+  // there and both clusters read cleanly (a leader still moving costs a retried ListOffsets).
   await eventually(
-    'both clusters to read cleanly after scaling',
-    async () => (await mirrorwatch(['lag', '--json', ...LAB])).code === 0,
-    90_000,
+    'MM2 to create the scale topics on the target, and both clusters to read cleanly',
+    async () => {
+      const topics = await mirrorwatch(['topics', '--json', '--cluster', 'target', ...LAB]);
+      const names = (JSON.parse(topics.stdout) as Array<{ topic: string }>).map((t) => t.topic);
+      const scaled = names.filter((n) => /^scale-\d{3}$/.test(n)).length;
+      return scaled >= 10 && (await mirrorwatch(['lag', '--json', ...LAB])).code === 0;
+    },
+    180_000,
     2000,
   );
 }
