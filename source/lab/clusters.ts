@@ -228,7 +228,9 @@ export async function waitForBroker(
   await waitFor(
     async () => {
       if (!isOurProcess(pid, marker(paths.stateDir))) {
-        throw new LabError(`the ${plan.label} exited during start: see ${join(plan.dir, 'server.log')}`);
+        const log = join(plan.dir, 'server.log');
+        const why = lastErrorLine(log);
+        throw new LabError(`the ${plan.label} exited during start${why ? ` (${why})` : ''}: see ${log}`);
       }
       return brokerAnswers(endpoint, atLeast);
     },
@@ -244,4 +246,18 @@ export async function waitForBroker(
     if (error instanceof LabError) throw error;
     throw new LabError(`the ${plan.label} failed: see ${join(plan.dir, 'server.log')}`);
   });
+}
+
+/** The last ERROR or exception line of a log (a port already in use, say), cut to one short line. */
+function lastErrorLine(file: string): string | null {
+  try {
+    const lines = readFileSync(file, 'utf8').split('\n');
+    for (let i = lines.length - 1; i >= 0; i--) {
+      const line = lines[i]!;
+      if (/\bERROR\b|Exception:/.test(line)) return line.replace(/\s+/g, ' ').trim().slice(0, 200);
+    }
+  } catch {
+    // no log yet
+  }
+  return null;
 }
