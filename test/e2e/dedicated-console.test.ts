@@ -18,7 +18,7 @@ describe('the console with dedicated MM2 and operator stop/resume commands', () 
   let lab: LabStatus;
   before(async () => {
     const up = await mirrorwatch(
-      ['lab', 'up', '--mm2', 'dedicated', '--port-offset', '4000', '--state-dir', STATE_DIR],
+      ['lab', 'up', '--mm2', 'dedicated', '--port-offset', '2500', '--state-dir', STATE_DIR],
       { timeoutMs: 600_000 },
     );
     assert.equal(up.code, 0, up.stderr);
