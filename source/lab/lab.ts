@@ -1,6 +1,6 @@
 /** The lab as a whole: `up` (clusters, seed, mirror, traffic, in that order), `down`, `reset`, `prepare`. */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createKafka } from '../kafka/client.js';
 import { packageRoot } from '../util/package-root.js';
@@ -17,6 +17,9 @@ import {
   type LabPaths,
   LEGACY_SOURCE_KAFKA_VERSION,
   labPaths,
+  type PortRange,
+  parsePortRange,
+  portsInRange,
   portsWithOffset,
   SOURCE_KAFKA_VERSION,
   TARGET_KAFKA_VERSION,
@@ -111,6 +114,21 @@ export async function prepareLab(log: (line: string) => void, jarCache = default
   };
 }
 
+function warnOfEphemeralPorts(record: LabRecord, log: (line: string) => void): void {
+  let range: PortRange | undefined;
+  try {
+    range = parsePortRange(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8'));
+  } catch {
+    return; // not Linux: nothing to read
+  }
+  if (!range) return;
+  const ports = portsInRange(record.ports, brokersOf(record.settings), range);
+  if (ports.length === 0) return;
+  log(
+    `warning: port(s) ${ports.join(', ')} lie in this machine's ephemeral range (${range.low}-${range.high}), where outgoing connections take local ports: a broker may fail to start with "Address already in use"; a smaller --port-offset avoids it`,
+  );
+}
+
 /** Brings the lab up (or verifies it is up), waiting until it is healthy. Idempotent. */
 export async function labUp(options: LabUpOptions): Promise<LabRecord> {
   const log = options.log ?? (() => {});
@@ -158,6 +176,7 @@ export async function labUp(options: LabUpOptions): Promise<LabRecord> {
     mkdirSync(paths.stateDir, { recursive: true });
   }
 
+  warnOfEphemeralPorts(record, log);
   const sourceVersion = sourceKafkaVersion(options.settings);
   log(`resolving Kafka ${sourceVersion} and ${TARGET_KAFKA_VERSION} jars (Maven, cached in ${jarCache})`);
   await ensureKafkaJars(jarCache, sourceVersion, log);

@@ -82,3 +82,29 @@ export function labPaths(stateDir: string) {
   };
 }
 export type LabPaths = ReturnType<typeof labPaths>;
+
+/** Linux's range for outgoing sockets' local ports (net.ipv4.ip_local_port_range): 32768–60999 by default. */
+export interface PortRange {
+  low: number;
+  high: number;
+}
+
+export function parsePortRange(text: string): PortRange | undefined {
+  const [low, high] = text.trim().split(/\s+/).map(Number);
+  if (low === undefined || high === undefined || !Number.isInteger(low) || !Number.isInteger(high))
+    return undefined;
+  return low <= high ? { low, high } : undefined;
+}
+
+/**
+ * The lab's listening ports that fall in the ephemeral range: an outgoing connection may hold one of
+ * them for a moment, and a broker started then fails with "Address already in use".
+ */
+export function portsInRange(ports: LabPorts, brokers: number, range: PortRange): number[] {
+  const listening = Object.entries(ports).flatMap(([name, port]) =>
+    ['sourceBroker', 'targetBroker', 'targetInternal'].includes(name)
+      ? Array.from({ length: brokers }, (_, i) => brokerPortOf(port as number, i + 1))
+      : [port as number],
+  );
+  return listening.filter((port) => port >= range.low && port <= range.high).sort((a, b) => a - b);
+}

@@ -38,7 +38,7 @@ describe('a lab of three brokers a side, one of them stopped and started again',
   let lab: LabStatus;
   const topic = uniqueValue('rf1-on-broker-2');
   before(async () => {
-    const up = await mirrorwatch(['lab', 'up', '--brokers', '3', '--port-offset', '9000', ...STATE], {
+    const up = await mirrorwatch(['lab', 'up', '--brokers', '3', '--port-offset', '3300', ...STATE], {
       timeoutMs: 600_000,
     });
     assert.equal(up.code, 0, up.stderr);

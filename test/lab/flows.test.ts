@@ -1,6 +1,6 @@
 /**
  * The two-flow lab (`lab up --flows both`): old->new and new->old in one Connect worker, active/active
- * with DefaultReplicationPolicy as Kafka's sample mm2.properties. Its own lab on port offset 8500.
+ * with DefaultReplicationPolicy as Kafka's sample mm2.properties. Its own lab on port offset 2700.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -67,7 +67,7 @@ describe('two MM2 flows (lab up --flows both)', () => {
   const returns = uniqueValue('returns');
 
   before(async () => {
-    const up = await mirrorwatch(['lab', 'up', '--flows', 'both', '--port-offset', '8500', ...STATE], {
+    const up = await mirrorwatch(['lab', 'up', '--flows', 'both', '--port-offset', '2700', ...STATE], {
       timeoutMs: 900_000,
     });
     assert.equal(up.code, 0, up.stderr);

@@ -16,7 +16,7 @@ import { eventually, labStatusOf, uniqueValue } from '../helpers/lab.js';
 import { CLI, kcat, kcatProduce, mirrorwatch } from '../helpers/run.js';
 
 const STATE_DIR = process.env.MIRRORWATCH_TEST_MM1_LAB_DIR ?? join(tmpdir(), 'mirrorwatch-test-mm1-lab');
-const OFFSET = Number(process.env.MIRRORWATCH_TEST_MM1_LAB_OFFSET ?? 7000);
+const OFFSET = Number(process.env.MIRRORWATCH_TEST_MM1_LAB_OFFSET ?? 500);
 const MIRRORED = ['topic1', 'topic2'];
 
 interface TopicRowJson {

@@ -177,7 +177,7 @@ describe('requests grow with brokers, not with groups', () => {
   const at: Record<number, { lag: Counts; status: Counts; steady: Counts }> = {};
 
   before(async () => {
-    const up = await mirrorwatch(['lab', 'up', '--port-offset', '8000', '--state-dir', STATE_DIR], {
+    const up = await mirrorwatch(['lab', 'up', '--port-offset', '1500', '--state-dir', STATE_DIR], {
       timeoutMs: 600_000,
     });
     assert.equal(up.code, 0, up.stderr);
