@@ -25,16 +25,16 @@
  * linearly interpolated between log-end samples; now minus that time. Where the history does not reach
  * back that far, the caller may give the timestamp of the record at the committed offset instead.
  */
-import type { Snapshot } from '../monitor/snapshot.js';
+import type { ClusterRole, Snapshot } from '../monitor/snapshot.js';
 import {
   appendSnapshot,
-  type CommitSample,
+  at,
+  type ClusterHistory,
+  type Column,
   emptyOffsetHistory,
   type LogEndSample,
   logEndKey,
   type OffsetHistory,
-  type PositionSample,
-  splitKey,
 } from './offset-history.js';
 
 export type ConvergenceStatus = 'OK' | 'WARN' | 'STALL' | 'STOP' | 'REWIND';
@@ -59,57 +59,107 @@ export interface LagPoint {
 }
 
 /**
+ * Readings of one series gathered from the history's columns into reusable arrays: time, offset, lag
+ * (NaN: unknown), members (NaN: unknown). The evaluation reads these, so a refresh allocates nothing
+ * per partition.
+ */
+class Readings {
+  t = new Float64Array(64);
+  o = new Float64Array(64);
+  l = new Float64Array(64);
+  m = new Float64Array(64);
+  n = 0;
+
+  reset(capacity: number): void {
+    if (capacity > this.t.length) {
+      const size = Math.max(capacity, this.t.length * 2);
+      this.t = new Float64Array(size);
+      this.o = new Float64Array(size);
+      this.l = new Float64Array(size);
+      this.m = new Float64Array(size);
+    }
+    this.n = 0;
+  }
+
+  push(atMs: number, offset: number, lag: number, members: number): void {
+    const i = this.n++;
+    this.t[i] = atMs;
+    this.o[i] = offset;
+    this.l[i] = lag;
+    this.m[i] = members;
+  }
+}
+
+const points = new Readings();
+const logEnds = new Readings();
+
+/**
  * Burrow-style status of one partition from its points (time order). Null with fewer than two points
  * or no known lag at the newest: motion cannot be judged from one reading.
  */
-export function evaluatePoints(points: readonly LagPoint[]): ConvergenceStatus | null {
-  for (let i = 1; i < points.length; i++)
-    if ((points[i] as LagPoint).offset < (points[i - 1] as LagPoint).offset) return 'REWIND';
-  const newest = points.at(-1);
-  if (!newest || newest.lag === null) return null;
-  if (newest.lag === 0) return 'OK';
-  if (points.length < 2) return null;
-  const first = points[0] as LagPoint;
-  const moves = points.filter((p, i) => i > 0 && p.offset !== (points[i - 1] as LagPoint).offset);
-  // A reading at lag 0 shows the consumer current as much as a move does: a quiet partition that just
-  // got a record is not stalled (Burrow #338).
-  const active = points.filter(
-    (p, i) => p.lag === 0 || (i > 0 && p.offset !== (points[i - 1] as LagPoint).offset),
-  );
-  const idle = newest.members === 0 ? 'STOP' : 'STALL';
-  const lastActiveMs = active.at(-1)?.atMs;
-  if (lastActiveMs === undefined) return idle;
-  if (newest.atMs - lastActiveMs > lastActiveMs - first.atMs) return idle;
-  const atMoves = [first, ...moves].map((p) => p.lag);
-  const rising =
-    atMoves.length >= 3 &&
-    atMoves.every((lag, i) => lag !== null && (i === 0 || lag >= (atMoves[i - 1] as number))) &&
-    (atMoves.at(-1) as number) > (atMoves[0] as number);
-  return rising ? 'WARN' : 'OK';
+export function evaluatePoints(list: readonly LagPoint[]): ConvergenceStatus | null {
+  points.reset(list.length);
+  for (const p of list) points.push(p.atMs, p.offset, p.lag ?? Number.NaN, p.members ?? Number.NaN);
+  return statusOfReadings(points);
 }
 
-/** The log-end samples since the log end last went backwards (a recreated or truncated partition). */
-function monotonicTail(logEnds: readonly LogEndSample[]): readonly LogEndSample[] {
-  for (let i = logEnds.length - 1; i > 0; i--)
-    if ((logEnds[i] as LogEndSample).offset < (logEnds[i - 1] as LogEndSample).offset)
-      return logEnds.slice(i);
-  return logEnds;
+function statusOfReadings(r: Readings): ConvergenceStatus | null {
+  const { t, o, l, m, n } = r;
+  for (let i = 1; i < n; i++) if ((o[i] as number) < (o[i - 1] as number)) return 'REWIND';
+  if (n === 0) return null;
+  const newestLag = l[n - 1] as number;
+  if (Number.isNaN(newestLag)) return null;
+  if (newestLag === 0) return 'OK';
+  if (n < 2) return null;
+  const idle = m[n - 1] === 0 ? 'STOP' : 'STALL';
+  // A reading at lag 0 shows the consumer current as much as a move does: a quiet partition that just
+  // got a record is not stalled (Burrow #338).
+  let lastActiveMs = Number.NaN;
+  for (let i = 0; i < n; i++) if (l[i] === 0 || (i > 0 && o[i] !== o[i - 1])) lastActiveMs = t[i] as number;
+  if (Number.isNaN(lastActiveMs)) return idle;
+  if ((t[n - 1] as number) - lastActiveMs > lastActiveMs - (t[0] as number)) return idle;
+  // The lag at the first reading and at every move: rising at each, and higher at the end, is WARN.
+  let count = 1;
+  let previous = l[0] as number;
+  let rising = !Number.isNaN(previous);
+  for (let i = 1; i < n && rising; i++) {
+    if (o[i] === o[i - 1]) continue;
+    const lag = l[i] as number;
+    if (Number.isNaN(lag) || lag < previous) rising = false;
+    previous = lag;
+    count++;
+  }
+  return rising && count >= 3 && previous > (l[0] as number) ? 'WARN' : 'OK';
 }
 
 /**
  * When the log end stood at `offset`, linearly interpolated between the samples around it; the newest
- * sample's time when the log end is at or below it; null when the history begins past it.
+ * sample's time when the log end is at or below it; null when the history begins past it. Only the
+ * samples since the log end last went backwards count (a recreated or truncated partition).
  */
-export function timeAtLogEnd(logEnds: readonly LogEndSample[], offset: number): number | null {
-  const s = monotonicTail(logEnds);
-  const newest = s.at(-1);
-  if (!newest) return null;
-  if (newest.offset <= offset) return newest.atMs;
-  const i = s.findIndex((x) => x.offset > offset);
-  if (i <= 0) return (s[0] as LogEndSample).offset === offset ? (s[0] as LogEndSample).atMs : null;
-  const a = s[i - 1] as LogEndSample;
-  const b = s[i] as LogEndSample;
-  return a.atMs + ((offset - a.offset) / (b.offset - a.offset)) * (b.atMs - a.atMs);
+export function timeAtLogEnd(samples: readonly LogEndSample[], offset: number): number | null {
+  logEnds.reset(samples.length);
+  for (const x of samples) logEnds.push(x.atMs, x.offset, 0, 0);
+  return timeAtReadings(logEnds, offset);
+}
+
+function timeAtReadings(r: Readings, offset: number): number | null {
+  const { t, o, n } = r;
+  if (n === 0) return null;
+  let start = 0;
+  for (let i = n - 1; i > 0; i--)
+    if ((o[i] as number) < (o[i - 1] as number)) {
+      start = i;
+      break;
+    }
+  if ((o[n - 1] as number) <= offset) return t[n - 1] as number;
+  let i = start;
+  while ((o[i] as number) <= offset) i++;
+  if (i === start) return null;
+  const a = o[i - 1] as number;
+  const b = o[i] as number;
+  const ta = t[i - 1] as number;
+  return ta + ((offset - a) / (b - a)) * ((t[i] as number) - ta);
 }
 
 /**
@@ -260,114 +310,252 @@ export interface EvaluateOptions {
  */
 export const DEFAULT_CAUGHT_UP_SECONDS = 10;
 
-function summarise(
-  partitions: PartitionEvaluation[],
-  series: readonly (readonly { atMs: number; lag: number | null }[])[],
-  options: EvaluateOptions,
-): Evaluation {
-  const lags = partitions.map((p) => p.lag).filter((l): l is number => l !== null);
-  const seconds = partitions.map((p) => p.lagSeconds).filter((s): s is number => s !== null);
-  // The worst partition's; unknown when a partition behind cannot be dated.
-  const undated = partitions.some((p) => p.lagSeconds === null && p.lag !== null && p.lag > 0);
-  const lagHistory = totalsOverTime(series);
-  const measured = lagTrend(lagHistory, options.trendWindowMs);
-  const lagSeconds = seconds.length > 0 && !undated ? Math.max(...seconds) : null;
-  const caughtUp =
-    lagSeconds !== null && lagSeconds <= (options.caughtUpSeconds ?? DEFAULT_CAUGHT_UP_SECONDS);
-  const trend = caughtUp ? { ...measured, trend: 'caught-up' as const, etaSeconds: 0 } : measured;
-  return {
-    status: worstStatus(partitions.map((p) => p.status)),
-    lag: lags.length > 0 ? lags.reduce((a, b) => a + b, 0) : null,
-    lagSeconds,
-    ...trend,
-    lagHistory,
-  };
+/** Adds up partition evaluations into a topic's, a group's or MM2's overall figures. */
+class Summary {
+  private status: ConvergenceStatus | null = null;
+  private lag: number | null = null;
+  private seconds: number | null = null;
+  private undated = false;
+
+  add(p: PartitionEvaluation): void {
+    if (p.status !== null && (this.status === null || SEVERITY[p.status] > SEVERITY[this.status]))
+      this.status = p.status;
+    if (p.lag !== null) this.lag = (this.lag ?? 0) + p.lag;
+    if (p.lagSeconds !== null) this.seconds = Math.max(this.seconds ?? 0, p.lagSeconds);
+    // The worst partition's seconds behind; unknown when a partition behind cannot be dated.
+    else if (p.lag !== null && p.lag > 0) this.undated = true;
+  }
+
+  finish(lagHistory: LagTotal[], options: EvaluateOptions): Evaluation {
+    const measured = lagTrend(lagHistory, options.trendWindowMs);
+    const lagSeconds = this.undated ? null : this.seconds;
+    const caughtUp =
+      lagSeconds !== null && lagSeconds <= (options.caughtUpSeconds ?? DEFAULT_CAUGHT_UP_SECONDS);
+    const trend = caughtUp ? { ...measured, trend: 'caught-up' as const, etaSeconds: 0 } : measured;
+    return { status: this.status, lag: this.lag, lagSeconds, ...trend, lagHistory };
+  }
+}
+
+/** Total lag per read over some rows of the columns (reads where none of them has a lag are left out). */
+class LagTotals {
+  private readonly sums: Float64Array;
+  private readonly seen: Uint8Array;
+
+  constructor(private readonly columns: readonly Column[]) {
+    this.sums = new Float64Array(columns.length);
+    this.seen = new Uint8Array(columns.length);
+  }
+
+  add(lags: (c: Column) => Float64Array, row: number): void {
+    this.columns.forEach((c, i) => {
+      const lag = at(lags(c), row);
+      if (!Number.isNaN(lag)) {
+        this.sums[i] = (this.sums[i] as number) + lag;
+        this.seen[i] = 1;
+      }
+    });
+  }
+
+  points(): LagTotal[] {
+    const out: LagTotal[] = [];
+    this.columns.forEach((c, i) => {
+      if (this.seen[i]) out.push({ atMs: c.atMs, lag: this.sums[i] as number });
+    });
+    return out;
+  }
 }
 
 function byTopicPartition(a: PartitionEvaluation, b: PartitionEvaluation): number {
   return a.topic.localeCompare(b.topic) || a.partition - b.partition;
 }
 
-function partitionOf(
-  cluster: 'source' | 'target',
-  topic: string,
-  partition: number,
-  points: LagPoint[],
-  history: OffsetHistory,
-  options: EvaluateOptions,
-): PartitionEvaluation {
-  const newest = points.at(-1) as LagPoint;
-  const key = logEndKey(cluster, topic, partition);
-  return {
-    topic,
-    partition,
-    status: evaluatePoints(points),
-    offset: newest.offset,
-    lag: newest.lag,
-    lagSeconds: lagSeconds(
-      history.logEnds.get(key) ?? [],
-      newest.offset,
-      newest.lag,
-      options.nowMs,
-      options.recordTimestamps?.get(recordKey(cluster, topic, partition, newest.offset)),
-    ),
-  };
+/**
+ * Convergence read from an offset history, evaluated on demand and kept: one group, one mirrored topic,
+ * MM2 overall. The console asks for the rows it shows and MM2's line, so a refresh at 100,000 partitions
+ * evaluates what is on screen, not every series.
+ */
+export class ConvergenceIndex {
+  private readonly groupCache = new Map<string, GroupEvaluation | null>();
+  private readonly topicCache = new Map<string, TopicEvaluation | null>();
+  private overall: Evaluation | null = null;
+
+  constructor(
+    readonly history: OffsetHistory,
+    readonly options: EvaluateOptions,
+  ) {}
+
+  /** Names of the groups the history holds commits of, on one cluster. */
+  groupNames(cluster: ClusterRole): string[] {
+    return [...this.history.clusters[cluster].rows.commits.keys()];
+  }
+
+  /** Names of the source topics the history holds MM2 positions of. */
+  mirrorTopics(): string[] {
+    return [...this.history.clusters.source.rows.mirror.keys()];
+  }
+
+  /** A group on one cluster, per partition and as a whole; null when the history has no commit of it. */
+  group(cluster: ClusterRole, group: string): GroupEvaluation | null {
+    const id = `${cluster}\u0000${group}`;
+    let e = this.groupCache.get(id);
+    if (e === undefined) {
+      e = this.evaluateGroup(cluster, group);
+      this.groupCache.set(id, e);
+    }
+    return e;
+  }
+
+  /** MM2 on one source topic; null when the history has no position in it. */
+  topic(sourceTopic: string): TopicEvaluation | null {
+    let e = this.topicCache.get(sourceTopic);
+    if (e === undefined) {
+      e = this.evaluateTopic(sourceTopic);
+      this.topicCache.set(sourceTopic, e);
+    }
+    return e;
+  }
+
+  /** MM2 over every source partition (its next offset in place of a committed offset). */
+  mirror(): Evaluation {
+    if (!this.overall) {
+      const summary = new Summary();
+      for (const topic of this.history.clusters.source.rows.mirror.keys())
+        for (const p of this.topic(topic)?.partitions ?? []) summary.add(p);
+      const columns = this.history.clusters.source.columns;
+      const lagHistory = columns
+        .filter((c) => c.mirrorLagTotal !== null)
+        .map((c) => ({ atMs: c.atMs, lag: c.mirrorLagTotal as number }));
+      this.overall = summary.finish(lagHistory, this.options);
+    }
+    return this.overall;
+  }
+
+  /** Every group of both clusters, sorted by cluster and name. */
+  groups(): GroupEvaluation[] {
+    const out: GroupEvaluation[] = [];
+    for (const cluster of ['source', 'target'] as const)
+      for (const group of this.groupNames(cluster).sort((a, b) => a.localeCompare(b))) {
+        const e = this.group(cluster, group);
+        if (e) out.push(e);
+      }
+    return out;
+  }
+
+  /** MM2 per topic (sorted) and overall. */
+  mirrorEvaluation(): MirrorEvaluation {
+    const topics = this.mirrorTopics()
+      .sort((a, b) => a.localeCompare(b))
+      .map((t) => this.topic(t))
+      .filter((t): t is TopicEvaluation => t !== null);
+    return { ...this.mirror(), topics };
+  }
+
+  private evaluateGroup(cluster: ClusterRole, group: string): GroupEvaluation | null {
+    const h = this.history.clusters[cluster];
+    const topics = h.rows.commits.get(group);
+    if (!topics) return null;
+    const totals = new LagTotals(h.columns);
+    const partitions: PartitionEvaluation[] = [];
+    for (const [topic, rows] of topics)
+      rows.forEach((row, partition) => {
+        const p = this.partition(h, cluster, topic, partition, gatherCommits(h.columns, row));
+        if (!p) return;
+        partitions.push(p);
+        totals.add((c) => c.commitLag, row);
+      });
+    if (partitions.length === 0) return null;
+    partitions.sort(byTopicPartition);
+    const summary = new Summary();
+    for (const p of partitions) summary.add(p);
+    return { cluster, group, ...summary.finish(totals.points(), this.options), partitions };
+  }
+
+  private evaluateTopic(topic: string): TopicEvaluation | null {
+    const h = this.history.clusters.source;
+    const rows = h.rows.mirror.get(topic);
+    if (!rows) return null;
+    const totals = new LagTotals(h.columns);
+    const partitions: PartitionEvaluation[] = [];
+    rows.forEach((row, partition) => {
+      const p = this.partition(h, 'source', topic, partition, gatherPositions(h.columns, row));
+      if (!p) return;
+      partitions.push(p);
+      totals.add((c) => c.mirrorLag, row);
+    });
+    if (partitions.length === 0) return null;
+    const summary = new Summary();
+    for (const p of partitions) summary.add(p);
+    return { topic, ...summary.finish(totals.points(), this.options), partitions };
+  }
+
+  /** One partition from its gathered readings; null when the series has none in the window. */
+  private partition(
+    h: ClusterHistory,
+    cluster: ClusterRole,
+    topic: string,
+    partition: number,
+    r: Readings,
+  ): PartitionEvaluation | null {
+    if (r.n === 0) return null;
+    const status = statusOfReadings(r);
+    const offset = r.o[r.n - 1] as number;
+    const newestLag = r.l[r.n - 1] as number;
+    const lag = Number.isNaN(newestLag) ? null : newestLag;
+    let seconds: number | null = null;
+    if (lag === 0) seconds = 0;
+    else if (lag !== null) {
+      const row = h.rows.logEnds.get(topic)?.[partition];
+      const atMs =
+        (row === undefined ? null : timeAtReadings(gatherLogEnds(h.columns, row), offset)) ??
+        this.options.recordTimestamps?.get(recordKey(cluster, topic, partition, offset)) ??
+        null;
+      seconds = atMs === null ? null : Math.max(0, (this.options.nowMs - atMs) / 1000);
+    }
+    return { topic, partition, status, offset, lag, lagSeconds: seconds };
+  }
+}
+
+function gatherCommits(columns: readonly Column[], row: number): Readings {
+  points.reset(columns.length);
+  for (const c of columns) {
+    const committed = at(c.committed, row);
+    if (!Number.isNaN(committed))
+      points.push(
+        c.atMs,
+        committed,
+        at(c.commitLag, row),
+        row < c.members.length ? (c.members[row] as number) : 0,
+      );
+  }
+  return points;
+}
+
+function gatherPositions(columns: readonly Column[], row: number): Readings {
+  points.reset(columns.length);
+  for (const c of columns) {
+    const position = at(c.position, row);
+    if (!Number.isNaN(position)) points.push(c.atMs, position, at(c.mirrorLag, row), c.tasks ?? Number.NaN);
+  }
+  return points;
+}
+
+function gatherLogEnds(columns: readonly Column[], row: number): Readings {
+  logEnds.reset(columns.length);
+  for (const c of columns) {
+    const offset = at(c.logEnd, row);
+    if (!Number.isNaN(offset)) logEnds.push(c.atMs, offset, 0, 0);
+  }
+  return logEnds;
 }
 
 /** Every group in the history, evaluated per partition and as a whole; sorted by cluster and group. */
 export function evaluateGroups(history: OffsetHistory, options: EvaluateOptions): GroupEvaluation[] {
-  const groups = new Map<string, { cluster: 'source' | 'target'; group: string; keys: string[] }>();
-  for (const key of history.commits.keys()) {
-    const [cluster, group] = splitKey(key) as ['source' | 'target', string];
-    const id = `${cluster}\u0000${group}`;
-    const entry = groups.get(id) ?? { cluster, group, keys: [] };
-    entry.keys.push(key);
-    groups.set(id, entry);
-  }
-  return [...groups.values()]
-    .map(({ cluster, group, keys }) => {
-      const series = keys.map((k) => history.commits.get(k) as readonly CommitSample[]);
-      const partitions = keys
-        .map((k, i) => {
-          const [, , topic, partition] = splitKey(k) as [string, string, string, string];
-          const points = (series[i] as readonly CommitSample[]).map((s) => ({
-            atMs: s.atMs,
-            offset: s.committed,
-            lag: s.lag,
-            members: s.members,
-          }));
-          return partitionOf(cluster, topic, Number(partition), points, history, options);
-        })
-        .sort(byTopicPartition);
-      return { cluster, group, ...summarise(partitions, series, options), partitions };
-    })
-    .sort((a, b) => a.cluster.localeCompare(b.cluster) || a.group.localeCompare(b.group));
+  return new ConvergenceIndex(history, options).groups();
 }
 
 /** MM2, per source partition (its next offset in place of a committed offset), per topic and overall. */
 export function evaluateMirror(history: OffsetHistory, options: EvaluateOptions): MirrorEvaluation {
-  const topics = new Map<
-    string,
-    { partitions: PartitionEvaluation[]; series: (readonly PositionSample[])[] }
-  >();
-  for (const [key, samples] of history.mirror) {
-    const [topic, partition] = splitKey(key) as [string, string];
-    const points = samples.map((s) => ({ atMs: s.atMs, offset: s.position, lag: s.lag, members: s.tasks }));
-    const entry = topics.get(topic) ?? { partitions: [], series: [] };
-    entry.partitions.push(partitionOf('source', topic, Number(partition), points, history, options));
-    entry.series.push(samples);
-    topics.set(topic, entry);
-  }
-  const evaluated = [...topics]
-    .map(([topic, { partitions, series }]) => ({
-      topic,
-      ...summarise(partitions.sort(byTopicPartition), series, options),
-      partitions,
-    }))
-    .sort((a, b) => a.topic.localeCompare(b.topic));
-  const all = evaluated.flatMap((t) => t.partitions);
-  const allSeries = [...history.mirror.values()];
-  return { ...summarise(all, allSeries, options), topics: evaluated };
+  return new ConvergenceIndex(history, options).mirrorEvaluation();
 }
 
 /** Key of {@link EvaluateOptions.recordTimestamps}: a partition and an offset in it. */
@@ -413,30 +601,44 @@ export function timestampsWanted(
  */
 export function recordsWanted(history: OffsetHistory): RecordWanted[] {
   const wanted = new Map<string, RecordWanted>();
-  const check = (
-    cluster: 'source' | 'target',
-    topic: string,
-    partition: number,
-    offset: number,
-    lag: number | null,
-  ) => {
-    if (lag === null || lag === 0) return;
-    if (timeAtLogEnd(history.logEnds.get(logEndKey(cluster, topic, partition)) ?? [], offset) !== null)
-      return;
+  const check = (cluster: ClusterRole, topic: string, partition: number, r: Readings) => {
+    if (r.n === 0) return;
+    const offset = r.o[r.n - 1] as number;
+    const lag = r.l[r.n - 1] as number;
+    if (Number.isNaN(lag) || lag === 0) return;
+    const h = history.clusters[cluster];
+    const row = h.rows.logEnds.get(topic)?.[partition];
+    if (row !== undefined && timeAtReadings(gatherLogEnds(h.columns, row), offset) !== null) return;
     wanted.set(recordKey(cluster, topic, partition, offset), { cluster, topic, partition, offset });
   };
   // MM2 first: its seconds behind is the migration's.
-  for (const [key, series] of history.mirror) {
-    const [topic, partition] = splitKey(key) as [string, string];
-    const newest = series.at(-1);
-    if (newest) check('source', topic, Number(partition), newest.position, newest.lag);
-  }
-  for (const [key, series] of history.commits) {
-    const [cluster, , topic, partition] = splitKey(key) as ['source' | 'target', string, string, string];
-    const newest = series.at(-1);
-    if (newest) check(cluster, topic, Number(partition), newest.committed, newest.lag);
+  const source = history.clusters.source;
+  for (const [topic, rows] of source.rows.mirror)
+    rows.forEach((row, partition) => {
+      check('source', topic, partition, newestOnly(gatherPositions, source.columns, row));
+    });
+  for (const cluster of ['source', 'target'] as const) {
+    const h = history.clusters[cluster];
+    for (const topics of h.rows.commits.values())
+      for (const [topic, rows] of topics)
+        rows.forEach((row, partition) => {
+          check(cluster, topic, partition, newestOnly(gatherCommits, h.columns, row));
+        });
   }
   return [...wanted.values()];
+}
+
+/** The newest reading of a row only (the newest column that has it). */
+function newestOnly(
+  gather: (columns: readonly Column[], row: number) => Readings,
+  columns: readonly Column[],
+  row: number,
+): Readings {
+  for (let i = columns.length - 1; i >= 0; i--) {
+    const r = gather([columns[i] as Column], row);
+    if (r.n > 0) return r;
+  }
+  return gather([], row);
 }
 
 export interface Convergence {
@@ -446,15 +648,20 @@ export interface Convergence {
 
 /**
  * Groups and MM2 evaluated at the snapshot's time from its offset history (the poller's window), or from
- * the snapshot alone when it carries none: one reading tells only what needs no motion (lag 0 is
- * caught-up, 0 s behind).
+ * the snapshot alone when it carries none (one reading tells only what needs no motion: lag 0 is
+ * caught-up, 0 s behind); evaluated on demand.
  */
-export function evaluateConvergence(snapshot: Snapshot, trendWindowMs?: number): Convergence {
+export function convergenceIndex(snapshot: Snapshot, trendWindowMs?: number): ConvergenceIndex {
   const history = snapshot.offsetHistory ?? appendSnapshot(emptyOffsetHistory(), snapshot);
-  const options: EvaluateOptions = {
+  return new ConvergenceIndex(history, {
     nowMs: snapshot.takenAtMs,
     ...(snapshot.recordTimestamps ? { recordTimestamps: snapshot.recordTimestamps } : {}),
     ...(trendWindowMs !== undefined ? { trendWindowMs } : {}),
-  };
-  return { groups: evaluateGroups(history, options), mirror: evaluateMirror(history, options) };
+  });
+}
+
+/** Every group and MM2 per topic, evaluated at once (the commands' reports). */
+export function evaluateConvergence(snapshot: Snapshot, trendWindowMs?: number): Convergence {
+  const index = convergenceIndex(snapshot, trendWindowMs);
+  return { groups: index.groups(), mirror: index.mirrorEvaluation() };
 }

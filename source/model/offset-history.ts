@@ -1,23 +1,30 @@
 /**
  * A sliding window of offsets per partition, taken from each Snapshot: the log-end offset of every
- * partition of both clusters, the committed offset of every group partition (with whether the group
- * had members), and MM2's position per source partition. Pure and immutable: append returns a new
- * history; series that did not change are shared with the old one.
+ * partition of both clusters, the committed offset of every group partition (with the lag and whether
+ * the group had members), and MM2's position per source partition. Pure for its users: append returns
+ * a new history and leaves the old one as it was.
  *
- * Memory is bounded three times: samples older than the window are dropped; each series keeps at most
- * `maxSamples`; and all series together about `sampleBudget` (at 100,000 partitions and as many group
- * partitions, 300 readings each would be gigabytes), so with many series each keeps fewer. A series
- * over its cap drops every other reading of its older half: the window keeps its reach, its older
- * part sparser (interpolation and the evaluation need the reach more than the density).
+ * Stored by column: every sample of one cluster's read has the same time, so each read is one column
+ * of typed arrays (one slot per series, NaN where the series has no sample) on that cluster's time axis.
+ * A series is a row number, found per topic (and per group) rather than by a key string per partition.
+ * At 100,000 partitions and as many group partitions a side, that is a few megabytes a read and a
+ * refresh costs one pass over the snapshot, where an object per sample cost gigabytes and seconds.
+ * Columns are never changed once made; the row registry only grows (older columns read a row beyond
+ * their length as "no sample") and is rebuilt when most of its rows went away.
+ *
+ * Memory is bounded three times: reads older than the window are dropped; a cluster keeps at most
+ * `maxSamples` reads; and all series together about `sampleBudget` readings, so with many series each
+ * keeps fewer. Past its cap a cluster drops every other read of its older half: the window keeps its
+ * reach, its older part sparser (interpolation and the evaluation need the reach more than the density).
  */
 import type { ClusterRole, Snapshot } from '../monitor/snapshot.js';
 
 export const DEFAULT_HISTORY_WINDOW_MS = 10 * 60_000;
 /** 10 minutes at the console's 2 s refresh. */
 export const DEFAULT_MAX_SAMPLES = 300;
-/** Readings held over all series: about 60 MB at about 60 bytes a reading. */
+/** Readings held over all series: 8 to 20 bytes each (an offset, a lag, members), at most ~20 MB. */
 export const DEFAULT_SAMPLE_BUDGET = 1_000_000;
-/** However many series, each keeps at least this many readings. */
+/** However many series, each keeps at least this many readings (the trend needs 15 s of reads). */
 const MIN_SAMPLES = 16;
 
 export interface LogEndSample {
@@ -51,18 +58,89 @@ export interface OffsetHistoryOptions {
   sampleBudget?: number;
 }
 
+/** Row numbers of a cluster's series: per topic (log ends, MM2), per group and topic (commits). */
+export class RowRegistry {
+  readonly logEnds = new Map<string, number[]>();
+  readonly commits = new Map<string, Map<string, number[]>>();
+  readonly mirror = new Map<string, number[]>();
+  logEndRows = 0;
+  commitRows = 0;
+  mirrorRows = 0;
+
+  logEndRow(topic: string, partition: number): number {
+    return rowIn(this.logEnds, topic, partition, () => this.logEndRows++);
+  }
+
+  commitRow(group: string, topic: string, partition: number): number {
+    let topics = this.commits.get(group);
+    if (!topics) {
+      topics = new Map();
+      this.commits.set(group, topics);
+    }
+    return rowIn(topics, topic, partition, () => this.commitRows++);
+  }
+
+  mirrorRow(topic: string, partition: number): number {
+    return rowIn(this.mirror, topic, partition, () => this.mirrorRows++);
+  }
+}
+
+function rowIn(map: Map<string, number[]>, topic: string, partition: number, next: () => number): number {
+  let rows = map.get(topic);
+  if (!rows) {
+    rows = [];
+    map.set(topic, rows);
+  }
+  let row = rows[partition];
+  if (row === undefined) {
+    row = next();
+    rows[partition] = row;
+  }
+  return row;
+}
+
+/** One read of one cluster. Arrays are indexed by row; NaN (or a row past the end) is "no sample". */
+export interface Column {
+  readonly atMs: number;
+  readonly logEnd: Float64Array;
+  readonly committed: Float64Array;
+  /** NaN where the committed offset is unknown or the lag is (see CommitSample.lag). */
+  readonly commitLag: Float64Array;
+  readonly members: Int32Array;
+  /** MM2's next offset per mirror row (source cluster only; empty elsewhere). */
+  readonly position: Float64Array;
+  readonly mirrorLag: Float64Array;
+  readonly tasks: number | null;
+  /** Sum of mirrorLag over the rows that have one; null when none has. */
+  readonly mirrorLagTotal: number | null;
+}
+
+export interface ClusterHistory {
+  readonly rows: RowRegistry;
+  /** Oldest first, times strictly increasing. */
+  readonly columns: readonly Column[];
+}
+
+/** A read-only map of series by key string, made from the columns on demand (tests, small tools). */
+export interface SeriesMap<T> extends Iterable<[string, T[]]> {
+  readonly size: number;
+  get(key: string): T[] | undefined;
+  keys(): IterableIterator<string>;
+}
+
 export interface OffsetHistory {
   readonly windowMs: number;
   readonly maxSamples: number;
   readonly sampleBudget: number;
   /** Time of the newest sample taken from each cluster (the read's completion time). */
   readonly newestMs: Readonly<Record<ClusterRole, number | null>>;
+  readonly clusters: Readonly<Record<ClusterRole, ClusterHistory>>;
   /** Key {@link logEndKey}. */
-  readonly logEnds: ReadonlyMap<string, readonly LogEndSample[]>;
+  readonly logEnds: SeriesMap<LogEndSample>;
   /** Key {@link commitKey}. */
-  readonly commits: ReadonlyMap<string, readonly CommitSample[]>;
+  readonly commits: SeriesMap<CommitSample>;
   /** Key {@link mirrorKey} (source topic names). */
-  readonly mirror: ReadonlyMap<string, readonly PositionSample[]>;
+  readonly mirror: SeriesMap<PositionSample>;
 }
 
 export function logEndKey(cluster: ClusterRole, topic: string, partition: number): string {
@@ -82,40 +160,45 @@ export function splitKey(key: string): string[] {
   return key.split('\u0000');
 }
 
+const ROLES: readonly ClusterRole[] = ['source', 'target'];
+
+function emptyCluster(): ClusterHistory {
+  return { rows: new RowRegistry(), columns: [] };
+}
+
 export function emptyOffsetHistory(options: OffsetHistoryOptions = {}): OffsetHistory {
+  return makeHistory(
+    {
+      windowMs: Math.max(1000, options.windowMs ?? DEFAULT_HISTORY_WINDOW_MS),
+      maxSamples: Math.max(2, Math.floor(options.maxSamples ?? DEFAULT_MAX_SAMPLES)),
+      sampleBudget: Math.max(1, Math.floor(options.sampleBudget ?? DEFAULT_SAMPLE_BUDGET)),
+    },
+    { source: null, target: null },
+    { source: emptyCluster(), target: emptyCluster() },
+  );
+}
+
+function makeHistory(
+  limits: Pick<OffsetHistory, 'windowMs' | 'maxSamples' | 'sampleBudget'>,
+  newestMs: Record<ClusterRole, number | null>,
+  clusters: Record<ClusterRole, ClusterHistory>,
+): OffsetHistory {
   return {
-    windowMs: Math.max(1000, options.windowMs ?? DEFAULT_HISTORY_WINDOW_MS),
-    maxSamples: Math.max(2, Math.floor(options.maxSamples ?? DEFAULT_MAX_SAMPLES)),
-    sampleBudget: Math.max(1, Math.floor(options.sampleBudget ?? DEFAULT_SAMPLE_BUDGET)),
-    newestMs: { source: null, target: null },
-    logEnds: new Map(),
-    commits: new Map(),
-    mirror: new Map(),
+    ...limits,
+    newestMs,
+    clusters,
+    logEnds: seriesMap(clusters, 'logEnd'),
+    commits: seriesMap(clusters, 'commit'),
+    mirror: seriesMap(clusters, 'mirror'),
   };
 }
 
-interface Timed {
-  atMs: number;
+/** The value of `values` at `row`, NaN when the column has no sample there. */
+export function at(values: Float64Array, row: number): number {
+  return row < values.length ? (values[row] as number) : Number.NaN;
 }
 
-/** The series with `sample` appended, trimmed to the window, and thinned past the cap. */
-function appended<T extends Timed>(
-  series: readonly T[] | undefined,
-  sample: T,
-  fromMs: number,
-  cap: number,
-): T[] {
-  const s = series ?? [];
-  let from = 0;
-  while (from < s.length && (s[from] as T).atMs < fromMs) from++;
-  let to = s.length;
-  while (to > from && (s[to - 1] as T).atMs >= sample.atMs) to--;
-  const kept = s.slice(from, to);
-  kept.push(sample);
-  return kept.length > cap ? thinned(kept, cap) : kept;
-}
-
-/** Every other reading of the older half dropped (the oldest kept), the newer half whole; at most `cap`. */
+/** Every other read of the older half dropped (the oldest kept), the newer half whole; at most `cap`. */
 export function thinned<T>(samples: readonly T[], cap: number): T[] {
   const recent = Math.ceil(cap / 2);
   const split = Math.max(0, samples.length - recent);
@@ -124,30 +207,24 @@ export function thinned<T>(samples: readonly T[], cap: number): T[] {
   return out.length > cap ? out.slice(out.length - cap) : out;
 }
 
-/** Readings each series may keep: maxSamples, fewer when the series are many (the budget over them). */
-export function samplesPerSeries(history: OffsetHistory): number {
-  const series = history.logEnds.size + history.commits.size + history.mirror.size;
-  const share = Math.floor(history.sampleBudget / Math.max(1, series));
-  return Math.max(Math.min(MIN_SAMPLES, history.maxSamples), Math.min(history.maxSamples, share));
+/** Series registered over both clusters and every kind (rows that went away are compacted out). */
+function seriesCount(history: OffsetHistory): number {
+  let n = 0;
+  for (const role of ROLES) {
+    const { rows } = history.clusters[role];
+    n += rows.logEndRows + rows.commitRows + rows.mirrorRows;
+  }
+  return n;
 }
 
-/** Series with no sample left in the window are dropped (deleted topics, groups that went away). */
-function pruned<T extends Timed>(
-  series: ReadonlyMap<string, readonly T[]>,
-  touched: Map<string, T[]>,
-  fromMs: number,
-): Map<string, readonly T[]> {
-  const out = new Map<string, readonly T[]>();
-  for (const [key, samples] of series) {
-    if (touched.has(key)) continue;
-    const kept =
-      samples.at(0) !== undefined && (samples[0] as T).atMs >= fromMs
-        ? samples
-        : samples.filter((s) => s.atMs >= fromMs);
-    if (kept.length > 0) out.set(key, kept);
-  }
-  for (const [key, samples] of touched) out.set(key, samples);
-  return out;
+/** Readings each series may keep: maxSamples, fewer when the series are many (the budget over them). */
+export function samplesPerSeries(history: OffsetHistory): number {
+  return capFor(history, seriesCount(history));
+}
+
+function capFor(history: OffsetHistory, series: number): number {
+  const share = Math.floor(history.sampleBudget / Math.max(1, series));
+  return Math.max(Math.min(MIN_SAMPLES, history.maxSamples), Math.min(history.maxSamples, share));
 }
 
 /** Running tasks of MM2's source connector (named `...MirrorSource...`); null when none is listed. */
@@ -160,6 +237,150 @@ function runningMirrorTasks(snapshot: Snapshot): number | null {
   );
 }
 
+/** Values gathered in one pass (rows found or made), scattered into typed arrays once the rows are known. */
+class Gathered {
+  readonly rows: number[] = [];
+  readonly values: number[] = [];
+  readonly extra: number[] = [];
+  readonly members: number[] = [];
+
+  column(size: number): { values: Float64Array; extra: Float64Array; members: Int32Array } {
+    const values = new Float64Array(size).fill(Number.NaN);
+    const extra = new Float64Array(size).fill(Number.NaN);
+    const members = new Int32Array(size);
+    for (let i = 0; i < this.rows.length; i++) {
+      const row = this.rows[i] as number;
+      values[row] = this.values[i] as number;
+      extra[row] = this.extra[i] as number;
+      members[row] = this.members[i] as number;
+    }
+    return { values, extra, members };
+  }
+}
+
+const EMPTY = new Float64Array(0);
+
+/** One read of `role` from the snapshot, as a column over `rows` (registering new series). */
+function readColumn(snapshot: Snapshot, role: ClusterRole, atMs: number, rows: RowRegistry): Column {
+  const view = snapshot[role];
+  const logEnds = new Gathered();
+  for (const topic of view.topics) {
+    const perPartition = rows.logEnds.get(topic.name);
+    for (const p of topic.partitions) {
+      if (p.latest === null) continue;
+      logEnds.rows.push(perPartition?.[p.partition] ?? rows.logEndRow(topic.name, p.partition));
+      logEnds.values.push(p.latest);
+    }
+  }
+  const commits = new Gathered();
+  for (const g of view.groups) {
+    for (const p of g.partitions) {
+      if (p.committed === null) continue;
+      commits.rows.push(rows.commitRow(g.group, p.topic, p.partition));
+      commits.values.push(p.committed);
+      commits.extra.push(p.lag ?? Number.NaN);
+      commits.members.push(g.members);
+    }
+  }
+  const mirror = new Gathered();
+  let tasks: number | null = null;
+  let mirrorLagTotal: number | null = null;
+  if (role === 'source' && snapshot.mirror.positionsFrom !== null) {
+    tasks = runningMirrorTasks(snapshot);
+    for (const topic of snapshot.mirror.topics) {
+      for (const p of topic.partitions) {
+        if (p.lag === null || p.sourceLatest === null) continue;
+        mirror.rows.push(rows.mirrorRow(topic.source, p.partition));
+        // The offset MM2 reads next, measured against the data end: lag = end − position.
+        mirror.values.push(p.sourceLatest - p.lag);
+        mirror.extra.push(p.lag);
+        mirrorLagTotal = (mirrorLagTotal ?? 0) + p.lag;
+      }
+    }
+  }
+  const l = logEnds.column(rows.logEndRows);
+  const c = commits.column(rows.commitRows);
+  const m = mirror.rows.length > 0 ? mirror.column(rows.mirrorRows) : null;
+  return {
+    atMs,
+    logEnd: l.values,
+    committed: c.values,
+    commitLag: c.extra,
+    members: c.members,
+    position: m?.values ?? EMPTY,
+    mirrorLag: m?.extra ?? EMPTY,
+    tasks,
+    mirrorLagTotal,
+  };
+}
+
+/**
+ * A registry with only the rows that still have a sample in `columns`, and the columns renumbered: the
+ * registry of a long watch over changing topics and groups would otherwise only grow.
+ */
+function compacted(cluster: ClusterHistory): ClusterHistory {
+  const { rows, columns } = cluster;
+  const fresh = new RowRegistry();
+  const remap = (
+    map: Map<string, number[]>,
+    field: (c: Column) => Float64Array,
+    add: (topic: string, partition: number) => number,
+    moves: number[],
+  ) => {
+    for (const [topic, partitions] of map)
+      partitions.forEach((row, partition) => {
+        if (columns.some((c) => !Number.isNaN(at(field(c), row)))) moves[row] = add(topic, partition);
+      });
+  };
+  const logEndMoves: number[] = [];
+  const commitMoves: number[] = [];
+  const mirrorMoves: number[] = [];
+  remap(
+    rows.logEnds,
+    (c) => c.logEnd,
+    (t, p) => fresh.logEndRow(t, p),
+    logEndMoves,
+  );
+  for (const [group, topics] of rows.commits)
+    remap(
+      topics,
+      (c) => c.committed,
+      (t, p) => fresh.commitRow(group, t, p),
+      commitMoves,
+    );
+  remap(
+    rows.mirror,
+    (c) => c.position,
+    (t, p) => fresh.mirrorRow(t, p),
+    mirrorMoves,
+  );
+  const moved = (values: Float64Array, moves: number[], size: number) => {
+    const out = new Float64Array(size).fill(Number.NaN);
+    moves.forEach((to, from) => {
+      out[to] = at(values, from);
+    });
+    return out;
+  };
+  return {
+    rows: fresh,
+    columns: columns.map((c) => {
+      const members = new Int32Array(fresh.commitRows);
+      commitMoves.forEach((to, from) => {
+        members[to] = from < c.members.length ? (c.members[from] as number) : 0;
+      });
+      return {
+        ...c,
+        logEnd: moved(c.logEnd, logEndMoves, fresh.logEndRows),
+        committed: moved(c.committed, commitMoves, fresh.commitRows),
+        commitLag: moved(c.commitLag, commitMoves, fresh.commitRows),
+        members,
+        position: c.position.length > 0 ? moved(c.position, mirrorMoves, fresh.mirrorRows) : EMPTY,
+        mirrorLag: c.mirrorLag.length > 0 ? moved(c.mirrorLag, mirrorMoves, fresh.mirrorRows) : EMPTY,
+      };
+    }),
+  };
+}
+
 /**
  * The history with the snapshot's offsets appended. A cluster's samples are stamped with the time its
  * read completed, and only a read newer than the history's newest one from that cluster is taken: a
@@ -168,67 +389,140 @@ function runningMirrorTasks(snapshot: Snapshot): number | null {
  */
 export function appendSnapshot(history: OffsetHistory, snapshot: Snapshot): OffsetHistory {
   const newestMs = { ...history.newestMs };
-  const logEnds = new Map<string, LogEndSample[]>();
-  const commits = new Map<string, CommitSample[]>();
-  const mirror = new Map<string, PositionSample[]>();
-  let latestMs = Math.max(newestMs.source ?? 0, newestMs.target ?? 0);
-  const cap = samplesPerSeries(history);
-  for (const role of ['source', 'target'] as const) {
+  const clusters = { ...history.clusters };
+  let appended = false;
+  for (const role of ROLES) {
     const health = snapshot.health[role];
     const atMs = health.lastSuccessMs;
     if (!health.ok || atMs === null || atMs <= (history.newestMs[role] ?? -1)) continue;
     newestMs[role] = atMs;
-    latestMs = Math.max(latestMs, atMs);
-    const fromMs = atMs - history.windowMs;
-    const view = snapshot[role];
-    for (const topic of view.topics) {
-      for (const p of topic.partitions) {
-        if (p.latest === null) continue;
-        const key = logEndKey(role, topic.name, p.partition);
-        logEnds.set(key, appended(history.logEnds.get(key), { atMs, offset: p.latest }, fromMs, cap));
-      }
-    }
-    for (const g of view.groups) {
-      for (const p of g.partitions) {
-        if (p.committed === null) continue;
-        const key = commitKey(role, g.group, p.topic, p.partition);
-        const sample = { atMs, committed: p.committed, lag: p.lag, members: g.members };
-        commits.set(key, appended(history.commits.get(key), sample, fromMs, cap));
-      }
-    }
-    if (role === 'source' && snapshot.mirror.positionsFrom !== null) {
-      const tasks = runningMirrorTasks(snapshot);
-      for (const topic of snapshot.mirror.topics) {
-        for (const p of topic.partitions) {
-          if (p.lag === null || p.sourceLatest === null) continue;
-          const key = mirrorKey(topic.source, p.partition);
-          // The offset MM2 reads next, measured against the data end: lag = end − position.
-          const sample = { atMs, position: p.sourceLatest - p.lag, lag: p.lag, tasks };
-          mirror.set(key, appended(history.mirror.get(key), sample, fromMs, cap));
-        }
-      }
-    }
+    appended = true;
+    let cluster = clusters[role];
+    const column = readColumn(snapshot, role, atMs, cluster.rows);
+    // Rows that went away (deleted topics, groups that left): rebuild once they are most of the registry.
+    const registered = cluster.rows.logEndRows + cluster.rows.commitRows + cluster.rows.mirrorRows;
+    const written = countSamples(column);
+    const columns = [...cluster.columns, column];
+    cluster = { rows: cluster.rows, columns };
+    if (registered > 2 * written + 1024) cluster = compacted(cluster);
+    clusters[role] = cluster;
   }
-  if (logEnds.size === 0 && commits.size === 0 && mirror.size === 0) return history;
+  if (!appended) return history;
+  const latestMs = Math.max(newestMs.source ?? 0, newestMs.target ?? 0);
   const fromMs = latestMs - history.windowMs;
-  return {
-    windowMs: history.windowMs,
-    maxSamples: history.maxSamples,
-    sampleBudget: history.sampleBudget,
-    newestMs,
-    logEnds: pruned(history.logEnds, logEnds, fromMs),
-    commits: pruned(history.commits, commits, fromMs),
-    mirror: pruned(history.mirror, mirror, fromMs),
-  };
+  for (const role of ROLES) {
+    const { rows, columns } = clusters[role];
+    const kept = columns.filter((c) => c.atMs >= fromMs);
+    clusters[role] = { rows, columns: kept };
+  }
+  const grown = makeHistory(history, newestMs, clusters);
+  const cap = capFor(grown, seriesCount(grown));
+  for (const role of ROLES) {
+    const { rows, columns } = clusters[role];
+    if (columns.length > cap) clusters[role] = { rows, columns: thinned(columns, cap) };
+  }
+  return makeHistory(history, newestMs, clusters);
+}
+
+function countSamples(c: Column): number {
+  let n = 0;
+  for (const values of [c.logEnd, c.committed, c.position])
+    for (let r = 0; r < values.length; r++) if (!Number.isNaN(values[r] as number)) n++;
+  return n;
 }
 
 /** Samples held, over all series: for sizing. */
 export function historySampleCount(history: OffsetHistory): number {
   let n = 0;
-  for (const map of [history.logEnds, history.commits, history.mirror] as ReadonlyMap<
-    string,
-    readonly Timed[]
-  >[])
-    for (const series of map.values()) n += series.length;
+  for (const role of ROLES) for (const c of history.clusters[role].columns) n += countSamples(c);
   return n;
+}
+
+/** Typed-array bytes the history holds: for sizing. */
+export function historyBytes(history: OffsetHistory): number {
+  let n = 0;
+  for (const role of ROLES)
+    for (const c of history.clusters[role].columns)
+      n +=
+        c.logEnd.byteLength +
+        c.committed.byteLength +
+        c.commitLag.byteLength +
+        c.members.byteLength +
+        c.position.byteLength +
+        c.mirrorLag.byteLength;
+  return n;
+}
+
+type Kind = 'logEnd' | 'commit' | 'mirror';
+
+/** Every series of a kind as [key, row, cluster]. */
+function* seriesRows(
+  clusters: Record<ClusterRole, ClusterHistory>,
+  kind: Kind,
+): Generator<[string, number, ClusterRole]> {
+  for (const role of kind === 'mirror' ? (['source'] as const) : ROLES) {
+    const rows = clusters[role].rows;
+    if (kind === 'logEnd')
+      for (const [topic, partitions] of rows.logEnds)
+        for (const [partition, row] of partitions.entries())
+          if (row !== undefined) yield [logEndKey(role, topic, partition), row, role];
+    if (kind === 'commit')
+      for (const [group, topics] of rows.commits)
+        for (const [topic, partitions] of topics)
+          for (const [partition, row] of partitions.entries())
+            if (row !== undefined) yield [commitKey(role, group, topic, partition), row, role];
+    if (kind === 'mirror')
+      for (const [topic, partitions] of rows.mirror)
+        for (const [partition, row] of partitions.entries())
+          if (row !== undefined) yield [mirrorKey(topic, partition), row, role];
+  }
+}
+
+function samplesOf(columns: readonly Column[], kind: Kind, row: number): Array<Record<string, unknown>> {
+  const out: Array<Record<string, unknown>> = [];
+  for (const c of columns) {
+    if (kind === 'logEnd') {
+      const offset = at(c.logEnd, row);
+      if (!Number.isNaN(offset)) out.push({ atMs: c.atMs, offset });
+    } else if (kind === 'commit') {
+      const committed = at(c.committed, row);
+      const lag = at(c.commitLag, row);
+      if (!Number.isNaN(committed))
+        out.push({
+          atMs: c.atMs,
+          committed,
+          lag: Number.isNaN(lag) ? null : lag,
+          members: c.members[row] ?? 0,
+        });
+    } else {
+      const position = at(c.position, row);
+      if (!Number.isNaN(position))
+        out.push({ atMs: c.atMs, position, lag: at(c.mirrorLag, row), tasks: c.tasks });
+    }
+  }
+  return out;
+}
+
+function seriesMap<T>(clusters: Record<ClusterRole, ClusterHistory>, kind: Kind): SeriesMap<T> {
+  const entries = function* (): Generator<[string, T[]]> {
+    for (const [key, row, role] of seriesRows(clusters, kind)) {
+      const samples = samplesOf(clusters[role].columns, kind, row) as T[];
+      if (samples.length > 0) yield [key, samples];
+    }
+  };
+  return {
+    get size() {
+      let n = 0;
+      for (const _ of entries()) n++;
+      return n;
+    },
+    get(key: string) {
+      for (const [k, samples] of entries()) if (k === key) return samples;
+      return undefined;
+    },
+    *keys() {
+      for (const [k] of entries()) yield k;
+    },
+    [Symbol.iterator]: entries,
+  };
 }

@@ -3,8 +3,8 @@
  * last written, how far behind MM2 is, and how each target group evaluates. Pure.
  */
 import type { Snapshot } from '../monitor/snapshot.js';
-import { type ConvergenceStatus, evaluateConvergence } from './convergence.js';
-import { splitKey } from './offset-history.js';
+import { type ConvergenceIndex, type ConvergenceStatus, convergenceIndex } from './convergence.js';
+import { at } from './offset-history.js';
 import type { ConfigDrift, RunbookSignals } from './runbook.js';
 
 export interface SignalInputs {
@@ -17,22 +17,33 @@ export interface SignalInputs {
   newestWrites?: ReadonlyMap<string, number>;
 }
 
-export function runbookSignals(s: Snapshot, inputs: SignalInputs): RunbookSignals {
+export function runbookSignals(
+  s: Snapshot,
+  inputs: SignalInputs,
+  convergence: ConvergenceIndex = convergenceIndex(s),
+): RunbookSignals {
   const { nowMs } = inputs;
   const history = s.offsetHistory ?? null;
   const mirrored = new Set(s.mirror.topics.map((t) => t.source));
   let watchedSinceMs: number | null = null;
   const lastWriteMs = new Map<string, number>();
-  for (const [key, samples] of history?.logEnds ?? []) {
-    const [cluster, topic] = splitKey(key) as [string, string];
-    if (cluster !== 'source' || !mirrored.has(topic)) continue;
-    const first = samples[0];
-    if (first && (watchedSinceMs === null || first.atMs < watchedSinceMs)) watchedSinceMs = first.atMs;
-    for (let i = 1; i < samples.length; i++) {
-      // The write happened between the two reads: the later one is the safe side for "quiet since".
-      const sample = samples[i]!;
-      if (sample.offset !== samples[i - 1]!.offset)
-        lastWriteMs.set(topic, Math.max(lastWriteMs.get(topic) ?? 0, sample.atMs));
+  const source = history?.clusters.source;
+  for (const [topic, rows] of source?.rows.logEnds ?? []) {
+    if (!mirrored.has(topic)) continue;
+    for (const row of rows) {
+      if (row === undefined) continue;
+      let previous = Number.NaN;
+      for (const c of source?.columns ?? []) {
+        const offset = at(c.logEnd, row);
+        if (Number.isNaN(offset)) continue;
+        if (Number.isNaN(previous)) {
+          if (watchedSinceMs === null || c.atMs < watchedSinceMs) watchedSinceMs = c.atMs;
+        } else if (offset !== previous) {
+          // The write happened between the two reads: the later one is the safe side for "quiet since".
+          lastWriteMs.set(topic, Math.max(lastWriteMs.get(topic) ?? 0, c.atMs));
+        }
+        previous = offset;
+      }
     }
   }
   for (const [topic, atMs] of inputs.newestWrites ?? []) {
@@ -41,15 +52,16 @@ export function runbookSignals(s: Snapshot, inputs: SignalInputs): RunbookSignal
     lastWriteMs.set(topic, watchedSinceMs === null ? atMs : Math.min(atMs, watchedSinceMs));
   }
   // Evaluated at the snapshot's time, with the record timestamps the poller read where it has them.
-  const convergence = evaluateConvergence(s);
   const targetGroupStatus = new Map<string, ConvergenceStatus>();
-  for (const g of convergence.groups)
-    if (g.cluster === 'target' && g.status !== null) targetGroupStatus.set(g.group, g.status);
+  for (const group of convergence.groupNames('target')) {
+    const status = convergence.group('target', group)?.status ?? null;
+    if (status !== null) targetGroupStatus.set(group, status);
+  }
   return {
     nowMs,
     watchedSinceMs,
     lastWriteMs,
-    mm2BehindSeconds: convergence.mirror.lagSeconds,
+    mm2BehindSeconds: convergence.mirror().lagSeconds,
     targetGroupStatus,
     configDrift: inputs.configDrift,
   };

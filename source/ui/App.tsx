@@ -125,7 +125,8 @@ export function App(props: AppProps) {
 
   const { check, start: startCheck, stop: stopCheck } = useCheck(actions, log);
   const cutoverOptions = props.cutover ?? DEFAULT_CUTOVER;
-  const book = useCutover(actions, snapshot, cutoverOptions, log);
+  const cutover = useCutover(actions, snapshot, cutoverOptions, log);
+  const book = ui.pane === 'cutover' || ui.overlay?.kind === 'mirror' ? cutover() : null;
 
   const tiny = size.rows < MIN_ROWS || size.columns < MIN_COLUMNS;
   const headerLines = headerHeight(size.rows);
@@ -160,7 +161,15 @@ export function App(props: AppProps) {
     },
     readOnly,
     mirror: actions.mirror,
-    cutover: snapshot && book ? { flow: flowName(snapshot), readyToStop: readyToStopMirror(book) } : null,
+    cutover: snapshot
+      ? {
+          flow: flowName(snapshot),
+          readyToStop: () => {
+            const current = cutover();
+            return current !== null && readyToStopMirror(current);
+          },
+        }
+      : null,
     checkRunning: check.running,
     overlayHeight: overlayCapacity(ui.overlay, paneHeight),
   };

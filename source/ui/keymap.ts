@@ -79,7 +79,7 @@ export interface KeyContext {
   readOnly: boolean;
   mirror: Pick<MirrorControl, 'describeStop' | 'describeResume'> | null;
   /** The runbook as S needs it; null before the first snapshot. */
-  cutover: { flow: string; readyToStop: boolean } | null;
+  cutover: { flow: string; readyToStop: () => boolean } | null;
   checkRunning: boolean;
   /** Rows an overlay can show, for its scrolling. */
   overlayHeight: number;
@@ -219,7 +219,7 @@ function reduceOverlay(state: UiState, overlay: Overlay, token: KeyToken, ctx: K
 
 /** What stopping needs now: typing the flow's name unless every step before "mirror stopped" is done. */
 function stopConfirmation(ctx: KeyContext): { flow: string; buffer: string } | null {
-  return ctx.cutover && !ctx.cutover.readyToStop ? { flow: ctx.cutover.flow, buffer: '' } : null;
+  return ctx.cutover && !ctx.cutover.readyToStop() ? { flow: ctx.cutover.flow, buffer: '' } : null;
 }
 
 function reduceMirrorOverlay(

@@ -5,6 +5,7 @@ import { type Runbook, type RunbookOptions, runbook } from '../model/runbook.js'
 import { runbookSignals } from '../model/runbook-signals.js';
 import type { Snapshot } from '../monitor/snapshot.js';
 import { escapeForTerminal } from '../util/escape.js';
+import { convergenceOf } from './panes/convergence-model.js';
 import type { Log } from './useCheck.js';
 
 /** Topic configs and the newest writes change rarely: read them this often (two DescribeConfigs, a few Fetches). */
@@ -15,7 +16,7 @@ export function useCutover(
   snapshot: Snapshot | null,
   options: RunbookOptions,
   log: Log,
-): Runbook | null {
+): () => Runbook | null {
   const [reads, setReads] = useState<CutoverReads | null>(null);
   const haveSnapshot = snapshot !== null;
   useEffect(() => {
@@ -43,13 +44,29 @@ export function useCutover(
       clearInterval(timer);
     };
   }, [actions, haveSnapshot, log]);
+  // Evaluated when asked (the Cutover pane, S), once per snapshot: at 100,000 partitions the runbook
+  // evaluates every target group, which the other panes need not wait for.
   return useMemo(() => {
-    if (!snapshot) return null;
-    const signals = runbookSignals(snapshot, {
-      nowMs: snapshot.takenAtMs,
-      configDrift: reads?.configDrift ?? null,
-      ...(reads ? { newestWrites: reads.newestWrites } : {}),
-    });
-    return runbook(snapshot, signals, options);
+    let book: Runbook | null | undefined;
+    return () => {
+      if (book === undefined) {
+        book = snapshot
+          ? runbook(
+              snapshot,
+              runbookSignals(
+                snapshot,
+                {
+                  nowMs: snapshot.takenAtMs,
+                  configDrift: reads?.configDrift ?? null,
+                  ...(reads ? { newestWrites: reads.newestWrites } : {}),
+                },
+                convergenceOf(snapshot),
+              ),
+              options,
+            )
+          : null;
+      }
+      return book;
+    };
   }, [snapshot, reads, options]);
 }

@@ -323,7 +323,7 @@ async function main(): Promise<number> {
     history = appendSnapshot(history, built);
     last = { ...built, offsetHistory: history };
     const c2 = process.cpuUsage(c0);
-    convergenceOf(last);
+    convergenceOf(last).mirror();
     const c3 = process.cpuUsage(c0);
     const seen = app.frames.length;
     feed.push(last);
@@ -340,6 +340,13 @@ async function main(): Promise<number> {
       totalMs: ms(c4),
     });
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    if (process.env.MW_GC && globalThis.gc) {
+      globalThis.gc();
+      const m = process.memoryUsage();
+      process.stdout.write(
+        `    live after GC: heap ${(m.heapUsed / 1048576).toFixed(0)} MB, external+arrays ${((m.external + m.arrayBuffers) / 1048576).toFixed(0)} MB, rss ${(m.rss / 1048576).toFixed(0)} MB\n`,
+      );
+    }
   }
   const frame = app.lastFrame() ?? '';
   app.unmount();
@@ -349,7 +356,7 @@ async function main(): Promise<number> {
     process.stdout.write(
       `  ${pane.padEnd(6)} pane: per refresh median ${median(of.map((o) => o.totalMs)).toFixed(0)} ms ` +
         `(join ${median(of.map((o) => o.assembleMs)).toFixed(0)} ms, offset history ${median(of.map((o) => o.historyMs)).toFixed(0)} ms, ` +
-        `convergence ${median(of.map((o) => o.evaluateMs)).toFixed(0)} ms, Ink frame ${median(of.map((o) => o.renderMs)).toFixed(0)} ms), ` +
+        `MM2 convergence ${median(of.map((o) => o.evaluateMs)).toFixed(0)} ms, Ink frame ${median(of.map((o) => o.renderMs)).toFixed(0)} ms), ` +
         `worst ${Math.max(...of.map((o) => o.totalMs)).toFixed(0)} ms\n`,
     );
   }

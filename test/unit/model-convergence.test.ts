@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  ConvergenceIndex,
   evaluateGroups,
   evaluateMirror,
   evaluatePoints,
@@ -403,6 +404,58 @@ describe('offset history', () => {
     assert.equal(appendSnapshot(one, failed).logEnds.get(logEndKey('source', 't', 0))?.length, 1);
     // same read again (no newer completion time): nothing appended
     assert.equal(appendSnapshot(one, at(1000, 100, 90, 1)), one);
+  });
+});
+
+describe('offset history columns', () => {
+  /** A source with topics `t` and `extra-0..n-1`, one partition each. */
+  function withTopics(atMs: number, extra: number): Snapshot {
+    const s = at(atMs, atMs, null, 0);
+    const partition = { partition: 0, leader: 1, replicas: 1, isr: 1, earliest: 0, latest: atMs };
+    const topics = Array.from({ length: extra }, (_, i) => ({
+      name: `extra-${i}`,
+      internal: false,
+      replicationFactor: 1,
+      partitions: [partition],
+      records: atMs,
+    }));
+    return { ...s, source: { ...s.source, topics: [...s.source.topics, ...topics], groups: [] } };
+  }
+
+  it('renumbers its series once most of them went away, keeping what the window holds', () => {
+    let h = feed([withTopics(0, 3000), withTopics(2000, 0)], { windowMs: 10_000 });
+    // the first read is still in the window: its 3,001 series are kept
+    assert.equal(h.clusters.source.rows.logEndRows, 3001);
+    assert.equal(h.logEnds.get(logEndKey('source', 'extra-7', 0))?.length, 1);
+    h = appendSnapshot(h, withTopics(12_000, 0));
+    h = appendSnapshot(h, withTopics(14_000, 0));
+    assert.equal(h.clusters.source.rows.logEndRows, 1, 'the topics gone for a window are dropped');
+    assert.deepEqual(
+      h.logEnds.get(logEndKey('source', 't', 0))?.map((x) => [x.atMs, x.offset]),
+      [
+        [12_000, 12_000],
+        [14_000, 14_000],
+      ],
+    );
+  });
+
+  it('an older history does not see a series registered after it', () => {
+    const one = feed([at(1000, 100, 90, 1)]);
+    const two = appendSnapshot(one, withTopics(3000, 2));
+    assert.equal(one.logEnds.get(logEndKey('source', 'extra-1', 0)), undefined);
+    assert.equal(two.logEnds.get(logEndKey('source', 'extra-1', 0))?.length, 1);
+    assert.equal(evaluateGroups(one, { nowMs: 1000 })[0]?.lag, 10);
+  });
+
+  it('evaluates on demand what the commands evaluate at once', () => {
+    const h = feed([10, 12, 14].map((s) => at(s * 1000, s * 10, s * 9, 1, s)));
+    const index = new ConvergenceIndex(h, { nowMs: 14_000 });
+    assert.deepEqual(index.group('source', 'g'), evaluateGroups(h, { nowMs: 14_000 })[0]);
+    assert.equal(index.group('target', 'g'), null);
+    const mirror = evaluateMirror(h, { nowMs: 14_000 });
+    assert.deepEqual(index.topic('t'), mirror.topics[0]);
+    assert.equal(index.mirror().lag, mirror.lag);
+    assert.equal(index.mirror().status, mirror.status);
   });
 });
 

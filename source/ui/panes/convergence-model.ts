@@ -1,8 +1,8 @@
 /** The convergence evaluation of a snapshot, computed once per snapshot for every pane that shows it. */
 import {
-  type Convergence,
+  type ConvergenceIndex,
+  convergenceIndex,
   type Evaluation,
-  evaluateConvergence,
   worstStatus,
 } from '../../model/convergence.js';
 import type { Snapshot } from '../../monitor/snapshot.js';
@@ -10,12 +10,13 @@ import { convergenceLine, formatBehind, formatTrend } from '../convergence-text.
 import type { Glyphs } from '../glyphs.js';
 import type { Cell } from '../table.js';
 
-const cache = new WeakMap<Snapshot, Convergence>();
+const cache = new WeakMap<Snapshot, ConvergenceIndex>();
 
-export function convergenceOf(snapshot: Snapshot): Convergence {
+/** Evaluated on demand: the rows on screen and MM2's line, not every series. */
+export function convergenceOf(snapshot: Snapshot): ConvergenceIndex {
   let c = cache.get(snapshot);
   if (!c) {
-    c = evaluateConvergence(snapshot);
+    c = convergenceIndex(snapshot);
     cache.set(snapshot, c);
   }
   return c;

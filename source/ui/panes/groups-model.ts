@@ -70,7 +70,7 @@ function groupRowsByName(snapshot: Snapshot | null): GroupRow[] {
         ).map((m) => [m.group, m]),
       )
     : null;
-  const evaluated = new Map(convergenceOf(snapshot).groups.map((g) => [`${g.cluster}\u0000${g.group}`, g]));
+  const convergence = convergenceOf(snapshot);
   const ids = [...new Set([...sources.keys(), ...targets.keys()])].sort((a, b) =>
     a < b ? -1 : a > b ? 1 : 0,
   );
@@ -96,10 +96,10 @@ function groupRowsByName(snapshot: Snapshot | null): GroupRow[] {
       negative,
       untranslated,
       move: moves?.get(group) ?? null,
-      evaluation: combineSides(
-        evaluated.get(`source\u0000${group}`) ?? null,
-        evaluated.get(`target\u0000${group}`) ?? null,
-      ),
+      // Evaluated when a visible row shows it.
+      get evaluation() {
+        return combineSides(convergence.group('source', group), convergence.group('target', group));
+      },
     };
   });
 }

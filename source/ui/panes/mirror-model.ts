@@ -201,7 +201,7 @@ function metricsRows(s: Snapshot, width: number, g: Glyphs): TextRow[] {
 
 /** MM2's convergence over the console's history: a sparkline of its total lag and where it is heading. */
 function convergenceRow(s: Snapshot, width: number, g: Glyphs): TextRow {
-  const m = convergenceOf(s).mirror;
+  const m = convergenceOf(s).mirror();
   const sparkWidth = Math.max(8, Math.min(40, width - LABEL_WIDTH - 32));
   const tone = m.trend === 'growing' ? 'warn' : m.trend === 'caught-up' ? 'ok' : 'plain';
   return row('mx:convergence', [

@@ -58,7 +58,7 @@ export function byMirrorLag(a: MirrorTopic, b: MirrorTopic): number {
 export function topicRows(snapshot: Snapshot | null, order: string | null = 'MM2 lag'): TopicRow[] {
   if (!snapshot) return [];
   const topics = order === 'MM2 lag' ? [...snapshot.mirror.topics].sort(byMirrorLag) : snapshot.mirror.topics;
-  const evaluated = new Map(convergenceOf(snapshot).mirror.topics.map((t) => [t.topic, t]));
+  const convergence = convergenceOf(snapshot);
   const sourceTopics = new Map(snapshot.source.topics.map((t) => [t.name, t]));
   const targetTopics = new Map(snapshot.target.topics.map((t) => [t.name, t]));
   return topics.map((topic) => {
@@ -74,7 +74,10 @@ export function topicRows(snapshot: Snapshot | null, order: string | null = 'MM2
       topic,
       sourceName,
       targetName,
-      evaluation: evaluated.get(topic.source) ?? null,
+      // Evaluated when a visible row shows it.
+      get evaluation() {
+        return convergence.topic(topic.source);
+      },
       replicas,
     };
   });
