@@ -418,10 +418,19 @@ export class ConvergenceIndex {
   /** MM2 over every source partition (its next offset in place of a committed offset). */
   mirror(): Evaluation {
     if (!this.overall) {
+      // Partition by partition into one summary: no per-topic evaluation (the rows on screen ask for theirs).
       const summary = new Summary();
-      for (const topic of this.history.clusters.source.rows.mirror.keys())
-        for (const p of this.topic(topic)?.partitions ?? []) summary.add(p);
-      const columns = this.history.clusters.source.columns;
+      const h = this.history.clusters.source;
+      for (const [topic, rows] of h.rows.mirror)
+        rows.forEach((row, partition) => {
+          const cached = this.topicCache.get(topic);
+          if (cached !== undefined) return;
+          const p = this.partition(h, 'source', topic, partition, gatherPositions(h.columns, row));
+          if (p) summary.add(p);
+        });
+      for (const topic of h.rows.mirror.keys())
+        for (const p of this.topicCache.get(topic)?.partitions ?? []) summary.add(p);
+      const columns = h.columns;
       const lagHistory = columns
         .filter((c) => c.mirrorLagTotal !== null)
         .map((c) => ({ atMs: c.atMs, lag: c.mirrorLagTotal as number }));

@@ -167,27 +167,53 @@ export interface CheckpointRecord {
   recordTimestampMs: number;
 }
 
-/** Target groups with the checkpoints MM2 wrote for them (offset translations). */
-export function attachTranslations(
-  groups: readonly GroupInfo[],
-  checkpoints: readonly CheckpointRecord[],
-): GroupInfo[] {
-  const byGroup = new Map<string, Translation[]>();
+interface GroupCheckpoints {
+  translations: Translation[];
+  newestTimestampMs: number;
+  /** Upstream offset per `topic\0partition` (target-side topic names). */
+  upstream: Map<string, number>;
+}
+
+/**
+ * Checkpoints by group, built once per list: the poller hands out the same list until a checkpoint
+ * changes (MM2 emits them every 60 s by default), while the groups change on every refresh.
+ */
+const checkpointIndexes = new WeakMap<readonly CheckpointRecord[], Map<string, GroupCheckpoints>>();
+
+function checkpointIndex(checkpoints: readonly CheckpointRecord[]): Map<string, GroupCheckpoints> {
+  let index = checkpointIndexes.get(checkpoints);
+  if (index) return index;
+  index = new Map();
   for (const c of checkpoints) {
-    const list = byGroup.get(c.group) ?? [];
-    list.push({
+    let entry = index.get(c.group);
+    if (!entry) {
+      entry = { translations: [], newestTimestampMs: 0, upstream: new Map() };
+      index.set(c.group, entry);
+    }
+    entry.translations.push({
       topic: c.topic,
       partition: c.partition,
       upstreamOffset: c.upstreamOffset,
       downstreamOffset: c.downstreamOffset,
       checkpointTimestampMs: c.recordTimestampMs,
     });
-    byGroup.set(c.group, list);
+    entry.newestTimestampMs = Math.max(entry.newestTimestampMs, c.recordTimestampMs);
+    entry.upstream.set(partitionKey(c.topic, c.partition), c.upstreamOffset);
   }
+  for (const entry of index.values())
+    entry.translations.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+  checkpointIndexes.set(checkpoints, index);
+  return index;
+}
+
+/** Target groups with the checkpoints MM2 wrote for them (offset translations). */
+export function attachTranslations(
+  groups: readonly GroupInfo[],
+  checkpoints: readonly CheckpointRecord[],
+): GroupInfo[] {
+  const index = checkpointIndex(checkpoints);
   return groups.map((g) => {
-    const translations = (byGroup.get(g.group) ?? []).sort(
-      (a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition,
-    );
+    const translations = index.get(g.group)?.translations ?? [];
     return translations.length > 0 ? { ...g, translations } : g;
   });
 }
@@ -199,24 +225,23 @@ export function summariseCheckpoints(
   targetTopicOf: (sourceTopic: string) => string,
   nowMs: number,
 ): CheckpointSummary[] {
-  const byGroup = new Map<string, CheckpointRecord[]>();
-  for (const c of checkpoints) {
-    const list = byGroup.get(c.group);
-    if (list) list.push(c);
-    else byGroup.set(c.group, [c]);
-  }
+  const index = checkpointIndex(checkpoints);
   const sources = new Map(sourceGroups.map((g) => [g.group, g]));
-  return [...byGroup.entries()]
-    .map(([group, records]) => {
-      const newest = records.reduce((max, r) => Math.max(max, r.recordTimestampMs), 0);
-      const upstream = new Map(records.map((r) => [partitionKey(r.topic, r.partition), r.upstreamOffset]));
+  return [...index.entries()]
+    .map(([group, { translations, newestTimestampMs: newest, upstream }]) => {
       const committed = sources.get(group)?.partitions.filter((p) => p.committed !== null) ?? [];
       const current =
         committed.length > 0 &&
         committed.every(
           (p) => upstream.get(partitionKey(targetTopicOf(p.topic), p.partition)) === p.committed,
         );
-      return { group, partitions: records.length, newestTimestampMs: newest, ageMs: nowMs - newest, current };
+      return {
+        group,
+        partitions: translations.length,
+        newestTimestampMs: newest,
+        ageMs: nowMs - newest,
+        current,
+      };
     })
     .sort((a, b) => a.group.localeCompare(b.group));
 }

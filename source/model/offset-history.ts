@@ -244,17 +244,16 @@ class Gathered {
   readonly extra: number[] = [];
   readonly members: number[] = [];
 
-  column(size: number): { values: Float64Array; extra: Float64Array; members: Int32Array } {
-    const values = new Float64Array(size).fill(Number.NaN);
-    const extra = new Float64Array(size).fill(Number.NaN);
-    const members = new Int32Array(size);
-    for (let i = 0; i < this.rows.length; i++) {
-      const row = this.rows[i] as number;
-      values[row] = this.values[i] as number;
-      extra[row] = this.extra[i] as number;
-      members[row] = this.members[i] as number;
-    }
-    return { values, extra, members };
+  values64(size: number, from: number[]): Float64Array {
+    const out = new Float64Array(size).fill(Number.NaN);
+    for (let i = 0; i < this.rows.length; i++) out[this.rows[i] as number] = from[i] as number;
+    return out;
+  }
+
+  members32(size: number): Int32Array {
+    const out = new Int32Array(size);
+    for (let i = 0; i < this.rows.length; i++) out[this.rows[i] as number] = this.members[i] as number;
+    return out;
   }
 }
 
@@ -274,9 +273,15 @@ function readColumn(snapshot: Snapshot, role: ClusterRole, atMs: number, rows: R
   }
   const commits = new Gathered();
   for (const g of view.groups) {
+    let topic: string | null = null;
+    let perPartition: number[] | undefined;
     for (const p of g.partitions) {
       if (p.committed === null) continue;
-      commits.rows.push(rows.commitRow(g.group, p.topic, p.partition));
+      if (p.topic !== topic) {
+        topic = p.topic;
+        perPartition = rows.commits.get(g.group)?.get(topic);
+      }
+      commits.rows.push(perPartition?.[p.partition] ?? rows.commitRow(g.group, p.topic, p.partition));
       commits.values.push(p.committed);
       commits.extra.push(p.lag ?? Number.NaN);
       commits.members.push(g.members);
@@ -298,17 +303,15 @@ function readColumn(snapshot: Snapshot, role: ClusterRole, atMs: number, rows: R
       }
     }
   }
-  const l = logEnds.column(rows.logEndRows);
-  const c = commits.column(rows.commitRows);
-  const m = mirror.rows.length > 0 ? mirror.column(rows.mirrorRows) : null;
+  const mirrored = mirror.rows.length > 0;
   return {
     atMs,
-    logEnd: l.values,
-    committed: c.values,
-    commitLag: c.extra,
-    members: c.members,
-    position: m?.values ?? EMPTY,
-    mirrorLag: m?.extra ?? EMPTY,
+    logEnd: logEnds.values64(rows.logEndRows, logEnds.values),
+    committed: commits.values64(rows.commitRows, commits.values),
+    commitLag: commits.values64(rows.commitRows, commits.extra),
+    members: commits.members32(rows.commitRows),
+    position: mirrored ? mirror.values64(rows.mirrorRows, mirror.values) : EMPTY,
+    mirrorLag: mirrored ? mirror.values64(rows.mirrorRows, mirror.extra) : EMPTY,
     tasks,
     mirrorLagTotal,
   };

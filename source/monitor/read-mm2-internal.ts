@@ -66,6 +66,8 @@ export class Mm2InternalReader {
   private readonly next = new Map<string, Map<number, number>>();
   private readonly heartbeats = new Map<string, HeartbeatState>();
   private readonly checkpoints = new Map<string, CheckpointState>();
+  /** The list handed out until a checkpoint changes: the join indexes it once per list (model/mirror.ts). */
+  private checkpointList: CheckpointState[] | null = null;
   private readonly positions = new Map<string, number | null>();
   private positionsTopic: string | null = null;
 
@@ -93,7 +95,7 @@ export class Mm2InternalReader {
     }
     return {
       heartbeats: [...this.heartbeats.values()],
-      checkpoints: [...this.checkpoints.values()],
+      checkpoints: this.checkpointList ?? this.listCheckpoints(),
       positions: new Map(this.positions),
       positionsTopic: this.positionsTopic,
     };
@@ -119,11 +121,17 @@ export class Mm2InternalReader {
     }
   }
 
+  private listCheckpoints(): CheckpointState[] {
+    this.checkpointList = [...this.checkpoints.values()];
+    return this.checkpointList;
+  }
+
   private onCheckpoint(key: Buffer | null, value: Buffer | null, recordTimestampMs: number): void {
     if (!key) return;
     try {
       const k = decodeCheckpointKey(key);
       const id = `${k.group}\u0000${k.topic}\u0000${k.partition}`;
+      this.checkpointList = null;
       if (!value) {
         this.checkpoints.delete(id);
         return;
