@@ -4,6 +4,7 @@
  * (half of each partition read, so every group has lag). Idempotent for topics and groups; records
  * are added on every run.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type Message, Partitioners } from 'kafkajs';
 import { createKafka } from '../kafka/client.js';
 import { WireCluster } from '../kafka/wire-cluster.js';
@@ -92,9 +93,31 @@ export async function labScale(
       if (done % 250 === 0 || done === groups.length)
         log(`committed offsets of ${done}/${groups.length} group(s)`);
     });
+  } catch (error) {
+    if (error instanceof LabError) throw error;
+    throw new LabError(`lab scale failed: ${(error as Error)?.message ?? String(error)}`);
   } finally {
     await admin.disconnect().catch(() => {});
     await wire.disconnect();
+  }
+}
+
+/**
+ * Runs `send` until it succeeds or a minute passed: with several brokers, a topic just created is
+ * reported with its leaders before every leader took its partitions ("This server does not host this
+ * topic-partition"), longer than the client's own retries wait.
+ */
+async function whileLeadershipSettles<T>(send: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      return await send();
+    } catch (error) {
+      const retriable =
+        (error as { retriable?: boolean }).retriable === true || /leader|host this/i.test(String(error));
+      if (!retriable || Date.now() > deadline) throw error;
+      await sleep(1000);
+    }
   }
 }
 
@@ -122,10 +145,8 @@ async function produceSpread(
         });
         byTopic.set(topic, messages);
       }
-      await producer.sendBatch({
-        acks: 1,
-        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-      });
+      const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+      await whileLeadershipSettles(() => producer.sendBatch({ acks: 1, topicMessages }));
       sent += count;
       if (sent % 50_000 === 0 || sent === options.records)
         log(`produced ${sent}/${options.records} record(s)`);

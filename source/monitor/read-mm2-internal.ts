@@ -70,6 +70,8 @@ export class Mm2InternalReader {
   private checkpointList: CheckpointState[] | null = null;
   private readonly positions = new Map<string, number | null>();
   private positionsTopic: string | null = null;
+  /** A copy handed out until a position changes (100,000 entries at scale: not copied every refresh). */
+  private positionsCopy: Map<string, number | null> | null = null;
 
   constructor(
     private readonly wire: WireCluster,
@@ -96,7 +98,7 @@ export class Mm2InternalReader {
     return {
       heartbeats: [...this.heartbeats.values()],
       checkpoints: this.checkpointList ?? this.listCheckpoints(),
-      positions: new Map(this.positions),
+      positions: this.positionsCopy ?? this.copyPositions(),
       positionsTopic: this.positionsTopic,
     };
   }
@@ -148,12 +150,18 @@ export class Mm2InternalReader {
     }
   }
 
+  private copyPositions(): Map<string, number | null> {
+    this.positionsCopy = new Map(this.positions);
+    return this.positionsCopy;
+  }
+
   private onOffset(topicName: string, key: Buffer | null, value: Buffer | null): void {
     const entry = decodeConnectOffsetRecord(key, value);
     if (!entry?.connector.endsWith('MirrorSourceConnector') || entry.cluster !== this.options.sourceAlias)
       return;
     this.positionsTopic = topicName;
     this.positions.set(positionKey(entry.topic, entry.partition), entry.offset);
+    this.positionsCopy = null;
   }
 
   private async consume(

@@ -1,14 +1,20 @@
 /**
  * `npm run bench`: mirrorwatch against kcat and Kafka's own CLI on the same running lab, in one run.
  * Each command runs 5 times; the table shows medians and the ratio to mirrorwatch (>1: mirrorwatch is faster).
- * Usage: npm run bench [-- --lab DIR]
+ * Then the console itself, in a real terminal (tmux, 200x50) at the 2 s interval for `--console-minutes`
+ * (default 5): its resident memory and CPU, read from /proc.
+ * Usage: npm run bench [-- --lab DIR] [--console-minutes M]
  */
+
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { resolveConnection } from '../../source/config/connection.js';
 import { findLab, labStatus } from '../../source/lab/lab-status.js';
 import { defaultStateDir } from '../../source/lab/layout.js';
 import { Poller } from '../../source/monitor/poller.js';
 import { kafkaTool, kcat, mirrorwatch, type RunResult, run } from '../helpers/run.js';
+import { ConsoleSession } from '../helpers/tmux.js';
 
 const RUNS = 5;
 const labArg = process.argv.indexOf('--lab');
@@ -178,7 +184,60 @@ for (let i = 0; i < RUNS; i++) {
   const s = await poller.refresh();
   refreshes.push({ ms: s.refreshMs, requests: s.requests });
 }
+const answering = (s: Awaited<ReturnType<Poller['refresh']>>) =>
+  s.source.brokers.length + s.target.brokers.length;
+const last = poller.current();
+const brokers = last ? answering(last) : 0;
 await poller.stop();
+
+/** utime + stime of a process, in seconds (/proc/PID/stat fields 14 and 15, in clock ticks). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function residentMb(pid: number): number {
+  const line = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return line ? Number(line[1]) / 1024 : 0;
+}
+
+// The console as an operator runs it, in a real terminal, measured from outside.
+const minutesArg = process.argv.indexOf('--console-minutes');
+const consoleMinutes = minutesArg > 0 ? Number(process.argv[minutesArg + 1]) : 5;
+const session = await ConsoleSession.start('mirrorwatch-bench', ['--lab', stateDir], {
+  width: 200,
+  height: 50,
+});
+let consoleLine = '';
+try {
+  await session.waitFor(/refreshed \d\d:\d\d:\d\d/, 120_000);
+  const pid = await session.pid();
+  if (pid === null) throw new Error('bench: the console process was not found');
+  // Measured once the first data is on screen: start-up (module loading, first reads) is not steady state.
+  const cpuStart = cpuSeconds(pid);
+  const started = performance.now();
+  let peakRss = residentMb(pid);
+  const rss: number[] = [];
+  while (performance.now() - started < consoleMinutes * 60_000) {
+    await sleep(5_000);
+    const mb = residentMb(pid);
+    rss.push(mb);
+    peakRss = Math.max(peakRss, mb);
+  }
+  const cpuPercent = ((cpuSeconds(pid) - cpuStart) / ((performance.now() - started) / 1000)) * 100;
+  const screen = await session.screen();
+  const stale = /stale|disconnected|✗/.test(screen.split('\n').slice(0, 4).join('\n'));
+  rss.sort((a, b) => a - b);
+  consoleLine =
+    `console over ${consoleMinutes} min at the 2 s interval (200x50, real terminal): CPU ${cpuPercent.toFixed(1)} % of one core, ` +
+    `resident memory median ${rss[Math.floor(rss.length / 2)]?.toFixed(0)} MB, peak ${peakRss.toFixed(0)} MB` +
+    (stale ? ' (the header showed a source stale or failing at the end)' : '') +
+    '\n';
+} finally {
+  await session.stop();
+  await ConsoleSession.killServer();
+}
 
 const tasks = [...new Set(rows.map((r) => r.task))];
 let out = '| task | tool | median ms | time / mirrorwatch |\n|---|---|---:|---:|\n';
@@ -189,5 +248,10 @@ for (const task of tasks) {
   }
 }
 const sorted = refreshes.map((r) => r.ms).sort((a, b) => a - b);
-out += `\nconsole refresh in steady state (both clusters, MM2 internal topics, metrics, Connect): median ${sorted[Math.floor(RUNS / 2)]} ms, ${refreshes.map((r) => r.requests).join('/')} requests per refresh\n`;
+out += `\nconsole refresh in steady state (both clusters, MM2 internal topics, metrics, Connect): median ${sorted[Math.floor(RUNS / 2)]} ms, ${refreshes.map((r) => r.requests).join('/')} requests per refresh`;
+out +=
+  brokers > 0
+    ? ` over ${brokers} brokers (${(Math.max(...refreshes.map((r) => r.requests)) / brokers).toFixed(1)} per broker at most)\n`
+    : '\n';
+out += consoleLine;
 process.stdout.write(out);

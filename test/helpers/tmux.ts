@@ -90,6 +90,14 @@ export class ConsoleSession {
     await tmux(['resize-window', '-t', this.name, '-x', String(width), '-y', String(height)]);
   }
 
+  /** The console's process id (the pane runs a shell that started it). */
+  async pid(): Promise<number | null> {
+    const pane = (await tmux(['display-message', '-p', '-t', this.name, '#{pane_pid}'])).stdout.trim();
+    const children = await run('pgrep', ['-P', pane], { timeoutMs: 10_000 });
+    const pid = Number(children.stdout.trim().split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  }
+
   async stop(): Promise<void> {
     await tmux(['kill-session', '-t', this.name]);
   }
