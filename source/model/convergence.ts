@@ -610,44 +610,43 @@ export function timestampsWanted(
  */
 export function recordsWanted(history: OffsetHistory): RecordWanted[] {
   const wanted = new Map<string, RecordWanted>();
-  const check = (cluster: ClusterRole, topic: string, partition: number, r: Readings) => {
-    if (r.n === 0) return;
-    const offset = r.o[r.n - 1] as number;
-    const lag = r.l[r.n - 1] as number;
+  const check = (cluster: ClusterRole, topic: string, partition: number, offset: number, lag: number) => {
     if (Number.isNaN(lag) || lag === 0) return;
     const h = history.clusters[cluster];
     const row = h.rows.logEnds.get(topic)?.[partition];
     if (row !== undefined && timeAtReadings(gatherLogEnds(h.columns, row), offset) !== null) return;
     wanted.set(recordKey(cluster, topic, partition, offset), { cluster, topic, partition, offset });
   };
-  // MM2 first: its seconds behind is the migration's.
+  // MM2 first: its seconds behind is the migration's. Only the newest reading of each series counts.
   const source = history.clusters.source;
   for (const [topic, rows] of source.rows.mirror)
     rows.forEach((row, partition) => {
-      check('source', topic, partition, newestOnly(gatherPositions, source.columns, row));
+      const c = newestWith(source.columns, (x) => x.position, row);
+      if (c) check('source', topic, partition, at(c.position, row), at(c.mirrorLag, row));
     });
   for (const cluster of ['source', 'target'] as const) {
     const h = history.clusters[cluster];
     for (const topics of h.rows.commits.values())
       for (const [topic, rows] of topics)
         rows.forEach((row, partition) => {
-          check(cluster, topic, partition, newestOnly(gatherCommits, h.columns, row));
+          const c = newestWith(h.columns, (x) => x.committed, row);
+          if (c) check(cluster, topic, partition, at(c.committed, row), at(c.commitLag, row));
         });
   }
   return [...wanted.values()];
 }
 
-/** The newest reading of a row only (the newest column that has it). */
-function newestOnly(
-  gather: (columns: readonly Column[], row: number) => Readings,
+/** The newest column with a value at `row`. */
+function newestWith(
   columns: readonly Column[],
+  field: (c: Column) => Float64Array,
   row: number,
-): Readings {
+): Column | null {
   for (let i = columns.length - 1; i >= 0; i--) {
-    const r = gather([columns[i] as Column], row);
-    if (r.n > 0) return r;
+    const c = columns[i] as Column;
+    if (!Number.isNaN(at(field(c), row))) return c;
   }
-  return gather([], row);
+  return null;
 }
 
 export interface Convergence {

@@ -9,6 +9,7 @@ import {
   lagSeconds,
   lagTrend,
   recordKey,
+  recordsWanted,
   slopePerSecond,
   timeAtLogEnd,
   timestampsWanted,
@@ -496,6 +497,18 @@ describe('evaluating a history', () => {
     });
     assert.equal(recent[0]?.trend, 'caught-up');
     assert.equal(recent[0]?.etaSeconds, 0);
+  });
+
+  it('names the records whose timestamps the history cannot give, from the newest readings', () => {
+    // the group sits at 100 while the log end was already 500 when the history began: undated
+    const behind = feed([at(10_000, 500, 100, 0, 50), at(12_000, 500, 100, 0, 50)]);
+    assert.deepEqual(recordsWanted(behind), [
+      { cluster: 'source', topic: 't', partition: 0, offset: 450 },
+      { cluster: 'source', topic: 't', partition: 0, offset: 100 },
+    ]);
+    // caught up, or dated by the history: nothing to read
+    assert.deepEqual(recordsWanted(feed([at(10_000, 500, 500, 1, 0), at(12_000, 500, 500, 1, 0)])), []);
+    assert.deepEqual(recordsWanted(feed([at(10_000, 100, 100, 1, 0), at(12_000, 150, 100, 1, 0)])), []);
   });
 
   it('MM2: draining with an ETA per topic and overall, then caught-up', () => {
