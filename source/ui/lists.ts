@@ -76,9 +76,9 @@ export function applyFilter<T extends ListRow>(rows: readonly T[], filter: strin
  */
 export function oncePerSnapshot<K extends object, T>(
   compute: (key: K, order: string | null) => T,
-): (key: K, order: string | null) => T {
+): (key: K, order?: string | null) => T {
   const cache = new WeakMap<K, Map<string | null, T>>();
-  return (key, order) => {
+  return (key, order = null) => {
     let byOrder = cache.get(key);
     if (!byOrder) {
       byOrder = new Map();
