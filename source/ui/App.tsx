@@ -298,9 +298,11 @@ export function App(props: AppProps) {
   const frame = { width, color, glyphs };
   const drilled =
     ui.pane === 'topics' ? ui.drill.topic !== null : ui.pane === 'groups' && ui.drill.group !== null;
+  // Clipped vertically only: every Line is already cut to the width, and a horizontal clip makes Ink
+  // measure and re-slice every line of every frame (a third of its output time on a wide terminal).
   return (
     <Box flexDirection="column" width={width} height={size.rows - 1}>
-      <Box flexDirection="column" height={headerLines} overflow="hidden">
+      <Box flexDirection="column" height={headerLines} overflowY="hidden">
         <Header
           snapshot={snapshot}
           nowMs={nowMs}
@@ -321,7 +323,7 @@ export function App(props: AppProps) {
         width={width}
         color={color}
       />
-      <Box flexDirection="column" height={paneHeight} overflow="hidden">
+      <Box flexDirection="column" height={paneHeight} overflowY="hidden">
         {ui.overlay && ui.overlay.kind !== 'filter' ? (
           <OverlayView
             overlay={ui.overlay}

@@ -15,6 +15,7 @@ import { formatClock, formatInterval, plural } from './format.js';
 import type { Glyphs } from './glyphs.js';
 import { PANES, type PaneId } from './keymap.js';
 import { healthLabel, healthMark } from './labels.js';
+import { oncePerSnapshot } from './lists.js';
 import { fitCell } from './table.js';
 import type { Tone } from './theme.js';
 
@@ -34,6 +35,9 @@ export function headerHeight(rows: number): number {
   return rows >= 16 ? 3 : 1;
 }
 
+/** Once per snapshot: the header redraws every second, and a cluster can have 100,000 partitions. */
+const clusterReplicas = oncePerSnapshot((view: ClusterView) => clusterReplicaHealth(view.topics));
+
 function clusterLine(
   role: 'source' | 'target',
   view: ClusterView,
@@ -43,7 +47,7 @@ function clusterLine(
   const g = props.glyphs;
   const status = healthLabel(health, props.nowMs, g);
   const brokers = view.brokers.length;
-  const replicas = clusterReplicaHealth(view.topics);
+  const replicas = clusterReplicas(view);
   const replicaText = describeReplicaHealth(replicas);
   return [
     { text: `${role.toUpperCase()} `, bold: true },

@@ -70,6 +70,29 @@ export function applyFilter<T extends ListRow>(rows: readonly T[], filter: strin
   return rows.filter((r) => r.search.includes(needle));
 }
 
+/**
+ * `compute` once per object and order (a snapshot's rows, sorted): a key press or a clock tick between
+ * two snapshots reuses the rows instead of rebuilding and re-sorting every item. The rows are shared.
+ */
+export function oncePerSnapshot<K extends object, T>(
+  compute: (key: K, order: string | null) => T,
+): (key: K, order?: string | null) => T {
+  const cache = new WeakMap<K, Map<string | null, T>>();
+  return (key, order = null) => {
+    let byOrder = cache.get(key);
+    if (!byOrder) {
+      byOrder = new Map();
+      cache.set(key, byOrder);
+    }
+    let value = byOrder.get(order);
+    if (value === undefined) {
+      value = compute(key, order);
+      byOrder.set(order, value);
+    }
+    return value;
+  };
+}
+
 export function searchText(...parts: Array<string | number | null | undefined>): string {
   return parts
     .filter((p) => p !== null && p !== undefined)

@@ -34,9 +34,9 @@ import {
 } from './topics-model.js';
 
 export type PaneContent =
-  | { id: 'topics'; rows: TopicRow[] }
+  | { id: 'topics'; rows: readonly TopicRow[] }
   | { id: 'topic-partitions'; rows: TopicPartitionRow[]; topic: MirrorTopic | null; source: string }
-  | { id: 'groups'; rows: GroupRow[] }
+  | { id: 'groups'; rows: readonly GroupRow[] }
   | { id: 'group-partitions'; rows: GroupPartitionRow[]; group: GroupRow | null; groupId: string }
   | { id: 'mirror'; rows: TextRow[] }
   | { id: 'check'; rows: CheckPartitionRow[]; recordsHeight: number }

@@ -9,7 +9,7 @@ import type {
   Translation,
 } from '../../monitor/snapshot.js';
 import { escapeForTerminal } from '../../util/escape.js';
-import { type ListRow, searchText } from '../lists.js';
+import { type ListRow, oncePerSnapshot, searchText } from '../lists.js';
 import { combineSides, convergenceOf, type RowEvaluation } from './convergence-model.js';
 
 /** A group id with its source-side and target-side state next to each other. */
@@ -47,62 +47,136 @@ export function worstLag(row: Pick<GroupRow, 'source' | 'target'>): number {
   return Math.max(row.source?.totalLag ?? -1, row.target?.totalLag ?? -1);
 }
 
-/** Groups side by side, sorted by lag (largest first, the default) or by name. */
-export function groupRows(snapshot: Snapshot | null, order: string | null = 'lag'): GroupRow[] {
-  const rows = groupRowsByName(snapshot);
-  return order === 'lag'
-    ? rows.sort((a, b) => worstLag(b) - worstLag(a) || (a.group < b.group ? -1 : 1))
-    : rows;
+/** What a snapshot's group rows look their details up in, built when a row first needs it. */
+class GroupDetails {
+  readonly snapshot: Snapshot;
+  readonly mm1: boolean;
+  #checkpoints: Map<string, CheckpointSummary> | null = null;
+  #moves: Map<string, GroupMove> | null = null;
+
+  constructor(snapshot: Snapshot) {
+    this.snapshot = snapshot;
+    this.mm1 = snapshot.mirror.kind === 'mm1';
+  }
+
+  checkpoint(group: string): CheckpointSummary | null {
+    this.#checkpoints ??= new Map(this.snapshot.checkpoints.map((c) => [c.group, c]));
+    return this.#checkpoints.get(group) ?? null;
+  }
+
+  move(group: string): GroupMove | null {
+    if (!this.mm1) return null;
+    const s = this.snapshot;
+    this.#moves ??= new Map(
+      groupMoves(s.source.groups, s.mirror.topics, s.mirror.autoOffsetReset ?? 'latest').map((m) => [
+        m.group,
+        m,
+      ]),
+    );
+    return this.#moves.get(group) ?? null;
+  }
+
+  evaluation(group: string): RowEvaluation | null {
+    const convergence = convergenceOf(this.snapshot);
+    return combineSides(convergence.group('source', group), convergence.group('target', group));
+  }
 }
 
-function groupRowsByName(snapshot: Snapshot | null): GroupRow[] {
-  if (!snapshot) return [];
+/**
+ * A group's row. Sorting needs both sides' lag alone: the checkpoint, flags, convergence and search
+ * text are worked out for the rows drawn (or matched by a filter), once each.
+ */
+class LazyGroupRow implements GroupRow {
+  readonly key: string;
+  readonly group: string;
+  readonly source: GroupInfo | null;
+  readonly target: GroupInfo | null;
+  /** The sort key of the default order, read once rather than at every comparison. */
+  readonly worstLag: number;
+  readonly #details: GroupDetails;
+  #name: string | undefined;
+  #checkpoint: CheckpointSummary | null | undefined;
+  #negative: boolean | undefined;
+  #untranslated: boolean | undefined;
+  #move: GroupMove | null | undefined;
+  #evaluation: RowEvaluation | null | undefined;
+  #search: string | undefined;
+
+  constructor(group: string, source: GroupInfo | null, target: GroupInfo | null, details: GroupDetails) {
+    this.key = group;
+    this.group = group;
+    this.source = source;
+    this.target = target;
+    this.worstLag = worstLag(this);
+    this.#details = details;
+  }
+
+  get name(): string {
+    this.#name ??= escapeForTerminal(this.group);
+    return this.#name;
+  }
+
+  get checkpoint(): CheckpointSummary | null {
+    if (this.#checkpoint === undefined) this.#checkpoint = this.#details.checkpoint(this.group);
+    return this.#checkpoint;
+  }
+
+  get negative(): boolean {
+    this.#negative ??= [this.source, this.target].some((g) => g?.partitions.some((p) => p.negative) ?? false);
+    return this.#negative;
+  }
+
+  get untranslated(): boolean {
+    this.#untranslated ??=
+      !this.#details.mm1 &&
+      hasCommitted(this.source) &&
+      this.checkpoint === null &&
+      (this.target?.translations.length ?? 0) === 0;
+    return this.#untranslated;
+  }
+
+  get move(): GroupMove | null {
+    if (this.#move === undefined) this.#move = this.#details.move(this.group);
+    return this.#move;
+  }
+
+  get evaluation(): RowEvaluation | null {
+    if (this.#evaluation === undefined) this.#evaluation = this.#details.evaluation(this.group);
+    return this.#evaluation;
+  }
+
+  get search(): string {
+    if (this.#search === undefined) {
+      const { source, target } = this;
+      const states = [source?.state, target?.state, source?.protocol, target?.protocol]
+        .filter(Boolean)
+        .join(' ');
+      this.#search = searchText(this.name, states, this.negative ? 'negative' : null);
+    }
+    return this.#search;
+  }
+}
+
+/**
+ * Groups side by side, sorted by lag (largest first, the default) or by name. Once per snapshot and
+ * order: the rows are shared.
+ */
+export const groupRows = (snapshot: Snapshot | null, order: string | null = 'lag'): readonly GroupRow[] =>
+  snapshot ? groupRowsOf(snapshot, order) : [];
+
+const byName = (a: GroupRow, b: GroupRow) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0);
+
+const groupRowsOf = oncePerSnapshot((snapshot: Snapshot, order: string | null): readonly GroupRow[] => {
   const sources = new Map(snapshot.source.groups.map((g) => [g.group, g]));
   const targets = new Map(snapshot.target.groups.map((g) => [g.group, g]));
-  const checkpoints = new Map(snapshot.checkpoints.map((c) => [c.group, c]));
-  const mm1 = snapshot.mirror.kind === 'mm1';
-  const moves = mm1
-    ? new Map(
-        groupMoves(
-          snapshot.source.groups,
-          snapshot.mirror.topics,
-          snapshot.mirror.autoOffsetReset ?? 'latest',
-        ).map((m) => [m.group, m]),
-      )
-    : null;
-  const convergence = convergenceOf(snapshot);
-  const ids = [...new Set([...sources.keys(), ...targets.keys()])].sort((a, b) =>
-    a < b ? -1 : a > b ? 1 : 0,
-  );
-  return ids.map((group) => {
-    const source = sources.get(group) ?? null;
-    const target = targets.get(group) ?? null;
-    const checkpoint = checkpoints.get(group) ?? null;
-    const negative = [source, target].some((g) => g?.partitions.some((p) => p.negative) ?? false);
-    const untranslated =
-      !mm1 && hasCommitted(source) && checkpoint === null && (target?.translations.length ?? 0) === 0;
-    const name = escapeForTerminal(group);
-    const states = [source?.state, target?.state, source?.protocol, target?.protocol]
-      .filter(Boolean)
-      .join(' ');
-    return {
-      key: group,
-      search: searchText(name, states, negative ? 'negative' : null),
-      group,
-      name,
-      source,
-      target,
-      checkpoint,
-      negative,
-      untranslated,
-      move: moves?.get(group) ?? null,
-      // Evaluated when a visible row shows it.
-      get evaluation() {
-        return combineSides(convergence.group('source', group), convergence.group('target', group));
-      },
-    };
-  });
-}
+  const details = new GroupDetails(snapshot);
+  const rows: LazyGroupRow[] = [];
+  for (const [group, source] of sources)
+    rows.push(new LazyGroupRow(group, source, targets.get(group) ?? null, details));
+  for (const [group, target] of targets)
+    if (!sources.has(group)) rows.push(new LazyGroupRow(group, null, target, details));
+  return order === 'lag' ? rows.sort((a, b) => b.worstLag - a.worstLag || byName(a, b)) : rows.sort(byName);
+});
 
 export function findGroup(rows: readonly GroupRow[], group: string): GroupRow | null {
   return rows.find((r) => r.group === group) ?? null;

@@ -1,8 +1,14 @@
 import { describeReplicaHealth, type ReplicaHealth, replicaHealth } from '../../model/replicas.js';
-import type { MirrorPartition, MirrorState, MirrorTopic, Snapshot } from '../../monitor/snapshot.js';
+import type {
+  MirrorPartition,
+  MirrorState,
+  MirrorTopic,
+  Snapshot,
+  TopicInfo,
+} from '../../monitor/snapshot.js';
 import { escapeForTerminal } from '../../util/escape.js';
 import { formatDuration } from '../format.js';
-import { type ListRow, searchText } from '../lists.js';
+import { type ListRow, oncePerSnapshot, searchText } from '../lists.js';
 import { convergenceOf, type RowEvaluation } from './convergence-model.js';
 
 export interface TopicRow extends ListRow {
@@ -51,37 +57,97 @@ export function byMirrorLag(a: MirrorTopic, b: MirrorTopic): number {
   );
 }
 
+/** What a snapshot's rows look their details up in, built when a row first needs it. */
+class TopicDetails {
+  readonly #snapshot: Snapshot;
+  #topics: { source: Map<string, TopicInfo>; target: Map<string, TopicInfo> } | null = null;
+
+  constructor(snapshot: Snapshot) {
+    this.#snapshot = snapshot;
+  }
+
+  evaluation(source: string): RowEvaluation | null {
+    return convergenceOf(this.#snapshot).topic(source);
+  }
+
+  replicas(topic: MirrorTopic): ReplicaHealth {
+    const s = this.#snapshot;
+    this.#topics ??= {
+      source: new Map(s.source.topics.map((t) => [t.name, t])),
+      target: new Map(s.target.topics.map((t) => [t.name, t])),
+    };
+    return replicaHealth([
+      ...(this.#topics.source.get(topic.source)?.partitions ?? []),
+      ...(this.#topics.target.get(topic.target)?.partitions ?? []),
+    ]);
+  }
+}
+
+/**
+ * A topic's row. Sorting needs the topic alone: the escaped names, replica health, convergence and
+ * search text are worked out for the rows drawn (or matched by a filter), once each.
+ */
+class LazyTopicRow implements TopicRow {
+  readonly key: string;
+  readonly topic: MirrorTopic;
+  readonly #details: TopicDetails;
+  #sourceName: string | undefined;
+  #targetName: string | undefined;
+  #replicas: ReplicaHealth | undefined;
+  #evaluation: RowEvaluation | null | undefined;
+  #search: string | undefined;
+
+  constructor(topic: MirrorTopic, details: TopicDetails) {
+    this.key = topic.source;
+    this.topic = topic;
+    this.#details = details;
+  }
+
+  get sourceName(): string {
+    this.#sourceName ??= escapeForTerminal(this.topic.source);
+    return this.#sourceName;
+  }
+
+  get targetName(): string {
+    this.#targetName ??= escapeForTerminal(this.topic.target);
+    return this.#targetName;
+  }
+
+  get replicas(): ReplicaHealth {
+    this.#replicas ??= this.#details.replicas(this.topic);
+    return this.#replicas;
+  }
+
+  get evaluation(): RowEvaluation | null {
+    if (this.#evaluation === undefined) this.#evaluation = this.#details.evaluation(this.topic.source);
+    return this.#evaluation;
+  }
+
+  get search(): string {
+    this.#search ??= searchText(
+      this.sourceName,
+      this.targetName,
+      stateWord(this.topic.state),
+      describeReplicaHealth(this.replicas),
+    );
+    return this.#search;
+  }
+}
+
 /**
  * One row per source topic beside its mirror; the key is the source-side name. Sorted worst first
- * (`MM2 lag`), or by name as the snapshot lists them.
+ * (`MM2 lag`), or by name as the snapshot lists them. Once per snapshot and order: the rows are shared.
  */
-export function topicRows(snapshot: Snapshot | null, order: string | null = 'MM2 lag'): TopicRow[] {
-  if (!snapshot) return [];
+export const topicRows = (
+  snapshot: Snapshot | null,
+  order: string | null = 'MM2 lag',
+): readonly TopicRow[] => (snapshot ? topicRowsOf(snapshot, order) : []);
+
+const topicRowsOf = oncePerSnapshot((snapshot: Snapshot, order: string | null): readonly TopicRow[] => {
   const topics = order === 'MM2 lag' ? [...snapshot.mirror.topics].sort(byMirrorLag) : snapshot.mirror.topics;
-  const convergence = convergenceOf(snapshot);
-  const sourceTopics = new Map(snapshot.source.topics.map((t) => [t.name, t]));
-  const targetTopics = new Map(snapshot.target.topics.map((t) => [t.name, t]));
-  return topics.map((topic) => {
-    const sourceName = escapeForTerminal(topic.source);
-    const targetName = escapeForTerminal(topic.target);
-    const replicas = replicaHealth([
-      ...(sourceTopics.get(topic.source)?.partitions ?? []),
-      ...(targetTopics.get(topic.target)?.partitions ?? []),
-    ]);
-    return {
-      key: topic.source,
-      search: searchText(sourceName, targetName, stateWord(topic.state), describeReplicaHealth(replicas)),
-      topic,
-      sourceName,
-      targetName,
-      // Evaluated when a visible row shows it.
-      get evaluation() {
-        return convergence.topic(topic.source);
-      },
-      replicas,
-    };
-  });
-}
+  const details = new TopicDetails(snapshot);
+  return topics.map((topic) => new LazyTopicRow(topic, details));
+});
 
 export function findTopic(snapshot: Snapshot | null, source: string): MirrorTopic | null {
   return snapshot?.mirror.topics.find((t) => t.source === source) ?? null;
