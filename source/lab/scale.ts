@@ -66,11 +66,15 @@ export async function labScale(
       log(
         `creating ${batch.length} topic(s) of ${options.partitions} partitions (${i + batch.length}/${missing.length})`,
       );
-      await admin.createTopics({
-        waitForLeaders: true,
-        timeout: 60_000,
-        topics: batch.map((topic) => ({ topic, numPartitions: options.partitions, replicationFactor })),
-      });
+      // Waiting for the leaders can fail the same way on thousands of new partitions: asked again, the
+      // topics that exist already are left as they are.
+      await whileLeadershipSettles(() =>
+        admin.createTopics({
+          waitForLeaders: true,
+          timeout: 60_000,
+          topics: batch.map((topic) => ({ topic, numPartitions: options.partitions, replicationFactor })),
+        }),
+      );
     }
     if (options.records > 0 && topics.length > 0) await produceSpread(kafka, topics, options, log);
 
@@ -103,7 +107,7 @@ export async function labScale(
 }
 
 /**
- * Runs `send` until it succeeds or a minute passed: with several brokers, a topic just created is
+ * Runs `send` until it succeeds or a minute passed: a topic just created is
  * reported with its leaders before every leader took its partitions ("This server does not host this
  * topic-partition"), longer than the client's own retries wait.
  */
