@@ -24,8 +24,8 @@ export const DEFAULT_HISTORY_WINDOW_MS = 10 * 60_000;
 export const DEFAULT_MAX_SAMPLES = 300;
 /** Readings held over all series: 8 to 20 bytes each (an offset, a lag, members), at most ~20 MB. */
 export const DEFAULT_SAMPLE_BUDGET = 1_000_000;
-/** However many series, each keeps at least this many readings (the trend needs 15 s of reads). */
-const MIN_SAMPLES = 16;
+/** However many series, each keeps at least this many reads (the trend looks at the newest 15 s). */
+const MIN_SAMPLES = 8;
 
 export interface LogEndSample {
   atMs: number;

@@ -389,7 +389,7 @@ describe('offset history', () => {
     const many = feed([at(0, 0, 0, 1)], { sampleBudget: 40 });
     assert.equal(samplesPerSeries(many), 20, '40 readings over 2 series');
     const tiny = feed([at(0, 0, 0, 1)], { sampleBudget: 2 });
-    assert.equal(samplesPerSeries(tiny), 16, 'never fewer than 16');
+    assert.equal(samplesPerSeries(tiny), 8, 'never fewer than 8');
     const h = feed(
       Array.from({ length: 60 }, (_, i) => at(i * 1000, i * 10, i * 10, 1)),
       { sampleBudget: 40 },
