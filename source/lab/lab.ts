@@ -19,6 +19,7 @@ import {
   labPaths,
   type PortRange,
   parsePortRange,
+  portLayoutProblem,
   portsInRange,
   portsWithOffset,
   SOURCE_KAFKA_VERSION,
@@ -176,6 +177,8 @@ export async function labUp(options: LabUpOptions): Promise<LabRecord> {
     mkdirSync(paths.stateDir, { recursive: true });
   }
 
+  const problem = portLayoutProblem(record.ports, brokersOf(record.settings));
+  if (problem) throw new LabError(problem);
   warnOfEphemeralPorts(record, log);
   const sourceVersion = sourceKafkaVersion(options.settings);
   log(`resolving Kafka ${sourceVersion} and ${TARGET_KAFKA_VERSION} jars (Maven, cached in ${jarCache})`);

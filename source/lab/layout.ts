@@ -101,10 +101,25 @@ export function parsePortRange(text: string): PortRange | undefined {
  * them for a moment, and a broker started then fails with "Address already in use".
  */
 export function portsInRange(ports: LabPorts, brokers: number, range: PortRange): number[] {
-  const listening = Object.entries(ports).flatMap(([name, port]) =>
-    ['sourceBroker', 'targetBroker', 'targetInternal'].includes(name)
-      ? Array.from({ length: brokers }, (_, i) => brokerPortOf(port as number, i + 1))
-      : [port as number],
-  );
-  return listening.filter((port) => port >= range.low && port <= range.high).sort((a, b) => a - b);
+  return listeningPorts(ports, brokers).filter((port) => port >= range.low && port <= range.high);
+}
+
+/** Every port the lab listens on, brokers beyond the first included, in order. */
+export function listeningPorts(ports: LabPorts, brokers: number): number[] {
+  return Object.entries(ports)
+    .flatMap(([name, port]) =>
+      ['sourceBroker', 'targetBroker', 'targetInternal'].includes(name)
+        ? Array.from({ length: brokers }, (_, i) => brokerPortOf(port as number, i + 1))
+        : [port as number],
+    )
+    .sort((a, b) => a - b);
+}
+
+/** Why a layout cannot be used (a port outside 1024–65535), or null. */
+export function portLayoutProblem(ports: LabPorts, brokers: number): string | null {
+  const listening = listeningPorts(ports, brokers);
+  const low = listening[0] as number;
+  const high = listening.at(-1) as number;
+  if (low >= 1024 && high <= 65_535) return null;
+  return `--port-offset puts the lab's ports at ${low}-${high}: they must lie in 1024-65535`;
 }

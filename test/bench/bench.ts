@@ -19,6 +19,12 @@ import { ConsoleSession } from '../helpers/tmux.js';
 const RUNS = 5;
 const labArg = process.argv.indexOf('--lab');
 const stateDir = labArg > 0 ? (process.argv[labArg + 1] ?? defaultStateDir()) : defaultStateDir();
+const minutesArg = process.argv.indexOf('--console-minutes');
+const consoleMinutes = minutesArg > 0 ? Number(process.argv[minutesArg + 1]) : 5;
+if (!(consoleMinutes > 0)) {
+  process.stderr.write('bench: --console-minutes takes a number of minutes > 0\n');
+  process.exit(2);
+}
 const lab = labStatus({ stateDir });
 if (lab.state !== 'running') {
   process.stderr.write(`bench: no running lab in ${stateDir}: run 'mirrorwatch lab up' first\n`);
@@ -207,8 +213,6 @@ function residentMb(pid: number): number {
 }
 
 // The console as an operator runs it, in a real terminal, measured from outside.
-const minutesArg = process.argv.indexOf('--console-minutes');
-const consoleMinutes = minutesArg > 0 ? Number(process.argv[minutesArg + 1]) : 5;
 const session = await ConsoleSession.start('mirrorwatch-bench', ['--lab', stateDir], {
   width: 200,
   height: 50,

@@ -30,7 +30,13 @@ import { FakeActions, FakeFeed, pause } from '../ui/fixtures.js';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+  if (i < 0) return fallback;
+  const value = Number(process.argv[i + 1]);
+  if (!Number.isInteger(value) || value < 1) {
+    process.stderr.write(`simulate: --${name} takes a whole number >= 1\n`);
+    process.exit(2);
+  }
+  return value;
 }
 
 const PARTITIONS = arg('partitions', 100_000);

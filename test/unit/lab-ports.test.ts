@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_PORTS, parsePortRange, portsInRange, portsWithOffset } from '../../source/lab/layout.js';
+import {
+  DEFAULT_PORTS,
+  parsePortRange,
+  portLayoutProblem,
+  portsInRange,
+  portsWithOffset,
+} from '../../source/lab/layout.js';
 
 const LINUX_DEFAULT = { low: 32768, high: 60999 };
 
@@ -24,5 +30,18 @@ describe('lab ports and the ephemeral range', () => {
       portsInRange(portsWithOffset(7000), 2, LINUX_DEFAULT),
       [35083, 36092, 36093, 36095, 36102, 36105, 36404],
     );
+  });
+
+  it('refuses an offset that puts a port outside 1024-65535', () => {
+    assert.equal(portLayoutProblem(portsWithOffset(3300), 3), null);
+    assert.match(
+      portLayoutProblem(portsWithOffset(70_000), 1) ?? '',
+      /82181-99404: they must lie in 1024-65535/,
+    );
+    assert.match(
+      portLayoutProblem(portsWithOffset(-12_000), 1) ?? '',
+      /^--port-offset puts the lab's ports at 181-/,
+    );
+    assert.match(portLayoutProblem(portsWithOffset(36_140), 3) ?? '', /65544/);
   });
 });
