@@ -173,9 +173,14 @@ export function lagSeconds(
   nowMs: number,
   recordTimestampMs?: number | null,
 ): number | null {
+  return secondsBehind(lag, () => timeAtLogEnd(logEnds, offset) ?? recordTimestampMs ?? null, nowMs);
+}
+
+/** 0 without lag, null with an unknown one; else now − the time `dated` gives (null when it cannot). */
+function secondsBehind(lag: number | null, dated: () => number | null, nowMs: number): number | null {
   if (lag === 0) return 0;
   if (lag === null) return null;
-  const at = timeAtLogEnd(logEnds, offset) ?? recordTimestampMs ?? null;
+  const at = dated();
   return at === null ? null : Math.max(0, (nowMs - at) / 1000);
 }
 
@@ -244,16 +249,6 @@ export function lagTrend(points: readonly LagTotal[], trendWindowMs = DEFAULT_TR
     return { trend: 'steady', ratePerSecond: rate, etaSeconds: null };
   if (rate < 0) return { trend: 'draining', ratePerSecond: rate, etaSeconds: newest.lag / -rate };
   return { trend: 'growing', ratePerSecond: rate, etaSeconds: null };
-}
-
-/** Sum of the lags of several series at each sample time (series sampled by the same reads line up). */
-export function totalsOverTime(
-  series: readonly (readonly { atMs: number; lag: number | null }[])[],
-): LagTotal[] {
-  const byTime = new Map<number, number>();
-  for (const s of series)
-    for (const p of s) if (p.lag !== null) byTime.set(p.atMs, (byTime.get(p.atMs) ?? 0) + p.lag);
-  return [...byTime].sort((a, b) => a[0] - b[0]).map(([atMs, lag]) => ({ atMs, lag }));
 }
 
 export interface PartitionEvaluation {
@@ -510,16 +505,18 @@ export class ConvergenceIndex {
     const offset = r.o[r.n - 1] as number;
     const newestLag = r.l[r.n - 1] as number;
     const lag = Number.isNaN(newestLag) ? null : newestLag;
-    let seconds: number | null = null;
-    if (lag === 0) seconds = 0;
-    else if (lag !== null) {
-      const row = h.rows.logEnds.get(topic)?.[partition];
-      const atMs =
-        (row === undefined ? null : timeAtReadings(gatherLogEnds(h.columns, row), offset)) ??
-        this.options.recordTimestamps?.get(recordKey(cluster, topic, partition, offset)) ??
-        null;
-      seconds = atMs === null ? null : Math.max(0, (this.options.nowMs - atMs) / 1000);
-    }
+    const seconds = secondsBehind(
+      lag,
+      () => {
+        const row = h.rows.logEnds.get(topic)?.[partition];
+        return (
+          (row === undefined ? null : timeAtReadings(gatherLogEnds(h.columns, row), offset)) ??
+          this.options.recordTimestamps?.get(recordKey(cluster, topic, partition, offset)) ??
+          null
+        );
+      },
+      this.options.nowMs,
+    );
     return { topic, partition, status, offset, lag, lagSeconds: seconds };
   }
 }

@@ -155,11 +155,6 @@ export function mirrorKey(sourceTopic: string, partition: number): string {
   return `${sourceTopic}\u0000${partition}`;
 }
 
-/** The parts of a key made by logEndKey, commitKey or mirrorKey. */
-export function splitKey(key: string): string[] {
-  return key.split('\u0000');
-}
-
 const ROLES: readonly ClusterRole[] = ['source', 'target'];
 
 function emptyCluster(): ClusterHistory {
@@ -438,21 +433,6 @@ function countSamples(c: Column): number {
 export function historySampleCount(history: OffsetHistory): number {
   let n = 0;
   for (const role of ROLES) for (const c of history.clusters[role].columns) n += countSamples(c);
-  return n;
-}
-
-/** Typed-array bytes the history holds: for sizing. */
-export function historyBytes(history: OffsetHistory): number {
-  let n = 0;
-  for (const role of ROLES)
-    for (const c of history.clusters[role].columns)
-      n +=
-        c.logEnd.byteLength +
-        c.committed.byteLength +
-        c.commitLag.byteLength +
-        c.members.byteLength +
-        c.position.byteLength +
-        c.mirrorLag.byteLength;
   return n;
 }
 

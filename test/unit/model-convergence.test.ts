@@ -13,7 +13,6 @@ import {
   slopePerSecond,
   timeAtLogEnd,
   timestampsWanted,
-  totalsOverTime,
   worstStatus,
 } from '../../source/model/convergence.js';
 import {
@@ -205,25 +204,6 @@ describe('trend and ETA', () => {
         { atMs: 5, lag: 9 },
       ]),
       null,
-    );
-  });
-
-  it('totals add the series at each sample time and skip unknown lags', () => {
-    assert.deepEqual(
-      totalsOverTime([
-        [
-          { atMs: 1, lag: 3 },
-          { atMs: 2, lag: 4 },
-        ],
-        [
-          { atMs: 1, lag: null },
-          { atMs: 2, lag: 6 },
-        ],
-      ]),
-      [
-        { atMs: 1, lag: 3 },
-        { atMs: 2, lag: 10 },
-      ],
     );
   });
 });
