@@ -717,8 +717,9 @@ export class WireCluster {
           chunks(ids, OFFSET_FETCH_GROUPS_PER_REQUEST).map(async (batch) => {
             const { groups } = await sendThrough(coordinator)(offsetFetchGroups(batch, version));
             const answered = new Set<string>();
+            const asked = new Set(batch);
             for (const group of groups) {
-              if (!batch.includes(group.groupId)) continue;
+              if (!asked.has(group.groupId)) continue;
               if (isCoordinatorMoved(group.errorCode)) this.coordinators.delete(group.groupId);
               const offsets = fetchedOffsets(group);
               if (offsets === null) continue;

@@ -13,7 +13,11 @@ export function brokerHeapArgs(max: string): string[] {
   return ['-Xms128m', `-Xmx${max}`];
 }
 
-export const CONNECT_HEAP = ['-Xms128m', '-Xmx768m'];
+/**
+ * Connect running MM2: at `lab scale --groups 1000` (100 partitions each) the checkpoint connector's
+ * group-offset reads ran it out of a 768m heap, after which its tasks stopped and the exporter hung.
+ */
+export const CONNECT_HEAP = ['-Xms128m', '-Xmx2g'];
 
 export function marker(stateDir: string): string {
   return `-Dmirrorwatch.lab=${stateDir}`;

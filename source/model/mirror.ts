@@ -19,6 +19,7 @@ import type {
   MirrorState,
   MirrorTopic,
   PartitionInfo,
+  TopicInfo,
   Translation,
 } from '../monitor/snapshot.js';
 import { replicationLagOf } from './lag.js';
@@ -81,6 +82,18 @@ function metricIndex(partitions: readonly PartitionMetrics[]): Map<string, Parti
   return index;
 }
 
+/** Timings from a scrape alone (no previous one), when the caller has none: once per scrape too. */
+const scrapeTimings = new WeakMap<readonly PartitionMetrics[], ReadonlyMap<string, PartitionTiming>>();
+
+function timingsOf(partitions: readonly PartitionMetrics[]): ReadonlyMap<string, PartitionTiming> {
+  let timings = scrapeTimings.get(partitions);
+  if (!timings) {
+    timings = partitionTimings(partitions, null);
+    scrapeTimings.set(partitions, timings);
+  }
+  return timings;
+}
+
 /**
  * Runs on every refresh over every partition (100,000 at the scale mirrorwatch is built for): one key
  * per side and partition, reused (partition-key.ts), and the lag without its explanation object.
@@ -88,7 +101,7 @@ function metricIndex(partitions: readonly PartitionMetrics[]): Map<string, Parti
 export function buildMirrorTopics(inputs: MirrorInputs): MirrorTopic[] {
   const targetTopics = new Map(inputs.target.topics.map((t) => [t.name, t]));
   const metrics = metricIndex(inputs.metricPartitions);
-  const timings = inputs.timings ?? partitionTimings(inputs.metricPartitions, null);
+  const timings = inputs.timings ?? timingsOf(inputs.metricPartitions);
   const mm1 = inputs.mm1;
   // MM1: its group's committed offset (the next record it copies) stands for the position.
   const positions = mm1 ? mm1.committed : inputs.positions;
@@ -104,58 +117,154 @@ export function buildMirrorTopics(inputs: MirrorInputs): MirrorTopic[] {
       !(inputs.targetAlias && isCycle({ target: inputs.targetAlias }, sourceTopic.name, inputs.policy));
     const targetName = remoteTopicName(inputs.policy, inputs.sourceAlias, sourceTopic.name);
     const targetTopic = targetTopics.get(targetName);
-    const targetPartitions = new Map<number, PartitionInfo>();
-    for (const p of targetTopic?.partitions ?? []) targetPartitions.set(p.partition, p);
-    const partitions: MirrorPartition[] = [];
-    let lagSum = 0;
-    let lagKnown = false;
-    for (const p of sourceTopic.partitions) {
-      const sourceKey = partitionKey(sourceTopic.name, p.partition);
-      const targetKey = targetName === sourceTopic.name ? sourceKey : partitionKey(targetName, p.partition);
-      const found = selected && positions ? (positions.get(sourceKey) ?? null) : null;
-      const stored = mm1 && found !== null ? found - 1 : found;
-      let lag: number | null = null;
-      if (selected && positions && p.latest !== null) {
-        const dataEnd = dataEnds?.get(sourceKey);
-        lag = replicationLagOf(
-          dataEnd !== undefined ? Math.min(dataEnd, p.latest) : p.latest,
-          stored,
-          p.earliest ?? 0,
-        );
-        lagSum += lag;
-        lagKnown = true;
-      }
-      const t = targetPartitions.get(p.partition);
-      const m = metrics.get(targetKey);
-      const timing = timings.get(targetKey);
-      partitions.push({
-        partition: p.partition,
-        sourceEarliest: p.earliest,
-        sourceLatest: p.latest,
-        targetEarliest: t?.earliest ?? null,
-        targetLatest: t?.latest ?? null,
-        mm2Position: stored,
-        lag,
-        recordCount: m?.recordCount ?? null,
-        recordAgeMs: timing?.recordAgeMs ?? null,
-        replicationLatencyMs: timing?.replicationLatencyMs ?? null,
-        idle: timing?.idle ?? null,
-        ...(mm1 ? { mm1Committed: found } : {}),
-      });
+    const memo = joins.get(sourceTopic);
+    if (
+      memo &&
+      memo.targetTopic === targetTopic &&
+      memo.targetName === targetName &&
+      memo.selected === selected &&
+      memo.metrics === metrics &&
+      memo.timings === timings &&
+      memo.mm1 === Boolean(mm1) &&
+      memo.hasPositions === (positions !== null) &&
+      samePositions(memo, sourceTopic, positions, dataEnds)
+    ) {
+      out.push(memo.result);
+      continue;
     }
-    const base = {
-      source: sourceTopic.name,
-      target: targetName,
-      sourcePartitions: sourceTopic.partitions.length,
-      targetPartitions: targetTopic ? targetTopic.partitions.length : null,
-      sourceRecords: sourceTopic.records,
-      targetRecords: targetTopic ? targetTopic.records : null,
-      lag: lagKnown ? lagSum : null,
-      partitions,
-    };
-    out.push({ ...base, state: selected ? mirrorState(base) : 'not-mirrored' });
+    const found: Array<number | null> = [];
+    const ends: Array<number | undefined> = [];
+    const result = joinTopic(sourceTopic, targetTopic, targetName, selected, {
+      positions,
+      dataEnds,
+      metrics,
+      timings,
+      mm1: Boolean(mm1),
+      found,
+      ends,
+    });
+    joins.set(sourceTopic, {
+      targetTopic,
+      targetName,
+      selected,
+      metrics,
+      timings,
+      mm1: Boolean(mm1),
+      hasPositions: positions !== null,
+      found,
+      ends,
+      result,
+    });
+    out.push(result);
   }
   return out;
+}
+
+/**
+ * The join of a source topic, kept while its inputs stay the same: a source TopicInfo that did not
+ * change is the same object from refresh to refresh (monitor/reuse.ts), and so are the target's and
+ * a scrape's index; MM2's positions and the marker-tail ends are compared by value.
+ */
+interface TopicJoin {
+  targetTopic: TopicInfo | undefined;
+  targetName: string;
+  selected: boolean;
+  metrics: ReadonlyMap<string, PartitionMetrics>;
+  timings: ReadonlyMap<string, PartitionTiming>;
+  mm1: boolean;
+  hasPositions: boolean;
+  /** Per source partition (in its order): the position looked up and the data end, as joined. */
+  found: Array<number | null>;
+  ends: Array<number | undefined>;
+  result: MirrorTopic;
+}
+
+const joins = new WeakMap<TopicInfo, TopicJoin>();
+
+function samePositions(
+  memo: TopicJoin,
+  sourceTopic: TopicInfo,
+  positions: ReadonlyMap<string, number | null> | null,
+  dataEnds: ReadonlyMap<string, number> | undefined,
+): boolean {
+  const partitions = sourceTopic.partitions;
+  for (let i = 0; i < partitions.length; i++) {
+    const key = partitionKey(sourceTopic.name, (partitions[i] as PartitionInfo).partition);
+    const found = memo.selected && positions ? (positions.get(key) ?? null) : null;
+    if (found !== memo.found[i] || dataEnds?.get(key) !== memo.ends[i]) return false;
+  }
+  return true;
+}
+
+function joinTopic(
+  sourceTopic: TopicInfo,
+  targetTopic: TopicInfo | undefined,
+  targetName: string,
+  selected: boolean,
+  inputs: {
+    positions: ReadonlyMap<string, number | null> | null;
+    dataEnds: ReadonlyMap<string, number> | undefined;
+    metrics: ReadonlyMap<string, PartitionMetrics>;
+    timings: ReadonlyMap<string, PartitionTiming>;
+    mm1: boolean;
+    /** Filled in: what was looked up, per partition, for the memo. */
+    found: Array<number | null>;
+    ends: Array<number | undefined>;
+  },
+): MirrorTopic {
+  const { positions, dataEnds, metrics, timings, mm1 } = inputs;
+  const targetPartitions = new Map<number, PartitionInfo>();
+  for (const p of targetTopic?.partitions ?? []) targetPartitions.set(p.partition, p);
+  const partitions: MirrorPartition[] = [];
+  let lagSum = 0;
+  let lagKnown = false;
+  for (const p of sourceTopic.partitions) {
+    const sourceKey = partitionKey(sourceTopic.name, p.partition);
+    const targetKey = targetName === sourceTopic.name ? sourceKey : partitionKey(targetName, p.partition);
+    const found = selected && positions ? (positions.get(sourceKey) ?? null) : null;
+    const dataEnd = dataEnds?.get(sourceKey);
+    inputs.found.push(found);
+    inputs.ends.push(dataEnd);
+    const stored = mm1 && found !== null ? found - 1 : found;
+    let lag: number | null = null;
+    if (selected && positions && p.latest !== null) {
+      lag = replicationLagOf(
+        dataEnd !== undefined ? Math.min(dataEnd, p.latest) : p.latest,
+        stored,
+        p.earliest ?? 0,
+      );
+      lagSum += lag;
+      lagKnown = true;
+    }
+    const t = targetPartitions.get(p.partition);
+    const m = metrics.get(targetKey);
+    const timing = timings.get(targetKey);
+    partitions.push({
+      partition: p.partition,
+      sourceEarliest: p.earliest,
+      sourceLatest: p.latest,
+      targetEarliest: t?.earliest ?? null,
+      targetLatest: t?.latest ?? null,
+      mm2Position: stored,
+      lag,
+      recordCount: m?.recordCount ?? null,
+      recordAgeMs: timing?.recordAgeMs ?? null,
+      replicationLatencyMs: timing?.replicationLatencyMs ?? null,
+      idle: timing?.idle ?? null,
+      ...(mm1 ? { mm1Committed: found } : {}),
+    });
+  }
+  const base = {
+    source: sourceTopic.name,
+    target: targetName,
+    sourcePartitions: sourceTopic.partitions.length,
+    targetPartitions: targetTopic ? targetTopic.partitions.length : null,
+    sourceRecords: sourceTopic.records,
+    targetRecords: targetTopic ? targetTopic.records : null,
+    lag: lagKnown ? lagSum : null,
+    partitions,
+  };
+  return { ...base, state: selected ? mirrorState(base) : 'not-mirrored' };
 }
 
 export interface CheckpointRecord {
@@ -206,6 +315,9 @@ function checkpointIndex(checkpoints: readonly CheckpointRecord[]): Map<string, 
   return index;
 }
 
+/** Target groups with their translations, kept while the group and the checkpoint list are the same. */
+const translated = new WeakMap<GroupInfo, { translations: Translation[]; group: GroupInfo }>();
+
 /** Target groups with the checkpoints MM2 wrote for them (offset translations). */
 export function attachTranslations(
   groups: readonly GroupInfo[],
@@ -214,8 +326,38 @@ export function attachTranslations(
   const index = checkpointIndex(checkpoints);
   return groups.map((g) => {
     const translations = index.get(g.group)?.translations ?? [];
-    return translations.length > 0 ? { ...g, translations } : g;
+    if (translations.length === 0) return g;
+    const kept = translated.get(g);
+    if (kept?.translations === translations) return kept.group;
+    const group = { ...g, translations };
+    translated.set(g, { translations, group });
+    return group;
   });
+}
+
+/**
+ * Whether a group's checkpoints cover its committed offsets, kept per source group and checkpoint
+ * entry (both the same objects while unchanged); one checkpoint list belongs to one flow, so its
+ * topic naming does not change under it.
+ */
+const coverage = new WeakMap<GroupInfo, { entry: GroupCheckpoints; current: boolean }>();
+
+function covers(
+  source: GroupInfo | undefined,
+  entry: GroupCheckpoints,
+  targetTopicOf: (sourceTopic: string) => string,
+): boolean {
+  if (!source) return false;
+  const kept = coverage.get(source);
+  if (kept?.entry === entry) return kept.current;
+  const committed = source.partitions.filter((p) => p.committed !== null);
+  const current =
+    committed.length > 0 &&
+    committed.every(
+      (p) => entry.upstream.get(partitionKey(targetTopicOf(p.topic), p.partition)) === p.committed,
+    );
+  coverage.set(source, { entry, current });
+  return current;
 }
 
 /** Newest checkpoint per group, and whether it covers the source group's current offsets. */
@@ -228,20 +370,12 @@ export function summariseCheckpoints(
   const index = checkpointIndex(checkpoints);
   const sources = new Map(sourceGroups.map((g) => [g.group, g]));
   return [...index.entries()]
-    .map(([group, { translations, newestTimestampMs: newest, upstream }]) => {
-      const committed = sources.get(group)?.partitions.filter((p) => p.committed !== null) ?? [];
-      const current =
-        committed.length > 0 &&
-        committed.every(
-          (p) => upstream.get(partitionKey(targetTopicOf(p.topic), p.partition)) === p.committed,
-        );
-      return {
-        group,
-        partitions: translations.length,
-        newestTimestampMs: newest,
-        ageMs: nowMs - newest,
-        current,
-      };
-    })
+    .map(([group, entry]) => ({
+      group,
+      partitions: entry.translations.length,
+      newestTimestampMs: entry.newestTimestampMs,
+      ageMs: nowMs - entry.newestTimestampMs,
+      current: covers(sources.get(group), entry, targetTopicOf),
+    }))
     .sort((a, b) => a.group.localeCompare(b.group));
 }

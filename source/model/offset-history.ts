@@ -232,84 +232,88 @@ function runningMirrorTasks(snapshot: Snapshot): number | null {
   );
 }
 
-/** Values gathered in one pass (rows found or made), scattered into typed arrays once the rows are known. */
-class Gathered {
-  readonly rows: number[] = [];
-  readonly values: number[] = [];
-  readonly extra: number[] = [];
-  readonly members: number[] = [];
-
-  values64(size: number, from: number[]): Float64Array {
-    const out = new Float64Array(size).fill(Number.NaN);
-    for (let i = 0; i < this.rows.length; i++) out[this.rows[i] as number] = from[i] as number;
-    return out;
-  }
-
-  members32(size: number): Int32Array {
-    const out = new Int32Array(size);
-    for (let i = 0; i < this.rows.length; i++) out[this.rows[i] as number] = this.members[i] as number;
-    return out;
-  }
-}
-
 const EMPTY = new Float64Array(0);
 
-/** One read of `role` from the snapshot, as a column over `rows` (registering new series). */
+function nanArray(size: number): Float64Array<ArrayBufferLike> {
+  return new Float64Array(size).fill(Number.NaN);
+}
+
+/**
+ * One read of `role` from the snapshot, as a column over `rows` (registering new series). Two passes:
+ * the rows first (new series get theirs), then the values straight into arrays of the final size; at
+ * 100,000 group partitions, values gathered into growing lists first were most of the history's garbage.
+ */
 function readColumn(snapshot: Snapshot, role: ClusterRole, atMs: number, rows: RowRegistry): Column {
   const view = snapshot[role];
-  const logEnds = new Gathered();
   for (const topic of view.topics) {
     const perPartition = rows.logEnds.get(topic.name);
-    for (const p of topic.partitions) {
-      if (p.latest === null) continue;
-      logEnds.rows.push(perPartition?.[p.partition] ?? rows.logEndRow(topic.name, p.partition));
-      logEnds.values.push(p.latest);
-    }
+    for (const p of topic.partitions)
+      if (p.latest !== null && perPartition?.[p.partition] === undefined)
+        rows.logEndRow(topic.name, p.partition);
   }
-  const commits = new Gathered();
   for (const g of view.groups) {
+    const topics = rows.commits.get(g.group);
+    for (const p of g.partitions)
+      if (p.committed !== null && topics?.get(p.topic)?.[p.partition] === undefined)
+        rows.commitRow(g.group, p.topic, p.partition);
+  }
+  const mirroring = role === 'source' && snapshot.mirror.positionsFrom !== null;
+  if (mirroring)
+    for (const topic of snapshot.mirror.topics) {
+      const perPartition = rows.mirror.get(topic.source);
+      for (const p of topic.partitions)
+        if (p.lag !== null && p.sourceLatest !== null && perPartition?.[p.partition] === undefined)
+          rows.mirrorRow(topic.source, p.partition);
+    }
+
+  const logEnd = nanArray(rows.logEndRows);
+  for (const topic of view.topics) {
+    const perPartition = rows.logEnds.get(topic.name) as number[];
+    for (const p of topic.partitions)
+      if (p.latest !== null) logEnd[perPartition[p.partition] as number] = p.latest;
+  }
+  const committed = nanArray(rows.commitRows);
+  const commitLag = nanArray(rows.commitRows);
+  const members = new Int32Array(rows.commitRows);
+  for (const g of view.groups) {
+    const topics = rows.commits.get(g.group);
     let topic: string | null = null;
-    let perPartition: number[] | undefined;
+    let perPartition: number[] = [];
     for (const p of g.partitions) {
       if (p.committed === null) continue;
       if (p.topic !== topic) {
         topic = p.topic;
-        perPartition = rows.commits.get(g.group)?.get(topic);
+        perPartition = topics?.get(topic) as number[];
       }
-      commits.rows.push(perPartition?.[p.partition] ?? rows.commitRow(g.group, p.topic, p.partition));
-      commits.values.push(p.committed);
-      commits.extra.push(p.lag ?? Number.NaN);
-      commits.members.push(g.members);
+      const row = perPartition[p.partition] as number;
+      committed[row] = p.committed;
+      commitLag[row] = p.lag ?? Number.NaN;
+      members[row] = g.members;
     }
   }
-  const mirror = new Gathered();
+  let position: Float64Array<ArrayBufferLike> = EMPTY;
+  let mirrorLag: Float64Array<ArrayBufferLike> = EMPTY;
   let tasks: number | null = null;
   let mirrorLagTotal: number | null = null;
-  if (role === 'source' && snapshot.mirror.positionsFrom !== null) {
+  if (mirroring) {
     tasks = runningMirrorTasks(snapshot);
     for (const topic of snapshot.mirror.topics) {
+      const perPartition = rows.mirror.get(topic.source);
       for (const p of topic.partitions) {
         if (p.lag === null || p.sourceLatest === null) continue;
-        mirror.rows.push(rows.mirrorRow(topic.source, p.partition));
+        if (position === EMPTY) {
+          position = nanArray(rows.mirrorRows);
+          mirrorLag = nanArray(rows.mirrorRows);
+        }
+        const row = perPartition?.[p.partition] as number;
         // The offset MM2 reads next, measured against the data end: lag = end − position.
-        mirror.values.push(p.sourceLatest - p.lag);
-        mirror.extra.push(p.lag);
+        position[row] = p.sourceLatest - p.lag;
+        mirrorLag[row] = p.lag;
         mirrorLagTotal = (mirrorLagTotal ?? 0) + p.lag;
       }
     }
   }
-  const mirrored = mirror.rows.length > 0;
-  return {
-    atMs,
-    logEnd: logEnds.values64(rows.logEndRows, logEnds.values),
-    committed: commits.values64(rows.commitRows, commits.values),
-    commitLag: commits.values64(rows.commitRows, commits.extra),
-    members: commits.members32(rows.commitRows),
-    position: mirrored ? mirror.values64(rows.mirrorRows, mirror.values) : EMPTY,
-    mirrorLag: mirrored ? mirror.values64(rows.mirrorRows, mirror.extra) : EMPTY,
-    tasks,
-    mirrorLagTotal,
-  };
+  return { atMs, logEnd, committed, commitLag, members, position, mirrorLag, tasks, mirrorLagTotal };
 }
 
 /**

@@ -67,6 +67,9 @@ export function mm2Positions(
   return restPositions ?? topicPositions;
 }
 
+/** One empty list, so that the join's per-scrape index stays the same while there is no scrape. */
+const NO_METRIC_PARTITIONS: Mm2Metrics['partitions'] = [];
+
 export function assembleSnapshot(parts: SnapshotParts): Snapshot {
   const c = parts.connection;
   const { metrics, internal, connect } = parts;
@@ -100,7 +103,7 @@ export function assembleSnapshot(parts: SnapshotParts): Snapshot {
     sourceAlias: c.source.alias,
     policy: c.policy,
     positions: mm2Positions(connect, internal),
-    metricPartitions: metrics?.partitions ?? [],
+    metricPartitions: metrics?.partitions ?? NO_METRIC_PARTITIONS,
     timings: parts.timings,
     flow: c.flow,
     targetAlias: c.target.alias,

@@ -54,6 +54,25 @@ export interface PollerOptions {
 const MAX_BACKOFF_MS = 30_000;
 export const DEFAULT_METRICS_TIMEOUT_MS = 15_000;
 
+/** Above this many series a pass over the offset history's newest offsets is paced. */
+const WANTED_EVERY_REFRESH_UP_TO = 20_000;
+/** At scale, refreshes between passes (10 s at the default interval). */
+const WANTED_EVERY = 5;
+
+/**
+ * Whether this refresh looks for offsets older than the history (record timestamps to read). The pass
+ * visits every series: at 100,000 group partitions it cost as much as the join, each refresh, for an
+ * answer that only changes when a group commits far behind. At scale it runs every few refreshes, so a
+ * LAG TIME that needs a record's timestamp shows within about 10 s instead of 2.
+ */
+export function recordsWantedDue(history: OffsetHistory, refreshesSince: number): boolean {
+  const series = ['source', 'target'].reduce((sum, role) => {
+    const rows = history.clusters[role as ClusterRole].rows;
+    return sum + rows.commitRows + rows.mirrorRows;
+  }, 0);
+  return series <= WANTED_EVERY_REFRESH_UP_TO || refreshesSince >= WANTED_EVERY;
+}
+
 /**
  * When the next metrics scrape may start: one interval after the last, or longer when a scrape costs
  * more than half the interval, so an exporter that needs seconds to render its page is not kept busy
@@ -122,6 +141,7 @@ export class Poller implements SnapshotFeed {
   private history: MetricsHistoryPoint[] = [];
   private offsetHistory: OffsetHistory;
   private readonly recordTimes: RecordTimestamps | null;
+  private refreshesSinceWanted = 0;
   private readonly markerTails = new MarkerTails();
   /** Timing per partition of the newest scrape, judged against the scrape before it. */
   private timings: Map<string, PartitionTiming> = new Map();
@@ -255,7 +275,7 @@ export class Poller implements SnapshotFeed {
       state,
       async () => {
         const wire = this.wires[role];
-        const view = await readCluster(wire, role, c.alias);
+        const view = await readCluster(wire, role, c.alias, state.data);
         const counts = wire.takeRequestCounts();
         return { data: view, requests: counts.total, requestsByApi: counts.byApi };
       },
@@ -341,6 +361,9 @@ export class Poller implements SnapshotFeed {
   /** Timestamps the offset history asked for after the last refresh (they date the newest offsets). */
   private async readRecordTimestamps(): Promise<void> {
     if (!this.recordTimes) return;
+    this.refreshesSinceWanted++;
+    if (!recordsWantedDue(this.offsetHistory, this.refreshesSinceWanted)) return;
+    this.refreshesSinceWanted = 0;
     const wanted = recordsWanted(this.offsetHistory).filter((w) => this.states[w.cluster].health.ok);
     if (wanted.length === 0) return;
     try {

@@ -15,18 +15,26 @@ const BYTES_PER_PARTITION = 32 * 1024;
 export class RecordTimestamps {
   /** recordKey -> timestamp, or null when the record is gone (retention) or was not in the answer. */
   private readonly times = new Map<string, number | null>();
+  /** What known() last handed out, until a timestamp is read or forgotten. */
+  private knownCache: Map<string, number> | null = null;
 
-  /** The timestamps read, for EvaluateOptions.recordTimestamps. */
+  /** The timestamps read, for EvaluateOptions.recordTimestamps: the same map while none changed. */
   known(): Map<string, number> {
+    if (this.knownCache) return this.knownCache;
     const out = new Map<string, number>();
     for (const [key, ts] of this.times) if (ts !== null) out.set(key, ts);
+    this.knownCache = out;
     return out;
   }
 
   /** Reads the wanted timestamps not read before; forgets those no longer wanted. */
   async read(wires: Record<ClusterRole, WireCluster>, wanted: readonly RecordWanted[]): Promise<void> {
     const keys = new Set(wanted.map((w) => recordKey(w.cluster, w.topic, w.partition, w.offset)));
-    for (const key of this.times.keys()) if (!keys.has(key)) this.times.delete(key);
+    for (const key of this.times.keys())
+      if (!keys.has(key)) {
+        this.times.delete(key);
+        this.knownCache = null;
+      }
     // Per partition the offsets not read yet; one fetch from the lowest covers the others it reaches.
     const byPartition = new Map<
       string,
@@ -70,8 +78,10 @@ export class RecordTimestamps {
           // The first data record at or after the offset (a transaction marker has no timestamp of its own).
           const record = answer.errorCode === 0 ? answer.records.find((r) => r.offset >= offset) : undefined;
           // The lowest offset is settled by its answer; the others only when the answer reached them.
-          if (record || i === 0)
+          if (record || i === 0) {
             this.times.set(recordKey(cluster, topic, answer.partition, offset), record?.timestampMs ?? null);
+            this.knownCache = null;
+          }
         });
       }
     }

@@ -11,9 +11,10 @@ import {
 import type { SnapshotFeed } from '../monitor/feed.js';
 import type { Snapshot } from '../monitor/snapshot.js';
 import { escapeForTerminal } from '../util/escape.js';
+import { type ClockNeeds, clockMustTick } from './clock.js';
 import { Line } from './components/Line.js';
 import { appendEvents, type ConsoleEvent, type EventLevel, healthEvents } from './events.js';
-import { Footer, type Notice } from './Footer.js';
+import { Footer, NOTICE_MS, type Notice } from './Footer.js';
 import { glyphsFor } from './glyphs.js';
 import { Header, headerHeight, TabBar } from './Header.js';
 import { useNow, useTerminalSize } from './hooks.js';
@@ -71,7 +72,6 @@ export function App(props: AppProps) {
   const { feed, actions, readOnly, color, onQuit } = props;
   const clock = props.now ?? Date.now;
   const size = useTerminalSize(props.rows, props.columns);
-  const nowMs = useNow(clock, 1000);
   const glyphs = glyphsFor(props.ascii ?? false);
 
   const [snapshot, setSnapshot] = useState<Snapshot | null>(() => feed.current());
@@ -84,6 +84,7 @@ export function App(props: AppProps) {
   // promise resolving between renders both start from the newest state.
   const uiRef = useRef(ui);
   const mounted = useRef(true);
+  const snapshotSeenAt = useRef<number | null>(null);
 
   const updateUi = useCallback((change: (state: UiState) => UiState) => {
     uiRef.current = change(uiRef.current);
@@ -104,6 +105,7 @@ export function App(props: AppProps) {
     mounted.current = true;
     let previous: Snapshot['health'] | null = null;
     const take = (s: Snapshot) => {
+      snapshotSeenAt.current = clock();
       const changes = healthEvents(previous, s.health, clock());
       previous = s.health;
       if (changes.length > 0) setEvents((current) => appendEvents(current, changes, clock()));
@@ -124,6 +126,13 @@ export function App(props: AppProps) {
   }, [feed, clock]);
 
   const { check, start: startCheck, stop: stopCheck } = useCheck(actions, log);
+  const clockNeeds: ClockNeeds = {
+    snapshot,
+    snapshotSeenAtMs: snapshotSeenAt.current,
+    noticeUntilMs: notice ? notice.atMs + NOTICE_MS : null,
+    checkRunning: check.running,
+  };
+  const nowMs = useNow(clock, 1000, (t) => clockMustTick(clockNeeds, t), snapshot);
   const cutoverOptions = props.cutover ?? DEFAULT_CUTOVER;
   const cutover = useCutover(actions, snapshot, cutoverOptions, log);
   const book = ui.pane === 'cutover' || ui.overlay?.kind === 'mirror' ? cutover() : null;

@@ -1,5 +1,5 @@
 import { useStdout } from 'ink';
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 
 export interface TerminalSize {
   columns: number;
@@ -21,12 +21,26 @@ export function useTerminalSize(rows?: number, columns?: number): TerminalSize {
   return { columns: columns ?? size.columns, rows: rows ?? size.rows };
 }
 
-/** The clock, re-read every `intervalMs` so ages (STALE 12s, heartbeat age) advance between snapshots. */
-export function useNow(clock: () => number, intervalMs: number): number {
-  const [now, setNow] = useState(clock);
+/**
+ * The clock: re-read whenever `resync` changes (each snapshot) and every `intervalMs` while `mustTick`
+ * says the screen shows something that counts up between snapshots (clock.ts).
+ */
+export function useNow(
+  clock: () => number,
+  intervalMs: number,
+  mustTick: (nowMs: number) => boolean,
+  resync: unknown,
+): number {
+  const [tick, setTick] = useState(clock);
+  const mustTickRef = useRef(mustTick);
+  mustTickRef.current = mustTick;
   useEffect(() => {
-    const timer = setInterval(() => setNow(clock()), intervalMs);
+    const timer = setInterval(() => {
+      const t = clock();
+      if (mustTickRef.current(t)) setTick(t);
+    }, intervalMs);
     return () => clearInterval(timer);
   }, [clock, intervalMs]);
-  return now;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new `resync` value is what re-reads the clock
+  return useMemo(() => Math.max(tick, clock()), [tick, clock, resync]);
 }

@@ -1,0 +1,254 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { isDeepStrictEqual } from 'node:util';
+import { attachTranslations, buildMirrorTopics, summariseCheckpoints } from '../../source/model/mirror.js';
+import { buildGroup, type GroupMembership, groupUnchanged } from '../../source/monitor/read-cluster.js';
+import { reuseClusterView } from '../../source/monitor/reuse.js';
+import type { ClusterView, GroupInfo, TopicInfo } from '../../source/monitor/snapshot.js';
+import { clusterView } from '../helpers/snapshot.js';
+
+function topic(name: string, latest: number[]): TopicInfo {
+  return {
+    name,
+    internal: false,
+    replicationFactor: 1,
+    partitions: latest.map((l, partition) => ({
+      partition,
+      leader: 1,
+      replicas: 1,
+      isr: 1,
+      earliest: 0,
+      latest: l,
+    })),
+    records: latest.reduce((a, b) => a + b, 0),
+  };
+}
+
+function group(name: string, committed: number[], logEnd = 100): GroupInfo {
+  return {
+    cluster: 'source',
+    group: name,
+    state: 'Stable',
+    protocolType: 'consumer',
+    protocol: 'classic',
+    members: 1,
+    partitions: committed.map((c, partition) => ({
+      topic: 'orders',
+      partition,
+      committed: c,
+      logEnd,
+      logStart: 0,
+      lag: logEnd - c,
+      negative: false,
+      owner: { memberId: 'm', clientId: 'c', host: '/h' },
+    })),
+    totalLag: committed.reduce((s, c) => s + logEnd - c, 0),
+    translations: [],
+  };
+}
+
+/** A fresh read of the same cluster: new objects throughout, as the wire decodes them. */
+function read(topics: TopicInfo[], groups: GroupInfo[]): ClusterView {
+  return { ...clusterView('source', structuredClone(topics)), groups: structuredClone(groups) };
+}
+
+describe('a refresh keeps the objects of what did not change', () => {
+  const topics = [topic('orders', [100, 100]), topic('payments', [5])];
+  const groups = [group('billing', [90, 95]), group('audit', [100, 100])];
+
+  it('hands back the previous view itself when nothing changed', () => {
+    const first = read(topics, groups);
+    const second = reuseClusterView(read(topics, groups), first);
+    assert.equal(second, first);
+  });
+
+  it('shares each equal topic and group and replaces only what moved', () => {
+    const first = read(topics, groups);
+    const moved = read(
+      [topic('orders', [100, 101]), topic('payments', [5])],
+      [group('billing', [90, 95], 101), group('audit', [100, 100])],
+    );
+    const second = reuseClusterView(moved, first);
+    assert.notEqual(second, first);
+    assert.notEqual(second.topics[0], first.topics[0]);
+    assert.equal(second.topics[0]?.partitions[1]?.latest, 101);
+    assert.equal(second.topics[1], first.topics[1]);
+    assert.notEqual(second.groups[0], first.groups[0]);
+    assert.equal(second.groups[0]?.partitions[0]?.logEnd, 101);
+    assert.equal(second.groups[1], first.groups[1]);
+  });
+
+  it('sees a change in a committed offset, an owner, a state or a new partition', () => {
+    const first = read(topics, groups);
+    const owner = structuredClone(groups);
+    (owner[0]?.partitions[0] as { owner: unknown }).owner = { memberId: 'm2', clientId: 'c', host: '/h' };
+    const state = structuredClone(groups);
+    (state[1] as { state: string }).state = 'Empty';
+    for (const [what, next] of [
+      ['committed', read(topics, [group('billing', [91, 95]), groups[1] as GroupInfo])],
+      ['owner', read(topics, owner)],
+      ['state', read(topics, state)],
+      ['partitions', read([topic('orders', [100, 100, 0]), topics[1] as TopicInfo], groups)],
+    ] as const) {
+      const second = reuseClusterView(next, first);
+      assert.notEqual(second, first, what);
+      assert.deepEqual(second, next, what);
+    }
+  });
+
+  it('keeps a topic that was removed out of the next view', () => {
+    const first = read(topics, groups);
+    const second = reuseClusterView(read([topics[0] as TopicInfo], groups), first);
+    assert.deepEqual(
+      second.topics.map((t) => t.name),
+      ['orders'],
+    );
+    assert.equal(second.topics[0], first.topics[0]);
+  });
+});
+
+describe('the join keeps a topic while its inputs are the same', () => {
+  const policy = { kind: 'identity' as const, separator: '.' };
+  const source = clusterView('source', [topic('orders', [100, 100]), topic('payments', [5])]);
+  const target = clusterView('target', [topic('orders', [99, 100]), topic('payments', [5])]);
+  const metrics: never[] = [];
+  const join = (positions: Map<string, number | null>, s = source, t = target) =>
+    buildMirrorTopics({
+      source: s,
+      target: t,
+      sourceAlias: 'old',
+      policy,
+      positions,
+      metricPartitions: metrics,
+    });
+  const positions = () =>
+    new Map<string, number | null>([
+      ['orders\u00000', 98],
+      ['orders\u00001', 99],
+      ['payments\u00000', 4],
+    ]);
+
+  it('returns the same topic object for equal positions in a new map', () => {
+    const first = join(positions());
+    const second = join(positions());
+    assert.equal(second[0], first[0]);
+    assert.equal(second[1], first[1]);
+  });
+
+  it('joins again a topic whose position moved, and only that one', () => {
+    const first = join(positions());
+    const moved = positions();
+    moved.set('orders\u00001', 100);
+    const second = join(moved);
+    assert.notEqual(second[0], first[0]);
+    assert.equal(second[0]?.lag, 1);
+    assert.equal(second[0]?.state, 'mirroring');
+    assert.equal(second[1], first[1]);
+  });
+
+  it('joins again when the target topic changed', () => {
+    const first = join(positions());
+    const grown = clusterView('target', [topic('orders', [100, 100]), target.topics[1] as TopicInfo]);
+    const second = join(positions(), source, grown);
+    assert.notEqual(second[0], first[0]);
+    assert.equal(second[0]?.partitions[0]?.targetLatest, 100);
+    assert.equal(second[1], first[1]);
+  });
+});
+
+describe('offset translations and checkpoint coverage', () => {
+  const checkpoints = [
+    {
+      group: 'billing',
+      topic: 'orders',
+      partition: 0,
+      upstreamOffset: 90,
+      downstreamOffset: 80,
+      recordTimestampMs: 1,
+    },
+    {
+      group: 'billing',
+      topic: 'orders',
+      partition: 1,
+      upstreamOffset: 95,
+      downstreamOffset: 85,
+      recordTimestampMs: 2,
+    },
+  ];
+
+  it('attaches translations once per group and checkpoint list', () => {
+    const groups = [group('billing', [80, 85]), group('audit', [1, 1])];
+    const first = attachTranslations(groups, checkpoints);
+    const second = attachTranslations(groups, checkpoints);
+    assert.equal(first[0]?.translations.length, 2);
+    assert.equal(second[0], first[0]);
+    assert.equal(second[1], groups[1]);
+    const third = attachTranslations(groups, [...checkpoints]);
+    assert.notEqual(third[0], first[0]);
+    assert.deepEqual(third[0], first[0]);
+  });
+
+  it('says whether checkpoints cover the source group, following its commits', () => {
+    const same = (topic: string) => topic;
+    const covered = summariseCheckpoints(checkpoints, [group('billing', [90, 95])], same, 10);
+    assert.equal(covered[0]?.current, true);
+    const moved = summariseCheckpoints(checkpoints, [group('billing', [91, 95])], same, 10);
+    assert.equal(moved[0]?.current, false);
+  });
+});
+
+describe('a group read again is recognised as unchanged without building it', () => {
+  type Committed = Array<{ topic: string; partition: number; offset: number | null }>;
+  const offsets = (latest: number) =>
+    new Map([
+      [
+        'orders',
+        new Map([
+          [0, { earliest: 0, latest }],
+          [1, { earliest: 0, latest }],
+          [2, { earliest: 5, latest }],
+        ]),
+      ],
+    ]);
+  const member = (id: string, partitions: number[]): GroupMembership['members'][number] => ({
+    memberId: id,
+    clientId: 'app',
+    clientHost: '/10.0.0.1',
+    assignment: [{ topic: 'orders', partitions }],
+  });
+  const stable = (members: GroupMembership['members']): GroupMembership => ({
+    protocol: 'classic',
+    state: 'Stable',
+    members,
+  });
+  const committed: Committed = [
+    { topic: 'orders', partition: 0, offset: 10 },
+    { topic: 'orders', partition: 1, offset: 20 },
+  ];
+  const base = { membership: stable([member('m1', [0, 1, 2])]), committed, offsets: offsets(100) };
+  const cases: Array<[string, Partial<typeof base>]> = [
+    ['the same read', {}],
+    ['a commit moved', { committed: [committed[0]!, { topic: 'orders', partition: 1, offset: 21 }] }],
+    ['a log end moved', { offsets: offsets(101) }],
+    ['a partition changed owner', { membership: stable([member('m1', [0, 1]), member('m2', [2])]) }],
+    ['a member left', { membership: stable([member('m1', [0, 1])]) }],
+    ['the group emptied', { membership: { protocol: 'classic', state: 'Empty', members: [] } }],
+    ['a new commit', { committed: [...committed, { topic: 'orders', partition: 2, offset: 7 }] }],
+    ['a commit went away', { committed: [committed[0]!] }],
+    ['no membership known', { membership: undefined as unknown as GroupMembership }],
+  ];
+  const build = (x: typeof base) =>
+    buildGroup('source', 'billing', 'consumer', x.membership, x.committed, x.offsets);
+  for (const [what, change] of cases)
+    it(`${what}: unchanged exactly when a rebuild is equal`, () => {
+      const previous = build(base);
+      const next = { ...base, ...change };
+      assert.equal(
+        groupUnchanged(previous, 'consumer', next.membership, next.committed, next.offsets),
+        isDeepStrictEqual(previous, build(next)),
+      );
+    });
+  it('a different protocol type is a change', () => {
+    assert.equal(groupUnchanged(build(base), '', base.membership, base.committed, base.offsets), false);
+  });
+});
