@@ -12,9 +12,12 @@ export function cell(value: Cell): string {
 /** A plain aligned table like Kafka's CLI prints (header row, columns separated by two spaces). */
 export function table(headers: string[], rows: Cell[][], maxColumnWidth = 60): string {
   const text = rows.map((row) => row.map((value) => truncateDisplay(cell(value), maxColumnWidth)));
-  const widths = headers.map((h, i) =>
-    Math.max(displayWidth(h), ...text.map((row) => displayWidth(row[i] ?? ''))),
-  );
+  // A loop, not Math.max(...rows): 200,000 rows (both clusters at lab scale) overflow the call stack.
+  const widths = headers.map((h, i) => {
+    let width = displayWidth(h);
+    for (const row of text) width = Math.max(width, displayWidth(row[i] ?? ''));
+    return width;
+  });
   const line = (values: string[]) =>
     values
       .map((v, i) => (i === values.length - 1 ? v : v + ' '.repeat((widths[i] ?? 0) - displayWidth(v))))

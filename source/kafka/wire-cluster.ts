@@ -31,6 +31,14 @@ import {
 } from './protocol/find-coordinator.js';
 import type { FlexibleProtocolRequest } from './protocol/flexible.js';
 import {
+  EARLIEST_TIMESTAMP,
+  LATEST_TIMESTAMP,
+  LIST_OFFSETS_API_KEY,
+  LIST_OFFSETS_MAX_VERSION,
+  LIST_OFFSETS_MIN_VERSION,
+  listOffsets,
+} from './protocol/list-offsets.js';
+import {
   type FetchedGroupOffsets,
   OFFSET_FETCH_API_KEY,
   OFFSET_FETCH_BATCH_MAX_VERSION,
@@ -238,7 +246,7 @@ export function fetchedOffsets(group: FetchedGroupOffsets): CommittedOffset[] | 
   for (const t of group.topics)
     for (const p of t.partitions) {
       if (p.errorCode !== 0) return null;
-      offsets.push(committedOffset(t.name, p.partitionIndex, Number(p.committedOffset), p.metadata));
+      offsets.push(committedOffset(t.name, p.partitionIndex, p.committedOffset, p.metadata));
     }
   return offsets;
 }
@@ -459,7 +467,74 @@ export class WireCluster {
     topics: Array<{ topic: string; partitions: number[] }>,
   ): Promise<Map<string, Map<number, { earliest: number; latest: number }>>> {
     const result = new Map<string, Map<number, { earliest: number; latest: number }>>();
-    // A partition without a leader answers no ListOffsets: it stays out of the result (unknown).
+    // Per leader, the partitions it leads; a partition without a leader answers no ListOffsets and stays
+    // out of the result (unknown).
+    const byLeader = new Map<number, Map<string, number[]>>();
+    for (const t of topics) {
+      const leaders = this.leadersOf(t.topic);
+      for (const partition of t.partitions) {
+        const leader = leaders.get(partition) ?? -1;
+        if (leader < 0) continue;
+        let perTopic = byLeader.get(leader);
+        if (!perTopic) {
+          perTopic = new Map();
+          byLeader.set(leader, perTopic);
+        }
+        let list = perTopic.get(t.topic);
+        if (!list) {
+          list = [];
+          perTopic.set(t.topic, list);
+        }
+        list.push(partition);
+      }
+    }
+    if (byLeader.size === 0) return result;
+    const leaders = await Promise.all(
+      [...byLeader.keys()].map(async (nodeId) => this.cluster.findBroker({ nodeId })),
+    );
+    const versions = leaders.map((broker) =>
+      commonVersion(broker, LIST_OFFSETS_API_KEY, LIST_OFFSETS_MIN_VERSION, LIST_OFFSETS_MAX_VERSION),
+    );
+    if (versions.some((v) => v === null)) return this.offsetsThroughKafkajs(topics);
+    const entry = (topic: string, partition: number) => {
+      let partitions = result.get(topic);
+      if (!partitions) {
+        partitions = new Map();
+        result.set(topic, partitions);
+      }
+      let range = partitions.get(partition);
+      if (!range) {
+        range = { earliest: Number.NaN, latest: Number.NaN };
+        partitions.set(partition, range);
+      }
+      return range;
+    };
+    await Promise.all(
+      [...byLeader.values()].flatMap((perTopic, i) => {
+        const asked = [...perTopic].map(([topic, partitions]) => ({ topic, partitions }));
+        return [EARLIEST_TIMESTAMP, LATEST_TIMESTAMP].map(async (timestamp) => {
+          const answer = await sendThrough(leaders[i] as InternalBroker)(
+            listOffsets(asked, timestamp, READ_UNCOMMITTED, versions[i] as number),
+          );
+          for (const t of answer.topics)
+            for (let k = 0; k < t.partitions.length; k++) {
+              // As kafkajs does: the first partition error fails the read (leadership moved: asked again).
+              if (t.errorCodes[k] !== 0) throw createErrorFromCode(t.errorCodes[k] as number);
+              const range = entry(t.topic, t.partitions[k] as number);
+              if (timestamp === EARLIEST_TIMESTAMP) range.earliest = t.offsets[k] as number;
+              else range.latest = t.offsets[k] as number;
+            }
+        });
+      }),
+    );
+    return result;
+  }
+
+  /** Brokers older than Kafka 0.11 (ListOffsets before version 2): kafkajs asks them. */
+  private async offsetsThroughKafkajs(
+    topics: Array<{ topic: string; partitions: number[] }>,
+  ): Promise<Map<string, Map<number, { earliest: number; latest: number }>>> {
+    const result = new Map<string, Map<number, { earliest: number; latest: number }>>();
     const withPartitions = topics
       .map((t) => ({ ...t, partitions: t.partitions.filter((p) => this.leaderOf(t.topic, p) >= 0) }))
       .filter((t) => t.partitions.length > 0);
@@ -489,6 +564,18 @@ export class WireCluster {
       result.set(t.topic, partitions);
     }
     return result;
+  }
+
+  /** Each partition's leader from the metadata kafkajs holds (-1: none, offline); empty when unknown. */
+  private leadersOf(topic: string): Map<number, number> {
+    const leaders = new Map<number, number>();
+    try {
+      for (const p of this.cluster.findTopicPartitionMetadata(topic))
+        leaders.set(p.partitionId, p.leader ?? -1);
+    } catch {
+      // A topic kafkajs has no metadata for: no leaders known.
+    }
+    return leaders;
   }
 
   /** The partition's leader from the metadata kafkajs holds; -1 when it has none (offline) or is unknown. */

@@ -105,7 +105,11 @@ class Queue<T> {
   at(i: number): T | undefined {
     return this.items[this.head + i];
   }
-  push(...values: T[]): void {
+  push(value: T): void {
+    this.items.push(value);
+  }
+  /** A list, not rest arguments: a fetch of small records can be more than a call's arguments may be. */
+  pushAll(values: readonly T[]): void {
     for (const v of values) this.items.push(v);
   }
   shift(): T | undefined {
@@ -171,7 +175,7 @@ export class RecordAligner {
   }
 
   addTarget(records: readonly ComparedRecord[]): void {
-    this.target.push(...records);
+    this.target.pushAll(records);
   }
 
   get bufferedSource(): number {

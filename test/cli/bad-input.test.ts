@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fixture, repoRoot } from '../helpers/fixtures.js';
 import { SHARED_LAB_DIR, sharedLab } from '../helpers/lab.js';
@@ -128,5 +130,26 @@ describe('bad input: one clear line and a non-zero exit', () => {
       3,
       /the console needs a terminal .*mirrorwatch status \| topics \| lag \| consume \| verify/,
     );
+  });
+
+  it('a reader that closes the pipe early (status --json | head) ends the command quietly', async () => {
+    await sharedLab();
+    // The pipe closed before the first write: the write fails with EPIPE while the command is still
+    // disconnecting from the clusters, which used to end in an unhandled 'error' event and a stack trace.
+    const child = spawn(
+      process.execPath,
+      [join(repoRoot, 'bin', 'mirrorwatch.js'), 'status', ...LAB, '--json'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(stderr, '');
+    assert.equal(code, 0);
   });
 });

@@ -22,17 +22,29 @@ export class ConsoleSession {
     size: { width: number; height: number },
   ): Promise<ConsoleSession> {
     const command = ['env', '-u', 'CI', process.execPath, CLI, ...args].map(shellQuote).join(' ');
-    const started = await tmux([
-      'new-session',
-      '-d',
-      '-s',
-      name,
-      '-x',
-      String(size.width),
-      '-y',
-      String(size.height),
-      `${command}; echo "[console exited $?]"; sleep 600`,
-    ]);
+    const newSession = () =>
+      tmux([
+        'new-session',
+        '-d',
+        '-s',
+        name,
+        '-x',
+        String(size.width),
+        '-y',
+        String(size.height),
+        `${command}; echo "[console exited $?]"; sleep 600`,
+      ]);
+    let started = await newSession();
+    // The previous test's kill-session ended the server's last session: it exits, and a new session
+    // asked for at that moment finds it going away. Once it is gone the next one starts a fresh server.
+    for (
+      let attempt = 0;
+      started.code !== 0 && /server exited/.test(started.stderr) && attempt < 3;
+      attempt++
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      started = await newSession();
+    }
     if (started.code !== 0) throw new Error(`tmux new-session failed: ${started.stderr}`);
     await tmux(['set-option', '-t', name, 'allow-rename', 'on']);
     return new ConsoleSession(name);

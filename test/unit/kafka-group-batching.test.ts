@@ -6,6 +6,7 @@ import {
   encodeFindCoordinatorRequest,
   findGroupCoordinators,
 } from '../../source/kafka/protocol/find-coordinator.js';
+import { FlexibleReader } from '../../source/kafka/protocol/flexible.js';
 import {
   decodeOffsetFetchResponse,
   encodeOffsetFetchRequest,
@@ -105,7 +106,7 @@ describe('OffsetFetch for many groups (API key 9, versions 8 and 9)', () => {
   it('decodes a version 9 answer as Kafka does', () => {
     const { groups } = decodesLikeKafka('bytes-offset-fetch-v9');
     assert.equal(groups.length, 3);
-    assert.equal(groups[1]?.topics[0]?.partitions[0]?.committedOffset, 99n);
+    assert.equal(groups[1]?.topics[0]?.partitions[0]?.committedOffset, 99);
   });
 
   it('turns a group answer into committed offsets, and refuses one with an error for the per-group path', () => {
@@ -123,9 +124,7 @@ describe('OffsetFetch for many groups (API key 9, versions 8 and 9)', () => {
     assert.equal(fetchedOffsets(withPartitionError), null);
     const uncommitted = {
       ...groups[1]!,
-      topics: [
-        { name: 't', partitions: [{ ...groups[1]!.topics[0]!.partitions[0]!, committedOffset: -1n }] },
-      ],
+      topics: [{ name: 't', partitions: [{ ...groups[1]!.topics[0]!.partitions[0]!, committedOffset: -1 }] }],
     };
     assert.equal(fetchedOffsets(uncommitted)?.[0]?.offset, null);
   });
@@ -214,5 +213,16 @@ describe('--debug request counts', () => {
       'debug: refresh #2: 6 requests (source 5, metrics 1) in 12 ms\n' +
         'debug:   source 5: Metadata 1, ListOffsets 2, ListGroups 1, OffsetFetch 1\n',
     );
+  });
+});
+
+describe('int64 read as a number', () => {
+  it('is exact for -1, zero and offsets past 32 bits, as BigInt reads them', () => {
+    for (const value of [-1n, 0n, 5n, 4_294_967_296n + 7n, 2n ** 52n + 3n, -(2n ** 40n)]) {
+      const bytes = Buffer.alloc(8);
+      bytes.writeBigInt64BE(value);
+      const reader = new FlexibleReader(bytes, 'test');
+      assert.equal(reader.int64Number('offset'), Number(value));
+    }
   });
 });

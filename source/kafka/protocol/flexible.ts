@@ -99,6 +99,17 @@ export class FlexibleReader {
     return this.decoder.readInt64();
   }
 
+  /**
+   * An int64 as a number, exact below 2^53 (offsets): no BigInt per value, which at 100,000 committed
+   * offsets a refresh was a heap object each.
+   */
+  int64Number(what: string): number {
+    this.need(8, what);
+    const { buffer, offset } = this.decoder;
+    this.decoder.offset = offset + 8;
+    return buffer.readInt32BE(offset) * 4_294_967_296 + buffer.readUInt32BE(offset + 4);
+  }
+
   /** An unsigned varint, at most 5 bytes, every one of them inside the buffer. */
   private uvarint(what: string): number {
     let value = 0;

@@ -22,7 +22,7 @@ export const OFFSET_FETCH_BATCH_MAX_VERSION = 9;
 export interface FetchedPartitionOffset {
   partitionIndex: number;
   /** -1 when the group committed nothing for the partition. */
-  committedOffset: bigint;
+  committedOffset: number;
   committedLeaderEpoch: number;
   metadata: string | null;
   errorCode: number;
@@ -73,7 +73,7 @@ export function encodeOffsetFetchRequest(
 function readPartition(r: FlexibleReader): FetchedPartitionOffset {
   const partition = {
     partitionIndex: r.int32('partition_index'),
-    committedOffset: r.int64('committed_offset'),
+    committedOffset: r.int64Number('committed_offset'),
     committedLeaderEpoch: r.int32('committed_leader_epoch'),
     metadata: r.nullableString('metadata'),
     errorCode: r.int16('error_code'),
