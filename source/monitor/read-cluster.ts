@@ -163,14 +163,24 @@ export function buildGroup(
   };
 }
 
-/** A group's partitions by `topic\0partition`, built once per GroupInfo (which a refresh reuses while unchanged). */
-const partitionIndexes = new WeakMap<GroupInfo, Map<string, GroupPartition>>();
+/**
+ * A group's partitions by topic, then by partition number, built once per GroupInfo (which a refresh
+ * reuses while unchanged).
+ */
+const partitionIndexes = new WeakMap<GroupInfo, Map<string, GroupPartition[]>>();
 
-function partitionIndex(group: GroupInfo): Map<string, GroupPartition> {
+function partitionIndex(group: GroupInfo): Map<string, GroupPartition[]> {
   let index = partitionIndexes.get(group);
   if (!index) {
     index = new Map();
-    for (const p of group.partitions) index.set(partitionKey(p.topic, p.partition), p);
+    for (const p of group.partitions) {
+      let byPartition = index.get(p.topic);
+      if (!byPartition) {
+        byPartition = [];
+        index.set(p.topic, byPartition);
+      }
+      byPartition[p.partition] = p;
+    }
     partitionIndexes.set(group, index);
   }
   return index;
@@ -197,21 +207,29 @@ export function groupUnchanged(
   )
     return false;
   const index = partitionIndex(previous);
-  const sameOffsets = (p: GroupPartition, topic: string, partition: number) => {
-    const range = offsets.get(topic)?.get(partition);
-    return p.logEnd === finite(range?.latest) && p.logStart === finite(range?.earliest);
-  };
+  // Committed offsets come topic by topic: the topic's lookups are made once per run of it.
+  let topic: string | null = null;
+  let previousOfTopic: GroupPartition[] | undefined;
+  let rangesOfTopic: Map<number, { earliest: number; latest: number }> | undefined;
+  const sameOffsets = (p: GroupPartition, range: { earliest: number; latest: number } | undefined) =>
+    p.logEnd === finite(range?.latest) && p.logStart === finite(range?.earliest);
   for (const c of committed) {
     if (c.offset === null) return false;
-    const p = index.get(partitionKey(c.topic, c.partition));
-    if (!p || p.committed !== c.offset || !sameOffsets(p, c.topic, c.partition)) return false;
+    if (c.topic !== topic) {
+      topic = c.topic;
+      previousOfTopic = index.get(topic);
+      rangesOfTopic = offsets.get(topic);
+    }
+    const p = previousOfTopic?.[c.partition];
+    if (!p || p.committed !== c.offset || !sameOffsets(p, rangesOfTopic?.get(c.partition))) return false;
   }
   let owned = 0;
   let ownedOnly = 0;
   for (const member of membership?.members ?? [])
-    for (const { topic, partitions } of member.assignment)
+    for (const { topic, partitions } of member.assignment) {
+      const previousOfTopic = index.get(topic);
       for (const partition of partitions) {
-        const p = index.get(partitionKey(topic, partition));
+        const p = previousOfTopic?.[partition];
         const o = p?.owner;
         if (
           !p ||
@@ -223,10 +241,11 @@ export function groupUnchanged(
           return false;
         owned++;
         if (p.committed === null) {
-          if (!sameOffsets(p, topic, partition)) return false;
+          if (!sameOffsets(p, offsets.get(topic)?.get(partition))) return false;
           ownedOnly++;
         }
       }
+    }
   let ownedBefore = 0;
   for (const p of previous.partitions) if (p.owner !== null) ownedBefore++;
   return owned === ownedBefore && previous.partitions.length === committed.length + ownedOnly;
