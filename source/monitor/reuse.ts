@@ -87,7 +87,8 @@ function reuseList<T>(
   for (let i = 0; i < next.length; i++) {
     const item = next[i] as T;
     const old = byName.get(nameOf(item));
-    if (old !== undefined && same(old, item)) next[i] = old;
+    // Groups read unchanged are the previous objects already (read-cluster.ts): no need to compare them.
+    if (old !== undefined && (old === item || same(old, item))) next[i] = old;
     if (next[i] !== previous[i]) allReused = false;
   }
   return allReused ? (previous as T[]) : next;
