@@ -164,9 +164,15 @@ export async function heartbeatArrived(record: LabRecord, paths: LabPaths): Prom
   }
 }
 
+/**
+ * One scrape may take as long as a Prometheus scrape may (15 s): on a scaled lab the exporter serves
+ * its 7.6 MB page in about 6 s, and a shorter timeout left `lab up` waiting until it gave up.
+ */
+const METRICS_SCRAPE_TIMEOUT_MS = 15_000;
+
 export async function metricsServe(record: LabRecord): Promise<boolean | undefined> {
   const response = await fetch(`http://127.0.0.1:${record.ports.metrics}/metrics`, {
-    signal: AbortSignal.timeout(3000),
+    signal: AbortSignal.timeout(METRICS_SCRAPE_TIMEOUT_MS),
   });
   const text = await response.text();
   return /kafka_connect_mirror_mirrorsourceconnector_record_count\{/.test(text) ? true : undefined;
