@@ -39,6 +39,7 @@ import {
   listOffsets,
 } from './protocol/list-offsets.js';
 import {
+  type CommittedTopicOffsets,
   type FetchedGroupOffsets,
   OFFSET_FETCH_API_KEY,
   OFFSET_FETCH_BATCH_MAX_VERSION,
@@ -139,12 +140,7 @@ export interface GroupDescription {
   members: Array<{ memberId: string; clientId: string; clientHost: string; memberAssignment: Buffer }>;
 }
 
-export interface CommittedOffset {
-  topic: string;
-  partition: number;
-  offset: number | null;
-  metadata: string | null;
-}
+export type { CommittedTopicOffsets } from './protocol/offset-fetch.js';
 
 interface InternalBroker {
   versions: Record<string, ApiVersionRange> | null;
@@ -230,25 +226,32 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return result;
 }
 
-function committedOffset(
-  topic: string,
-  partition: number,
-  offset: number,
-  metadata: string | null,
-): CommittedOffset {
-  return { topic, partition, offset: offset >= 0 ? offset : null, metadata };
+/**
+ * Committed offsets row by row (kafkajs' per-group answer, tests) as topics of side-by-side arrays,
+ * in the order the rows come; a null offset is -1, "nothing committed".
+ */
+export function committedTopics(
+  rows: ReadonlyArray<{ topic: string; partition: number; offset: number | null }>,
+): CommittedTopicOffsets[] {
+  const byTopic = new Map<string, Array<{ partition: number; offset: number | null }>>();
+  for (const row of rows) {
+    let list = byTopic.get(row.topic);
+    if (!list) {
+      list = [];
+      byTopic.set(row.topic, list);
+    }
+    list.push(row);
+  }
+  return [...byTopic].map(([topic, list]) => ({
+    topic,
+    partitions: Int32Array.from(list, (r) => r.partition),
+    offsets: Float64Array.from(list, (r) => (r.offset !== null && r.offset >= 0 ? r.offset : -1)),
+  }));
 }
 
 /** A group's offsets from a batched answer; null when the group or a partition carries an error. */
-export function fetchedOffsets(group: FetchedGroupOffsets): CommittedOffset[] | null {
-  if (group.errorCode !== 0) return null;
-  const offsets: CommittedOffset[] = [];
-  for (const t of group.topics)
-    for (const p of t.partitions) {
-      if (p.errorCode !== 0) return null;
-      offsets.push(committedOffset(t.name, p.partitionIndex, p.committedOffset, p.metadata));
-    }
-  return offsets;
+export function fetchedOffsets(group: FetchedGroupOffsets): CommittedTopicOffsets[] | null {
+  return group.errorCode === 0 && group.partitionErrorCode === 0 ? group.topics : null;
 }
 
 function isCoordinatorMoved(errorCode: number): boolean {
@@ -785,8 +788,8 @@ export class WireCluster {
    * per OFFSET_FETCH_GROUPS_PER_REQUEST groups. A coordinator without version 8, and a group the batch
    * answered with an error (its coordinator moved, say), are asked one group at a time.
    */
-  async committedOffsetsOfGroups(groupIds: string[]): Promise<Map<string, CommittedOffset[]>> {
-    const result = new Map<string, CommittedOffset[]>();
+  async committedOffsetsOfGroups(groupIds: string[]): Promise<Map<string, CommittedTopicOffsets[]>> {
+    const result = new Map<string, CommittedTopicOffsets[]>();
     const oneByOne: string[] = [];
     await Promise.all(
       [...(await this.byCoordinator(groupIds))].map(async ([coordinator, ids]) => {
@@ -826,12 +829,14 @@ export class WireCluster {
   }
 
   /** Every offset a group committed (OffsetFetch with all topics, kafkajs' version): one request. */
-  async committedOffsets(groupId: string): Promise<CommittedOffset[]> {
+  async committedOffsets(groupId: string): Promise<CommittedTopicOffsets[]> {
     const coordinator = await this.coordinatorOf(groupId);
     try {
       const { responses } = await coordinator.offsetFetch({ groupId, topics: [] });
-      return responses.flatMap((t) =>
-        t.partitions.map((p) => committedOffset(t.topic, p.partition, Number(p.offset), p.metadata)),
+      return committedTopics(
+        responses.flatMap((t) =>
+          t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, offset: Number(p.offset) })),
+        ),
       );
     } catch (error) {
       this.coordinators.delete(groupId);

@@ -3,7 +3,12 @@ import { AssignerProtocol } from 'kafkajs';
 import { hasLeader } from '../kafka/offline-partitions.js';
 import type { ConsumerGroupDescription } from '../kafka/protocol/consumer-group-describe.js';
 import { inferKafkaVersion } from '../kafka/version.js';
-import type { GroupDescription, GroupListing, WireCluster } from '../kafka/wire-cluster.js';
+import type {
+  CommittedTopicOffsets,
+  GroupDescription,
+  GroupListing,
+  WireCluster,
+} from '../kafka/wire-cluster.js';
 import { partitionLagDetail, totalLag } from '../model/lag.js';
 import { partitionKey } from '../model/partition-key.js';
 import { reuseClusterView } from './reuse.js';
@@ -114,7 +119,7 @@ export function buildGroup(
   groupId: string,
   protocolType: string,
   membership: GroupMembership | undefined,
-  committed: Array<{ topic: string; partition: number; offset: number | null }>,
+  committed: readonly CommittedTopicOffsets[],
   offsets: OffsetIndex,
 ): GroupInfo {
   const owned = owners(membership);
@@ -139,7 +144,11 @@ export function buildGroup(
       owner: owned.get(partitionKey(topic, partition)) ?? null,
     });
   };
-  for (const c of committed) add(c.topic, c.partition, c.offset);
+  for (const t of committed)
+    for (let i = 0; i < t.partitions.length; i++) {
+      const offset = t.offsets[i] as number;
+      add(t.topic, t.partitions[i] as number, offset >= 0 ? offset : null);
+    }
   for (const key of owned.keys()) {
     if (!rows.has(key)) {
       const [topic, partition] = key.split('\u0000') as [string, string];
@@ -195,7 +204,7 @@ export function groupUnchanged(
   previous: GroupInfo,
   protocolType: string,
   membership: GroupMembership | undefined,
-  committed: ReadonlyArray<{ topic: string; partition: number; offset: number | null }>,
+  committed: readonly CommittedTopicOffsets[],
   offsets: OffsetIndex,
 ): boolean {
   if (
@@ -207,21 +216,21 @@ export function groupUnchanged(
   )
     return false;
   const index = partitionIndex(previous);
-  // Committed offsets come topic by topic: the topic's lookups are made once per run of it.
-  let topic: string | null = null;
-  let previousOfTopic: GroupPartition[] | undefined;
-  let rangesOfTopic: Map<number, { earliest: number; latest: number }> | undefined;
   const sameOffsets = (p: GroupPartition, range: { earliest: number; latest: number } | undefined) =>
     p.logEnd === finite(range?.latest) && p.logStart === finite(range?.earliest);
-  for (const c of committed) {
-    if (c.offset === null) return false;
-    if (c.topic !== topic) {
-      topic = c.topic;
-      previousOfTopic = index.get(topic);
-      rangesOfTopic = offsets.get(topic);
+  let committedCount = 0;
+  for (const t of committed) {
+    const previousOfTopic = index.get(t.topic);
+    const rangesOfTopic = offsets.get(t.topic);
+    const { partitions, offsets: committedOffsets } = t;
+    for (let i = 0; i < partitions.length; i++) {
+      const offset = committedOffsets[i] as number;
+      if (offset < 0) return false;
+      const partition = partitions[i] as number;
+      const p = previousOfTopic?.[partition];
+      if (!p || p.committed !== offset || !sameOffsets(p, rangesOfTopic?.get(partition))) return false;
     }
-    const p = previousOfTopic?.[c.partition];
-    if (!p || p.committed !== c.offset || !sameOffsets(p, rangesOfTopic?.get(c.partition))) return false;
+    committedCount += partitions.length;
   }
   let owned = 0;
   let ownedOnly = 0;
@@ -248,7 +257,7 @@ export function groupUnchanged(
     }
   let ownedBefore = 0;
   for (const p of previous.partitions) if (p.owner !== null) ownedBefore++;
-  return owned === ownedBefore && previous.partitions.length === committed.length + ownedOnly;
+  return owned === ownedBefore && previous.partitions.length === committedCount + ownedOnly;
 }
 
 /**

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { missingTopicsPlan } from '../../source/actions/create-topics.js';
 import { normaliseMetricsUrl, parseBootstrap } from '../../source/config/connection.js';
 import { inferKafkaVersion } from '../../source/kafka/version.js';
+import { committedTopics } from '../../source/kafka/wire-cluster.js';
 import {
   attachTranslations,
   buildMirrorTopics,
@@ -235,11 +236,11 @@ describe('groups and translations', () => {
       'billing',
       'consumer',
       undefined,
-      [
+      committedTopics([
         { topic: 'orders', partition: 0, offset: 60 },
         { topic: 'orders', partition: 1, offset: 12 },
         { topic: 'gone', partition: 0, offset: 5 },
-      ],
+      ]),
       offsets,
     );
     assert.deepEqual(
@@ -260,7 +261,7 @@ describe('groups and translations', () => {
       'billing',
       '',
       undefined,
-      [{ topic: 'orders', partition: 0, offset: 60 }],
+      committedTopics([{ topic: 'orders', partition: 0, offset: 60 }]),
       offsets,
     );
     const [withTranslations] = attachTranslations(
@@ -351,10 +352,10 @@ describe('checkpoint summaries', () => {
     'idle',
     'consumer',
     undefined,
-    [
+    committedTopics([
       { topic: 'orders', partition: 0, offset: 29 },
       { topic: 'orders', partition: 1, offset: 10 },
-    ],
+    ]),
     offsets,
   );
   const checkpoint = (

@@ -7,6 +7,7 @@ import {
   encodeConsumerGroupDescribeRequest,
   type TopicPartitions,
 } from '../../source/kafka/protocol/consumer-group-describe.js';
+import { committedTopics } from '../../source/kafka/wire-cluster.js';
 import { buildGroup, consumerMembership } from '../../source/monitor/read-cluster.js';
 import { fixture, fixtureBytes } from '../helpers/fixtures.js';
 
@@ -116,7 +117,7 @@ describe('a KIP-848 group read into the snapshot', () => {
       'fixture848',
       'consumer',
       consumerMembership(described),
-      [{ topic: 'apache-logs', partition: 3, offset: 50 }],
+      committedTopics([{ topic: 'apache-logs', partition: 3, offset: 50 }]),
       new Map([['apache-logs', ends]]),
     );
     assert.equal(group.protocol, 'consumer');

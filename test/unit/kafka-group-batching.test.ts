@@ -13,7 +13,7 @@ import {
   type OffsetFetchResponse,
   offsetFetchGroups,
 } from '../../source/kafka/protocol/offset-fetch.js';
-import { fetchedOffsets } from '../../source/kafka/wire-cluster.js';
+import { committedTopics, fetchedOffsets } from '../../source/kafka/wire-cluster.js';
 import type { Snapshot } from '../../source/monitor/snapshot.js';
 import { fixture, fixtureBytes } from '../helpers/fixtures.js';
 
@@ -33,17 +33,68 @@ function kafkaJson(name: string): unknown {
   return JSON.parse(fixture(name)) as unknown;
 }
 
-/** Our decoding as Kafka's JsonConverter writes it (offsets as JSON numbers). */
-function offsetFetchAsKafkaJson(response: OffsetFetchResponse): unknown {
-  return JSON.parse(
-    JSON.stringify(response, (_key, value: unknown) => (typeof value === 'bigint' ? Number(value) : value)),
-  );
+interface KafkaOffsetFetchJson {
+  throttleTimeMs: number;
+  groups: Array<{
+    groupId: string;
+    errorCode: number;
+    topics: Array<{
+      name: string;
+      partitions: Array<{ partitionIndex: number; committedOffset: number; errorCode: number }>;
+    }>;
+  }>;
+}
+
+/**
+ * What Kafka's JsonConverter decoded, in our compact form: the fields mirrorwatch keeps (leader epoch
+ * and metadata are skipped), partitions and offsets side by side.
+ */
+function kafkaAsCompact(json: KafkaOffsetFetchJson): unknown {
+  return {
+    throttleTimeMs: json.throttleTimeMs,
+    groups: json.groups.map((g) => ({
+      groupId: g.groupId,
+      errorCode: g.errorCode,
+      partitionErrorCode:
+        g.topics.flatMap((t) => t.partitions).find((p) => p.errorCode !== 0)?.errorCode ?? 0,
+      topics: g.topics.map((t) => ({
+        topic: t.name,
+        partitions: [...t.partitions.map((p) => p.partitionIndex)],
+        offsets: [...t.partitions.map((p) => p.committedOffset)],
+      })),
+    })),
+  };
+}
+
+function plain(response: OffsetFetchResponse): unknown {
+  return {
+    ...response,
+    groups: response.groups.map((g) => ({
+      ...g,
+      topics: g.topics.map((t) => ({ ...t, partitions: [...t.partitions], offsets: [...t.offsets] })),
+    })),
+  };
 }
 
 function decodesLikeKafka(name: string): OffsetFetchResponse {
   const decoded = decodeOffsetFetchResponse(fixtureBytes(`${name}.bin`));
-  assert.deepEqual(offsetFetchAsKafkaJson(decoded), kafkaJson(`${name}.json`));
+  assert.deepEqual(plain(decoded), kafkaAsCompact(kafkaJson(`${name}.json`) as KafkaOffsetFetchJson));
   return decoded;
+}
+
+/** `name`'s bytes with the error code of the partition that answers `partition` at `offset` replaced. */
+function withPartitionError(name: string, partition: number, offset: number, errorCode: number): Buffer {
+  const bytes = Buffer.from(fixtureBytes(`${name}.bin`));
+  // partition_index, committed_offset, committed_leader_epoch -1, metadata "", error_code 0.
+  const entry = Buffer.alloc(4 + 8 + 4 + 1 + 2);
+  entry.writeInt32BE(partition, 0);
+  entry.writeBigInt64BE(BigInt(offset), 4);
+  entry.writeInt32BE(-1, 12);
+  entry.writeUInt8(1, 16);
+  const at = bytes.indexOf(entry);
+  assert.ok(at >= 0 && bytes.indexOf(entry, at + 1) < 0, 'the partition entry is found once');
+  bytes.writeInt16BE(errorCode, at + 17);
+  return bytes;
 }
 
 describe('OffsetFetch for many groups (API key 9, versions 8 and 9)', () => {
@@ -69,11 +120,16 @@ describe('OffsetFetch for many groups (API key 9, versions 8 and 9)', () => {
       );
       const a = groups[0]!;
       const offsets = a.topics.flatMap((t) =>
-        t.partitions.map((p) => `${t.name}-${p.partitionIndex}@${p.committedOffset}`),
+        [...t.partitions].map((p, i) => `${t.topic}-${p}@${t.offsets[i]}`),
       );
       assert.deepEqual(offsets.sort(), ['scale-001-0@17', 'scale-001-3@42', 'scale-002-1@5']);
       // A group that committed nothing answers no topics and no error.
-      assert.deepEqual(groups[2], { groupId: 'no-such-group', topics: [], errorCode: 0 });
+      assert.deepEqual(groups[2], {
+        groupId: 'no-such-group',
+        topics: [],
+        errorCode: 0,
+        partitionErrorCode: 0,
+      });
     }
   });
 
@@ -92,7 +148,7 @@ describe('OffsetFetch for many groups (API key 9, versions 8 and 9)', () => {
     assert.equal(fetchedOffsets(target.groups[1]!), null, 'left to the per-group path');
     assert.deepEqual(
       fetchedOffsets(target.groups[2]!)
-        ?.map((o) => `${o.partition}@${o.offset}`)
+        ?.flatMap((t) => [...t.partitions].map((p, i) => `${p}@${t.offsets[i]}`))
         .sort(),
       ['0@30', '2@31'],
     );
@@ -106,27 +162,32 @@ describe('OffsetFetch for many groups (API key 9, versions 8 and 9)', () => {
   it('decodes a version 9 answer as Kafka does', () => {
     const { groups } = decodesLikeKafka('bytes-offset-fetch-v9');
     assert.equal(groups.length, 3);
-    assert.equal(groups[1]?.topics[0]?.partitions[0]?.committedOffset, 99);
+    assert.equal(groups[1]?.topics[0]?.offsets[0], 99);
   });
 
   it('turns a group answer into committed offsets, and refuses one with an error for the per-group path', () => {
     const { groups } = decodeOffsetFetchResponse(fixtureBytes('bytes-offset-fetch-v8-kafka-4.3.bin'));
-    assert.deepEqual(fetchedOffsets(groups[1]!), [
-      { topic: 'scale-002', partition: 0, offset: 99, metadata: '' },
-    ]);
+    assert.deepEqual(
+      fetchedOffsets(groups[1]!)?.map((t) => [t.topic, [...t.partitions], [...t.offsets]]),
+      [['scale-002', [0], [99]]],
+    );
     assert.deepEqual(fetchedOffsets(groups[2]!), []);
     assert.equal(fetchedOffsets({ ...groups[0]!, errorCode: 16 }), null);
-    const [topic] = groups[0]!.topics;
-    const withPartitionError = {
-      ...groups[0]!,
-      topics: [{ ...topic!, partitions: topic!.partitions.map((p) => ({ ...p, errorCode: 88 })) }],
-    };
-    assert.equal(fetchedOffsets(withPartitionError), null);
-    const uncommitted = {
-      ...groups[1]!,
-      topics: [{ name: 't', partitions: [{ ...groups[1]!.topics[0]!.partitions[0]!, committedOffset: -1 }] }],
-    };
-    assert.equal(fetchedOffsets(uncommitted)?.[0]?.offset, null);
+    // UNSTABLE_OFFSET_COMMIT (88) on one partition of group a: the group goes the per-group way.
+    const unstable = decodeOffsetFetchResponse(
+      withPartitionError('bytes-offset-fetch-v8-kafka-4.3', 3, 42, 88),
+    );
+    assert.equal(unstable.groups[0]?.partitionErrorCode, 88);
+    assert.equal(fetchedOffsets(unstable.groups[0]!), null);
+    assert.deepEqual(fetchedOffsets(unstable.groups[1]!), fetchedOffsets(groups[1]!));
+  });
+
+  it('keeps rows without a commit as -1, which a group reads as nothing committed', () => {
+    const [topic] = committedTopics([
+      { topic: 't', partition: 0, offset: 5 },
+      { topic: 't', partition: 1, offset: null },
+    ]);
+    assert.deepEqual([...topic!.offsets], [5, -1]);
   });
 
   it('rejects a truncated or garbled answer with one line instead of reading past the end', () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isDeepStrictEqual } from 'node:util';
+import { committedTopics } from '../../source/kafka/wire-cluster.js';
 import { attachTranslations, buildMirrorTopics, summariseCheckpoints } from '../../source/model/mirror.js';
 import { buildGroup, type GroupMembership, groupUnchanged } from '../../source/monitor/read-cluster.js';
 import { reuseClusterView } from '../../source/monitor/reuse.js';
@@ -235,20 +236,31 @@ describe('a group read again is recognised as unchanged without building it', ()
     ['the group emptied', { membership: { protocol: 'classic', state: 'Empty', members: [] } }],
     ['a new commit', { committed: [...committed, { topic: 'orders', partition: 2, offset: 7 }] }],
     ['a commit went away', { committed: [committed[0]!] }],
+    [
+      'a partition answered without a commit',
+      { committed: [...committed, { topic: 'orders', partition: 3, offset: null }] },
+    ],
+    [
+      'a second topic committed',
+      { committed: [...committed, { topic: 'refunds', partition: 0, offset: 3 }] },
+    ],
     ['no membership known', { membership: undefined as unknown as GroupMembership }],
   ];
   const build = (x: typeof base) =>
-    buildGroup('source', 'billing', 'consumer', x.membership, x.committed, x.offsets);
+    buildGroup('source', 'billing', 'consumer', x.membership, committedTopics(x.committed), x.offsets);
   for (const [what, change] of cases)
     it(`${what}: unchanged exactly when a rebuild is equal`, () => {
       const previous = build(base);
       const next = { ...base, ...change };
       assert.equal(
-        groupUnchanged(previous, 'consumer', next.membership, next.committed, next.offsets),
+        groupUnchanged(previous, 'consumer', next.membership, committedTopics(next.committed), next.offsets),
         isDeepStrictEqual(previous, build(next)),
       );
     });
   it('a different protocol type is a change', () => {
-    assert.equal(groupUnchanged(build(base), '', base.membership, base.committed, base.offsets), false);
+    assert.equal(
+      groupUnchanged(build(base), '', base.membership, committedTopics(base.committed), base.offsets),
+      false,
+    );
   });
 });

@@ -136,6 +136,12 @@ export class FlexibleReader {
     return this.decoder.buffer.toString('utf8', start, start + length - 1);
   }
 
+  /** Steps over a (nullable) string without decoding it. */
+  skipString(what: string): void {
+    const length = this.length(what);
+    if (length > 0) this.decoder.offset += length - 1;
+  }
+
   string(what: string): string {
     const value = this.nullableString(what);
     if (value === null) throw new Error(`${this.apiName} response has a null ${what}`);
@@ -147,11 +153,19 @@ export class FlexibleReader {
     return this.decoder.readBytes(16).toString('base64url');
   }
 
-  /** A compact array; null (length 0) reads as empty. Each element takes at least one byte. */
+  /**
+   * The element count of a compact array whose elements the caller reads; null (length 0) is empty.
+   * Each element takes at least one byte, so a count past the buffer's end is refused here.
+   */
+  arrayLength(what: string): number {
+    return Math.max(0, this.length(what) - 1);
+  }
+
+  /** A compact array; null (length 0) reads as empty. */
   array<T>(what: string, element: (reader: FlexibleReader) => T): T[] {
-    const length = this.length(what);
+    const length = this.arrayLength(what);
     const items: T[] = [];
-    for (let i = 0; i < length - 1; i++) items.push(element(this));
+    for (let i = 0; i < length; i++) items.push(element(this));
     return items;
   }
 

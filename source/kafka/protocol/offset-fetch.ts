@@ -19,25 +19,24 @@ export const OFFSET_FETCH_BATCH_MIN_VERSION = 8;
 /** Highest version this module speaks. */
 export const OFFSET_FETCH_BATCH_MAX_VERSION = 9;
 
-export interface FetchedPartitionOffset {
-  partitionIndex: number;
-  /** -1 when the group committed nothing for the partition. */
-  committedOffset: number;
-  committedLeaderEpoch: number;
-  metadata: string | null;
-  errorCode: number;
-}
-
-export interface FetchedTopicOffsets {
-  name: string;
-  partitions: FetchedPartitionOffset[];
+/**
+ * The offsets a group committed on one topic, partition by partition, side by side; an offset of -1 is
+ * "nothing committed". Two typed arrays per topic instead of an object per partition: at 1,000 groups
+ * of 100 partitions a side, the objects were the largest part of what a refresh left to collect.
+ */
+export interface CommittedTopicOffsets {
+  topic: string;
+  partitions: Int32Array;
+  offsets: Float64Array;
 }
 
 export interface FetchedGroupOffsets {
   groupId: string;
-  topics: FetchedTopicOffsets[];
+  topics: CommittedTopicOffsets[];
   /** NOT_COORDINATOR (16), COORDINATOR_LOAD_IN_PROGRESS (14), GROUP_AUTHORIZATION_FAILED (30), ... */
   errorCode: number;
+  /** The first error a partition carries (UNSTABLE_OFFSET_COMMIT, ...), 0 when none does. */
+  partitionErrorCode: number;
 }
 
 export interface OffsetFetchResponse {
@@ -70,32 +69,33 @@ export function encodeOffsetFetchRequest(
   return requestEncoder(groupIds, version, requireStable).buffer;
 }
 
-function readPartition(r: FlexibleReader): FetchedPartitionOffset {
-  const partition = {
-    partitionIndex: r.int32('partition_index'),
-    committedOffset: r.int64Number('committed_offset'),
-    committedLeaderEpoch: r.int32('committed_leader_epoch'),
-    metadata: r.nullableString('metadata'),
-    errorCode: r.int16('error_code'),
-  };
-  r.taggedFields('partition');
-  return partition;
-}
-
-function readTopic(r: FlexibleReader): FetchedTopicOffsets {
-  const topic = { name: r.string('topic name'), partitions: r.array('partitions', readPartition) };
-  r.taggedFields('topic');
-  return topic;
-}
-
+/**
+ * Reads a group's answer straight into typed arrays: committed_leader_epoch and metadata are skipped
+ * (mirrorwatch shows neither), so a partition costs no object and no string.
+ */
 function readGroup(r: FlexibleReader): FetchedGroupOffsets {
-  const group = {
-    groupId: r.string('group_id'),
-    topics: r.array('topics', readTopic),
-    errorCode: r.int16('error_code'),
-  };
+  const groupId = r.string('group_id');
+  let partitionErrorCode = 0;
+  const topics = r.array('topics', (r): CommittedTopicOffsets => {
+    const topic = r.string('topic name');
+    const count = r.arrayLength('partitions');
+    const partitions = new Int32Array(count);
+    const offsets = new Float64Array(count);
+    for (let i = 0; i < count; i++) {
+      partitions[i] = r.int32('partition_index');
+      offsets[i] = r.int64Number('committed_offset');
+      r.int32('committed_leader_epoch');
+      r.skipString('metadata');
+      const errorCode = r.int16('error_code');
+      if (errorCode !== 0 && partitionErrorCode === 0) partitionErrorCode = errorCode;
+      r.taggedFields('partition');
+    }
+    r.taggedFields('topic');
+    return { topic, partitions, offsets };
+  });
+  const errorCode = r.int16('error_code');
   r.taggedFields('group');
-  return group;
+  return { groupId, topics, errorCode, partitionErrorCode };
 }
 
 /** The response payload after the correlation id (versions 8 and 9 read alike). */
