@@ -420,6 +420,44 @@ describe('offset history columns', () => {
     );
   });
 
+  it("a read whose lists the refresh kept shares the previous column's arrays, and reads anew when one changed", () => {
+    const first = at(1000, 100, 90, 1, 4);
+    const again = (atMs: number, changes: Partial<Snapshot['source']> = {}): Snapshot => ({
+      ...first,
+      takenAtMs: atMs,
+      health: { ...first.health, source: { ...first.health.source, lastSuccessMs: atMs } },
+      source: { ...first.source, ...changes },
+    });
+    let h = feed([first, again(3000)]);
+    let [c1, c2] = h.clusters.source.columns;
+    assert.equal(c2?.logEnd, c1?.logEnd);
+    assert.equal(c2?.committed, c1?.committed);
+    assert.equal(c2?.members, c1?.members);
+    assert.equal(c2?.position, c1?.position);
+    assert.equal(c2?.atMs, 3000);
+    // A group committed (a new list, as reuse makes when one group changed): commits are read again.
+    const moved = at(5000, 100, 95, 2, 4).source.groups;
+    h = appendSnapshot(h, again(5000, { groups: moved }));
+    const c3 = h.clusters.source.columns[2];
+    assert.notEqual(c3?.committed, c2?.committed);
+    assert.equal(c3?.logEnd, c2?.logEnd, 'the topics list was kept');
+    assert.deepEqual(
+      h.commits.get(commitKey('source', 'g', 't', 0))?.map((x) => [x.atMs, x.committed, x.members]),
+      [
+        [1000, 90, 1],
+        [3000, 90, 1],
+        [5000, 95, 2],
+      ],
+    );
+    // A new topic registers rows: the log ends are read again, the new series included.
+    const grown = [...first.source.topics, { ...first.source.topics[0]!, name: 'u' }];
+    h = appendSnapshot(h, again(7000, { topics: grown, groups: moved }));
+    [c1, c2] = h.clusters.source.columns.slice(-2);
+    assert.notEqual(c2?.logEnd, c1?.logEnd);
+    assert.equal(c2?.committed, c1?.committed);
+    assert.deepEqual(h.logEnds.get(logEndKey('source', 'u', 0)), [{ atMs: 7000, offset: 100 }]);
+  });
+
   it('an older history does not see a series registered after it', () => {
     const one = feed([at(1000, 100, 90, 1)]);
     const two = appendSnapshot(one, withTopics(3000, 2));
