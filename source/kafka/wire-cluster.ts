@@ -220,6 +220,12 @@ function commonVersion(broker: InternalBroker, apiKey: number, min: number, max:
   return Math.min(range.maxVersion, max);
 }
 
+function appendTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const result: T[][] = [];
   for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
@@ -742,13 +748,31 @@ export class WireCluster {
     return found;
   }
 
+  /**
+   * The groups by coordinator: each known coordinator's broker is found once, not once per group (and
+   * each group appended in place; a copy of the list per group was quadratic at 1,000 groups).
+   */
   private async byCoordinator(groupIds: string[]): Promise<Map<InternalBroker, string[]>> {
     this.lookUpCoordinators(groupIds);
-    const result = new Map<InternalBroker, string[]>();
+    const byNode = new Map<number, string[]>();
+    const unplaced: string[] = [];
     for (const groupId of groupIds) {
-      const coordinator = await this.coordinatorOf(groupId);
-      result.set(coordinator, [...(result.get(coordinator) ?? []), groupId]);
+      const nodeId = this.coordinators.get(groupId);
+      if (nodeId === undefined) unplaced.push(groupId);
+      else appendTo(byNode, nodeId, groupId);
     }
+    const result = new Map<InternalBroker, string[]>();
+    for (const [nodeId, ids] of byNode) {
+      try {
+        const broker = await this.cluster.findBroker({ nodeId });
+        for (const groupId of ids) appendTo(result, broker, groupId);
+      } catch {
+        // The broker went away: its groups are looked up again, as coordinatorOf does for one.
+        for (const groupId of ids) this.coordinators.delete(groupId);
+        unplaced.push(...ids);
+      }
+    }
+    for (const groupId of unplaced) appendTo(result, await this.coordinatorOf(groupId), groupId);
     return result;
   }
 
