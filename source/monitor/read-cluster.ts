@@ -11,6 +11,7 @@ import type {
 } from '../kafka/wire-cluster.js';
 import { partitionLagDetail, totalLag } from '../model/lag.js';
 import { partitionKey } from '../model/partition-key.js';
+import { inlineNumber } from '../util/number.js';
 import { reuseClusterView } from './reuse.js';
 import type {
   ClusterRole,
@@ -110,8 +111,9 @@ function owners(membership: GroupMembership | undefined): Map<string, GroupParti
   return result;
 }
 
+/** A known offset, kept inline where it fits (util/number.ts), or null. */
 function finite(n: number | undefined): number | null {
-  return n !== undefined && Number.isFinite(n) && n >= 0 ? n : null;
+  return n !== undefined && Number.isFinite(n) && n >= 0 ? inlineNumber(n) : null;
 }
 
 export function buildGroup(
@@ -146,7 +148,7 @@ export function buildGroup(
   };
   for (const t of committed)
     for (let i = 0; i < t.partitions.length; i++) {
-      const offset = t.offsets[i] as number;
+      const offset = inlineNumber(t.offsets[i] as number);
       add(t.topic, t.partitions[i] as number, offset >= 0 ? offset : null);
     }
   for (const key of owned.keys()) {
@@ -260,6 +262,73 @@ export function groupUnchanged(
   return owned === ownedBefore && previous.partitions.length === committedCount + ownedOnly;
 }
 
+type TopicMetadata = Awaited<ReturnType<WireCluster['metadata']>>['topicMetadata'][number];
+
+function isInternalTopicMetadata(t: TopicMetadata): boolean {
+  return Boolean(t.isInternal) || t.topic.startsWith('__');
+}
+
+/** A topic as the read found it: partitions in order, with their offsets where the leader gave them. */
+export function buildTopic(
+  t: TopicMetadata,
+  ranges: Map<number, { earliest: number; latest: number }> | undefined,
+): TopicInfo {
+  const partitions: PartitionInfo[] = t.partitionMetadata
+    .map((p) => {
+      const range = ranges?.get(p.partitionId);
+      return {
+        partition: p.partitionId,
+        leader: p.leader,
+        replicas: p.replicas.length,
+        isr: p.isr.length,
+        earliest: finite(range?.earliest),
+        latest: finite(range?.latest),
+      };
+    })
+    .sort((a, b) => a.partition - b.partition);
+  const known = partitions.every((p) => p.earliest !== null && p.latest !== null);
+  let replicationFactor = 0;
+  for (const p of partitions) replicationFactor = Math.max(replicationFactor, p.replicas);
+  return {
+    name: t.topic,
+    internal: isInternalTopicMetadata(t),
+    replicationFactor,
+    partitions,
+    records: known ? partitions.reduce((sum, p) => sum + ((p.latest ?? 0) - (p.earliest ?? 0)), 0) : null,
+  };
+}
+
+/**
+ * Whether the read would rebuild `previous` exactly, checked without building it (as groupUnchanged
+ * does for groups): 10,000 partitions a side were built on every refresh only to be found equal.
+ */
+export function topicUnchanged(
+  previous: TopicInfo,
+  t: TopicMetadata,
+  ranges: Map<number, { earliest: number; latest: number }> | undefined,
+): boolean {
+  if (
+    previous.internal !== isInternalTopicMetadata(t) ||
+    previous.partitions.length !== t.partitionMetadata.length
+  )
+    return false;
+  for (const p of t.partitionMetadata) {
+    // Partitions are numbered 0..n-1 and the previous ones sorted: the number is the index.
+    const before = previous.partitions[p.partitionId];
+    const range = ranges?.get(p.partitionId);
+    if (
+      before?.partition !== p.partitionId ||
+      before.leader !== p.leader ||
+      before.replicas !== p.replicas.length ||
+      before.isr !== p.isr.length ||
+      before.earliest !== finite(range?.earliest) ||
+      before.latest !== finite(range?.latest)
+    )
+      return false;
+  }
+  return true;
+}
+
 /**
  * DescribeGroups for every group, then ConsumerGroupDescribe for the groups it calls Dead (KIP-848
  * groups): one batched request of each kind per coordinator, the second only when such groups exist.
@@ -302,29 +371,13 @@ export async function readCluster(
         partitions: t.partitionMetadata.filter(hasLeader).map((p) => p.partitionId),
       })),
   );
+  const topicsBefore = new Map((previous?.role === role ? previous.topics : []).map((t) => [t.name, t]));
   const topics: TopicInfo[] = readable
     .map((t) => {
-      const partitions: PartitionInfo[] = t.partitionMetadata
-        .map((p) => {
-          const range = offsets.get(t.topic)?.get(p.partitionId);
-          return {
-            partition: p.partitionId,
-            leader: p.leader,
-            replicas: p.replicas.length,
-            isr: p.isr.length,
-            earliest: finite(range?.earliest),
-            latest: finite(range?.latest),
-          };
-        })
-        .sort((a, b) => a.partition - b.partition);
-      const known = partitions.every((p) => p.earliest !== null && p.latest !== null);
-      return {
-        name: t.topic,
-        internal: Boolean(t.isInternal) || t.topic.startsWith('__'),
-        replicationFactor: Math.max(0, ...partitions.map((p) => p.replicas)),
-        partitions,
-        records: known ? partitions.reduce((sum, p) => sum + ((p.latest ?? 0) - (p.earliest ?? 0)), 0) : null,
-      };
+      const last = topicsBefore.get(t.topic);
+      const ranges = offsets.get(t.topic);
+      if (last && topicUnchanged(last, t, ranges)) return last;
+      return buildTopic(t, ranges);
     })
     .sort((a, b) => a.name.localeCompare(b.name));
 

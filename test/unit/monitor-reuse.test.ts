@@ -3,7 +3,13 @@ import { describe, it } from 'node:test';
 import { isDeepStrictEqual } from 'node:util';
 import { committedTopics } from '../../source/kafka/wire-cluster.js';
 import { attachTranslations, buildMirrorTopics, summariseCheckpoints } from '../../source/model/mirror.js';
-import { buildGroup, type GroupMembership, groupUnchanged } from '../../source/monitor/read-cluster.js';
+import {
+  buildGroup,
+  buildTopic,
+  type GroupMembership,
+  groupUnchanged,
+  topicUnchanged,
+} from '../../source/monitor/read-cluster.js';
 import { reuseClusterView } from '../../source/monitor/reuse.js';
 import type { ClusterView, GroupInfo, TopicInfo } from '../../source/monitor/snapshot.js';
 import { clusterView } from '../helpers/snapshot.js';
@@ -260,6 +266,61 @@ describe('a group read again is recognised as unchanged without building it', ()
   it('a different protocol type is a change', () => {
     assert.equal(
       groupUnchanged(build(base), '', base.membership, committedTopics(base.committed), base.offsets),
+      false,
+    );
+  });
+});
+
+describe('a topic read again is recognised as unchanged without building it', () => {
+  type Metadata = Parameters<typeof buildTopic>[0];
+  const partition = (id: number, leader = 1, replicas = [1, 2, 3], isr = [1, 2, 3]) => ({
+    partitionErrorCode: 0,
+    partitionId: id,
+    leader,
+    replicas,
+    isr,
+    offlineReplicas: [],
+  });
+  const base: Metadata = {
+    topicErrorCode: 0,
+    topic: 'orders',
+    isInternal: false,
+    partitionMetadata: [partition(1), partition(0)],
+  } as Metadata;
+  const ranges = (latest: number) =>
+    new Map([
+      [0, { earliest: 0, latest }],
+      [1, { earliest: 3, latest }],
+    ]);
+  const cases: Array<[string, Metadata, Map<number, { earliest: number; latest: number }> | undefined]> = [
+    ['the same read', base, ranges(100)],
+    ['a log end moved', base, ranges(101)],
+    ['a leader moved', { ...base, partitionMetadata: [partition(1), partition(0, 2)] }, ranges(100)],
+    [
+      'a replica left the ISR',
+      { ...base, partitionMetadata: [partition(1, 1, [1, 2, 3], [1, 2]), partition(0)] },
+      ranges(100),
+    ],
+    [
+      'a partition was added',
+      { ...base, partitionMetadata: [partition(1), partition(0), partition(2)] },
+      ranges(100),
+    ],
+    ['offsets unknown', base, undefined],
+    ['it became internal to Kafka', { ...base, isInternal: true }, ranges(100)],
+  ];
+  const previous = buildTopic(base, ranges(100));
+  for (const [what, metadata, next] of cases)
+    it(`${what}: unchanged exactly when a rebuild is equal`, () => {
+      assert.equal(
+        topicUnchanged(previous, metadata, next),
+        isDeepStrictEqual(previous, buildTopic(metadata, next)),
+      );
+    });
+  it('a previous topic with a gap in its partition numbers is rebuilt rather than misread', () => {
+    const gapped = buildTopic({ ...base, partitionMetadata: [partition(0), partition(2)] }, ranges(100));
+    assert.equal(
+      topicUnchanged(gapped, { ...base, partitionMetadata: [partition(0), partition(2)] }, ranges(100)),
       false,
     );
   });
