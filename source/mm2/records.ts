@@ -15,6 +15,8 @@
  * most likely cause of a mismatch is reading the wrong topic, and that should be loud.
  */
 
+import { inlineNumber } from '../util/number.js';
+
 /** A buffer that is not the record it was decoded as. One-line message. */
 export class DecodeError extends Error {
   override name = 'DecodeError';
@@ -94,7 +96,7 @@ class Reader {
     const big = this.view(8, field).getBigInt64(0);
     const n = Number(big);
     if (!Number.isSafeInteger(n)) throw new DecodeError(`${this.what}: ${field} ${big} is beyond 2^53`);
-    return n;
+    return inlineNumber(n);
   }
 
   string(field: string): string {
