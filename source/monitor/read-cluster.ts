@@ -174,6 +174,21 @@ export function buildGroup(
   };
 }
 
+const NO_TOPICS: ReadonlySet<string> = new Set();
+
+const ownedCounts = new WeakMap<GroupInfo, number>();
+
+/** Partitions of the group that a member owns, counted once per GroupInfo. */
+function ownedCount(group: GroupInfo): number {
+  let n = ownedCounts.get(group);
+  if (n === undefined) {
+    n = 0;
+    for (const p of group.partitions) if (p.owner !== null) n++;
+    ownedCounts.set(group, n);
+  }
+  return n;
+}
+
 /**
  * A group's partitions by topic, then by partition number, built once per GroupInfo (which a refresh
  * reuses while unchanged).
@@ -208,6 +223,7 @@ export function groupUnchanged(
   membership: GroupMembership | undefined,
   committed: readonly CommittedTopicOffsets[],
   offsets: OffsetIndex,
+  unchangedTopics: ReadonlySet<string> = NO_TOPICS,
 ): boolean {
   if (
     previous.translations.length !== 0 ||
@@ -223,6 +239,8 @@ export function groupUnchanged(
   let committedCount = 0;
   for (const t of committed) {
     const previousOfTopic = index.get(t.topic);
+    // A topic the read kept has the offsets the previous group was checked against: not compared again.
+    const rangesKept = unchangedTopics.has(t.topic);
     const rangesOfTopic = offsets.get(t.topic);
     const { partitions, offsets: committedOffsets } = t;
     for (let i = 0; i < partitions.length; i++) {
@@ -230,7 +248,8 @@ export function groupUnchanged(
       if (offset < 0) return false;
       const partition = partitions[i] as number;
       const p = previousOfTopic?.[partition];
-      if (!p || p.committed !== offset || !sameOffsets(p, rangesOfTopic?.get(partition))) return false;
+      if (!p || p.committed !== offset) return false;
+      if (!rangesKept && !sameOffsets(p, rangesOfTopic?.get(partition))) return false;
     }
     committedCount += partitions.length;
   }
@@ -252,14 +271,13 @@ export function groupUnchanged(
           return false;
         owned++;
         if (p.committed === null) {
-          if (!sameOffsets(p, offsets.get(topic)?.get(partition))) return false;
+          if (!unchangedTopics.has(topic) && !sameOffsets(p, offsets.get(topic)?.get(partition)))
+            return false;
           ownedOnly++;
         }
       }
     }
-  let ownedBefore = 0;
-  for (const p of previous.partitions) if (p.owner !== null) ownedBefore++;
-  return owned === ownedBefore && previous.partitions.length === committedCount + ownedOnly;
+  return owned === ownedCount(previous) && previous.partitions.length === committedCount + ownedOnly;
 }
 
 type TopicMetadata = Awaited<ReturnType<WireCluster['metadata']>>['topicMetadata'][number];
@@ -372,11 +390,15 @@ export async function readCluster(
       })),
   );
   const topicsBefore = new Map((previous?.role === role ? previous.topics : []).map((t) => [t.name, t]));
+  const unchangedTopics = new Set<string>();
   const topics: TopicInfo[] = readable
     .map((t) => {
       const last = topicsBefore.get(t.topic);
       const ranges = offsets.get(t.topic);
-      if (last && topicUnchanged(last, t, ranges)) return last;
+      if (last && topicUnchanged(last, t, ranges)) {
+        unchangedTopics.add(t.topic);
+        return last;
+      }
       return buildTopic(t, ranges);
     })
     .sort((a, b) => a.name.localeCompare(b.name));
@@ -393,7 +415,10 @@ export async function readCluster(
       const membership = memberships.get(listing.groupId);
       const offsetsOfGroup = committed.get(listing.groupId) ?? [];
       const last = before.get(listing.groupId);
-      if (last && groupUnchanged(last, listing.protocolType, membership, offsetsOfGroup, offsets))
+      if (
+        last &&
+        groupUnchanged(last, listing.protocolType, membership, offsetsOfGroup, offsets, unchangedTopics)
+      )
         return last;
       return buildGroup(role, listing.groupId, listing.protocolType, membership, offsetsOfGroup, offsets);
     })

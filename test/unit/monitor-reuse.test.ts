@@ -263,6 +263,23 @@ describe('a group read again is recognised as unchanged without building it', ()
         isDeepStrictEqual(previous, build(next)),
       );
     });
+  it('a topic the read kept is not compared again: its offsets are the ones the group was built with', () => {
+    const previous = build(base);
+    const noRanges = new Map<string, Map<number, { earliest: number; latest: number }>>();
+    const committed = committedTopics(base.committed);
+    assert.equal(groupUnchanged(previous, 'consumer', base.membership, committed, noRanges), false);
+    assert.equal(
+      groupUnchanged(previous, 'consumer', base.membership, committed, noRanges, new Set(['orders'])),
+      true,
+    );
+    // Commits are still compared.
+    const moved = committedTopics([base.committed[0]!, { topic: 'orders', partition: 1, offset: 21 }]);
+    assert.equal(
+      groupUnchanged(previous, 'consumer', base.membership, moved, noRanges, new Set(['orders'])),
+      false,
+    );
+  });
+
   it('a different protocol type is a change', () => {
     assert.equal(
       groupUnchanged(build(base), '', base.membership, committedTopics(base.committed), base.offsets),
