@@ -182,15 +182,23 @@ interface InternalCluster {
   addMultipleTargetTopics(topics: string[]): Promise<void>;
   refreshMetadata(): Promise<void>;
   findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>;
-  findTopicPartitionMetadata(topic: string): InternalPartitionMetadata[];
   findBroker(options: { nodeId: string | number }): Promise<InternalBroker>;
   findGroupCoordinator(options: { groupId: string }): Promise<InternalBroker & { nodeId: number }>;
   getNodeIds(): number[];
   fetchTopicsOffset(
     topics: Array<{ topic: string; partitions: Array<{ partition: number }>; fromBeginning: boolean }>,
   ): Promise<Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }>>;
-  brokerPool: { versions?: Record<string, ApiVersionRange> | null; seedBroker?: InternalBroker };
+  brokerPool: {
+    versions?: Record<string, ApiVersionRange> | null;
+    seedBroker?: InternalBroker;
+    /** What kafkajs refreshed last (a new object each time); undefined before the first. */
+    metadata?: {
+      topicMetadata?: Array<{ topic: string; partitionMetadata: InternalPartitionMetadata[] }>;
+    } | null;
+  };
 }
+
+const NO_LEADERS: ReadonlyMap<number, number> = new Map();
 
 type CreateCluster = (options: {
   metadataMaxAge?: number;
@@ -390,6 +398,8 @@ export class WireCluster {
   private readonly coordinators = new Map<string, number>();
   /** groupId -> its coordinator's node id, while a FindCoordinator for it is under way. */
   private readonly lookups = new Map<string, Promise<number>>();
+  /** Partition leaders by topic, for the metadata object kafkajs held when it was built. */
+  private leaderIndex: { metadata: unknown; byTopic: Map<string, Map<number, number>> } | null = null;
 
   constructor(
     readonly endpoint: ClusterEndpoint,
@@ -575,26 +585,26 @@ export class WireCluster {
     return result;
   }
 
-  /** Each partition's leader from the metadata kafkajs holds (-1: none, offline); empty when unknown. */
-  private leadersOf(topic: string): Map<number, number> {
-    const leaders = new Map<number, number>();
-    try {
-      for (const p of this.cluster.findTopicPartitionMetadata(topic))
-        leaders.set(p.partitionId, p.leader ?? -1);
-    } catch {
-      // A topic kafkajs has no metadata for: no leaders known.
+  /**
+   * Each partition's leader from the metadata kafkajs holds (-1: none, offline); empty when unknown.
+   * Indexed once per metadata kafkajs holds: its own lookup scans every topic, once per topic asked.
+   */
+  private leadersOf(topic: string): ReadonlyMap<number, number> {
+    const metadata = this.cluster.brokerPool.metadata;
+    let index = this.leaderIndex;
+    if (index === null || index.metadata !== metadata) {
+      const byTopic = new Map<string, Map<number, number>>();
+      for (const t of metadata?.topicMetadata ?? [])
+        byTopic.set(t.topic, new Map(t.partitionMetadata.map((p) => [p.partitionId, p.leader ?? -1])));
+      index = { metadata, byTopic };
+      this.leaderIndex = index;
     }
-    return leaders;
+    return index.byTopic.get(topic) ?? NO_LEADERS;
   }
 
   /** The partition's leader from the metadata kafkajs holds; -1 when it has none (offline) or is unknown. */
   private leaderOf(topic: string, partition: number): number {
-    try {
-      const found = this.cluster.findTopicPartitionMetadata(topic).find((p) => p.partitionId === partition);
-      return found?.leader ?? -1;
-    } catch {
-      return -1;
-    }
+    return this.leadersOf(topic).get(partition) ?? -1;
   }
 
   /**
