@@ -413,10 +413,12 @@ describe('convergence: MM2 stopped under traffic, then resumed', () => {
     // Under the lab's live traffic a reading rarely sees a lag of exactly 0: caught up is at most 10 s
     // behind (DEFAULT_CAUGHT_UP_SECONDS).
     assert.ok((caughtUp.lagSeconds ?? 99) <= 10, `behind ${caughtUp.lagSeconds}s`);
-    // Its record lag is what is left of the backlog, younger than that: at least below the drain's (a
-    // fixed bound flaked on a loaded machine, 3,854 records left that were under 10 s old).
+    // Its record lag is what is left of the backlog, younger than that: not above the drain's (a fixed
+    // bound flaked on a loaded machine, 3,854 records left that were under 10 s old; and MM2 can drain
+    // 120,000 records between two readings 1 s apart, so the draining reading may already hold only
+    // what its position flush leaves, 156 records, and the caught-up one the same).
     assert.ok(
-      (caughtUp.lag ?? 1e9) < (draining.lag ?? 0),
+      (caughtUp.lag ?? 1e9) <= (draining.lag ?? 0),
       `lag ${caughtUp.lag} after ${draining.lag}: ${summary}`,
     );
     assert.equal(caughtUp.etaSeconds, 0);
