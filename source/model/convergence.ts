@@ -33,9 +33,9 @@ import {
   type Column,
   emptyOffsetHistory,
   type LogEndSample,
-  logEndKey,
   type OffsetHistory,
 } from './offset-history.js';
+import { type RecordTimes, recordTimeAt, recordTimesTopicKey } from './record-times.js';
 
 export type ConvergenceStatus = 'OK' | 'WARN' | 'STALL' | 'STOP' | 'REWIND';
 export type Trend = 'caught-up' | 'draining' | 'steady' | 'growing';
@@ -291,8 +291,8 @@ export interface MirrorEvaluation extends Evaluation {
 
 export interface EvaluateOptions {
   nowMs: number;
-  /** {@link recordKey} -> timestamp of the record at that offset (see lagSeconds). */
-  recordTimestamps?: ReadonlyMap<string, number>;
+  /** Timestamps of records at offsets the history cannot date (see lagSeconds). */
+  recordTimestamps?: RecordTimes;
   trendWindowMs?: number;
   /** Seconds behind up to which a lag counts as caught up (default 10). */
   caughtUpSeconds?: number;
@@ -511,7 +511,7 @@ export class ConvergenceIndex {
         const row = h.rows.logEnds.get(topic)?.[partition];
         return (
           (row === undefined ? null : timeAtReadings(gatherLogEnds(h.columns, row), offset)) ??
-          this.options.recordTimestamps?.get(recordKey(cluster, topic, partition, offset)) ??
+          recordTimeAt(this.options.recordTimestamps, cluster, topic, partition, offset) ??
           null
         );
       },
@@ -564,16 +564,6 @@ export function evaluateMirror(history: OffsetHistory, options: EvaluateOptions)
   return new ConvergenceIndex(history, options).mirrorEvaluation();
 }
 
-/** Key of {@link EvaluateOptions.recordTimestamps}: a partition and an offset in it. */
-export function recordKey(
-  cluster: 'source' | 'target',
-  topic: string,
-  partition: number,
-  offset: number,
-): string {
-  return `${logEndKey(cluster, topic, partition)}\u0000${offset}`;
-}
-
 export interface RecordWanted {
   cluster: 'source' | 'target';
   topic: string;
@@ -581,67 +571,64 @@ export interface RecordWanted {
   offset: number;
 }
 
-/**
- * The records whose timestamps would give the seconds behind that the history cannot tell (the log end
- * passed the offset before the history began): one per partition and offset, the most behind first.
- */
-export function timestampsWanted(
-  groups: readonly GroupEvaluation[],
-  mirror: MirrorEvaluation | null,
-): RecordWanted[] {
-  const wanted = new Map<string, RecordWanted>();
-  const add = (cluster: 'source' | 'target', p: PartitionEvaluation) => {
-    if (p.lagSeconds !== null || p.lag === null || p.lag === 0) return;
-    const key = recordKey(cluster, p.topic, p.partition, p.offset);
-    if (!wanted.has(key))
-      wanted.set(key, { cluster, topic: p.topic, partition: p.partition, offset: p.offset });
-  };
-  for (const g of groups) for (const p of g.partitions) add(g.cluster, p);
-  for (const p of mirror?.topics.flatMap((t) => t.partitions) ?? []) add('source', p);
-  return [...wanted.values()];
-}
+export type RecordWantedVisitor = (
+  cluster: 'source' | 'target',
+  topic: string,
+  partition: number,
+  offset: number,
+) => void;
 
 /**
  * The records whose timestamps the history needs, read from the history alone: per group partition and
  * MM2 partition with lag at the newest sample whose log end passed the offset before the history began.
+ * MM2's first (its seconds behind is the migration's); a partition and offset may be visited more than
+ * once (groups at the same offset). Visits instead of returning a list: at 100,000 group partitions behind
+ * an idle log end, nearly all are wanted on every pass and nearly all were read before.
  */
-export function recordsWanted(history: OffsetHistory): RecordWanted[] {
-  const wanted = new Map<string, RecordWanted>();
+export function forEachRecordWanted(history: OffsetHistory, visit: RecordWantedVisitor): void {
   const check = (cluster: ClusterRole, topic: string, partition: number, offset: number, lag: number) => {
     if (Number.isNaN(lag) || lag === 0) return;
     const h = history.clusters[cluster];
     const row = h.rows.logEnds.get(topic)?.[partition];
     if (row !== undefined && timeAtReadings(gatherLogEnds(h.columns, row), offset) !== null) return;
-    wanted.set(recordKey(cluster, topic, partition, offset), { cluster, topic, partition, offset });
+    visit(cluster, topic, partition, offset);
   };
-  // MM2 first: its seconds behind is the migration's. Only the newest reading of each series counts.
   const source = history.clusters.source;
   for (const [topic, rows] of source.rows.mirror)
-    rows.forEach((row, partition) => {
-      const c = newestWith(source.columns, (x) => x.position, row);
+    for (let partition = 0; partition < rows.length; partition++) {
+      const row = rows[partition];
+      if (row === undefined) continue;
+      const c = newestWith(source.columns, 'position', row);
       if (c) check('source', topic, partition, at(c.position, row), at(c.mirrorLag, row));
-    });
+    }
   for (const cluster of ['source', 'target'] as const) {
     const h = history.clusters[cluster];
     for (const topics of h.rows.commits.values())
       for (const [topic, rows] of topics)
-        rows.forEach((row, partition) => {
-          const c = newestWith(h.columns, (x) => x.committed, row);
+        for (let partition = 0; partition < rows.length; partition++) {
+          const row = rows[partition];
+          if (row === undefined) continue;
+          const c = newestWith(h.columns, 'committed', row);
           if (c) check(cluster, topic, partition, at(c.committed, row), at(c.commitLag, row));
-        });
+        }
   }
+}
+
+/** {@link forEachRecordWanted} as a list, each partition and offset once. */
+export function recordsWanted(history: OffsetHistory): RecordWanted[] {
+  const wanted = new Map<string, RecordWanted>();
+  forEachRecordWanted(history, (cluster, topic, partition, offset) => {
+    const key = `${recordTimesTopicKey(cluster, topic)}\u0000${partition}\u0000${offset}`;
+    if (!wanted.has(key)) wanted.set(key, { cluster, topic, partition, offset });
+  });
   return [...wanted.values()];
 }
 
 /** The newest column with a value at `row`. */
-function newestWith(
-  columns: readonly Column[],
-  field: (c: Column) => Float64Array,
-  row: number,
-): Column | null {
+function newestWith(columns: readonly Column[], field: 'position' | 'committed', row: number): Column | null {
   for (let i = columns.length - 1; i >= 0; i--) {
     const c = columns[i] as Column;
-    if (!Number.isNaN(at(field(c), row))) return c;
+    if (!Number.isNaN(at(c[field], row))) return c;
   }
   return null;
 }

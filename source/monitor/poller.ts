@@ -9,7 +9,6 @@ import { describeKafkaError } from '../kafka/errors.js';
 import { WireCluster } from '../kafka/wire-cluster.js';
 import { ConnectRestClient } from '../mm2/connect-rest.js';
 import type { Mm2Metrics } from '../mm2/mm2-metrics.js';
-import { recordsWanted } from '../model/convergence.js';
 import { appendSnapshot, emptyOffsetHistory, type OffsetHistory } from '../model/offset-history.js';
 import { type PartitionTiming, partitionTimings, summariseTimings } from '../model/replication-timing.js';
 import { assembleSnapshot, mm2Positions } from './assemble-snapshot.js';
@@ -364,10 +363,13 @@ export class Poller implements SnapshotFeed {
     this.refreshesSinceWanted++;
     if (!recordsWantedDue(this.offsetHistory, this.refreshesSinceWanted)) return;
     this.refreshesSinceWanted = 0;
-    const wanted = recordsWanted(this.offsetHistory).filter((w) => this.states[w.cluster].health.ok);
-    if (wanted.length === 0) return;
+    const readable = (cluster: ClusterRole) => this.states[cluster].health.ok;
     try {
-      await withTimeout(this.recordTimes.read(this.wires, wanted), this.readTimeoutMs, 'record timestamps');
+      await withTimeout(
+        this.recordTimes.read(this.wires, this.offsetHistory, readable),
+        this.readTimeoutMs,
+        'record timestamps',
+      );
     } catch {
       // Best effort: without them the seconds behind stay unknown until the history reaches back.
     }

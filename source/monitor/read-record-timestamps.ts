@@ -1,77 +1,96 @@
 /**
  * Timestamps of the records at given offsets: the seconds behind of a partition whose log end passed its
  * committed offset before the offset history began (see model/convergence.ts). One bounded Fetch per
- * topic and leader for at most MAX_PER_READ partitions a read, each from the lowest offset wanted there; a record's timestamp never changes, so each
- * is read once and kept while it is still wanted.
+ * topic and leader for at most MAX_PER_READ partitions a read, each from the lowest offset wanted there;
+ * a record's timestamp never changes, so each is read once and kept while it is still wanted.
  */
 import type { WireCluster } from '../kafka/wire-cluster.js';
-import { type RecordWanted, recordKey } from '../model/convergence.js';
+import { forEachRecordWanted } from '../model/convergence.js';
+import type { OffsetHistory } from '../model/offset-history.js';
+import {
+  keptRecordTimes,
+  NO_RECORD_TIMES,
+  type RecordTime,
+  type RecordTimeRead,
+  type RecordTimes,
+  recordTimeEntry,
+  withRecordTimes,
+} from '../model/record-times.js';
 import type { ClusterRole } from './snapshot.js';
 
 const MAX_PER_READ = 64;
 /** Enough for the batch holding the offset in most topics; a larger first batch is returned whole (KIP-74). */
 const BYTES_PER_PARTITION = 32 * 1024;
 
-export class RecordTimestamps {
-  /** recordKey -> timestamp, or null when the record is gone (retention) or was not in the answer. */
-  private readonly times = new Map<string, number | null>();
-  /** What known() last handed out, until a timestamp is read or forgotten. */
-  private knownCache: Map<string, number> | null = null;
+/** A timestamp read, with the last pass that still wanted it (only this module reads `pass`). */
+interface KeptTime extends RecordTime {
+  pass: number;
+}
 
-  /** The timestamps read, for EvaluateOptions.recordTimestamps: the same map while none changed. */
-  known(): Map<string, number> {
-    if (this.knownCache) return this.knownCache;
-    const out = new Map<string, number>();
-    for (const [key, ts] of this.times) if (ts !== null) out.set(key, ts);
-    this.knownCache = out;
-    return out;
+interface TopicToRead {
+  cluster: ClusterRole;
+  topic: string;
+  /** partition -> offsets wanted there, not read yet. */
+  offsets: Map<number, Set<number>>;
+}
+
+export class RecordTimestamps {
+  private times: RecordTimes = NO_RECORD_TIMES;
+  private pass = 0;
+
+  /** The timestamps read, for EvaluateOptions.recordTimestamps: the same object while none changed. */
+  known(): RecordTimes {
+    return this.times;
   }
 
-  /** Reads the wanted timestamps not read before; forgets those no longer wanted. */
-  async read(wires: Record<ClusterRole, WireCluster>, wanted: readonly RecordWanted[]): Promise<void> {
-    const keys = new Set(wanted.map((w) => recordKey(w.cluster, w.topic, w.partition, w.offset)));
-    for (const key of this.times.keys())
-      if (!keys.has(key)) {
-        this.times.delete(key);
-        this.knownCache = null;
+  /**
+   * Reads the timestamps the history wants (on clusters `readable` allows) that were not read before, at
+   * most MAX_PER_READ partitions a read; forgets those no longer wanted.
+   */
+  async read(
+    wires: Record<ClusterRole, WireCluster>,
+    history: OffsetHistory,
+    readable: (cluster: ClusterRole) => boolean,
+  ): Promise<void> {
+    const pass = ++this.pass;
+    const toRead = new Map<string, TopicToRead>();
+    let partitionsToRead = 0;
+    forEachRecordWanted(history, (cluster, topic, partition, offset) => {
+      if (!readable(cluster)) return;
+      const kept = recordTimeEntry(this.times, cluster, topic, partition, offset) as KeptTime | undefined;
+      if (kept) {
+        kept.pass = pass;
+        return;
       }
-    // Per partition the offsets not read yet; one fetch from the lowest covers the others it reaches.
-    const byPartition = new Map<
-      string,
-      { cluster: ClusterRole; topic: string; partition: number; offsets: number[] }
-    >();
-    for (const w of wanted) {
-      if (this.times.has(recordKey(w.cluster, w.topic, w.partition, w.offset))) continue;
-      const id = recordKey(w.cluster, w.topic, w.partition, -1);
-      const entry = byPartition.get(id) ?? {
-        cluster: w.cluster,
-        topic: w.topic,
-        partition: w.partition,
-        offsets: [],
-      };
-      entry.offsets.push(w.offset);
-      byPartition.set(id, entry);
-    }
-    const byTopic = new Map<
-      string,
-      { cluster: ClusterRole; topic: string; offsets: Map<number, number[]> }
-    >();
-    for (const p of [...byPartition.values()].slice(0, MAX_PER_READ)) {
-      const id = `${p.cluster}\u0000${p.topic}`;
-      const entry = byTopic.get(id) ?? { cluster: p.cluster, topic: p.topic, offsets: new Map() };
-      entry.offsets.set(
-        p.partition,
-        p.offsets.sort((a, b) => a - b),
-      );
-      byTopic.set(id, entry);
-    }
+      // Per partition the offsets not read yet; one fetch from the lowest covers the others it reaches.
+      const id = `${cluster}\u0000${topic}`;
+      let entry = toRead.get(id);
+      const offsets = entry?.offsets.get(partition);
+      if (offsets) {
+        offsets.add(offset);
+        return;
+      }
+      if (partitionsToRead >= MAX_PER_READ) return;
+      partitionsToRead++;
+      if (!entry) {
+        entry = { cluster, topic, offsets: new Map() };
+        toRead.set(id, entry);
+      }
+      entry.offsets.set(partition, new Set([offset]));
+    });
+    // Entries not visited are no longer wanted.
+    this.times = keptRecordTimes(this.times, (entry) => (entry as KeptTime).pass === pass);
     // One topic after the other, as MarkerTails does: concurrent first fetches leave a socket open. A topic
     // that fails (deleted meanwhile, leader moving) does not keep the others from being read.
-    for (const { cluster, topic, offsets } of byTopic.values()) {
+    for (const { cluster, topic, offsets: wanted } of toRead.values()) {
+      const offsets = new Map(
+        [...wanted].map(([partition, set]) => [partition, [...set].sort((a, b) => a - b)]),
+      );
       const from = new Map([...offsets].map(([partition, list]) => [partition, list[0] as number]));
       const answers = await wires[cluster]
         .fetch(topic, from, { maxBytesPerPartition: BYTES_PER_PARTITION })
         .catch(() => []);
+      const reads: RecordTimeRead[] = [];
       for (const answer of answers) {
         const list = offsets.get(answer.partition) ?? [];
         list.forEach((offset, i) => {
@@ -79,11 +98,12 @@ export class RecordTimestamps {
           const record = answer.errorCode === 0 ? answer.records.find((r) => r.offset >= offset) : undefined;
           // The lowest offset is settled by its answer; the others only when the answer reached them.
           if (record || i === 0) {
-            this.times.set(recordKey(cluster, topic, answer.partition, offset), record?.timestampMs ?? null);
-            this.knownCache = null;
+            const entry: KeptTime = { timestampMs: record?.timestampMs ?? null, pass };
+            reads.push({ partition: answer.partition, offset, entry });
           }
         });
       }
+      this.times = withRecordTimes(this.times, cluster, topic, reads);
     }
   }
 }

@@ -6,6 +6,7 @@ import type { AutoOffsetReset, MirrorKind } from '../config/mirror-kind.js';
 import type { ReplicationPolicy } from '../config/replication-policy.js';
 import type { Mm2Metrics } from '../mm2/mm2-metrics.js';
 import type { OffsetHistory } from '../model/offset-history.js';
+import type { RecordTimes } from '../model/record-times.js';
 
 export type ClusterRole = 'source' | 'target';
 
@@ -275,6 +276,6 @@ export interface Snapshot {
   refreshMs: number;
   /** Offsets over the poller's sliding window, this snapshot's included (absent in hand-built snapshots). */
   offsetHistory?: OffsetHistory;
-  /** Timestamps of records the offset history cannot date (convergence `recordKey` -> ms); see Poller. */
-  recordTimestamps?: ReadonlyMap<string, number>;
+  /** Timestamps of records the offset history cannot date (see model/record-times.ts and Poller). */
+  recordTimestamps?: RecordTimes;
 }

@@ -8,11 +8,9 @@ import {
   type LagPoint,
   lagSeconds,
   lagTrend,
-  recordKey,
   recordsWanted,
   slopePerSecond,
   timeAtLogEnd,
-  timestampsWanted,
   worstStatus,
 } from '../../source/model/convergence.js';
 import {
@@ -25,6 +23,7 @@ import {
   type OffsetHistory,
   samplesPerSeries,
 } from '../../source/model/offset-history.js';
+import { NO_RECORD_TIMES, withRecordTimes } from '../../source/model/record-times.js';
 import type { Snapshot } from '../../source/monitor/snapshot.js';
 import { health, snapshot } from '../helpers/snapshot.js';
 
@@ -496,22 +495,24 @@ describe('evaluating a history', () => {
   });
 
   it('asks for a record timestamp where the history does not reach back, and uses it', () => {
+    const timesAt100 = (timestampMs: number) =>
+      withRecordTimes(NO_RECORD_TIMES, 'source', 't', [
+        { partition: 0, offset: 100, entry: { timestampMs } },
+      ]);
     const h = feed([at(10_000, 500, 100, 0), at(12_000, 500, 100, 0)]);
     const groups = evaluateGroups(h, { nowMs: 12_000 });
     assert.equal(groups[0]?.lagSeconds, null);
-    assert.deepEqual(timestampsWanted(groups, null), [
-      { cluster: 'source', topic: 't', partition: 0, offset: 100 },
-    ]);
+    assert.deepEqual(recordsWanted(h), [{ cluster: 'source', topic: 't', partition: 0, offset: 100 }]);
     const withTs = evaluateGroups(h, {
       nowMs: 12_000,
-      recordTimestamps: new Map([[recordKey('source', 't', 0, 100), 1_000]]),
+      recordTimestamps: timesAt100(1_000),
     });
     assert.equal(withTs[0]?.lagSeconds, 11);
     assert.equal(withTs[0]?.trend, 'steady');
     // not growing and at most 10 s behind: caught up
     const recent = evaluateGroups(h, {
       nowMs: 12_000,
-      recordTimestamps: new Map([[recordKey('source', 't', 0, 100), 2_000]]),
+      recordTimestamps: timesAt100(2_000),
     });
     assert.equal(recent[0]?.trend, 'caught-up');
     assert.equal(recent[0]?.etaSeconds, 0);
