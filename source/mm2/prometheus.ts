@@ -73,12 +73,48 @@ function isBlank(c: number): boolean {
   return c === SPACE || c === TAB || c === CR;
 }
 
-const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const INTEGER = /^[+-]?\d+$/;
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+/**
+ * Whether `token` is a decimal, `[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?`, scanned without a regular
+ * expression (a scrape has one value per line, tens of thousands of lines).
+ */
+function isDecimal(token: string): boolean {
+  const n = token.length;
+  let i = 0;
+  let c = token.charCodeAt(0);
+  if (c === 0x2b || c === 0x2d) c = token.charCodeAt(++i);
+  let digits = 0;
+  while (i < n && isDigit(token.charCodeAt(i))) {
+    i++;
+    digits++;
+  }
+  if (i < n && token.charCodeAt(i) === 0x2e) {
+    i++;
+    while (i < n && isDigit(token.charCodeAt(i))) {
+      i++;
+      digits++;
+    }
+  }
+  if (digits === 0) return false;
+  if (i < n && (token.charCodeAt(i) | 0x20) === 0x65) {
+    i++;
+    c = token.charCodeAt(i);
+    if (c === 0x2b || c === 0x2d) i++;
+    const exponentStart = i;
+    while (i < n && isDigit(token.charCodeAt(i))) i++;
+    if (i === exponentStart) return false;
+  }
+  return i === n;
+}
 
 /** Parses a sample value token; undefined when it is not a number. */
 export function parseMetricValue(token: string): number | undefined {
-  if (DECIMAL.test(token)) return Number(token);
+  if (isDecimal(token)) return Number(token);
   switch (token.toLowerCase()) {
     case 'nan':
       return Number.NaN;
@@ -139,25 +175,42 @@ export class PrometheusParser {
   private sawContent = false;
   private rest = '';
   private readonly keepSample: ((name: string) => boolean) | undefined;
+  /**
+   * The previous sample line's name (and whether it is kept), label names and values: an exporter writes
+   * a family's samples one after the other, each with the labels of the one before in the same order and
+   * mostly the same values, so a line is compared with them before anything is cut out of the text.
+   */
+  private lastName = '';
+  private lastKept = false;
+  private readonly lastLabelNames: string[] = [];
+  private readonly lastLabelValues: string[] = [];
 
   constructor(options: ParseOptions = {}) {
     this.keepSample = options.keepSample;
   }
 
   push(chunk: string): void {
-    const text = this.rest === '' ? chunk : this.rest + chunk;
-    const last = text.lastIndexOf('\n');
-    if (last < 0) {
-      this.rest = text;
-      return;
-    }
+    // Lines are read in the chunk itself: only a line split between chunks is joined (scanning a joined
+    // string, a rope in V8, character by character costs several times a flat chunk).
     let pos = 0;
+    if (this.rest !== '') {
+      const newline = chunk.indexOf('\n');
+      if (newline < 0) {
+        this.rest += chunk;
+        return;
+      }
+      const joined = this.rest + chunk.slice(0, newline);
+      this.rest = '';
+      this.line(joined, 0, joined.length);
+      pos = newline + 1;
+    }
+    const last = chunk.lastIndexOf('\n');
     while (pos <= last) {
-      const end = text.indexOf('\n', pos);
-      this.line(text, pos, end);
+      const end = chunk.indexOf('\n', pos);
+      this.line(chunk, pos, end);
       pos = end + 1;
     }
-    this.rest = text.slice(last + 1);
+    this.rest = chunk.slice(pos);
   }
 
   end(): ParsedMetrics {
@@ -197,8 +250,15 @@ export class PrometheusParser {
     if (!isNameStart(first)) this.fail(text, lineStart, `expected a metric name, found ${describe(first)}`);
     const nameStart = i;
     while (i < end && isNameChar(text.charCodeAt(i))) i++;
-    const name = text.slice(nameStart, i);
-    if (this.keepSample && !this.keepSample(name)) {
+    let name = this.lastName;
+    let kept = this.lastKept;
+    if (!sameText(text, nameStart, i, name)) {
+      name = text.slice(nameStart, i);
+      kept = this.keepSample ? this.keepSample(name) : true;
+      this.lastName = name;
+      this.lastKept = kept;
+    }
+    if (!kept) {
       // Not parsed further; its family is still listed (by name, without samples).
       this.sawContent = true;
       if (!(this.current && belongsTo(this.current, name))) this.current = this.familyFor(name);
@@ -209,6 +269,7 @@ export class PrometheusParser {
     // labels
     const labels: Record<string, string> = {};
     const hasLabels = i < end && text.charCodeAt(i) === LBRACE;
+    let labelIndex = 0;
     if (hasLabels) {
       i++;
       for (;;) {
@@ -223,7 +284,7 @@ export class PrometheusParser {
           this.fail(text, lineStart, `expected a label name, found ${describe(c)}`);
         const ls = i;
         while (i < end && isNameChar(text.charCodeAt(i)) && text.charCodeAt(i) !== 0x3a) i++;
-        const labelName = text.slice(ls, i);
+        const labelName = internAt(this.lastLabelNames, labelIndex, text, ls, i);
         while (i < end && isBlank(text.charCodeAt(i))) i++;
         if (text.charCodeAt(i) !== EQUALS || i >= end) {
           this.fail(
@@ -238,14 +299,18 @@ export class PrometheusParser {
           this.fail(text, lineStart, `expected '"' to open the value of label ${labelName}`);
         }
         i++;
-        // label value: fast path copies runs without escapes
+        const valueStart = i;
+        // label value: fast path copies runs without escapes, and takes the previous line's value when equal
         let value = '';
         let runStart = i;
         for (;;) {
           if (i >= end) this.fail(text, lineStart, `unterminated value of label ${labelName}`);
           c = text.charCodeAt(i);
           if (c === QUOTE) {
-            value += text.slice(runStart, i);
+            value =
+              runStart === valueStart
+                ? internAt(this.lastLabelValues, labelIndex, text, runStart, i)
+                : value + text.slice(runStart, i);
             i++;
             break;
           }
@@ -264,6 +329,7 @@ export class PrometheusParser {
           i++;
         }
         setLabel(labels, labelName, value);
+        labelIndex++;
         while (i < end && isBlank(text.charCodeAt(i))) i++;
         c = i < end ? text.charCodeAt(i) : Number.NaN;
         if (c === COMMA) {
@@ -355,6 +421,20 @@ export function parsePrometheusText(text: string, options: ParseOptions = {}): P
   const parser = new PrometheusParser(options);
   parser.push(text);
   return parser.end();
+}
+
+/** Whether text[start, end) is `candidate`, compared in place. */
+function sameText(text: string, start: number, end: number, candidate: string): boolean {
+  return end - start === candidate.length && text.startsWith(candidate, start);
+}
+
+/** text[start, end), as the string kept at `slot` when equal, else cut out and kept there. */
+function internAt(slots: string[], slot: number, text: string, start: number, end: number): string {
+  const kept = slots[slot];
+  if (kept !== undefined && sameText(text, start, end, kept)) return kept;
+  const cut = text.slice(start, end);
+  slots[slot] = cut;
+  return cut;
 }
 
 function belongsTo(family: MetricFamily, sampleName: string): boolean {

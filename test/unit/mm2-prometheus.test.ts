@@ -244,6 +244,21 @@ describe('parseMetricValue', () => {
     for (const bad of ['', ' ', '0x1F', '1e', 'one', '--1', 'Infinityx'])
       assert.equal(parseMetricValue(bad), undefined, bad);
   });
+
+  it('reads decimals as the format defines them, scanned without a regular expression', () => {
+    const good: Array<[string, number]> = [
+      ['0', 0],
+      ['-0.0', -0],
+      ['+1', 1],
+      ['1.', 1],
+      ['-.5e-3', -0.0005],
+      ['7E+2', 700],
+      ['12345678901234567890', 12345678901234567890],
+    ];
+    for (const [token, value] of good) assert.equal(parseMetricValue(token), value, token);
+    for (const bad of ['.', '+', '-', 'e5', '.e5', '1e+', '1.2.3', '1_000', '1 ', ' 1', '1e5.0', '0b1', '١'])
+      assert.equal(parseMetricValue(bad), undefined, bad);
+  });
 });
 
 describe('PrometheusParser: streamed in chunks, keeping only the samples asked for', () => {
@@ -269,6 +284,39 @@ describe('PrometheusParser: streamed in chunks, keeping only the samples asked f
     }
     const crlf = 'a{x="1"} 1\r\nb 2\r\n';
     assert.deepEqual(chunked(crlf, 11), parsePrometheusText(crlf));
+  });
+
+  it('takes nothing from the line before (name, label names, values) where the lines differ', () => {
+    const text = [
+      'm{topic="orders",partition="0",source="a"} 1',
+      'm{topic="orders",partition="10",source="a"} 2',
+      'm{topic="orders2",partition="1",source="a"} 3',
+      'm{topic="order",partition="1",source="a"} 4',
+      'm{partition="1",topic="order",source="a"} 5',
+      'm{topic="o\\"rders",partition="1"} 6',
+      'mm{topic="orders",partition="1"} 7',
+      'm 8',
+      '',
+    ].join('\n');
+    for (const size of [1, 5, 17, text.length]) {
+      const parsed = chunked(text, size);
+      // by family, then in order
+      const samples = [...parsed.families.values()].flatMap((f) => f.samples);
+      assert.deepEqual(
+        samples.map((x) => [x.name, { ...x.labels }, x.value]),
+        [
+          ['m', { topic: 'orders', partition: '0', source: 'a' }, 1],
+          ['m', { topic: 'orders', partition: '10', source: 'a' }, 2],
+          ['m', { topic: 'orders2', partition: '1', source: 'a' }, 3],
+          ['m', { topic: 'order', partition: '1', source: 'a' }, 4],
+          ['m', { partition: '1', topic: 'order', source: 'a' }, 5],
+          ['m', { topic: 'o"rders', partition: '1' }, 6],
+          ['m', {}, 8],
+          ['mm', { topic: 'orders', partition: '1' }, 7],
+        ],
+        `in chunks of ${size}`,
+      );
+    }
   });
 
   it('a page without a final newline still gives its last sample', () => {
