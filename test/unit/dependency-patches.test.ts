@@ -1,0 +1,58 @@
+/**
+ * The patches in source/patches are applied by `npm ci` (patch-package). These fail when an install
+ * left a dependency unpatched, or a new version of it changed what the patch relied on.
+ */
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+
+const require = createRequire(import.meta.url);
+
+describe('dependency patches', () => {
+  it('kafkajs: an idle connection schedules no timer (2.2.4 ran one every millisecond, forever)', () => {
+    const RequestQueue = require('kafkajs/src/network/requestQueue/index.js');
+    const logger = { debug() {}, info() {}, warn() {}, error() {} };
+    const queue = new RequestQueue({
+      maxInFlightRequests: 1,
+      requestTimeout: 1000,
+      enforceRequestTimeout: true,
+      clientId: 'test',
+      broker: 'localhost:9092',
+      logger,
+    });
+    queue.checkPendingRequests();
+    assert.equal(queue.throttleCheckTimeoutId ?? null, null, 'nothing pending, not throttled: no timer');
+    // A request waiting for a slot still gets its check scheduled.
+    queue.pending.push({ correlationId: 1 });
+    queue.canSendSocketRequestImmediately = () => false;
+    queue.scheduleCheckPendingRequests();
+    assert.notEqual(queue.throttleCheckTimeoutId ?? null, null, 'a pending request is checked again');
+    clearTimeout(queue.throttleCheckTimeoutId);
+  });
+
+  it("ink: a frame's tokenized lines are kept for the next frame, and the blank cell is shared", async () => {
+    // Ink exports only its entry point: its Output module is found next to it.
+    const { default: Output } = await import(
+      new URL('./output.js', pathToFileURL(require.resolve('ink'))).href
+    );
+    const line = '\u001b[32m✓ caught up\u001b[39m';
+    const first = new Output({ width: 20, height: 2 });
+    first.write(0, 0, line, { transformers: [] });
+    const firstFrame = first.get().output;
+    const cached = first.caches.getStyledChars(line);
+    const second = new Output({ width: 20, height: 2 });
+    assert.equal(
+      second.caches.getStyledChars(line),
+      cached,
+      'the same styled characters, not tokenized again',
+    );
+    second.write(0, 0, line, { transformers: [] });
+    assert.equal(second.get().output, firstFrame);
+    // Two frames later a line not drawn in between is tokenized again (the cache holds one frame back).
+    new Output({ width: 20, height: 2 });
+    new Output({ width: 20, height: 2 });
+    const third = new Output({ width: 20, height: 2 });
+    assert.notEqual(third.caches.getStyledChars(line), cached);
+  });
+});
