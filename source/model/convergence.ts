@@ -583,11 +583,17 @@ export type RecordWantedVisitor = (
  * MM2 partition with lag at the newest sample whose log end passed the offset before the history began.
  * MM2's first (its seconds behind is the migration's); a partition and offset may be visited more than
  * once (groups at the same offset). Visits instead of returning a list: at 100,000 group partitions behind
- * an idle log end, nearly all are wanted on every pass and nearly all were read before.
+ * an idle log end, nearly all are wanted on every pass and nearly all were read before. `dated` says which
+ * offsets the caller has a timestamp for already: those are passed over before the history is searched.
  */
-export function forEachRecordWanted(history: OffsetHistory, visit: RecordWantedVisitor): void {
+export function forEachRecordWanted(
+  history: OffsetHistory,
+  visit: RecordWantedVisitor,
+  dated?: (cluster: 'source' | 'target', topic: string, partition: number, offset: number) => boolean,
+): void {
   const check = (cluster: ClusterRole, topic: string, partition: number, offset: number, lag: number) => {
     if (Number.isNaN(lag) || lag === 0) return;
+    if (dated?.(cluster, topic, partition, offset)) return;
     const h = history.clusters[cluster];
     const row = h.rows.logEnds.get(topic)?.[partition];
     if (row !== undefined && timeAtReadings(gatherLogEnds(h.columns, row), offset) !== null) return;

@@ -13,7 +13,7 @@ import {
   type RecordTime,
   type RecordTimeRead,
   type RecordTimes,
-  recordTimeEntry,
+  recordTimesTopicKey,
   withRecordTimes,
 } from '../model/record-times.js';
 import type { ClusterRole } from './snapshot.js';
@@ -55,29 +55,47 @@ export class RecordTimestamps {
     const pass = ++this.pass;
     const toRead = new Map<string, TopicToRead>();
     let partitionsToRead = 0;
-    forEachRecordWanted(history, (cluster, topic, partition, offset) => {
-      if (!readable(cluster)) return;
-      const kept = recordTimeEntry(this.times, cluster, topic, partition, offset) as KeptTime | undefined;
-      if (kept) {
-        kept.pass = pass;
-        return;
+    let lastToRead: TopicToRead | undefined;
+    // The pass goes topic by topic: the topic's map is looked up once per run of its partitions.
+    let topicOf: { cluster: ClusterRole; topic: string } | null = null;
+    let partitionsOf: ReadonlyMap<number, ReadonlyMap<number, RecordTime>> | undefined;
+    const dated = (cluster: ClusterRole, topic: string, partition: number, offset: number) => {
+      if (!readable(cluster)) return true;
+      if (topicOf === null || topicOf.cluster !== cluster || topicOf.topic !== topic) {
+        topicOf = { cluster, topic };
+        partitionsOf = this.times.get(recordTimesTopicKey(cluster, topic));
       }
-      // Per partition the offsets not read yet; one fetch from the lowest covers the others it reaches.
-      const id = `${cluster}\u0000${topic}`;
-      let entry = toRead.get(id);
-      const offsets = entry?.offsets.get(partition);
-      if (offsets) {
-        offsets.add(offset);
-        return;
-      }
-      if (partitionsToRead >= MAX_PER_READ) return;
-      partitionsToRead++;
-      if (!entry) {
-        entry = { cluster, topic, offsets: new Map() };
-        toRead.set(id, entry);
-      }
-      entry.offsets.set(partition, new Set([offset]));
-    });
+      const kept = partitionsOf?.get(partition)?.get(offset) as KeptTime | undefined;
+      if (kept === undefined) return false;
+      kept.pass = pass;
+      return true;
+    };
+    forEachRecordWanted(
+      history,
+      (cluster, topic, partition, offset) => {
+        // Per partition the offsets not read yet; one fetch from the lowest covers the others it reaches.
+        let entry = lastToRead?.cluster === cluster && lastToRead.topic === topic ? lastToRead : undefined;
+        if (!entry) {
+          const id = recordTimesTopicKey(cluster, topic);
+          entry = toRead.get(id);
+          if (!entry) {
+            if (partitionsToRead >= MAX_PER_READ) return;
+            entry = { cluster, topic, offsets: new Map() };
+            toRead.set(id, entry);
+          }
+          lastToRead = entry;
+        }
+        const offsets = entry.offsets.get(partition);
+        if (offsets) {
+          offsets.add(offset);
+          return;
+        }
+        if (partitionsToRead >= MAX_PER_READ) return;
+        partitionsToRead++;
+        entry.offsets.set(partition, new Set([offset]));
+      },
+      dated,
+    );
     // Entries not visited are no longer wanted.
     this.times = keptRecordTimes(this.times, (entry) => (entry as KeptTime).pass === pass);
     // One topic after the other, as MarkerTails does: concurrent first fetches leave a socket open. A topic
