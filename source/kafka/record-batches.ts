@@ -23,6 +23,11 @@ const NO_HEADERS: RawRecord['headers'] = Object.freeze({});
 
 export type Decompress = (codec: number, data: Buffer) => Promise<Buffer>;
 
+/** A big-endian int64 as a number, without a BigInt (exact up to 2^53, as offsets and timestamps are). */
+function int64At(buffer: Buffer, at: number): number {
+  return buffer.readInt32BE(at) * 4_294_967_296 + buffer.readUInt32BE(at + 4);
+}
+
 class Reader {
   at = 0;
   constructor(readonly buffer: Buffer) {}
@@ -106,7 +111,7 @@ export function nextOffsetOf(set: Buffer): number | null {
   for (let at = 0; at + BATCH_HEADER <= set.length; ) {
     const end = at + 12 + set.readInt32BE(at + 8);
     if (end > set.length || set.readInt8(at + MAGIC_AT) !== 2) break;
-    next = Number(set.readBigInt64BE(at)) + set.readInt32BE(at + LAST_OFFSET_DELTA_AT) + 1;
+    next = int64At(set, at) + set.readInt32BE(at + LAST_OFFSET_DELTA_AT) + 1;
     at = end;
   }
   return next;
@@ -121,6 +126,7 @@ export async function decodeRecordSet(
   // thread, so they overlap with the decoding below), then the records in order.
   const batches: Array<{ at: number; body: Buffer | Promise<Buffer> }> = [];
   let oldFormat = false;
+  let compressed = false;
   for (let at = 0; at + BATCH_HEADER <= set.length; ) {
     const end = at + 12 + set.readInt32BE(at + 8);
     if (end > set.length) break;
@@ -132,23 +138,29 @@ export async function decodeRecordSet(
     if ((attributes & CONTROL_FLAG) === 0) {
       const codec = attributes & CODEC_MASK;
       const body = set.subarray(at + BATCH_HEADER, end);
+      if (codec !== 0) compressed = true;
       batches.push({ at, body: codec === 0 ? body : decompress(codec, body) });
     }
     at = end;
   }
   if (oldFormat && batches.length === 0) return null;
   const records: RawRecord[] = [];
+  const decodeBatch = (at: number, body: Buffer) =>
+    decodeRecords(
+      body,
+      set.readInt32BE(at + COUNT_AT),
+      int64At(set, at),
+      int64At(set, at + BASE_TIMESTAMP_AT),
+      from,
+      records,
+    );
+  // Uncompressed sets (MM2's internal topics, read every refresh) are decoded without a promise per batch.
+  if (!compressed) {
+    for (const { at, body } of batches) decodeBatch(at, body as Buffer);
+    return records;
+  }
   try {
-    for (const { at, body } of batches) {
-      decodeRecords(
-        await body,
-        set.readInt32BE(at + COUNT_AT),
-        Number(set.readBigInt64BE(at)),
-        Number(set.readBigInt64BE(at + BASE_TIMESTAMP_AT)),
-        from,
-        records,
-      );
-    }
+    for (const { at, body } of batches) decodeBatch(at, await body);
   } finally {
     // A failed batch must not leave the others' rejections unhandled.
     await Promise.allSettled(batches.map((b) => b.body));
@@ -185,8 +197,8 @@ export function decodeFetchV11(response: Buffer): {
     for (let p = 0; p < count; p++) {
       const partition = response.readInt32BE(at);
       const partitionError = response.readInt16BE(at + 4);
-      const highWatermark = Number(response.readBigInt64BE(at + 6));
-      const logStartOffset = Number(response.readBigInt64BE(at + 22));
+      const highWatermark = int64At(response, at + 6);
+      const logStartOffset = int64At(response, at + 22);
       at += 30;
       const aborted = response.readInt32BE(at);
       at += 4 + Math.max(0, aborted) * 16 + 4; // aborted transactions, preferred_read_replica

@@ -3,7 +3,12 @@ import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
 import kafkajs from 'kafkajs';
 import { registerCompressionCodecs } from '../../source/kafka/codecs.js';
-import { type Decompress, decodeFetchV11, decodeRecordSet } from '../../source/kafka/record-batches.js';
+import {
+  type Decompress,
+  decodeFetchV11,
+  decodeRecordSet,
+  nextOffsetOf,
+} from '../../source/kafka/record-batches.js';
 import { fixture } from '../helpers/fixtures.js';
 
 const require = createRequire(import.meta.url);
@@ -96,6 +101,21 @@ describe('record batch decoder', () => {
       assert.deepEqual(records[3]!.value, Buffer.alloc(0));
     });
   }
+
+  it('reads offsets past 2^32 exactly, and a set that mixes plain and compressed batches in order', async () => {
+    const high = 2 ** 40 + 5;
+    const set = Buffer.concat([
+      await batch(high, sample.slice(0, 2)),
+      await batch(high + 2, sample.slice(0, 2), CompressionTypes.LZ4),
+      await batch(high + 4, sample.slice(0, 1)),
+    ]);
+    const records = await decodeRecordSet(set, high + 1, decompress);
+    assert.deepEqual(
+      records?.map((r) => r.offset),
+      [high + 1, high + 2, high + 3, high + 4],
+    );
+    assert.equal(nextOffsetOf(set), high + 5);
+  });
 
   it('drops records before the asked offset and ignores a batch cut by the fetch size', async () => {
     const first = await batch(10, sample);
