@@ -134,8 +134,9 @@ export function App(props: AppProps) {
   };
   const nowMs = useNow(clock, 1000, (t) => clockMustTick(clockNeeds, t), snapshot);
   const cutoverOptions = props.cutover ?? DEFAULT_CUTOVER;
-  const cutover = useCutover(actions, snapshot, cutoverOptions, log);
-  const book = ui.pane === 'cutover' || ui.overlay?.kind === 'mirror' ? cutover() : null;
+  const runbookShown = ui.pane === 'cutover' || ui.overlay?.kind === 'mirror';
+  const cutover = useCutover(actions, snapshot, cutoverOptions, log, runbookShown);
+  const book = runbookShown ? cutover() : null;
 
   const tiny = size.rows < MIN_ROWS || size.columns < MIN_COLUMNS;
   const headerLines = headerHeight(size.rows);

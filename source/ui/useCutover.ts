@@ -11,13 +11,23 @@ import type { Log } from './useCheck.js';
 /** Topic configs and the newest writes change rarely: read them this often (two DescribeConfigs, a few Fetches). */
 export const CUTOVER_READ_INTERVAL_MS = 30_000;
 
+/**
+ * `shown`: whether a pane shows the runbook now. Its reads run once at the first snapshot, then on
+ * their cadence from the first time a pane shows the runbook (at once, then every 30 s): at 50 topics
+ * of 100 partitions they fetch the tail of 5,000 partitions (12 MB of records) each time, which a
+ * console that never opens the runbook should not pay for. The first read is not stale where it
+ * matters: a topic not seen moving since the watch began was last written before it.
+ */
 export function useCutover(
   actions: ConsoleActions,
   snapshot: Snapshot | null,
   options: RunbookOptions,
   log: Log,
+  shown: boolean,
 ): () => Runbook | null {
   const [reads, setReads] = useState<CutoverReads | null>(null);
+  const [wanted, setWanted] = useState(shown);
+  if (shown && !wanted) setWanted(true);
   const haveSnapshot = snapshot !== null;
   useEffect(() => {
     if (!haveSnapshot) return;
@@ -38,12 +48,12 @@ export function useCutover(
       );
     };
     read();
-    const timer = setInterval(read, CUTOVER_READ_INTERVAL_MS);
+    const timer = wanted ? setInterval(read, CUTOVER_READ_INTERVAL_MS) : undefined;
     return () => {
       live = false;
       clearInterval(timer);
     };
-  }, [actions, haveSnapshot, log]);
+  }, [actions, haveSnapshot, wanted, log]);
   // Evaluated when asked (the Cutover pane, S), once per snapshot: at 100,000 partitions the runbook
   // evaluates every target group, which the other panes need not wait for.
   return useMemo(() => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, mock } from 'node:test';
 import type { CutoverReads } from '../../source/actions/types.js';
 import type { Snapshot } from '../../source/monitor/snapshot.js';
 import { buildSnapshot, NOW } from './fixtures.js';
@@ -66,6 +66,25 @@ describe('Cutover pane (6)', () => {
     for (const n of [1, 2, 3, 4, 5, 6]) assert.match(stepLine(app, n) ?? '', /✓ \d done/);
     assert.match(stepLine(app, 7) ?? '', /› ✗ 7 NOT DONE +mirror stopped/);
     assert.match(app.frame(), /no new record on 4 mirrored topic\(s\) for 30 s or more/);
+  });
+
+  it('reads configs and newest writes once, then every 30 s from the first time the runbook shows', async () => {
+    const app = await open({ rows: 30, columns: 120 });
+    assert.equal(app.actions.cutoverReadCalls, 1, 'read once at the first snapshot');
+    mock.timers.enable({ apis: ['setInterval'] });
+    try {
+      mock.timers.tick(95_000);
+      assert.equal(app.actions.cutoverReadCalls, 1, 'not again while no pane shows the runbook');
+      await app.press('6');
+      assert.equal(app.actions.cutoverReadCalls, 2, 'again at once when the Cutover pane opens');
+      await app.press('1');
+      mock.timers.tick(30_000);
+      assert.equal(app.actions.cutoverReadCalls, 3, 'then every 30 s');
+      mock.timers.tick(30_000);
+      assert.equal(app.actions.cutoverReadCalls, 4);
+    } finally {
+      mock.timers.reset();
+    }
   });
 
   it('is listed in the help', async () => {

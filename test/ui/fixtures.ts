@@ -456,7 +456,10 @@ export class FakeActions implements ConsoleActions {
     return plan.map((t) => ({ ok: true, message: `created ${t.target} (${t.partitions} partitions)` }));
   }
 
+  cutoverReadCalls = 0;
+
   async cutoverReads(): Promise<CutoverReads> {
+    this.cutoverReadCalls++;
     return this.cutover;
   }
 
