@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import kafkajs, { type Kafka } from 'kafkajs';
 import { type ClientTimeouts, type ClusterEndpoint, createKafka } from './client.js';
 import { kafkaErrorType } from './errors.js';
-import { LEADER_NOT_AVAILABLE } from './offline-partitions.js';
+import { LEADER_NOT_AVAILABLE, tolerantMetadataParse } from './offline-partitions.js';
 import {
   CONSUMER_GROUP_DESCRIBE_API_KEY,
   CONSUMER_GROUP_DESCRIBE_MAX_VERSION,
@@ -39,11 +39,20 @@ import {
   listOffsets,
 } from './protocol/list-offsets.js';
 import {
+  METADATA_API_KEY,
+  METADATA_MAX_VERSION,
+  METADATA_MIN_VERSION,
+  type MetadataResponse,
+  type MetadataTopicCache,
+  metadataForAllTopics,
+} from './protocol/metadata.js';
+import {
   type CommittedTopicOffsets,
   type FetchedGroupOffsets,
   OFFSET_FETCH_API_KEY,
   OFFSET_FETCH_BATCH_MAX_VERSION,
   OFFSET_FETCH_BATCH_MIN_VERSION,
+  type OffsetFetchGroupCache,
   offsetFetchGroups,
 } from './protocol/offset-fetch.js';
 import { decodeFetchV11, decodeRecordSet, type FetchedPartition, nextOffsetOf } from './record-batches.js';
@@ -189,6 +198,9 @@ interface InternalCluster {
     topics: Array<{ topic: string; partitions: Array<{ partition: number }>; fromBeginning: boolean }>,
   ): Promise<Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }>>;
   brokerPool: {
+    refreshMetadataIfNecessary(topics: string[]): Promise<void>;
+    /** The callback's answer from the first broker where it does not throw; null when none. */
+    withBroker<T>(callback: (options: { broker: InternalBroker }) => Promise<T>): Promise<T | null>;
     versions?: Record<string, ApiVersionRange> | null;
     seedBroker?: InternalBroker;
     /** What kafkajs refreshed last (a new object each time); undefined before the first. */
@@ -400,6 +412,13 @@ export class WireCluster {
   private readonly lookups = new Map<string, Promise<number>>();
   /** Partition leaders by topic, for the metadata object kafkajs held when it was built. */
   private leaderIndex: { metadata: unknown; byTopic: Map<string, Map<number, number>> } | null = null;
+  /** Each group's bytes in the last OffsetFetch answers (protocol/offset-fetch.ts). */
+  private readonly groupOffsetBytes: OffsetFetchGroupCache = new Map();
+  /** Each topic's bytes in the last Metadata answer, for the version they were read in. */
+  private metadataTopics: { version: number; topics: MetadataTopicCache } = {
+    version: -1,
+    topics: new Map(),
+  };
 
   constructor(
     readonly endpoint: ClusterEndpoint,
@@ -450,9 +469,31 @@ export class WireCluster {
   /** Metadata for every topic (one request), and leaders known for offsets and fetches. */
   async metadata(): Promise<ClusterMetadata> {
     await this.connect();
-    const all = await this.cluster.metadata();
+    const all = (await this.metadataOfAllTopics()) ?? (await this.cluster.metadata());
     await this.cluster.addMultipleTargetTopics(all.topicMetadata.map((t) => t.topic));
     return all;
+  }
+
+  /**
+   * Metadata through protocol/metadata.ts, where topics that did not change keep their objects: from
+   * the first broker that answers without an error. Null when none does or none speaks version 4+:
+   * then kafkajs asks, with its retries and its errors.
+   */
+  private async metadataOfAllTopics(): Promise<MetadataResponse | null> {
+    const pool = this.cluster.brokerPool;
+    // What kafkajs' own metadata() does first: its view of the leaders, refreshed when it has aged.
+    await pool.refreshMetadataIfNecessary([]);
+    const parse = async (data: MetadataResponse) => {
+      await tolerantMetadataParse(data);
+      return data;
+    };
+    return pool.withBroker(async ({ broker }) => {
+      const version = commonVersion(broker, METADATA_API_KEY, METADATA_MIN_VERSION, METADATA_MAX_VERSION);
+      if (version === null) throw new Error('Metadata version 4 or later not supported');
+      // Bytes of one version say nothing about another's (version 8 adds a field per topic).
+      if (this.metadataTopics.version !== version) this.metadataTopics = { version, topics: new Map() };
+      return sendThrough(broker)(metadataForAllTopics(version, this.metadataTopics.topics, parse));
+    });
   }
 
   /** Metadata for the named topics only. */
@@ -839,7 +880,9 @@ export class WireCluster {
         }
         await Promise.all(
           chunks(ids, OFFSET_FETCH_GROUPS_PER_REQUEST).map(async (batch) => {
-            const { groups } = await sendThrough(coordinator)(offsetFetchGroups(batch, version));
+            const { groups } = await sendThrough(coordinator)(
+              offsetFetchGroups(batch, version, this.groupOffsetBytes),
+            );
             const answered = new Set<string>();
             const asked = new Set(batch);
             for (const group of groups) {
@@ -855,6 +898,9 @@ export class WireCluster {
         );
       }),
     );
+    const asked = new Set(groupIds);
+    for (const groupId of this.groupOffsetBytes.keys())
+      if (!asked.has(groupId)) this.groupOffsetBytes.delete(groupId);
     const single = await Promise.all(oneByOne.map((g) => this.committedOffsets(g)));
     oneByOne.forEach((groupId, i) => {
       result.set(groupId, single[i]!);

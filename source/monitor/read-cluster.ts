@@ -161,7 +161,7 @@ export function buildGroup(
     a.topic === b.topic ? a.partition - b.partition : a.topic.localeCompare(b.topic),
   );
   const anyCommitted = partitions.some((p) => p.committed !== null);
-  return {
+  const group: GroupInfo = {
     cluster: role,
     group: groupId,
     state: membership?.state ?? 'Unknown',
@@ -172,6 +172,8 @@ export function buildGroup(
     totalLag: anyCommitted ? totalLag(partitions) : null,
     translations: [],
   };
+  committedChecked.set(group, committed);
+  return group;
 }
 
 const NO_TOPICS: ReadonlySet<string> = new Set();
@@ -212,6 +214,9 @@ function partitionIndex(group: GroupInfo): Map<string, GroupPartition[]> {
   return index;
 }
 
+/** The committed offsets (by identity) each group was built from, or last found unchanged against. */
+const committedChecked = new WeakMap<GroupInfo, readonly CommittedTopicOffsets[]>();
+
 /**
  * Whether `buildGroup` would rebuild `previous` exactly from this read, checked without building it:
  * at 1,000 groups of 100 partitions a side, building each group on every refresh to find it equal cost
@@ -233,11 +238,19 @@ export function groupUnchanged(
     previous.members !== (membership?.members.length ?? 0)
   )
     return false;
+  // The very offsets the group was built from or last found equal to (the OffsetFetch decoder hands
+  // back the same object for a group's unchanged bytes): on a topic whose ranges were kept too, its
+  // partitions need no look.
+  const sameCommitted = committedChecked.get(previous) === committed;
   const index = partitionIndex(previous);
   const sameOffsets = (p: GroupPartition, range: { earliest: number; latest: number } | undefined) =>
     p.logEnd === finite(range?.latest) && p.logStart === finite(range?.earliest);
   let committedCount = 0;
   for (const t of committed) {
+    if (sameCommitted && unchangedTopics.has(t.topic)) {
+      committedCount += t.partitions.length;
+      continue;
+    }
     const previousOfTopic = index.get(t.topic);
     // A topic the read kept has the offsets the previous group was checked against: not compared again.
     const rangesKept = unchangedTopics.has(t.topic);
@@ -277,7 +290,10 @@ export function groupUnchanged(
         }
       }
     }
-  return owned === ownedCount(previous) && previous.partitions.length === committedCount + ownedOnly;
+  const unchanged =
+    owned === ownedCount(previous) && previous.partitions.length === committedCount + ownedOnly;
+  if (unchanged) committedChecked.set(previous, committed);
+  return unchanged;
 }
 
 type TopicMetadata = Awaited<ReturnType<WireCluster['metadata']>>['topicMetadata'][number];

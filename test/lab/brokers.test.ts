@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createKafka } from '../../source/kafka/client.js';
+import { WireCluster } from '../../source/kafka/wire-cluster.js';
 import type { LabStatus } from '../../source/lab/lab-status.js';
 import { eventually, labStatusOf, uniqueValue } from '../helpers/lab.js';
 import { kcat, mirrorwatch } from '../helpers/run.js';
@@ -27,6 +28,39 @@ async function kcatReplicaHealth(brokers: string): Promise<{ offline: number; un
     else if (isr < replicas) underReplicated++;
   }
   return { offline, underReplicated };
+}
+
+/** kcat's metadata, one line per partition: `topic/partition leader replicas isrs` (ids sorted). */
+async function kcatPartitionLines(brokers: string): Promise<string[]> {
+  const result = await kcat(['-L', '-b', brokers, '-m', '10']);
+  assert.equal(result.code, 0, result.stderr);
+  const lines: string[] = [];
+  let topic = '';
+  for (const line of result.stdout.split('\n')) {
+    const t = /^\s*topic "(.*)" with \d+ partitions:/.exec(line);
+    if (t) topic = t[1]!;
+    const p = /partition (\d+), leader (-?\d+), replicas: ([\d,]*), isrs: ([\d,]*)/.exec(line);
+    if (p) lines.push(partitionLine(topic, Number(p[1]), Number(p[2]), ids(p[3]!), ids(p[4]!)));
+  }
+  return lines.sort();
+}
+
+function ids(list: string): number[] {
+  return list.split(',').filter(Boolean).map(Number);
+}
+
+function partitionLine(topic: string, partition: number, leader: number, replicas: number[], isr: number[]) {
+  const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b).join(',');
+  return `${topic}/${partition} ${leader} ${sorted(replicas)} ${sorted(isr)}`;
+}
+
+/** The same lines from mirrorwatch's Metadata decoder (kafka/protocol/metadata.ts). */
+async function wirePartitionLines(wire: WireCluster) {
+  const metadata = await wire.metadata();
+  const lines = metadata.topicMetadata.flatMap((t) =>
+    t.partitionMetadata.map((p) => partitionLine(t.topic, p.partitionId, p.leader, p.replicas, p.isr)),
+  );
+  return { metadata, lines: lines.sort() };
 }
 
 async function statusDoc() {
@@ -119,6 +153,29 @@ describe('a lab of three brokers a side, one of them stopped and started again',
         6000,
       );
       assert.doesNotMatch(screen, /SOURCE old .*(STALE|unreachable)/);
+
+      // mirrorwatch's Metadata decoder reads what kcat reads, offline partitions included, and a second
+      // answer keeps the objects of the topics whose bytes did not change.
+      const wire = new WireCluster({ name: 'source', brokers: [source] }, 'test-metadata');
+      try {
+        await eventually(
+          'the Metadata decoder agrees with kcat',
+          async () => {
+            const expected = await kcatPartitionLines(source);
+            const first = await wirePartitionLines(wire);
+            const second = await wirePartitionLines(wire);
+            if (JSON.stringify(expected) !== JSON.stringify(await kcatPartitionLines(source))) return false;
+            assert.deepEqual(first.lines, expected);
+            assert.deepEqual(second.lines, expected);
+            const before = new Map(first.metadata.topicMetadata.map((t) => [t.topic, t]));
+            assert.ok(second.metadata.topicMetadata.every((t) => before.get(t.topic) === t));
+            return true;
+          },
+          60_000,
+        );
+      } finally {
+        await wire.disconnect();
+      }
 
       // status and topics agree with kcat, and the cluster is reachable (exit 1 degraded, not 2).
       await eventually(

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
 import { debugLine, formatRequestsByApi } from '../../source/cli/snapshot-once.js';
 import {
@@ -10,6 +11,7 @@ import { FlexibleReader } from '../../source/kafka/protocol/flexible.js';
 import {
   decodeOffsetFetchResponse,
   encodeOffsetFetchRequest,
+  type OffsetFetchGroupCache,
   type OffsetFetchResponse,
   offsetFetchGroups,
 } from '../../source/kafka/protocol/offset-fetch.js';
@@ -110,6 +112,63 @@ describe('OffsetFetch for many groups (API key 9, versions 8 and 9)', () => {
       assert.deepEqual((await request.encode()).buffer, expected);
     });
   }
+
+  it('hands back the last answer’s group object where the group’s bytes did not change, and only there', () => {
+    const payload = fixtureBytes('bytes-offset-fetch-v9.bin');
+    const cache: OffsetFetchGroupCache = new Map();
+    const first = decodeOffsetFetchResponse(payload, cache);
+    const withOffsets = first.groups.filter((g) => g.topics.some((t) => t.partitions.length > 0));
+    assert.ok(first.groups.length >= 2 && withOffsets.length >= 1, 'the fixture has groups with offsets');
+    const again = decodeOffsetFetchResponse(Buffer.from(payload), cache);
+    for (const [i, g] of again.groups.entries()) assert.equal(g, first.groups[i]);
+    // One committed offset of the first group with offsets moves by one: that group alone is new.
+    const target = withOffsets[0]!;
+    const moved = Buffer.from(payload);
+    const name = Buffer.from(target.groupId);
+    const at = moved.indexOf(Buffer.concat([Buffer.from([name.length + 1]), name]));
+    const topic = Buffer.from(target.topics[0]!.topic);
+    const topicAt = moved.indexOf(topic, at);
+    // topic name, partitions count (one varint byte), partition index, then the offset.
+    const offsetAt = topicAt + topic.length + 1 + 4;
+    moved.writeUInt32BE(moved.readUInt32BE(offsetAt + 4) + 1, offsetAt + 4);
+    const third = decodeOffsetFetchResponse(moved, cache);
+    third.groups.forEach((g, i) => {
+      if (g.groupId === target.groupId) {
+        assert.notEqual(g, first.groups[i]);
+        assert.equal(g.topics[0]!.offsets[0], (target.topics[0]!.offsets[0] as number) + 1);
+      } else assert.equal(g, first.groups[i]);
+    });
+    assert.deepEqual(decodeOffsetFetchResponse(payload), first, 'the same answer without a cache');
+  });
+
+  it('encodes lengths past one varint byte as kafkajs encoder does: 300 groups, names of 200 bytes', () => {
+    const require = createRequire(import.meta.url);
+    const Encoder = require('kafkajs/src/protocol/encoder') as new () => {
+      writeUVarInt(n: number): unknown;
+      writeUVarIntString(s: string | null): unknown;
+      writeInt32(n: number): unknown;
+      writeInt8(n: number): unknown;
+      buffer: Buffer;
+    };
+    const groupIds = Array.from({ length: 300 }, (_, i) => `g${i}-${'é'.repeat(i % 2 === 0 ? 100 : 3)}`);
+    for (const version of [8, 9]) {
+      const e = new Encoder();
+      e.writeUVarInt(0);
+      e.writeUVarInt(groupIds.length + 1);
+      for (const groupId of groupIds) {
+        e.writeUVarIntString(groupId);
+        if (version >= 9) {
+          e.writeUVarIntString(null);
+          e.writeInt32(-1);
+        }
+        e.writeUVarInt(0);
+        e.writeUVarInt(0);
+      }
+      e.writeInt8(1);
+      e.writeUVarInt(0);
+      assert.deepEqual(encodeOffsetFetchRequest(groupIds, version, true), e.buffer);
+    }
+  });
 
   it('decodes version 8 answers of Kafka 4.3.1 and 3.9.2 as Kafka does: several groups, none committed', () => {
     for (const name of ['bytes-offset-fetch-v8-kafka-4.3', 'bytes-offset-fetch-v8-kafka-3.9']) {

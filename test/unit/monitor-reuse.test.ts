@@ -280,6 +280,29 @@ describe('a group read again is recognised as unchanged without building it', ()
     );
   });
 
+  it('the very offsets it was built from, on a kept topic, are not looked at again; members still are', () => {
+    const noRanges = new Map<string, Map<number, { earliest: number; latest: number }>>();
+    const kept = new Set(['orders']);
+    const committed = committedTopics(base.committed);
+    const previous = buildGroup('source', 'billing', 'consumer', base.membership, committed, base.offsets);
+    // The OffsetFetch decoder hands back the same object only for the same bytes; changed in place here
+    // to show that the partitions are not read again.
+    committed[0]!.offsets[1] = 99;
+    assert.equal(groupUnchanged(previous, 'consumer', base.membership, committed, noRanges, kept), true);
+    const memberLeft = stable([member('m1', [0, 1])]);
+    assert.equal(groupUnchanged(previous, 'consumer', memberLeft, committed, noRanges, kept), false);
+    // Another object, equal or not, is compared partition by partition.
+    assert.equal(
+      groupUnchanged(previous, 'consumer', base.membership, committedTopics(base.committed), noRanges, kept),
+      true,
+    );
+    const copy = committedTopics(base.committed);
+    copy[0]!.offsets[1] = 99;
+    assert.equal(groupUnchanged(previous, 'consumer', base.membership, copy, noRanges, kept), false);
+    // A topic whose ranges were read anew is compared too.
+    assert.equal(groupUnchanged(previous, 'consumer', base.membership, committed, noRanges), false);
+  });
+
   it('a different protocol type is a change', () => {
     assert.equal(
       groupUnchanged(build(base), '', base.membership, committedTopics(base.committed), base.offsets),

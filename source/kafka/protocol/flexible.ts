@@ -74,6 +74,28 @@ export class FlexibleReader {
     this.decoder = new Decoder(buffer);
   }
 
+  /** Where the next read starts, in the buffer given. */
+  get position(): number {
+    return this.decoder.offset;
+  }
+
+  /**
+   * Whether the buffer holds `bytes` at the position; if so the reader steps over them. For a part
+   * whose encoding ends where its bytes say (a struct), equal bytes mean an equal part.
+   */
+  skipIfEqual(bytes: Buffer): boolean {
+    const { buffer, offset } = this.decoder;
+    const end = offset + bytes.length;
+    if (end > buffer.length || buffer.compare(bytes, 0, bytes.length, offset, end) !== 0) return false;
+    this.decoder.offset = end;
+    return true;
+  }
+
+  /** A copy of the bytes from `start` to the position (kept after the response buffer is gone). */
+  copySince(start: number): Buffer {
+    return Buffer.from(this.decoder.buffer.subarray(start, this.decoder.offset));
+  }
+
   private need(bytes: number, what: string): void {
     if (this.decoder.offset + bytes > this.decoder.buffer.length)
       throw new Error(`${this.apiName} response truncated reading ${what}`);

@@ -6,6 +6,7 @@
  * console allocated. Neither version is flexible: request header v1, response header v0 (kafkajs
  * writes and strips both).
  */
+import { ClassicReader } from './classic-reader.js';
 import type { FlexibleProtocolRequest, KafkaEncoder } from './flexible.js';
 
 export const LIST_OFFSETS_API_KEY = 2;
@@ -70,55 +71,8 @@ export function encodeListOffsetsRequest(
   return buffer;
 }
 
-/** Reads with bounds checks: a response is data from the wire and may be cut short or garbled. */
-class Reader {
-  private at = 0;
-  constructor(private readonly buffer: Buffer) {}
-
-  private need(bytes: number, what: string): void {
-    if (bytes < 0 || this.at + bytes > this.buffer.length)
-      throw new Error(`ListOffsets response truncated reading ${what}`);
-  }
-
-  int16(what: string): number {
-    this.need(2, what);
-    const value = this.buffer.readInt16BE(this.at);
-    this.at += 2;
-    return value;
-  }
-
-  int32(what: string): number {
-    this.need(4, what);
-    const value = this.buffer.readInt32BE(this.at);
-    this.at += 4;
-    return value;
-  }
-
-  /** Exact below 2^53, which offsets are. */
-  int64(what: string): number {
-    this.need(8, what);
-    const value = this.buffer.readInt32BE(this.at) * 4_294_967_296 + this.buffer.readUInt32BE(this.at + 4);
-    this.at += 8;
-    return value;
-  }
-
-  string(what: string): string {
-    const length = this.int16(what);
-    this.need(length, what);
-    const value = this.buffer.toString('utf8', this.at, this.at + length);
-    this.at += length;
-    return value;
-  }
-
-  count(what: string): number {
-    const n = this.int32(what);
-    if (n < 0 || n > this.buffer.length) throw new Error(`ListOffsets response has a bad ${what} count`);
-    return n;
-  }
-}
-
 export function decodeListOffsetsResponse(payload: Buffer): ListOffsetsResponse {
-  const r = new Reader(payload);
+  const r = new ClassicReader(payload, 'ListOffsets');
   const throttleTimeMs = r.int32('throttle_time_ms');
   const topics: ListedTopicOffsets[] = [];
   for (let t = r.count('topics'); t > 0; t--) {

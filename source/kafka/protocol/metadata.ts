@@ -1,0 +1,147 @@
+/**
+ * Metadata (API key 3) for every topic, versions 4 to 8 (Kafka 1.0+; Kafka 4 removed 0 to 3), read
+ * by a decoder that hands back the previous refresh's topic object when the topic's bytes did not
+ * change. kafkajs 2.2.4 builds an object and three arrays per partition on every answer: at 10,000
+ * partitions a side and a refresh every 2 s, that was the largest single part of what the console
+ * allocated, for topics that almost never change. Non-flexible versions: request header v1 and
+ * response header v0, which kafkajs writes and strips.
+ */
+import { ClassicReader } from './classic-reader.js';
+import type { FlexibleProtocolRequest, KafkaEncoder } from './flexible.js';
+
+export const METADATA_API_KEY = 3;
+/** Version 4 adds allow_auto_topic_creation; Kafka 4 speaks 4 and later. */
+export const METADATA_MIN_VERSION = 4;
+/** Version 9 is flexible; 8 holds everything mirrorwatch reads. */
+export const METADATA_MAX_VERSION = 8;
+
+export interface MetadataPartition {
+  partitionErrorCode: number;
+  partitionId: number;
+  /** -1 when the partition has no leader (offline). */
+  leader: number;
+  replicas: number[];
+  isr: number[];
+  /** Version 5+; empty before. */
+  offlineReplicas: number[];
+}
+
+export interface MetadataTopic {
+  topicErrorCode: number;
+  topic: string;
+  isInternal: boolean;
+  partitionMetadata: MetadataPartition[];
+}
+
+export interface MetadataResponse {
+  throttleTimeMs: number;
+  brokers: Array<{ nodeId: number; host: string; port: number; rack: string | null }>;
+  clusterId: string | null;
+  controllerId: number;
+  topicMetadata: MetadataTopic[];
+}
+
+/** Each topic's bytes in the last answer and what they decoded to; kept between answers. */
+export type MetadataTopicCache = Map<string, { bytes: Buffer; topic: MetadataTopic }>;
+
+/** The request body for every topic (null topics), no automatic topic creation. */
+export function encodeMetadataRequest(version: number): Buffer {
+  const buffer = Buffer.alloc(4 + 1 + (version >= 8 ? 2 : 0));
+  buffer.writeInt32BE(-1, 0); // topics: null, every topic
+  // allow_auto_topic_creation false, and (version 8) neither kind of authorized operations.
+  return buffer;
+}
+
+function readTopic(r: ClassicReader, version: number, topicErrorCode: number, topic: string): MetadataTopic {
+  const isInternal = r.int8('is_internal') !== 0;
+  const count = r.count('partitions', 18);
+  const partitionMetadata: MetadataPartition[] = [];
+  for (let i = 0; i < count; i++) {
+    const partitionErrorCode = r.int16('partition error_code');
+    const partitionId = r.int32('partition_index');
+    const leader = r.int32('leader_id');
+    if (version >= 7) r.int32('leader_epoch');
+    const replicas = r.int32s('replica_nodes');
+    const isr = r.int32s('isr_nodes');
+    const offlineReplicas = version >= 5 ? r.int32s('offline_replicas') : [];
+    partitionMetadata.push({ partitionErrorCode, partitionId, leader, replicas, isr, offlineReplicas });
+  }
+  if (version >= 8) r.int32('topic_authorized_operations');
+  return { topicErrorCode, topic, isInternal, partitionMetadata };
+}
+
+/**
+ * The response body after the correlation id. A topic whose bytes equal its bytes in the last answer
+ * (`cache`) is the last answer's object; `cache` is updated to this answer's topics.
+ */
+export function decodeMetadataResponse(
+  payload: Buffer,
+  version: number,
+  cache: MetadataTopicCache = new Map(),
+): MetadataResponse {
+  const r = new ClassicReader(payload, 'Metadata');
+  const throttleTimeMs = r.int32('throttle_time_ms');
+  const brokers: MetadataResponse['brokers'] = [];
+  for (let n = r.count('brokers', 12); n > 0; n--) {
+    const nodeId = r.int32('node_id');
+    const host = r.string('host');
+    const port = r.int32('port');
+    const rack = r.nullableString('rack');
+    brokers.push({ nodeId, host, port, rack });
+  }
+  const clusterId = r.nullableString('cluster_id');
+  const controllerId = r.int32('controller_id');
+  const topicMetadata: MetadataTopic[] = [];
+  const seen = new Set<string>();
+  for (let n = r.count('topics', 9); n > 0; n--) {
+    const start = r.at;
+    const topicErrorCode = r.int16('topic error_code');
+    const topic = r.string('topic name');
+    seen.add(topic);
+    const known = cache.get(topic);
+    const length = known?.bytes.length ?? 0;
+    // A topic's encoding ends where its bytes say, so equal bytes decode to an equal topic.
+    if (
+      known !== undefined &&
+      start + length <= payload.length &&
+      payload.compare(known.bytes, 0, length, start, start + length) === 0
+    ) {
+      r.at = start + length;
+      topicMetadata.push(known.topic);
+      continue;
+    }
+    const decoded = readTopic(r, version, topicErrorCode, topic);
+    cache.set(topic, { bytes: Buffer.from(payload.subarray(start, r.at)), topic: decoded });
+    topicMetadata.push(decoded);
+  }
+  if (version >= 8) r.int32('cluster_authorized_operations');
+  for (const name of cache.keys()) if (!seen.has(name)) cache.delete(name);
+  return { throttleTimeMs, brokers, clusterId, controllerId, topicMetadata };
+}
+
+/** The {request, response} pair a kafkajs connection sends; `parse` decides which errors throw. */
+export function metadataForAllTopics(
+  version: number,
+  cache: MetadataTopicCache,
+  parse: (data: MetadataResponse) => Promise<MetadataResponse>,
+): FlexibleProtocolRequest<MetadataResponse> {
+  return {
+    request: {
+      apiKey: METADATA_API_KEY,
+      apiName: 'Metadata',
+      apiVersion: version,
+      encode: async () => {
+        const buffer = encodeMetadataRequest(version);
+        // kafkajs appends `buffer` of whatever it is handed as an encoder.
+        return { buf: buffer, buffer } as unknown as KafkaEncoder;
+      },
+    },
+    response: {
+      decode: async (payload: Buffer) => {
+        const decoded = decodeMetadataResponse(payload, version, cache);
+        return { ...decoded, clientSideThrottleTime: decoded.throttleTimeMs };
+      },
+      parse,
+    },
+  };
+}
