@@ -317,6 +317,12 @@ export class Poller implements SnapshotFeed {
     const started = this.now();
     const c = this.connection;
     const scrape = this.scrapeWhenDue();
+    // Once MM2's positions come from the Connect offsets topic (read record by record as it grows), the
+    // console does not ask Connect REST for all of them again on every refresh: one JSON document of
+    // every source partition, 450 KB at 5,000 partitions. A one-shot command asks, as it reads once.
+    const internal = this.states['mm2-internal'];
+    const positionsFromTopic =
+      this.continuous && internal.health.ok && (internal.data?.positionsTopic ?? null) !== null;
     await Promise.all([
       this.readClusterSource('source'),
       this.readClusterSource('target'),
@@ -326,7 +332,9 @@ export class Poller implements SnapshotFeed {
       this.attempt(
         this.states.connect,
         async () => {
-          const reading = await readConnect(this.connect as ConnectRestClient, c.source.alias);
+          const reading = await readConnect(this.connect as ConnectRestClient, c.source.alias, {
+            positions: !positionsFromTopic,
+          });
           return { data: reading, requests: reading.requests };
         },
         (e) => (e as Error).message,

@@ -63,7 +63,12 @@ function firstLine(trace: string | undefined): string | null {
   return trace ? (trace.split('\n')[0] ?? null) : null;
 }
 
-export async function readConnect(client: ConnectRestClient, sourceAlias: string): Promise<ConnectReading> {
+/** `positions`: whether to ask for MM2's positions too (GET offsets of each MirrorSourceConnector). */
+export async function readConnect(
+  client: ConnectRestClient,
+  sourceAlias: string,
+  options: { positions: boolean } = { positions: true },
+): Promise<ConnectReading> {
   const statuses = await client.statuses();
   let requests = 1;
   const connectors: ConnectorView[] = statuses
@@ -78,7 +83,10 @@ export async function readConnect(client: ConnectRestClient, sourceAlias: string
     }))
     .sort((a, b) => a.name.localeCompare(b.name));
   const positions = new Map<string, number | null>();
-  for (const connector of connectors.filter((c) => c.name.endsWith('MirrorSourceConnector'))) {
+  const sourceConnectors = options.positions
+    ? connectors.filter((c) => c.name.endsWith('MirrorSourceConnector'))
+    : [];
+  for (const connector of sourceConnectors) {
     requests++;
     const offsets = await client.offsets(connector.name).catch(() => []);
     for (const entry of offsets) {

@@ -2,6 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { LagRow } from '../../source/cli/commands/lag.js';
 import type { TopicRow } from '../../source/cli/commands/topics.js';
+import { resolveConnection } from '../../source/config/connection.js';
+import { findLab } from '../../source/lab/lab-status.js';
+import { Poller } from '../../source/monitor/poller.js';
+import type { Snapshot } from '../../source/monitor/snapshot.js';
 import { consumerGroupsTool, lagRowsLikeTool } from '../helpers/consumer-groups.js';
 import { eventually, SHARED_LAB_DIR, sharedLab, uniqueValue } from '../helpers/lab.js';
 import { kcat, kcatProduce, mirrorwatch } from '../helpers/run.js';
@@ -202,5 +206,51 @@ describe('plain commands against the lab', () => {
       30_000,
       1000,
     );
+  });
+});
+
+describe('the console’s poller against the lab', () => {
+  it('takes MM2 positions from the offsets topic once it reads it, as Connect REST gives them, and stops asking REST', async () => {
+    const lab = await sharedLab();
+    const poller = new Poller({ connection: resolveConnection({ lab: SHARED_LAB_DIR }, findLab) });
+    const snapshots: Snapshot[] = [];
+    poller.subscribe((s) => snapshots.push(s));
+    poller.start();
+    try {
+      await eventually(
+        'positions from the offsets topic, equal to what Connect REST says',
+        async () => {
+          const last = snapshots.at(-1);
+          if (!last || !/^topic /.test(last.mirror.positionsFrom ?? '')) return false;
+          // Statuses only: the offsets are not asked for.
+          assert.equal(last.health.connect.requests, 1);
+          const connectors = (await (await fetch(`${lab.connect.url}/connectors`)).json()) as string[];
+          const rest = new Map<string, number>();
+          for (const name of connectors.filter((c) => c.endsWith('MirrorSourceConnector'))) {
+            const url = `${lab.connect.url}/connectors/${encodeURIComponent(name)}/offsets`;
+            const { offsets } = (await (await fetch(url)).json()) as {
+              offsets: Array<{ partition: { topic: string; partition: number }; offset: { offset: number } }>;
+            };
+            for (const o of offsets)
+              rest.set(`${o.partition.topic}/${o.partition.partition}`, o.offset.offset);
+          }
+          // REST keeps the positions of topics deleted since: compare the topics the source has.
+          const mirrored = new Set(last.mirror.topics.map((t) => t.source));
+          for (const key of rest.keys())
+            if (!mirrored.has(key.slice(0, key.lastIndexOf('/')))) rest.delete(key);
+          const ours = new Map<string, number>();
+          for (const t of last.mirror.topics)
+            for (const p of t.partitions)
+              if (p.mm2Position !== null) ours.set(`${t.source}/${p.partition}`, p.mm2Position);
+          // Records flow in the lab: compare where REST's answer and ours are of the same moment.
+          if (JSON.stringify([...rest].sort()) !== JSON.stringify([...ours].sort())) return false;
+          return rest.size > 0;
+        },
+        60_000,
+        1000,
+      );
+    } finally {
+      await poller.stop();
+    }
   });
 });
