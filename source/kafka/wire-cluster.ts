@@ -36,6 +36,7 @@ import {
   LIST_OFFSETS_API_KEY,
   LIST_OFFSETS_MAX_VERSION,
   LIST_OFFSETS_MIN_VERSION,
+  type ListedTopicOffsets,
   listOffsets,
 } from './protocol/list-offsets.js';
 import {
@@ -240,6 +241,30 @@ function commonVersion(broker: InternalBroker, apiKey: number, min: number, max:
   return Math.min(range.maxVersion, max);
 }
 
+/**
+ * Whether the answers for one topic (a piece per leader) give exactly the ranges of `previous`: every
+ * partition of it answered once for each end, with the same offset.
+ */
+export function sameRanges(
+  previous: ReadonlyMap<number, { earliest: number; latest: number }>,
+  earliest: readonly ListedTopicOffsets[],
+  latest: readonly ListedTopicOffsets[],
+): boolean {
+  for (const [pieces, end] of [
+    [earliest, 'earliest'],
+    [latest, 'latest'],
+  ] as const) {
+    let answered = 0;
+    for (const t of pieces)
+      for (let k = 0; k < t.partitions.length; k++) {
+        if (previous.get(t.partitions[k] as number)?.[end] !== t.offsets[k]) return false;
+        answered++;
+      }
+    if (answered !== previous.size) return false;
+  }
+  return true;
+}
+
 function appendTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
@@ -412,6 +437,8 @@ export class WireCluster {
   private readonly lookups = new Map<string, Promise<number>>();
   /** Partition leaders by topic, for the metadata object kafkajs held when it was built. */
   private leaderIndex: { metadata: unknown; byTopic: Map<string, Map<number, number>> } | null = null;
+  /** The offsets read last, per topic: handed out again for a topic whose offsets did not move. */
+  private lastRanges = new Map<string, Map<number, { earliest: number; latest: number }>>();
   /** Each group's bytes in the last OffsetFetch answers (protocol/offset-fetch.ts). */
   private readonly groupOffsetBytes: OffsetFetchGroupCache = new Map();
   /** Each topic's bytes in the last Metadata answer, for the version they were read in. */
@@ -569,6 +596,7 @@ export class WireCluster {
       }
       return range;
     };
+    const pieces = new Map<string, { earliest: ListedTopicOffsets[]; latest: ListedTopicOffsets[] }>();
     await Promise.all(
       [...byLeader.values()].flatMap((perTopic, i) => {
         const asked = [...perTopic].map(([topic, partitions]) => ({ topic, partitions }));
@@ -576,17 +604,36 @@ export class WireCluster {
           const answer = await sendThrough(leaders[i] as InternalBroker)(
             listOffsets(asked, timestamp, READ_UNCOMMITTED, versions[i] as number),
           );
-          for (const t of answer.topics)
-            for (let k = 0; k < t.partitions.length; k++) {
-              // As kafkajs does: the first partition error fails the read (leadership moved: asked again).
+          for (const t of answer.topics) {
+            // As kafkajs does: the first partition error fails the read (leadership moved: asked again).
+            for (let k = 0; k < t.partitions.length; k++)
               if (t.errorCodes[k] !== 0) throw createErrorFromCode(t.errorCodes[k] as number);
-              const range = entry(t.topic, t.partitions[k] as number);
-              if (timestamp === EARLIEST_TIMESTAMP) range.earliest = t.offsets[k] as number;
-              else range.latest = t.offsets[k] as number;
+            let topicPieces = pieces.get(t.topic);
+            if (!topicPieces) {
+              topicPieces = { earliest: [], latest: [] };
+              pieces.set(t.topic, topicPieces);
             }
+            (timestamp === EARLIEST_TIMESTAMP ? topicPieces.earliest : topicPieces.latest).push(t);
+          }
         });
       }),
     );
+    for (const [topic, { earliest, latest }] of pieces) {
+      // A topic whose offsets did not move keeps the map it had: no object per partition and refresh,
+      // and readers downstream see by identity that nothing changed.
+      const previous = this.lastRanges.get(topic);
+      if (previous && sameRanges(previous, earliest, latest)) {
+        result.set(topic, previous);
+        continue;
+      }
+      for (const t of earliest)
+        for (let k = 0; k < t.partitions.length; k++)
+          entry(topic, t.partitions[k] as number).earliest = t.offsets[k] as number;
+      for (const t of latest)
+        for (let k = 0; k < t.partitions.length; k++)
+          entry(topic, t.partitions[k] as number).latest = t.offsets[k] as number;
+    }
+    this.lastRanges = result;
     return result;
   }
 

@@ -302,11 +302,22 @@ function isInternalTopicMetadata(t: TopicMetadata): boolean {
   return Boolean(t.isInternal) || t.topic.startsWith('__');
 }
 
+type TopicRanges = Map<number, { earliest: number; latest: number }> | undefined;
+
+/**
+ * The metadata and offsets (by identity) each topic was built from, or last found unchanged against:
+ * the Metadata decoder and the offsets read hand back the same objects for a topic that did not change.
+ */
+const topicInputs = new WeakMap<TopicInfo, { metadata: TopicMetadata; ranges: TopicRanges }>();
+
 /** A topic as the read found it: partitions in order, with their offsets where the leader gave them. */
-export function buildTopic(
-  t: TopicMetadata,
-  ranges: Map<number, { earliest: number; latest: number }> | undefined,
-): TopicInfo {
+export function buildTopic(t: TopicMetadata, ranges: TopicRanges): TopicInfo {
+  const topic = topicFrom(t, ranges);
+  topicInputs.set(topic, { metadata: t, ranges });
+  return topic;
+}
+
+function topicFrom(t: TopicMetadata, ranges: TopicRanges): TopicInfo {
   const partitions: PartitionInfo[] = t.partitionMetadata
     .map((p) => {
       const range = ranges?.get(p.partitionId);
@@ -336,11 +347,15 @@ export function buildTopic(
  * Whether the read would rebuild `previous` exactly, checked without building it (as groupUnchanged
  * does for groups): 10,000 partitions a side were built on every refresh only to be found equal.
  */
-export function topicUnchanged(
-  previous: TopicInfo,
-  t: TopicMetadata,
-  ranges: Map<number, { earliest: number; latest: number }> | undefined,
-): boolean {
+export function topicUnchanged(previous: TopicInfo, t: TopicMetadata, ranges: TopicRanges): boolean {
+  const inputs = topicInputs.get(previous);
+  if (inputs?.metadata === t && inputs.ranges === ranges) return true;
+  if (!sameTopicAsRead(previous, t, ranges)) return false;
+  topicInputs.set(previous, { metadata: t, ranges });
+  return true;
+}
+
+function sameTopicAsRead(previous: TopicInfo, t: TopicMetadata, ranges: TopicRanges): boolean {
   if (
     previous.internal !== isInternalTopicMetadata(t) ||
     previous.partitions.length !== t.partitionMetadata.length

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isDeepStrictEqual } from 'node:util';
-import { committedTopics } from '../../source/kafka/wire-cluster.js';
+import { committedTopics, sameRanges } from '../../source/kafka/wire-cluster.js';
 import { attachTranslations, buildMirrorTopics, summariseCheckpoints } from '../../source/model/mirror.js';
 import {
   buildGroup,
@@ -357,6 +357,35 @@ describe('a topic read again is recognised as unchanged without building it', ()
         isDeepStrictEqual(previous, buildTopic(metadata, next)),
       );
     });
+  it('the very metadata and offsets it was built from are not looked at again', () => {
+    const metadata = { ...base, partitionMetadata: [partition(1), partition(0)] } as Metadata;
+    const offsets = ranges(100);
+    const built = buildTopic(metadata, offsets);
+    // The Metadata decoder and the offsets read hand back the same objects only when nothing changed;
+    // changed in place here to show that the partitions are not read again.
+    offsets.set(0, { earliest: 0, latest: 555 });
+    assert.equal(topicUnchanged(built, metadata, offsets), true);
+    assert.equal(topicUnchanged(built, metadata, ranges(100)), true, 'an equal copy, compared');
+    assert.equal(topicUnchanged(built, metadata, ranges(101)), false);
+  });
+
+  it('offsets answered again as before are recognised, piece by piece and end by end', () => {
+    const piece = (partitions: number[], offsets: number[]) => ({
+      topic: 'orders',
+      partitions: Int32Array.from(partitions),
+      errorCodes: new Int16Array(partitions.length),
+      offsets: Float64Array.from(offsets),
+    });
+    const previous = ranges(100);
+    const earliest = [piece([1], [3]), piece([0], [0])];
+    assert.equal(sameRanges(previous, earliest, [piece([0, 1], [100, 100])]), true);
+    assert.equal(sameRanges(previous, earliest, [piece([0, 1], [100, 101])]), false);
+    assert.equal(sameRanges(previous, [piece([0], [0])], [piece([0, 1], [100, 100])]), false, 'one missing');
+    assert.equal(sameRanges(previous, earliest, [piece([0], [100])]), false, 'a latest missing');
+    const withUnknown = new Map([[0, { earliest: Number.NaN, latest: 100 }]]);
+    assert.equal(sameRanges(withUnknown, [piece([0], [Number.NaN])], [piece([0], [100])]), false);
+  });
+
   it('a previous topic with a gap in its partition numbers is rebuilt rather than misread', () => {
     const gapped = buildTopic({ ...base, partitionMetadata: [partition(0), partition(2)] }, ranges(100));
     assert.equal(
