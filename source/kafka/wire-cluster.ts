@@ -496,15 +496,16 @@ export class WireCluster {
   /** Metadata for every topic (one request), and leaders known for offsets and fetches. */
   async metadata(): Promise<ClusterMetadata> {
     await this.connect();
-    const all = (await this.metadataOfAllTopics()) ?? (await this.cluster.metadata());
+    // Any failure of ours (a broker that just died and is still listed, say) is asked again by kafkajs,
+    // whose metadata() retries with backoff, as every refresh did before.
+    const all = (await this.metadataOfAllTopics().catch(() => null)) ?? (await this.cluster.metadata());
     await this.cluster.addMultipleTargetTopics(all.topicMetadata.map((t) => t.topic));
     return all;
   }
 
   /**
    * Metadata through protocol/metadata.ts, where topics that did not change keep their objects: from
-   * the first broker that answers without an error. Null when none does or none speaks version 4+:
-   * then kafkajs asks, with its retries and its errors.
+   * the first broker that answers without an error. Null when none does or none speaks version 4+.
    */
   private async metadataOfAllTopics(): Promise<MetadataResponse | null> {
     const pool = this.cluster.brokerPool;
