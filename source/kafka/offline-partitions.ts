@@ -25,7 +25,8 @@ interface MetadataData {
 
 type Parse = (data: MetadataData) => Promise<MetadataData>;
 
-const { createErrorFromCode } = require('kafkajs/src/protocol/error') as {
+/** kafkajs' error for a Kafka error code (KafkaJSProtocolError, typed as kafkajs names it). */
+export const { createErrorFromCode } = require('kafkajs/src/protocol/error') as {
   createErrorFromCode: (code: number) => Error;
 };
 

@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import kafkajs, { type Kafka } from 'kafkajs';
 import { type ClientTimeouts, type ClusterEndpoint, createKafka } from './client.js';
 import { kafkaErrorType } from './errors.js';
-import { LEADER_NOT_AVAILABLE, tolerantMetadataParse } from './offline-partitions.js';
+import { createErrorFromCode, LEADER_NOT_AVAILABLE, tolerantMetadataParse } from './offline-partitions.js';
 import {
   CONSUMER_GROUP_DESCRIBE_API_KEY,
   CONSUMER_GROUP_DESCRIBE_MAX_VERSION,
@@ -23,6 +23,14 @@ import {
   consumerGroupDescribe,
   GROUP_ERRORS,
 } from './protocol/consumer-group-describe.js';
+import {
+  DESCRIBE_GROUPS_API_KEY,
+  DESCRIBE_GROUPS_MAX_VERSION,
+  DESCRIBE_GROUPS_MIN_VERSION,
+  type DescribedGroup,
+  type DescribeGroupsCache,
+  describeGroupsRequest,
+} from './protocol/describe-groups.js';
 import {
   FIND_COORDINATOR_API_KEY,
   FIND_COORDINATOR_BATCH_MAX_VERSION,
@@ -141,14 +149,7 @@ export interface GroupListing {
   protocolType: string;
 }
 
-export interface GroupDescription {
-  groupId: string;
-  errorCode: number;
-  state: string;
-  protocolType: string;
-  protocol: string;
-  members: Array<{ memberId: string; clientId: string; clientHost: string; memberAssignment: Buffer }>;
-}
+export type GroupDescription = DescribedGroup;
 
 export type { CommittedTopicOffsets } from './protocol/offset-fetch.js';
 
@@ -336,9 +337,6 @@ interface ProtocolRequest {
 const FETCH_API_KEY = 1;
 const fetchRequests = require('kafkajs/src/protocol/requests/fetch') as unknown;
 const fetchV11Response = require('kafkajs/src/protocol/requests/fetch/v11/response') as unknown;
-const { createErrorFromCode } = require('kafkajs/src/protocol/error') as {
-  createErrorFromCode(code: number): Error;
-};
 const decodeMessages = require('kafkajs/src/protocol/requests/fetch/v4/decodeMessages') as (
   decoder: unknown,
 ) => Promise<InternalMessage[]>;
@@ -439,6 +437,8 @@ export class WireCluster {
   private leaderIndex: { metadata: unknown; byTopic: Map<string, Map<number, number>> } | null = null;
   /** The offsets read last, per topic: handed out again for a topic whose offsets did not move. */
   private lastRanges = new Map<string, Map<number, { earliest: number; latest: number }>>();
+  /** Each group's bytes in the last DescribeGroups answers (protocol/describe-groups.ts). */
+  private readonly groupDescriptions: DescribeGroupsCache = new Map();
   /** Each group's bytes in the last OffsetFetch answers (protocol/offset-fetch.ts). */
   private readonly groupOffsetBytes: OffsetFetchGroupCache = new Map();
   /** Each topic's bytes in the last Metadata answer, for the version they were read in. */
@@ -875,15 +875,33 @@ export class WireCluster {
     return result;
   }
 
-  /** DescribeGroups batched per coordinator. */
+  /**
+   * DescribeGroups batched per coordinator, through protocol/describe-groups.ts where groups that did
+   * not change keep their objects (kafkajs' request for a broker older than version 1). A group that
+   * answers with an error fails the read, as kafkajs' does, once a moved coordinator is forgotten.
+   */
   async describeGroups(groupIds: string[]): Promise<GroupDescription[]> {
     const answers = await Promise.all(
       [...(await this.byCoordinator(groupIds))].map(async ([coordinator, ids]) => {
-        const { groups } = await coordinator.describeGroups({ groupIds: ids });
+        const version = commonVersion(
+          coordinator,
+          DESCRIBE_GROUPS_API_KEY,
+          DESCRIBE_GROUPS_MIN_VERSION,
+          DESCRIBE_GROUPS_MAX_VERSION,
+        );
+        if (version === null) return (await coordinator.describeGroups({ groupIds: ids })).groups;
+        const { groups } = await sendThrough(coordinator)(
+          describeGroupsRequest(ids, version, this.groupDescriptions),
+        );
         for (const g of groups) if (isCoordinatorMoved(g.errorCode)) this.coordinators.delete(g.groupId);
+        const failed = groups.find((g) => g.errorCode !== 0);
+        if (failed) throw createErrorFromCode(failed.errorCode);
         return groups;
       }),
     );
+    const asked = new Set(groupIds);
+    for (const groupId of this.groupDescriptions.keys())
+      if (!asked.has(groupId)) this.groupDescriptions.delete(groupId);
     return answers.flat();
   }
 

@@ -384,17 +384,39 @@ function sameTopicAsRead(previous: TopicInfo, t: TopicMetadata, ranges: TopicRan
  * A group the second does not describe (a classic group that just died, a broker without the new
  * coordinator) keeps what DescribeGroups said.
  */
+/**
+ * Memberships by the description read: the DescribeGroups decoder hands back the same object for a
+ * group whose answer did not change (protocol/describe-groups.ts), so its assignments are decoded once.
+ */
+const classicMemberships = new WeakMap<GroupDescription, GroupMembership>();
+
+function classicMembershipOf(description: GroupDescription): GroupMembership {
+  let membership = classicMemberships.get(description);
+  if (!membership) {
+    membership = classicMembership(description);
+    classicMemberships.set(description, membership);
+  }
+  return membership;
+}
+
 async function readMemberships(
   wire: WireCluster,
   listings: GroupListing[],
 ): Promise<Map<string, GroupMembership>> {
   if (listings.length === 0) return new Map();
   const descriptions = await wire.describeGroups(listings.map((g) => g.groupId));
-  const described = new Map(descriptions.map((d) => [d.groupId, d]));
-  const memberships = new Map(descriptions.map((d) => [d.groupId, classicMembership(d)]));
-  const candidates = listings
-    .filter((g) => maybeConsumerProtocol(g.protocolType, described.get(g.groupId)))
-    .map((g) => g.groupId);
+  const memberships = new Map<string, GroupMembership>();
+  const dead = new Map<string, GroupDescription>();
+  for (const d of descriptions) {
+    memberships.set(d.groupId, classicMembershipOf(d));
+    if (d.state === 'Dead') dead.set(d.groupId, d);
+  }
+  const candidates =
+    dead.size === 0
+      ? []
+      : listings
+          .filter((g) => maybeConsumerProtocol(g.protocolType, dead.get(g.groupId)))
+          .map((g) => g.groupId);
   if (candidates.length > 0) {
     for (const d of await wire.describeConsumerGroups(candidates))
       if (d.errorCode === 0) memberships.set(d.groupId, consumerMembership(d));

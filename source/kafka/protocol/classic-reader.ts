@@ -12,6 +12,23 @@ export class ClassicReader {
     private readonly apiName: string,
   ) {}
 
+  /**
+   * Whether the answer holds `bytes` from `start` (an entry of the last answer, read from there on);
+   * if so the position moves past them.
+   */
+  skipIfEqualFrom(start: number, bytes: Buffer): boolean {
+    const end = start + bytes.length;
+    if (end > this.buffer.length || this.buffer.compare(bytes, 0, bytes.length, start, end) !== 0)
+      return false;
+    this.at = end;
+    return true;
+  }
+
+  /** A copy of the bytes from `start` to the position (kept after the response buffer is gone). */
+  copySince(start: number): Buffer {
+    return Buffer.from(this.buffer.subarray(start, this.at));
+  }
+
   need(bytes: number, what: string): void {
     if (bytes < 0 || this.at + bytes > this.buffer.length)
       throw new Error(`${this.apiName} response truncated reading ${what}`);

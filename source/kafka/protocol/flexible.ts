@@ -244,3 +244,25 @@ export function flexibleProtocolRequest<T extends { throttleTimeMs: number }>(
     },
   };
 }
+
+/**
+ * The same pair for a non-flexible request whose body `encode` writes whole: kafkajs appends the
+ * `buffer` of whatever it is handed as an encoder. `parse` decides which errors throw (by default
+ * none: they stay in the answer for the caller).
+ */
+export function classicProtocolRequest<T extends { throttleTimeMs: number }>(
+  api: { apiKey: number; apiName: string; apiVersion: number },
+  encode: () => Buffer,
+  decode: (payload: Buffer) => T,
+  parse: (data: T) => Promise<T> = async (data) => data,
+): FlexibleProtocolRequest<T> {
+  const request = flexibleProtocolRequest(
+    api,
+    () => {
+      const buffer = encode();
+      return { buf: buffer, buffer } as unknown as KafkaEncoder;
+    },
+    decode,
+  );
+  return { request: request.request, response: { ...request.response, parse } };
+}

@@ -7,7 +7,7 @@
  * writes and strips both).
  */
 import { ClassicReader } from './classic-reader.js';
-import type { FlexibleProtocolRequest, KafkaEncoder } from './flexible.js';
+import { classicProtocolRequest, type FlexibleProtocolRequest } from './flexible.js';
 
 export const LIST_OFFSETS_API_KEY = 2;
 /** The lowest version with the isolation level. */
@@ -99,23 +99,9 @@ export function listOffsets(
   isolationLevel: number,
   version: number,
 ): FlexibleProtocolRequest<ListOffsetsResponse> {
-  return {
-    request: {
-      apiKey: LIST_OFFSETS_API_KEY,
-      apiName: 'ListOffsets',
-      apiVersion: version,
-      encode: async () => {
-        const buffer = encodeListOffsetsRequest(topics, timestamp, isolationLevel);
-        // kafkajs appends `buffer` of whatever it is handed as an encoder.
-        return { buf: buffer, buffer } as unknown as KafkaEncoder;
-      },
-    },
-    response: {
-      decode: async (payload: Buffer) => {
-        const decoded = decodeListOffsetsResponse(payload);
-        return { ...decoded, clientSideThrottleTime: decoded.throttleTimeMs };
-      },
-      parse: async (data: ListOffsetsResponse) => data,
-    },
-  };
+  return classicProtocolRequest(
+    { apiKey: LIST_OFFSETS_API_KEY, apiName: 'ListOffsets', apiVersion: version },
+    () => encodeListOffsetsRequest(topics, timestamp, isolationLevel),
+    decodeListOffsetsResponse,
+  );
 }

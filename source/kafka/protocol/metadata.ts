@@ -7,7 +7,7 @@
  * response header v0, which kafkajs writes and strips.
  */
 import { ClassicReader } from './classic-reader.js';
-import type { FlexibleProtocolRequest, KafkaEncoder } from './flexible.js';
+import { classicProtocolRequest, type FlexibleProtocolRequest } from './flexible.js';
 
 export const METADATA_API_KEY = 3;
 /** Version 4 adds allow_auto_topic_creation; Kafka 4 speaks 4 and later. */
@@ -99,19 +99,13 @@ export function decodeMetadataResponse(
     const topic = r.string('topic name');
     seen.add(topic);
     const known = cache.get(topic);
-    const length = known?.bytes.length ?? 0;
     // A topic's encoding ends where its bytes say, so equal bytes decode to an equal topic.
-    if (
-      known !== undefined &&
-      start + length <= payload.length &&
-      payload.compare(known.bytes, 0, length, start, start + length) === 0
-    ) {
-      r.at = start + length;
+    if (known !== undefined && r.skipIfEqualFrom(start, known.bytes)) {
       topicMetadata.push(known.topic);
       continue;
     }
     const decoded = readTopic(r, version, topicErrorCode, topic);
-    cache.set(topic, { bytes: Buffer.from(payload.subarray(start, r.at)), topic: decoded });
+    cache.set(topic, { bytes: r.copySince(start), topic: decoded });
     topicMetadata.push(decoded);
   }
   if (version >= 8) r.int32('cluster_authorized_operations');
@@ -125,23 +119,10 @@ export function metadataForAllTopics(
   cache: MetadataTopicCache,
   parse: (data: MetadataResponse) => Promise<MetadataResponse>,
 ): FlexibleProtocolRequest<MetadataResponse> {
-  return {
-    request: {
-      apiKey: METADATA_API_KEY,
-      apiName: 'Metadata',
-      apiVersion: version,
-      encode: async () => {
-        const buffer = encodeMetadataRequest(version);
-        // kafkajs appends `buffer` of whatever it is handed as an encoder.
-        return { buf: buffer, buffer } as unknown as KafkaEncoder;
-      },
-    },
-    response: {
-      decode: async (payload: Buffer) => {
-        const decoded = decodeMetadataResponse(payload, version, cache);
-        return { ...decoded, clientSideThrottleTime: decoded.throttleTimeMs };
-      },
-      parse,
-    },
-  };
+  return classicProtocolRequest(
+    { apiKey: METADATA_API_KEY, apiName: 'Metadata', apiVersion: version },
+    () => encodeMetadataRequest(version),
+    (payload) => decodeMetadataResponse(payload, version, cache),
+    parse,
+  );
 }

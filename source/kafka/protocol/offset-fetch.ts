@@ -71,17 +71,19 @@ export function encodeOffsetFetchRequest(
   version: number,
   requireStable = false,
 ): Buffer {
-  const names = groupIds.map((groupId) => Buffer.from(groupId, 'utf8'));
+  // Names are measured, then written in place: no buffer per name.
+  const lengths = groupIds.map((groupId) => Buffer.byteLength(groupId, 'utf8'));
   // Per group: its name, then (version 9) member_id null and member_epoch -1, topics null, tagged fields.
   const perGroupFields = (version >= 9 ? 1 + 4 : 0) + 1 + 1;
-  let size = 1 + uvarintSize(names.length + 1) + 1 + 1;
-  for (const name of names) size += uvarintSize(name.length + 1) + name.length + perGroupFields;
+  let size = 1 + uvarintSize(groupIds.length + 1) + 1 + 1;
+  for (const length of lengths) size += uvarintSize(length + 1) + length + perGroupFields;
   const buffer = Buffer.allocUnsafe(size);
   let at = writeUVarInt(buffer, 0, 0); // request header tagged fields
-  at = writeUVarInt(buffer, at, names.length + 1);
-  for (const name of names) {
-    at = writeUVarInt(buffer, at, name.length + 1);
-    at += name.copy(buffer, at);
+  at = writeUVarInt(buffer, at, groupIds.length + 1);
+  for (let i = 0; i < groupIds.length; i++) {
+    const length = lengths[i] as number;
+    at = writeUVarInt(buffer, at, length + 1);
+    at += buffer.write(groupIds[i] as string, at, length, 'utf8');
     if (version >= 9) {
       at = writeUVarInt(buffer, at, 0); // member_id: null
       at = buffer.writeInt32BE(-1, at); // member_epoch
