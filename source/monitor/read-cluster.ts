@@ -379,12 +379,6 @@ function sameTopicAsRead(previous: TopicInfo, t: TopicMetadata, ranges: TopicRan
 }
 
 /**
- * DescribeGroups for every group, then ConsumerGroupDescribe for the groups it calls Dead (KIP-848
- * groups): one batched request of each kind per coordinator, the second only when such groups exist.
- * A group the second does not describe (a classic group that just died, a broker without the new
- * coordinator) keeps what DescribeGroups said.
- */
-/**
  * Memberships by the description read: the DescribeGroups decoder hands back the same object for a
  * group whose answer did not change (protocol/describe-groups.ts), so its assignments are decoded once.
  */
@@ -399,6 +393,12 @@ function classicMembershipOf(description: GroupDescription): GroupMembership {
   return membership;
 }
 
+/**
+ * DescribeGroups for every group, then ConsumerGroupDescribe for the groups it calls Dead (KIP-848
+ * groups): one batched request of each kind per coordinator, the second only when such groups exist.
+ * A group the second does not describe (a classic group that just died, a broker without the new
+ * coordinator) keeps what DescribeGroups said.
+ */
 async function readMemberships(
   wire: WireCluster,
   listings: GroupListing[],
