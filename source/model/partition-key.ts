@@ -4,7 +4,7 @@
  * time, which at 100,000 partitions made a refresh's join several times slower
  * (`npm run simulate`). A reused string keeps its hash.
  */
-const keysByTopic = new Map<string, string[]>();
+const keysByTopic = new Map<string, Array<string | undefined>>();
 /** Bounds the cache when topics come and go (deleted topics leave their keys behind until then). */
 const MAX_TOPICS = 200_000;
 const MAX_CACHED_PARTITION = 100_000;
@@ -12,12 +12,24 @@ const MAX_CACHED_PARTITION = 100_000;
 export function partitionKey(topic: string, partition: number): string {
   if (!Number.isInteger(partition) || partition < 0 || partition > MAX_CACHED_PARTITION)
     return `${topic}\u0000${partition}`;
+  return partitionKeyIn(topicKeys(topic), topic, partition);
+}
+
+/** A topic's cached keys by partition, for loops over its partitions: one map lookup per topic. */
+export function topicKeys(topic: string): Array<string | undefined> {
   let keys = keysByTopic.get(topic);
   if (!keys) {
     if (keysByTopic.size >= MAX_TOPICS) keysByTopic.clear();
     keys = [];
     keysByTopic.set(topic, keys);
   }
+  return keys;
+}
+
+/** partitionKey, given `topicKeys(topic)`. */
+export function partitionKeyIn(keys: Array<string | undefined>, topic: string, partition: number): string {
+  if (!Number.isInteger(partition) || partition < 0 || partition > MAX_CACHED_PARTITION)
+    return `${topic}\u0000${partition}`;
   let key = keys[partition];
   if (key === undefined) {
     key = `${topic}\u0000${partition}`;

@@ -21,6 +21,7 @@ import type {
   MetricsHistoryPoint,
   ProbeState,
   Snapshot,
+  TimingSummary,
 } from './snapshot.js';
 
 export interface SnapshotParts {
@@ -70,11 +71,23 @@ export function mm2Positions(
 /** One empty list, so that the join's per-scrape index stays the same while there is no scrape. */
 const NO_METRIC_PARTITIONS: Mm2Metrics['partitions'] = [];
 
+/** The poller hands out the same timings until the next scrape: summed once per scrape, not per refresh. */
+const timingSummaries = new WeakMap<ReadonlyMap<string, PartitionTiming>, TimingSummary>();
+
+function timingSummaryOf(timings: ReadonlyMap<string, PartitionTiming>): TimingSummary {
+  let summary = timingSummaries.get(timings);
+  if (!summary) {
+    summary = summariseTimings(timings.values());
+    timingSummaries.set(timings, summary);
+  }
+  return summary;
+}
+
 export function assembleSnapshot(parts: SnapshotParts): Snapshot {
   const c = parts.connection;
   const { metrics, internal, connect } = parts;
   const now = parts.takenAtMs;
-  const timing = metrics ? summariseTimings(parts.timings.values()) : undefined;
+  const timing = metrics ? timingSummaryOf(parts.timings) : undefined;
   const sourceRaw = parts.source ?? emptyCluster('source', c.source.alias, c.source.bootstrap);
   const mirrorSettings = c.mirror ?? MM2_MIRROR;
   const mm1 = mirrorSettings.mm1;
