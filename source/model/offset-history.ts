@@ -278,26 +278,6 @@ function readColumn(
     last !== undefined &&
     newest?.mirrorTopics === mirrorTopics &&
     (mirrorTopics === null || last.position === EMPTY || last.position.length === rows.mirrorRows);
-  for (const topic of sameTopics ? [] : view.topics) {
-    const perPartition = rows.logEnds.get(topic.name);
-    for (const p of topic.partitions)
-      if (p.latest !== null && perPartition?.[p.partition] === undefined)
-        rows.logEndRow(topic.name, p.partition);
-  }
-  for (const g of sameGroups ? [] : view.groups) {
-    const topics = rows.commits.get(g.group);
-    for (const p of g.partitions)
-      if (p.committed !== null && topics?.get(p.topic)?.[p.partition] === undefined)
-        rows.commitRow(g.group, p.topic, p.partition);
-  }
-  if (mirroring && !sameMirror)
-    for (const topic of snapshot.mirror.topics) {
-      const perPartition = rows.mirror.get(topic.source);
-      for (const p of topic.partitions)
-        if (p.lag !== null && p.sourceLatest !== null && perPartition?.[p.partition] === undefined)
-          rows.mirrorRow(topic.source, p.partition);
-    }
-
   const logEnd = sameTopics ? last.logEnd : readLogEnds(view.topics, rows);
   const commits = sameGroups ? last : readCommits(view.groups, rows);
   const mirror = sameMirror ? last : readMirror(mirrorTopics, rows);
@@ -314,13 +294,54 @@ function readColumn(
   };
 }
 
-function readLogEnds(topics: Snapshot['source']['topics'], rows: RowRegistry): Float64Array {
-  const logEnd = nanArray(rows.logEndRows);
-  for (const topic of topics) {
-    const perPartition = rows.logEnds.get(topic.name) as number[];
-    for (const p of topic.partitions)
-      if (p.latest !== null) logEnd[perPartition[p.partition] as number] = p.latest;
+/**
+ * Each reader takes two passes over its list: the first finds (or registers) each value's row, the
+ * second writes the values into arrays of the registry's final size. The rows found are kept here in
+ * between, so a value's row is looked up once (reused from read to read; reads are synchronous).
+ */
+let found = new Int32Array(4096);
+
+function foundAt(n: number, row: number): void {
+  if (n >= found.length) {
+    const grown = new Int32Array(found.length * 2);
+    grown.set(found);
+    found = grown;
   }
+  found[n] = row;
+}
+
+function partitionRows(map: Map<string, number[]>, topic: string): number[] {
+  let rows = map.get(topic);
+  if (!rows) {
+    rows = [];
+    map.set(topic, rows);
+  }
+  return rows;
+}
+
+/** The row of `partition`, or `next` (the kind's row count, which the caller then counts up) as its new row. */
+function rowAt(perPartition: number[], partition: number, next: number): number {
+  const row = perPartition[partition];
+  if (row !== undefined) return row;
+  perPartition[partition] = next;
+  return next;
+}
+
+function readLogEnds(topics: Snapshot['source']['topics'], rows: RowRegistry): Float64Array {
+  let n = 0;
+  for (const topic of topics) {
+    const perPartition = partitionRows(rows.logEnds, topic.name);
+    for (const p of topic.partitions) {
+      if (p.latest === null) continue;
+      const row = rowAt(perPartition, p.partition, rows.logEndRows);
+      if (row === rows.logEndRows) rows.logEndRows++;
+      foundAt(n++, row);
+    }
+  }
+  const logEnd = nanArray(rows.logEndRows);
+  n = 0;
+  for (const topic of topics)
+    for (const p of topic.partitions) if (p.latest !== null) logEnd[found[n++] as number] = p.latest;
   return logEnd;
 }
 
@@ -328,25 +349,38 @@ function readCommits(
   groups: Snapshot['source']['groups'],
   rows: RowRegistry,
 ): Pick<Column, 'committed' | 'commitLag' | 'members'> {
-  const committed = nanArray(rows.commitRows);
-  const commitLag = nanArray(rows.commitRows);
-  const members = new Int32Array(rows.commitRows);
+  let n = 0;
   for (const g of groups) {
-    const topics = rows.commits.get(g.group);
+    let topics = rows.commits.get(g.group);
     let topic: string | null = null;
     let perPartition: number[] = [];
     for (const p of g.partitions) {
       if (p.committed === null) continue;
       if (p.topic !== topic) {
         topic = p.topic;
-        perPartition = topics?.get(topic) as number[];
+        if (!topics) {
+          topics = new Map();
+          rows.commits.set(g.group, topics);
+        }
+        perPartition = partitionRows(topics, topic);
       }
-      const row = perPartition[p.partition] as number;
+      const row = rowAt(perPartition, p.partition, rows.commitRows);
+      if (row === rows.commitRows) rows.commitRows++;
+      foundAt(n++, row);
+    }
+  }
+  const committed = nanArray(rows.commitRows);
+  const commitLag = nanArray(rows.commitRows);
+  const members = new Int32Array(rows.commitRows);
+  n = 0;
+  for (const g of groups)
+    for (const p of g.partitions) {
+      if (p.committed === null) continue;
+      const row = found[n++] as number;
       committed[row] = p.committed;
       commitLag[row] = p.lag ?? Number.NaN;
       members[row] = g.members;
     }
-  }
   return { committed, commitLag, members };
 }
 
@@ -354,26 +388,31 @@ function readMirror(
   mirrorTopics: Snapshot['mirror']['topics'] | null,
   rows: RowRegistry,
 ): Pick<Column, 'position' | 'mirrorLag' | 'mirrorLagTotal'> {
-  let position: Float64Array<ArrayBufferLike> = EMPTY;
-  let mirrorLag: Float64Array<ArrayBufferLike> = EMPTY;
-  let mirrorLagTotal: number | null = null;
-  if (mirrorTopics !== null) {
-    for (const topic of mirrorTopics) {
-      const perPartition = rows.mirror.get(topic.source);
-      for (const p of topic.partitions) {
-        if (p.lag === null || p.sourceLatest === null) continue;
-        if (position === EMPTY) {
-          position = nanArray(rows.mirrorRows);
-          mirrorLag = nanArray(rows.mirrorRows);
-        }
-        const row = perPartition?.[p.partition] as number;
-        // The offset MM2 reads next, measured against the data end: lag = end − position.
-        position[row] = p.sourceLatest - p.lag;
-        mirrorLag[row] = p.lag;
-        mirrorLagTotal = (mirrorLagTotal ?? 0) + p.lag;
-      }
+  if (mirrorTopics === null) return { position: EMPTY, mirrorLag: EMPTY, mirrorLagTotal: null };
+  let n = 0;
+  for (const topic of mirrorTopics) {
+    const perPartition = partitionRows(rows.mirror, topic.source);
+    for (const p of topic.partitions) {
+      if (p.lag === null || p.sourceLatest === null) continue;
+      const row = rowAt(perPartition, p.partition, rows.mirrorRows);
+      if (row === rows.mirrorRows) rows.mirrorRows++;
+      foundAt(n++, row);
     }
   }
+  if (n === 0) return { position: EMPTY, mirrorLag: EMPTY, mirrorLagTotal: null };
+  const position = nanArray(rows.mirrorRows);
+  const mirrorLag = nanArray(rows.mirrorRows);
+  let mirrorLagTotal = 0;
+  n = 0;
+  for (const topic of mirrorTopics)
+    for (const p of topic.partitions) {
+      if (p.lag === null || p.sourceLatest === null) continue;
+      const row = found[n++] as number;
+      // The offset MM2 reads next, measured against the data end: lag = end − position.
+      position[row] = p.sourceLatest - p.lag;
+      mirrorLag[row] = p.lag;
+      mirrorLagTotal += p.lag;
+    }
   return { position, mirrorLag, mirrorLagTotal };
 }
 

@@ -24,7 +24,7 @@ import {
   samplesPerSeries,
 } from '../../source/model/offset-history.js';
 import { NO_RECORD_TIMES, withRecordTimes } from '../../source/model/record-times.js';
-import type { Snapshot } from '../../source/monitor/snapshot.js';
+import type { GroupInfo, Snapshot } from '../../source/monitor/snapshot.js';
 import { health, snapshot } from '../helpers/snapshot.js';
 
 /** Points every 2 s: [offset, lag] pairs, with the given members. */
@@ -317,6 +317,58 @@ describe('offset history', () => {
         [120, 0, 1],
       ],
     );
+  });
+
+  it('a group over topics in any order: each partition keeps its own series, new ones join later', () => {
+    const part = (topic: string, partition: number, committed: number | null) => ({
+      topic,
+      partition,
+      committed,
+      logEnd: 100,
+      logStart: 0,
+      lag: committed === null ? null : 100 - committed,
+      negative: false,
+      owner: null,
+    });
+    // The group lists a, b, a again, with a partition of b that has no commit until the second read.
+    const read = (atMs: number, bOne: number | null, shift: number) => {
+      const base = at(atMs, 100, 10, 1);
+      const [group] = base.source.groups;
+      return {
+        ...base,
+        source: {
+          ...base.source,
+          groups: [
+            {
+              ...(group as GroupInfo),
+              partitions: [
+                part('a', 1, 11 + shift),
+                part('b', 0, 20 + shift),
+                part('b', 1, bOne),
+                part('a', 0, 10 + shift),
+              ],
+            },
+          ],
+        },
+      };
+    };
+    const h = feed([read(1000, null, 0), read(3000, 21, 5)]);
+    const committed = (topic: string, partition: number) =>
+      h.commits.get(commitKey('source', 'g', topic, partition))?.map((c) => [c.atMs, c.committed]);
+    assert.deepEqual(committed('a', 0), [
+      [1000, 10],
+      [3000, 15],
+    ]);
+    assert.deepEqual(committed('a', 1), [
+      [1000, 11],
+      [3000, 16],
+    ]);
+    assert.deepEqual(committed('b', 0), [
+      [1000, 20],
+      [3000, 25],
+    ]);
+    assert.deepEqual(committed('b', 1), [[3000, 21]]);
+    assert.equal(h.clusters.source.rows.commitRows, 4);
   });
 
   it('is immutable: append returns a new history and leaves the old one as it was', () => {
