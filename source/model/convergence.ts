@@ -180,8 +180,12 @@ export function lagSeconds(
 function secondsBehind(lag: number | null, dated: () => number | null, nowMs: number): number | null {
   if (lag === 0) return 0;
   if (lag === null) return null;
-  const at = dated();
-  return at === null ? null : Math.max(0, (nowMs - at) / 1000);
+  return secondsSince(nowMs, dated());
+}
+
+/** Seconds from `atMs` to now, never negative (a record timestamp from a clock ahead of ours); null when undated. */
+function secondsSince(nowMs: number, atMs: number | null): number | null {
+  return atMs === null ? null : Math.max(0, (nowMs - atMs) / 1000);
 }
 
 export interface LagTotal {
@@ -413,18 +417,25 @@ export class ConvergenceIndex {
   /** MM2 over every source partition (its next offset in place of a committed offset). */
   mirror(): Evaluation {
     if (!this.overall) {
-      // Partition by partition into one summary: no per-topic evaluation (the rows on screen ask for theirs).
+      // Partition by partition into one summary: no per-topic evaluation (the rows on screen ask for
+      // theirs), and no object per partition (100,000 of them a refresh at scale).
       const summary = new Summary();
       const h = this.history.clusters.source;
-      for (const [topic, rows] of h.rows.mirror)
-        rows.forEach((row, partition) => {
-          const cached = this.topicCache.get(topic);
-          if (cached !== undefined) return;
-          const p = this.partition(h, 'source', topic, partition, gatherPositions(h.columns, row));
-          if (p) summary.add(p);
-        });
-      for (const topic of h.rows.mirror.keys())
-        for (const p of this.topicCache.get(topic)?.partitions ?? []) summary.add(p);
+      const scratch = this.scratch;
+      for (const [topic, rows] of h.rows.mirror) {
+        const cached = this.topicCache.get(topic);
+        if (cached !== undefined) {
+          for (const p of cached?.partitions ?? []) summary.add(p);
+          continue;
+        }
+        const logEndRows = h.rows.logEnds.get(topic);
+        for (let partition = 0; partition < rows.length; partition++) {
+          const row = rows[partition];
+          if (row === undefined) continue;
+          const r = gatherPositions(h.columns, row);
+          if (this.evaluateInto(scratch, h, 'source', topic, partition, r, logEndRows)) summary.add(scratch);
+        }
+      }
       const columns = h.columns;
       const lagHistory = columns
         .filter((c) => c.mirrorLagTotal !== null)
@@ -500,24 +511,54 @@ export class ConvergenceIndex {
     partition: number,
     r: Readings,
   ): PartitionEvaluation | null {
-    if (r.n === 0) return null;
-    const status = statusOfReadings(r);
+    const e = this.scratch;
+    if (!this.evaluateInto(e, h, cluster, topic, partition, r, h.rows.logEnds.get(topic))) return null;
+    return { topic, partition, status: e.status, offset: e.offset, lag: e.lag, lagSeconds: e.lagSeconds };
+  }
+
+  /** Reused by evaluateInto's callers, which copy what they keep. */
+  private readonly scratch: PartitionEvaluation = {
+    topic: '',
+    partition: 0,
+    status: null,
+    offset: 0,
+    lag: null,
+    lagSeconds: null,
+  };
+
+  /**
+   * One partition from its gathered readings, written into `out`; false when the series has none in
+   * the window. `logEndRows`: the topic's log-end rows, looked up once per topic by the caller.
+   */
+  private evaluateInto(
+    out: PartitionEvaluation,
+    h: ClusterHistory,
+    cluster: ClusterRole,
+    topic: string,
+    partition: number,
+    r: Readings,
+    logEndRows: readonly number[] | undefined,
+  ): boolean {
+    if (r.n === 0) return false;
+    out.topic = topic;
+    out.partition = partition;
+    out.status = statusOfReadings(r);
     const offset = r.o[r.n - 1] as number;
     const newestLag = r.l[r.n - 1] as number;
     const lag = Number.isNaN(newestLag) ? null : newestLag;
-    const seconds = secondsBehind(
-      lag,
-      () => {
-        const row = h.rows.logEnds.get(topic)?.[partition];
-        return (
-          (row === undefined ? null : timeAtReadings(gatherLogEnds(h.columns, row), offset)) ??
-          recordTimeAt(this.options.recordTimestamps, cluster, topic, partition, offset) ??
-          null
-        );
-      },
-      this.options.nowMs,
-    );
-    return { topic, partition, status, offset, lag, lagSeconds: seconds };
+    out.offset = offset;
+    out.lag = lag;
+    if (lag === 0) out.lagSeconds = 0;
+    else if (lag === null) out.lagSeconds = null;
+    else {
+      const row = logEndRows?.[partition];
+      const dated =
+        (row === undefined ? null : timeAtReadings(gatherLogEnds(h.columns, row), offset)) ??
+        recordTimeAt(this.options.recordTimestamps, cluster, topic, partition, offset) ??
+        null;
+      out.lagSeconds = secondsSince(this.options.nowMs, dated);
+    }
+    return true;
   }
 }
 
