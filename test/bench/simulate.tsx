@@ -289,6 +289,20 @@ function scrapeParse(partitions: number): string {
   return `  metrics page of ${partitions} partitions (${(text.length / 1024 / 1024).toFixed(1)} MB): parsed whole ${whole.toFixed(0)} ms, streamed keeping MM2's samples ${streamed.toFixed(0)} ms (CPU)\n`;
 }
 
+/** Whether the process has gone quiet: under 10 % of a core over 20 ms. Resolves with the wait, in ms. */
+async function settled(): Promise<number> {
+  const start = Date.now();
+  for (let i = 0; i < 100; i++) {
+    const before = process.cpuUsage();
+    await pause(20);
+    const used = process.cpuUsage(before);
+    if (used.user + used.system < 2_000) break;
+  }
+  return Date.now() - start;
+}
+
+const settleMs: number[] = [];
+
 async function main(): Promise<number> {
   process.stdout.write(
     `simulate: ${TOPICS * PARTITIONS_PER_TOPIC} partitions a side in ${TOPICS} topics, ${GROUPS} groups a side ` +
@@ -341,8 +355,12 @@ async function main(): Promise<number> {
     }
     const parts = partsOf(r, now, metrics);
     // The inputs stand for what the sources read off the wire; their garbage is collected here, before
-    // the timed part, which then pays for its own (npm run simulate runs with --expose-gc).
+    // the timed part, which then pays for its own (npm run simulate runs with --expose-gc). V8 sweeps
+    // what a full collection freed on helper threads after it returns: the timed part starts once they
+    // are done, or their sweep of the inputs' garbage would be counted as the join's (CPU time counts
+    // every thread).
     globalThis.gc?.();
+    settleMs.push(await settled());
     // Timed: what a refresh computes once the sources have answered, then Ink's frame.
     // CPU time, not wall time: on a shared 2-core machine the wall clock measures the neighbours.
     // As the poller: the join, then the offset history appended; the panes evaluate convergence once
@@ -391,7 +409,10 @@ async function main(): Promise<number> {
         `; worst ${Math.max(...of.map((o) => o.totalMs)).toFixed(0)} ms\n`,
     );
   }
-  process.stdout.write(`  peak resident memory ${rssMb.toFixed(0)} MB\n`);
+  process.stdout.write(
+    `  peak resident memory ${rssMb.toFixed(0)} MB; waited ${median(settleMs).toFixed(0)} ms (median) after each ` +
+      `collection of the inputs for V8's sweeper threads to finish\n`,
+  );
   process.stdout.write(scrapeParse(5_000));
   const worst = Math.max(...rows.slice(1).map((row) => row.totalMs));
   const sane =
