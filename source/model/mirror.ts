@@ -388,10 +388,18 @@ function covers(
   if (kept?.entry === entry) return kept.current;
   let committed = 0;
   let current = true;
+  let topic: string | null = null;
+  let target = '';
+  let keys: Array<string | undefined> = [];
   for (const p of source.partitions) {
     if (p.committed === null) continue;
     committed++;
-    if (entry.upstream.get(partitionKey(targetTopicOf(p.topic), p.partition)) !== p.committed) {
+    if (p.topic !== topic) {
+      topic = p.topic;
+      target = targetTopicOf(topic);
+      keys = topicKeys(target);
+    }
+    if (entry.upstream.get(partitionKeyIn(keys, target, p.partition)) !== p.committed) {
       current = false;
       break;
     }

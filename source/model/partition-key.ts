@@ -15,14 +15,21 @@ export function partitionKey(topic: string, partition: number): string {
   return partitionKeyIn(topicKeys(topic), topic, partition);
 }
 
+/** The topic asked last: lists run topic by topic, so most lookups are of the same topic again. */
+let lastTopic: string | null = null;
+let lastKeys: Array<string | undefined> = [];
+
 /** A topic's cached keys by partition, for loops over its partitions: one map lookup per topic. */
 export function topicKeys(topic: string): Array<string | undefined> {
+  if (topic === lastTopic) return lastKeys;
   let keys = keysByTopic.get(topic);
   if (!keys) {
     if (keysByTopic.size >= MAX_TOPICS) keysByTopic.clear();
     keys = [];
     keysByTopic.set(topic, keys);
   }
+  lastTopic = topic;
+  lastKeys = keys;
   return keys;
 }
 

@@ -58,13 +58,28 @@ export function partitionTimings(
   current: readonly PartitionMetrics[],
   previous: readonly PartitionMetrics[] | null,
 ): Map<string, PartitionTiming> {
-  const before = new Map((previous ?? []).map((p) => [timingKey(p.topic, p.partition), p.recordCount]));
-  return new Map(
-    current.map((p) => {
-      const key = timingKey(p.topic, p.partition);
-      return [key, partitionTiming(p, before.get(key))];
-    }),
-  );
+  // The previous counts matter only to partitions without windowed attributes (see partitionTiming).
+  const before = new Map<string, number | undefined>();
+  if (previous && current.some((p) => !p.windowed))
+    for (const p of previous) before.set(timingKey(p.topic, p.partition), p.recordCount);
+  const timings = new Map<string, PartitionTiming>();
+  for (const p of current) {
+    const key = timingKey(p.topic, p.partition);
+    timings.set(key, partitionTiming(p, before.get(key)));
+  }
+  return timings;
+}
+
+/** The poller hands out the same timings until the next scrape: summed once per scrape, not per refresh. */
+const summaries = new WeakMap<ReadonlyMap<string, PartitionTiming>, TimingSummary>();
+
+export function timingSummaryOf(timings: ReadonlyMap<string, PartitionTiming>): TimingSummary {
+  let summary = summaries.get(timings);
+  if (!summary) {
+    summary = summariseTimings(timings.values());
+    summaries.set(timings, summary);
+  }
+  return summary;
 }
 
 export function summariseTimings(timings: Iterable<PartitionTiming>): TimingSummary {

@@ -10,7 +10,7 @@ import type { Mm2Metrics } from '../mm2/mm2-metrics.js';
 import { ageMs } from '../model/freshness.js';
 import { attachTranslations, buildMirrorTopics, summariseCheckpoints } from '../model/mirror.js';
 import { mm1Committed } from '../model/mm1.js';
-import { type PartitionTiming, summariseTimings } from '../model/replication-timing.js';
+import { type PartitionTiming, timingSummaryOf } from '../model/replication-timing.js';
 import { type ConnectReading, connectorsFromMetrics, connectorsOfFlow } from './read-endpoints.js';
 import type { Mm2InternalState } from './read-mm2-internal.js';
 import type {
@@ -21,7 +21,6 @@ import type {
   MetricsHistoryPoint,
   ProbeState,
   Snapshot,
-  TimingSummary,
 } from './snapshot.js';
 
 export interface SnapshotParts {
@@ -70,18 +69,6 @@ export function mm2Positions(
 
 /** One empty list, so that the join's per-scrape index stays the same while there is no scrape. */
 const NO_METRIC_PARTITIONS: Mm2Metrics['partitions'] = [];
-
-/** The poller hands out the same timings until the next scrape: summed once per scrape, not per refresh. */
-const timingSummaries = new WeakMap<ReadonlyMap<string, PartitionTiming>, TimingSummary>();
-
-function timingSummaryOf(timings: ReadonlyMap<string, PartitionTiming>): TimingSummary {
-  let summary = timingSummaries.get(timings);
-  if (!summary) {
-    summary = summariseTimings(timings.values());
-    timingSummaries.set(timings, summary);
-  }
-  return summary;
-}
 
 export function assembleSnapshot(parts: SnapshotParts): Snapshot {
   const c = parts.connection;

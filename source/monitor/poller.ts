@@ -10,7 +10,7 @@ import { WireCluster } from '../kafka/wire-cluster.js';
 import { ConnectRestClient } from '../mm2/connect-rest.js';
 import type { Mm2Metrics } from '../mm2/mm2-metrics.js';
 import { appendSnapshot, emptyOffsetHistory, type OffsetHistory } from '../model/offset-history.js';
-import { type PartitionTiming, partitionTimings, summariseTimings } from '../model/replication-timing.js';
+import { type PartitionTiming, partitionTimings, timingSummaryOf } from '../model/replication-timing.js';
 import { assembleSnapshot, mm2Positions } from './assemble-snapshot.js';
 import type { SnapshotFeed } from './feed.js';
 import type { Probe } from './probe.js';
@@ -450,7 +450,7 @@ export class Poller implements SnapshotFeed {
   private publish(started: number): Snapshot {
     const now = this.now();
     const metrics = this.states.metrics.data;
-    const timing = metrics ? summariseTimings(this.timings.values()) : undefined;
+    const timing = metrics ? timingSummaryOf(this.timings) : undefined;
     // One history point per scrape (the scrape runs on its own cadence), stamped when it answered.
     const scrapedAtMs = this.states.metrics.health.lastSuccessMs;
     const newScrape = scrapedAtMs !== null && scrapedAtMs > (this.history.at(-1)?.atMs ?? -1);
