@@ -241,6 +241,7 @@ export class Poller implements SnapshotFeed {
         requests,
         ...(requestsByApi ? { requestsByApi } : {}),
         durationMs: this.now() - started,
+        timedOut: false,
       };
     } catch (error) {
       state.failures++;
@@ -254,6 +255,7 @@ export class Poller implements SnapshotFeed {
         requests: 0,
         ...(state.health.requestsByApi ? { requestsByApi: {} } : {}),
         durationMs: this.now() - started,
+        timedOut: (error as { timedOut?: unknown }).timedOut === true,
       };
     }
   }

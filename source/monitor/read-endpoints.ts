@@ -1,4 +1,5 @@
 /** MM2's Prometheus endpoint and the Kafka Connect REST API, each read in a bounded time. */
+import { connect } from 'node:net';
 import type { ConnectRestClient } from '../mm2/connect-rest.js';
 import { extractMm1Metrics, isMm1SampleName } from '../mm2/mm1-metrics.js';
 import { extractMm2Metrics, isMm2SampleName, type Mm2Metrics } from '../mm2/mm2-metrics.js';
@@ -9,6 +10,38 @@ import type { ConnectorView } from './snapshot.js';
 
 export class MetricsEndpointError extends Error {
   override name = 'MetricsEndpointError';
+  /**
+   * The endpoint is there but did not finish within the timeout: it accepted the connection and sent
+   * nothing, or sent part of its page. Not "unreachable" (an exporter collecting a page of many
+   * thousands of partitions takes that long); the header says so.
+   */
+  readonly timedOut: boolean;
+
+  constructor(message: string, timedOut = false) {
+    super(message);
+    this.timedOut = timedOut;
+  }
+}
+
+const isTimeout = (error: unknown) =>
+  (error as Error)?.name === 'TimeoutError' || (error as Error)?.name === 'AbortError';
+
+/** Whether something listens at the URL's host and port: tells a silent endpoint from an absent one. */
+export function acceptsConnections(url: string, timeoutMs = 1000): Promise<boolean> {
+  const { hostname, port, protocol } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect({
+      host: hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: Number(port || (protocol === 'https:' ? 443 : 80)),
+    });
+    const done = (accepted: boolean) => {
+      socket.destroy();
+      resolve(accepted);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
 }
 
 export async function scrapeMetrics(url: string, timeoutMs = 5000, mm1 = false): Promise<Mm2Metrics> {
@@ -16,6 +49,12 @@ export async function scrapeMetrics(url: string, timeoutMs = 5000, mm1 = false):
   try {
     response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
+    if (isTimeout(error) && (await acceptsConnections(url)))
+      throw new MetricsEndpointError(
+        `metrics endpoint ${url} accepted the connection but sent no answer within ${timeoutMs} ms ` +
+          '(an exporter with a page of many partitions can take longer: --metrics-timeout sets the wait)',
+        true,
+      );
     throw new MetricsEndpointError(
       `metrics endpoint ${url} unreachable: ${fetchFailureReason(error, timeoutMs)}`,
     );
@@ -30,14 +69,24 @@ export async function scrapeMetrics(url: string, timeoutMs = 5000, mm1 = false):
     keepSample: mm1 ? (name) => isMm2SampleName(name) || isMm1SampleName(name) : isMm2SampleName,
   });
   const decoder = new TextDecoder();
+  let bytes = 0;
   try {
     try {
       if (response.body)
-        for await (const chunk of response.body) parser.push(decoder.decode(chunk, { stream: true }));
+        for await (const chunk of response.body) {
+          bytes += chunk.byteLength;
+          parser.push(decoder.decode(chunk, { stream: true }));
+        }
     } catch (error) {
       if (error instanceof MetricsFormatError) throw error;
+      if (isTimeout(error))
+        throw new MetricsEndpointError(
+          `metrics endpoint ${url} answered, but its page was not complete within ${timeoutMs} ms ` +
+            `(${(bytes / 1e6).toFixed(1)} MB read: --metrics-timeout sets the wait)`,
+          true,
+        );
       throw new MetricsEndpointError(
-        `metrics endpoint ${url} unreachable: ${fetchFailureReason(error, timeoutMs)}`,
+        `metrics endpoint ${url} stopped answering: ${fetchFailureReason(error, timeoutMs)}`,
       );
     }
     parser.push(decoder.decode());

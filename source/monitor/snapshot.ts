@@ -28,6 +28,8 @@ export interface DataSourceHealth {
   /** The Kafka requests of the last read per API (`OffsetFetch`, `Metadata`); absent for HTTP sources. */
   requestsByApi?: Readonly<Record<string, number>>;
   durationMs: number | null;
+  /** The last read failed by running out of time against a source that was there (a slow exporter). */
+  timedOut?: boolean;
 }
 
 export interface PartitionInfo {

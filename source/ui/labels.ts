@@ -77,7 +77,8 @@ function seconds(ms: number): string {
 
 /**
  * Short form for the secondary data sources in the header: `✓`, `✓ slow 7.4s` (answers, slowly),
- * `waiting` (first answer pending), `STALE 40s`, `✗`, `-`.
+ * `waiting` (first answer pending), `STALE 40s`, `✗`, `-`; `✗ timeout 15s` / `STALE 40s timeout 15s`
+ * when the source is there but its last answer did not finish in time.
  */
 export function healthMark(h: DataSourceHealth, nowMs: number, g: Glyphs): Label {
   if (!h.configured) return { text: '-', tone: 'muted' };
@@ -85,6 +86,7 @@ export function healthMark(h: DataSourceHealth, nowMs: number, g: Glyphs): Label
     return { text: `${g.ok} slow ${seconds(h.durationMs)}`, tone: 'warn' };
   if (h.ok) return { text: g.ok, tone: 'ok' };
   if (h.lastSuccessMs === null && h.lastError === null) return { text: 'waiting', tone: 'muted' };
-  if (h.lastSuccessMs === null) return { text: g.crit, tone: 'crit' };
-  return { text: `STALE ${formatAge(nowMs - h.lastSuccessMs)}`, tone: 'crit' };
+  const timeout = h.timedOut && h.durationMs !== null ? ` timeout ${Math.round(h.durationMs / 1000)}s` : '';
+  if (h.lastSuccessMs === null) return { text: `${g.crit}${timeout}`, tone: 'crit' };
+  return { text: `STALE ${formatAge(nowMs - h.lastSuccessMs)}${timeout}`, tone: 'crit' };
 }

@@ -46,4 +46,16 @@ describe('healthMark (the header marks of metrics, connect, internal topics)', (
       'STALE 40s',
     );
   });
+
+  it('a source that is there but ran out of time says timeout, not a bare ✗', () => {
+    const timedOut = { ok: false, lastError: 'no answer', durationMs: 15_004, timedOut: true };
+    assert.deepEqual(healthMark(health({ ...timedOut, lastSuccessMs: null }), NOW, UNICODE_GLYPHS), {
+      text: '✗ timeout 15s',
+      tone: 'crit',
+    });
+    assert.equal(
+      healthMark(health({ ...timedOut, lastSuccessMs: NOW - 40_000 }), NOW, UNICODE_GLYPHS).text,
+      'STALE 40s timeout 15s',
+    );
+  });
 });
