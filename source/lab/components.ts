@@ -1,8 +1,10 @@
 /** Which lab process is which: its ports, and whether it runs. */
+
+import { isListening } from '../util/listening.js';
 import { LabError } from './errors.js';
 import { marker } from './jvm.js';
 import { brokerPortOf } from './layout.js';
-import { isListening, isOurProcess } from './processes.js';
+import { isOurProcess } from './processes.js';
 import {
   brokerComponent,
   brokersOf,

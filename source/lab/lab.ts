@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createKafka } from '../kafka/client.js';
+import { isListening } from '../util/listening.js';
 import { packageRoot } from '../util/package-root.js';
 import { ensureSecureMaterial } from './certificates.js';
 import { bootstrapOf, brokerPlans, endpointFor, startBroker, waitForBroker } from './clusters.js';
@@ -27,7 +28,7 @@ import {
 } from './layout.js';
 import { configureConnectors, startMirror, waitHealthy } from './mirror.js';
 import { createMirrorMaker1Topics, startMirrorMaker1, waitMirrorMaker1Healthy } from './mirror-maker1.js';
-import { isListening, startDetached, stopProcess, waitFor } from './processes.js';
+import { startDetached, stopProcess, waitFor } from './processes.js';
 import {
   brokerComponent,
   brokerHeapOf,

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LabError } from './errors.js';
 
@@ -52,19 +51,6 @@ export function isOurProcess(pid: number | undefined, marker: string): boolean {
   } catch {
     return false;
   }
-}
-
-export function isListening(port: number, host = '127.0.0.1', timeoutMs = 1000): Promise<boolean> {
-  return new Promise((resolvePromise) => {
-    const socket = connect({ port, host });
-    const done = (result: boolean) => {
-      socket.destroy();
-      resolvePromise(result);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
 }
 
 /** Polls `check` until it returns a value other than undefined, or throws after `timeoutMs`. */

@@ -2,12 +2,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ClusterEndpoint, createKafka } from '../kafka/client.js';
+import { isListening } from '../util/listening.js';
 import { renderProperties, zooKeeperProperties } from './config-files.js';
 import { LabError } from './errors.js';
 import { kafkaLibDir } from './jars.js';
 import { javaArgs, marker } from './jvm.js';
 import { type LabPaths, LEGACY_SOURCE_KAFKA_VERSION } from './layout.js';
-import { isListening, isOurProcess, startDetached, waitFor } from './processes.js';
+import { isOurProcess, startDetached, waitFor } from './processes.js';
 import { type LabRecord, zookeeperPortOf } from './record.js';
 
 const ZOOKEEPER_HEAP = ['-Xms32m', '-Xmx256m'];

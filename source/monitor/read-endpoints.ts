@@ -1,10 +1,10 @@
 /** MM2's Prometheus endpoint and the Kafka Connect REST API, each read in a bounded time. */
-import { connect } from 'node:net';
 import type { ConnectRestClient } from '../mm2/connect-rest.js';
 import { extractMm1Metrics, isMm1SampleName } from '../mm2/mm1-metrics.js';
 import { extractMm2Metrics, isMm2SampleName, type Mm2Metrics } from '../mm2/mm2-metrics.js';
 import { MetricsFormatError, PrometheusParser } from '../mm2/prometheus.js';
 import { partitionKey } from '../model/partition-key.js';
+import { isListening } from '../util/listening.js';
 import { fetchFailureReason } from '../util/network-error.js';
 import type { ConnectorView } from './snapshot.js';
 
@@ -26,22 +26,13 @@ export class MetricsEndpointError extends Error {
 const isTimeout = (error: unknown) =>
   (error as Error)?.name === 'TimeoutError' || (error as Error)?.name === 'AbortError';
 
-/** Whether something listens at the URL's host and port: tells a silent endpoint from an absent one. */
-export function acceptsConnections(url: string, timeoutMs = 1000): Promise<boolean> {
+/** Whether something listens at the URL's host and port. */
+function acceptsConnections(url: string): Promise<boolean> {
   const { hostname, port, protocol } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = connect({
-      host: hostname.replace(/^\[(.*)\]$/, '$1'),
-      port: Number(port || (protocol === 'https:' ? 443 : 80)),
-    });
-    const done = (accepted: boolean) => {
-      socket.destroy();
-      resolve(accepted);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
+  return isListening(
+    Number(port || (protocol === 'https:' ? 443 : 80)),
+    hostname.replace(/^\[(.*)\]$/, '$1'),
+  );
 }
 
 export async function scrapeMetrics(url: string, timeoutMs = 5000, mm1 = false): Promise<Mm2Metrics> {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { isListening } from '../../source/lab/processes.js';
+import { isListening } from '../../source/util/listening.js';
 import { eventually, labStatusOf, uniqueValue } from '../helpers/lab.js';
 import { kcat, kcatProduce, mirrorwatch, run } from '../helpers/run.js';
 
