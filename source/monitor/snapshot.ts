@@ -87,6 +87,7 @@ export interface Translation {
  */
 export type GroupProtocol = 'classic' | 'consumer';
 
+/** Copied field by field in attachTranslations (model/mirror.ts): a new field, optional ones above all, goes there too. */
 export interface GroupInfo {
   cluster: ClusterRole;
   group: string;
