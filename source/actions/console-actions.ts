@@ -16,7 +16,8 @@ export interface MirrorCommands {
 
 export function mirrorControlFor(connection: Connection, commands: MirrorCommands): MirrorControl | null {
   if (commands.stop) return new CommandMirrorControl(commands.stop, commands.resume ?? null);
-  if (connection.connectUrl) return new RestMirrorControl(connection.connectUrl);
+  if (connection.connectUrl)
+    return new RestMirrorControl(connection.connectUrl, connection.connectAuthorization);
   return null;
 }
 

@@ -9,8 +9,11 @@ const MIRROR_CONNECTOR = /Mirror(Source|Checkpoint|Heartbeat)Connector$/;
 export class RestMirrorControl implements MirrorControl {
   private readonly client: ConnectRestClient;
 
-  constructor(readonly url: string) {
-    this.client = new ConnectRestClient(url, 10_000);
+  constructor(
+    readonly url: string,
+    authorization?: string,
+  ) {
+    this.client = new ConnectRestClient(url, 10_000, authorization);
   }
 
   describeStop(): string {

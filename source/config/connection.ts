@@ -16,6 +16,7 @@ import type { MirrorSettings } from './mirror-kind.js';
 import { type Mm2Flow, parseMm2Config } from './mm2-config.js';
 import { parseProperties } from './properties.js';
 import type { ReplicationPolicy } from './replication-policy.js';
+import { redactedUrl, takeCredentials, type UrlCredentials } from './url-credentials.js';
 
 export interface ConnectionFlags {
   /** `--lab` (true: the default state directory) or `--lab DIR`. */
@@ -50,8 +51,12 @@ export interface Connection {
   source: ClusterConnection;
   target: ClusterConnection;
   policy: ReplicationPolicy;
+  /** Without credentials: it is shown. */
   metricsUrl: string | null;
   connectUrl: string | null;
+  /** `Basic ...` from `user:password@` in the URL given, sent with each request. */
+  metricsAuthorization?: string;
+  connectAuthorization?: string;
   /** The Connect offsets topic on the target where MM2 stores its source positions; null: discover it. */
   offsetsTopic: string | null;
   /** Where the settings came from, for the header: `lab /path`, `mm2.properties`, `flags`. */
@@ -90,30 +95,46 @@ export function parseBootstrap(value: string, role: string): string[] {
   return entries;
 }
 
-export function normaliseMetricsUrl(value: string): string {
+/** A metrics or Connect URL: the URL to show and ask (without credentials), and its credentials. */
+export interface HttpEndpoint {
+  url: string;
+  credentials: UrlCredentials | null;
+}
+
+export function metricsEndpoint(value: string): HttpEndpoint {
   const withScheme = /^[a-z]+:\/\//i.test(value) ? value : `http://${value}`;
   let url: URL;
   try {
     url = new URL(withScheme);
   } catch {
-    throw new ConfigError(`bad metrics URL '${value}': expected http://host:port/metrics`);
+    throw new ConfigError(`bad metrics URL '${redactedUrl(value)}': expected http://host:port/metrics`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(`bad metrics URL '${value}': only http and https are supported`);
+    throw new ConfigError(`bad metrics URL '${redactedUrl(value)}': only http and https are supported`);
   }
   if (url.pathname === '/' || url.pathname === '') url.pathname = '/metrics';
-  return url.toString();
+  const credentials = takeCredentials(url);
+  return { url: url.toString(), credentials };
 }
 
-export function normaliseConnectUrl(value: string): string {
+export function normaliseMetricsUrl(value: string): string {
+  return metricsEndpoint(value).url;
+}
+
+export function connectEndpoint(value: string): HttpEndpoint {
   const withScheme = /^[a-z]+:\/\//i.test(value) ? value : `http://${value}`;
   try {
     const url = new URL(withScheme);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
-    return url.toString().replace(/\/+$/, '');
+    const credentials = takeCredentials(url);
+    return { url: url.toString().replace(/\/+$/, ''), credentials };
   } catch {
-    throw new ConfigError(`bad Kafka Connect URL '${value}': expected http://host:port`);
+    throw new ConfigError(`bad Kafka Connect URL '${redactedUrl(value)}': expected http://host:port`);
   }
+}
+
+export function normaliseConnectUrl(value: string): string {
+  return connectEndpoint(value).url;
 }
 
 function readPropertiesFile(path: string, what: string): ClientProperties {
@@ -267,18 +288,27 @@ export function resolveConnection(
   });
   const resolvedSource = connection('source', source);
   const resolvedTarget = connection('target', target);
-  const metrics = flags.metricsUrl ?? (lab?.rest.metricsUrl || undefined);
-  const connect = flags.connectUrl ?? (lab?.rest.connectUrl || undefined);
+  const metricsGiven = flags.metricsUrl ?? (lab?.rest.metricsUrl || undefined);
+  const connectGiven = flags.connectUrl ?? (lab?.rest.connectUrl || undefined);
+  const metrics = metricsGiven ? metricsEndpoint(metricsGiven) : null;
+  const connect = connectGiven ? connectEndpoint(connectGiven) : null;
   return {
     source: resolvedSource,
     target: resolvedTarget,
     policy,
-    metricsUrl: metrics ? normaliseMetricsUrl(metrics) : null,
-    connectUrl: connect ? normaliseConnectUrl(connect) : null,
+    metricsUrl: metrics?.url ?? null,
+    connectUrl: connect?.url ?? null,
+    ...(metrics?.credentials ? { metricsAuthorization: metrics.credentials.authorization } : {}),
+    ...(connect?.credentials ? { connectAuthorization: connect.credentials.authorization } : {}),
     offsetsTopic: flags.offsetsTopic ?? lab?.rest.offsetsTopic ?? null,
     origin,
     flow,
-    secrets: [...secretValues(source.client), ...secretValues(target.client)],
+    secrets: [
+      ...secretValues(source.client),
+      ...secretValues(target.client),
+      ...(metrics?.credentials?.secrets ?? []),
+      ...(connect?.credentials?.secrets ?? []),
+    ],
     ...(lab?.rest.mirror ? { mirror: lab.rest.mirror } : {}),
     ...(lab?.rest.labFlows && !explicitClusters ? { labFlows: lab.rest.labFlows } : {}),
   };

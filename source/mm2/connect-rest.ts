@@ -22,9 +22,11 @@ export class ConnectRestError extends Error {
 export class ConnectRestClient {
   readonly baseUrl: string;
 
+  /** `authorization`: a Basic header from credentials given in the URL (config/url-credentials.ts). */
   constructor(
     baseUrl: string,
     private readonly timeoutMs = 5000,
+    private readonly authorization?: string,
   ) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
   }
@@ -34,10 +36,11 @@ export class ConnectRestClient {
     try {
       response = await fetch(`${this.baseUrl}${path}`, {
         method,
-        headers:
-          body === undefined
-            ? { accept: 'application/json' }
-            : { 'content-type': 'application/json', accept: 'application/json' },
+        headers: {
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(this.authorization ? { authorization: this.authorization } : {}),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(this.timeoutMs),
       });

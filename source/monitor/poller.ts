@@ -167,7 +167,9 @@ export class Poller implements SnapshotFeed {
     );
     this.wires = { source: this.newWire('source'), target: this.newWire('target') };
     this.internal = this.newInternalReader();
-    this.connect = this.connection.connectUrl ? new ConnectRestClient(this.connection.connectUrl) : null;
+    this.connect = this.connection.connectUrl
+      ? new ConnectRestClient(this.connection.connectUrl, undefined, this.connection.connectAuthorization)
+      : null;
     const c = this.connection;
     const wanted = (name: DataSourceName) => !options.sources || options.sources.includes(name);
     this.states = {
@@ -430,7 +432,12 @@ export class Poller implements SnapshotFeed {
     this.scrape = this.attempt(
       this.states.metrics,
       async () => ({
-        data: await scrapeMetrics(url, this.metricsTimeoutMs, this.connection.mirror?.kind === 'mm1'),
+        data: await scrapeMetrics(
+          url,
+          this.metricsTimeoutMs,
+          this.connection.mirror?.kind === 'mm1',
+          this.connection.metricsAuthorization,
+        ),
         requests: 1,
       }),
       (e) => (e as Error).message,

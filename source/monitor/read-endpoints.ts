@@ -35,10 +35,19 @@ function acceptsConnections(url: string): Promise<boolean> {
   );
 }
 
-export async function scrapeMetrics(url: string, timeoutMs = 5000, mm1 = false): Promise<Mm2Metrics> {
+/** `authorization`: a Basic header from credentials given in the URL (config/url-credentials.ts). */
+export async function scrapeMetrics(
+  url: string,
+  timeoutMs = 5000,
+  mm1 = false,
+  authorization?: string,
+): Promise<Mm2Metrics> {
   let response: Response;
   try {
-    response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    response = await fetch(url, {
+      signal: AbortSignal.timeout(timeoutMs),
+      ...(authorization ? { headers: { authorization } } : {}),
+    });
   } catch (error) {
     if (isTimeout(error) && (await acceptsConnections(url)))
       throw new MetricsEndpointError(
@@ -52,7 +61,14 @@ export async function scrapeMetrics(url: string, timeoutMs = 5000, mm1 = false):
   }
   if (!response.ok) {
     await response.body?.cancel().catch(() => undefined);
-    throw new MetricsEndpointError(`metrics endpoint ${url} answered HTTP ${response.status}`);
+    throw new MetricsEndpointError(
+      `metrics endpoint ${url} answered HTTP ${response.status}` +
+        (response.status === 401 || response.status === 403
+          ? authorization
+            ? ' (the user and password in the URL were refused)'
+            : ' (it wants a user and password: http://user:password@host:port/metrics)'
+          : ''),
+    );
   }
   // Parsed as the page streams in, keeping only MM2's samples: a page of thousands of partitions is
   // megabytes of text that is never held whole, and the samples mirrorwatch does not use are skipped.

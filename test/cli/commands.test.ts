@@ -253,4 +253,47 @@ describe('the console’s poller against the lab', () => {
       await poller.stop();
     }
   });
+
+  it("each mirror partition's MM2 record count is the exporter's for its target topic and partition", async () => {
+    const lab = await sharedLab();
+    // record_count only grows: a direct scrape before the poller's and one after bracket what it read.
+    const scrapeCounts = async () => {
+      const page = await (await fetch(lab.metrics.url)).text();
+      const counts = new Map<string, number>();
+      for (const m of page.matchAll(
+        /^kafka_connect_mirror_mirrorsourceconnector_record_count\{([^}]*)\} (\S+)/gm,
+      )) {
+        const labels = new Map([...(m[1] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]]));
+        counts.set(`${labels.get('topic')}/${labels.get('partition')}`, Number(m[2]));
+      }
+      return counts;
+    };
+    const poller = new Poller({ connection: resolveConnection({ lab: SHARED_LAB_DIR }, findLab) });
+    try {
+      const before = await scrapeCounts();
+      const snapshot = await poller.refresh();
+      const after = await scrapeCounts();
+      const ours = new Map<string, number>();
+      for (const t of snapshot.mirror.topics)
+        for (const p of t.partitions)
+          if (p.recordCount !== null) ours.set(`${t.target}/${p.partition}`, p.recordCount);
+      assert.ok(ours.size > 0, 'record counts joined');
+      const mirroredKeys = [...after.keys()].filter((k) =>
+        snapshot.mirror.topics.some((t) => k.startsWith(`${t.target}/`)),
+      );
+      assert.deepEqual([...ours.keys()].sort(), mirroredKeys.sort());
+      for (const [key, count] of ours) {
+        assert.ok(
+          (before.get(key) ?? 0) <= count,
+          `${key}: ${count} below the earlier scrape's ${before.get(key)}`,
+        );
+        assert.ok(
+          count <= (after.get(key) ?? -1),
+          `${key}: ${count} above the later scrape's ${after.get(key)}`,
+        );
+      }
+    } finally {
+      await poller.stop();
+    }
+  });
 });
