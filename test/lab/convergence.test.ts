@@ -9,10 +9,11 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Admin, type Consumer, Kafka, logLevel, type Producer } from 'kafkajs';
 import { connectionFrom } from '../../source/cli/connection-options.js';
+import type { LabStatus } from '../../source/lab/lab.js';
 import { evaluateConvergence, type MirrorEvaluation } from '../../source/model/convergence.js';
 import { Poller } from '../../source/monitor/poller.js';
 import { SHARED_LAB_DIR, sharedLab, uniqueValue } from '../helpers/lab.js';
-import { mirrorwatch } from '../helpers/run.js';
+import { kafkaTool, mirrorwatch } from '../helpers/run.js';
 
 const LAB = ['--lab', SHARED_LAB_DIR];
 const PARTITIONS = 3;
@@ -21,6 +22,8 @@ const PRODUCE_EVERY_MS = 100;
 /** How often the pattern helpers commit. */
 const COMMIT_EVERY_MS = 200;
 const EVALUATE_SECONDS = 20;
+/** The source's fetch quota while MM2 drains its backlog. */
+const DRAIN_BYTES_PER_SECOND = 500_000;
 
 interface GroupDoc {
   cluster: string;
@@ -169,6 +172,30 @@ async function mirrorAction(action: 'stop' | 'start'): Promise<void> {
     await sleep(2000);
   }
   assert.fail(`MM2's source connector did not reach ${wanted}`);
+}
+
+/**
+ * A client quota on the source (Kafka's ConfigCommand, default client-id): every client's fetches at most
+ * `bytesPerSecond`, MM2's replication consumer included, or null to lift it. It makes MM2's drain of a
+ * backlog last long enough to be seen: unthrottled, CI's machine copied 120,000 records between two
+ * readings 1 s apart.
+ */
+async function throttleSourceFetches(lab: LabStatus, bytesPerSecond: number | null): Promise<void> {
+  const change =
+    bytesPerSecond === null
+      ? ['--delete-config', 'consumer_byte_rate']
+      : ['--add-config', `consumer_byte_rate=${bytesPerSecond}`];
+  const result = await kafkaTool(lab.kafkaLibDir, 'kafka.admin.ConfigCommand', [
+    '--bootstrap-server',
+    lab.source.bootstrap,
+    '--alter',
+    '--entity-type',
+    'clients',
+    '--entity-default',
+    ...change,
+  ]);
+  // Lifting a quota that is not set fails; that is fine.
+  if (bytesPerSecond !== null) assert.equal(result.code, 0, result.stderr);
 }
 
 async function replication(seconds: number): Promise<Replication> {
@@ -328,19 +355,22 @@ describe('convergence: MM2 stopped under traffic, then resumed', () => {
   let producer: Producer;
   const topic = uniqueValue('conv-mirror').replace(/[^a-zA-Z0-9-]/g, '-');
 
+  let lab: LabStatus;
+
   before(async () => {
-    const lab = await sharedLab();
+    lab = await sharedLab();
     ({ admin, producer } = await connectWithTopic(lab.source.bootstrap, topic));
   });
 
   after(async () => {
+    if (lab) await throttleSourceFetches(lab, null);
     await mirrorAction('start');
     await producer?.disconnect();
     await admin?.deleteTopics({ topics: [topic] }).catch(() => {});
     await admin?.disconnect();
   });
 
-  it('growing while stopped, draining with an ETA after resume, then caught up', async () => {
+  it('growing while stopped, draining with an ETA after resume, then caught up', async (t) => {
     // Wait until MM2 mirrors the new topic, so the backlog below is lag on a known position.
     for (let i = 0; ; i++) {
       const result = await mirrorwatch(['status', ...LAB, '--json']);
@@ -368,16 +398,17 @@ describe('convergence: MM2 stopped under traffic, then resumed', () => {
     assert.equal(stopped.etaSeconds, null);
     assert.equal(stopped.status, 'STOP', 'no movement and the connector stopped');
     assert.ok((stopped.behindSeconds ?? 0) >= EVALUATE_SECONDS - 2, `behind ${stopped.behindSeconds}s`);
-    // A backlog MM2 needs several seconds to copy on this lab (about 10,000 records a second measured),
-    // so a reading lands while it drains.
+    // A backlog of about 13 MB, which MM2 copies under the source's fetch quota: the broker lets about ten
+    // seconds' worth through at once (its quota window), then one fetch (1 MB a partition) every few
+    // seconds. So readings land while it drains, whatever the machine.
     const value = Buffer.alloc(100, 'x');
     for (let batch = 0; batch < 12; batch++)
       await producer.send({
         topic,
         messages: Array.from({ length: 10_000 }, (_, i) => ({ partition: i % PARTITIONS, value })),
       });
-    // MM2 drains that in seconds: a console-like poller (the engine the console runs, every second) watches
-    // the whole drain, so a reading lands in it; the CLI's `--evaluate` would start too late.
+    // A console-like poller (the engine the console runs, every second) watches the whole drain; the CLI's
+    // `--evaluate` would start too late.
     const poller = new Poller({
       connection: connectionFrom({ lab: SHARED_LAB_DIR, json: false, debug: false, 'metrics-timeout': 15 }),
       intervalMs: 1000,
@@ -389,6 +420,7 @@ describe('convergence: MM2 stopped under traffic, then resumed', () => {
     );
     poller.start();
     try {
+      await throttleSourceFetches(lab, DRAIN_BYTES_PER_SECOND);
       await sleep(3000);
       await mirrorAction('start');
       const deadline = Date.now() + 120_000;
@@ -399,10 +431,12 @@ describe('convergence: MM2 stopped under traffic, then resumed', () => {
       }
     } finally {
       await poller.stop();
+      await throttleSourceFetches(lab, null);
     }
     const summary = seen
       .map((e) => `${e.lag}:${e.trend}:${e.etaSeconds === null ? '-' : Math.round(e.etaSeconds)}`)
       .join(' ');
+    t.diagnostic(`readings (lag:trend:eta): ${summary}`);
     const draining = seen.find((e) => e.trend === 'draining');
     assert.ok(draining, `a reading while MM2 drained: ${summary}`);
     assert.ok((draining.ratePerSecond ?? 0) < 0);
