@@ -74,7 +74,10 @@ export function App(props: AppProps) {
   const size = useTerminalSize(props.rows, props.columns);
   const glyphs = glyphsFor(props.ascii ?? false);
 
-  const [snapshot, setSnapshot] = useState<Snapshot | null>(() => feed.current());
+  // The first snapshot arrives through the subscription effect, never as the initial state: the
+  // callbacks created at mount (log, keys, the subscription) live all session and keep their render's
+  // scope, so a snapshot in it would be held, with every group and partition, until the console quits.
+  const [snapshot, setSnapshot] = useState<Snapshot | null>(null);
   const [events, setEvents] = useState<ConsoleEvent[]>([]);
   const [notice, setNotice] = useState<Notice | null>(null);
   const [paused, setPaused] = useState(() => feed.isPaused());

@@ -25,35 +25,7 @@ export function useCutover(
   log: Log,
   shown: boolean,
 ): () => Runbook | null {
-  const [reads, setReads] = useState<CutoverReads | null>(null);
-  const [wanted, setWanted] = useState(shown);
-  if (shown && !wanted) setWanted(true);
-  const haveSnapshot = snapshot !== null;
-  useEffect(() => {
-    if (!haveSnapshot) return;
-    let live = true;
-    const read = () => {
-      actions.cutoverReads().then(
-        (r) => {
-          if (live) setReads(r);
-        },
-        (error: unknown) => {
-          if (!live) return;
-          setReads(null);
-          log(
-            'warn',
-            `cutover: topic configs not compared: ${escapeForTerminal(String((error as Error)?.message ?? error))}`,
-          );
-        },
-      );
-    };
-    read();
-    const timer = wanted ? setInterval(read, CUTOVER_READ_INTERVAL_MS) : undefined;
-    return () => {
-      live = false;
-      clearInterval(timer);
-    };
-  }, [actions, haveSnapshot, wanted, log]);
+  const reads = useCutoverReads(actions, snapshot !== null, log, shown);
   // Evaluated when asked (the Cutover pane, S), once per snapshot: at 100,000 partitions the runbook
   // evaluates every target group, which the other panes need not wait for.
   return useMemo(() => {
@@ -79,4 +51,47 @@ export function useCutover(
       return book;
     };
   }, [snapshot, reads, options]);
+}
+
+/**
+ * The runbook's wire reads, on their cadence. A hook of its own so that its effect's cleanup, which lives
+ * as long as the effect, closes over no snapshot: V8 keeps a function scope's captured variables in one
+ * context shared by all its closures, and a cleanup created in useCutover kept the first snapshot (and
+ * every group and partition it held) for the whole session.
+ */
+function useCutoverReads(
+  actions: ConsoleActions,
+  haveSnapshot: boolean,
+  log: Log,
+  shown: boolean,
+): CutoverReads | null {
+  const [reads, setReads] = useState<CutoverReads | null>(null);
+  const [wanted, setWanted] = useState(shown);
+  if (shown && !wanted) setWanted(true);
+  useEffect(() => {
+    if (!haveSnapshot) return;
+    let live = true;
+    const read = () => {
+      actions.cutoverReads().then(
+        (r) => {
+          if (live) setReads(r);
+        },
+        (error: unknown) => {
+          if (!live) return;
+          setReads(null);
+          log(
+            'warn',
+            `cutover: topic configs not compared: ${escapeForTerminal(String((error as Error)?.message ?? error))}`,
+          );
+        },
+      );
+    };
+    read();
+    const timer = wanted ? setInterval(read, CUTOVER_READ_INTERVAL_MS) : undefined;
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
+  }, [actions, haveSnapshot, wanted, log]);
+  return reads;
 }
