@@ -4,7 +4,7 @@
  * topic and leader for at most MAX_PER_READ partitions a read, each from the lowest offset wanted there;
  * a record's timestamp never changes, so each is read once and kept while it is still wanted.
  */
-import type { WireCluster } from '../kafka/wire-cluster.js';
+import type { PartitionFetch, WireCluster } from '../kafka/wire-cluster.js';
 import { forEachRecordWanted } from '../model/convergence.js';
 import type { OffsetHistory } from '../model/offset-history.js';
 import {
@@ -26,6 +26,16 @@ const BYTES_PER_PARTITION = 32 * 1024;
  * timestamp is read once, so the reads stay this large only while that backlog lasts.
  */
 const MAX_PER_READ = (16 * 1024 * 1024) / BYTES_PER_PARTITION;
+/**
+ * A partition whose batch at the offset is larger than BYTES_PER_PARTITION, and is not the first of the
+ * answer, comes back cut off: no record decodes. Compressed topics written with linger batch that large
+ * (lz4 batches of 750 KB on the lab), and their LAG TIME stayed unknown. Such partitions are asked again
+ * for a whole batch: Kafka's default max.message.bytes, the largest batch a topic takes unless it was
+ * raised, at most RETRIES_PER_READ of them a read (16 MB). One past that limit still comes whole when it is
+ * the first of its answer (KIP-74), so a later read gets it.
+ */
+const RETRY_BYTES_PER_PARTITION = 1_048_588;
+const RETRIES_PER_READ = 16;
 
 /** A timestamp read, with the last pass that still wanted it (only this module reads `pass`). */
 interface KeptTime extends RecordTime {
@@ -105,16 +115,23 @@ export class RecordTimestamps {
     this.times = keptRecordTimes(this.times, (entry) => (entry as KeptTime).pass === pass);
     // One topic after the other, as MarkerTails does: concurrent first fetches leave a socket open. A topic
     // that fails (deleted meanwhile, leader moving) does not keep the others from being read.
+    let retries = RETRIES_PER_READ;
     for (const { cluster, topic, offsets: wanted } of toRead.values()) {
       const offsets = new Map(
         [...wanted].map(([partition, set]) => [partition, [...set].sort((a, b) => a - b)]),
       );
       const from = new Map([...offsets].map(([partition, list]) => [partition, list[0] as number]));
-      const answers = await wires[cluster]
-        .fetch(topic, from, { maxBytesPerPartition: BYTES_PER_PARTITION })
-        .catch(() => []);
+      const fetch = (positions: Map<number, number>, maxBytesPerPartition: number) =>
+        wires[cluster].fetch(topic, positions, { maxBytesPerPartition }).catch(() => []);
+      const answers = await fetch(from, BYTES_PER_PARTITION);
+      const cut = answers.filter((a) => cutOff(a, from.get(a.partition) ?? 0));
+      const again = new Map(cut.slice(0, retries).map((a) => [a.partition, from.get(a.partition) ?? 0]));
+      retries -= again.size;
+      const whole = again.size > 0 ? await fetch(again, RETRY_BYTES_PER_PARTITION) : [];
       const reads: RecordTimeRead[] = [];
-      for (const answer of answers) {
+      for (const answer of [...answers.filter((a) => !cut.includes(a)), ...whole]) {
+        // Still cut off (a batch past Kafka's default limit): not settled, read again by a later pass.
+        if (cutOff(answer, from.get(answer.partition) ?? 0)) continue;
         const list = offsets.get(answer.partition) ?? [];
         list.forEach((offset, i) => {
           // The first data record at or after the offset (a transaction marker has no timestamp of its own).
@@ -129,4 +146,13 @@ export class RecordTimestamps {
       this.times = withRecordTimes(this.times, cluster, topic, reads);
     }
   }
+}
+
+/**
+ * An answer that stopped inside the batch holding `offset`: no error, nothing decoded, and records exist
+ * there (the high watermark is past it). The broker cuts a partition's data at its byte limit, and a
+ * batch cut in two decodes to nothing.
+ */
+function cutOff(answer: PartitionFetch, offset: number): boolean {
+  return answer.errorCode === 0 && answer.nextOffset === null && answer.highWatermark > offset;
 }

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -16,6 +17,7 @@ import {
   CLI,
   type Isolation,
   kafkaTool,
+  kcat,
   kcatProduce,
   kcatReadTopic,
   mirrorwatch,
@@ -107,8 +109,12 @@ async function alterTopicConfig(
   assert.equal(result.code, 0, result.stderr);
 }
 
-/** The compression codec of every record batch in the newest segment of a partition, read from the broker's files. */
-function segmentCodecs(cluster: 'source' | 'target', topic: string, partition: number): number[] {
+/** Every record batch in the newest segment of a partition, read from the broker's files. */
+function segmentBatches(
+  cluster: 'source' | 'target',
+  topic: string,
+  partition: number,
+): Array<{ codec: number; bytes: number; baseOffset: number }> {
   const dir = join(SHARED_LAB_DIR, cluster, 'data', `${topic}-${partition}`);
   const newest = readdirSync(dir)
     .filter((f) => f.endsWith('.log'))
@@ -116,11 +122,20 @@ function segmentCodecs(cluster: 'source' | 'target', topic: string, partition: n
     .at(-1);
   if (!newest) return [];
   const log = readFileSync(join(dir, newest));
-  const codecs: number[] = [];
+  const batches: Array<{ codec: number; bytes: number; baseOffset: number }> = [];
   for (let at = 0; at + 61 <= log.length; at += 12 + log.readInt32BE(at + 8)) {
-    codecs.push(log.readInt16BE(at + 21) & 0x07);
+    batches.push({
+      codec: log.readInt16BE(at + 21) & 0x07,
+      bytes: 12 + log.readInt32BE(at + 8),
+      baseOffset: Number(log.readBigInt64BE(at)),
+    });
   }
-  return codecs;
+  return batches;
+}
+
+/** The compression codec of every record batch in the newest segment of a partition. */
+function segmentCodecs(cluster: 'source' | 'target', topic: string, partition: number): number[] {
+  return segmentBatches(cluster, topic, partition).map((b) => b.codec);
 }
 
 describe('topics written by kcat with each codec', () => {
@@ -427,5 +442,127 @@ describe("MM2's internal topics compressed by the brokers", () => {
     assert.ok(doc.heartbeats.length > 0 && doc.heartbeats.every((h) => h.ageMs < 30_000), 'fresh heartbeats');
     assert.match(doc.mirror.positionsFrom, new RegExp(offsetsTopic));
     assert.ok(doc.replication.partitions.some((p) => p.topic === 'topic1' && p.position !== null));
+  });
+});
+
+describe('LAG TIME on a compressed topic with large batches', () => {
+  it("dates every partition's committed offset as kcat reads its timestamp, batches over 32 KB included", async () => {
+    const lab = await sharedLab();
+    const topic = uniqueValue('codecs-large-batches');
+    const group = uniqueValue('codecs-large-batches-group');
+    await topicCommand(lab, lab.source.bootstrap, [
+      '--create',
+      '--topic',
+      topic,
+      '--partitions',
+      String(PARTITIONS),
+    ]);
+    // Records half random, lingered into lz4 batches of about a hundred kilobytes: what a producer with
+    // linger and compression writes in production. One partition at a time, so each partition's records
+    // carry other timestamps.
+    for (let partition = 0; partition < PARTITIONS; partition++) {
+      const lines = Array.from(
+        { length: 600 },
+        () => `${randomBytes(150).toString('base64')} ${'x'.repeat(800)}`,
+      );
+      const produced = await run(
+        'kcat',
+        [
+          '-P',
+          '-b',
+          lab.source.bootstrap,
+          '-t',
+          topic,
+          '-p',
+          String(partition),
+          '-z',
+          'lz4',
+          '-X',
+          'linger.ms=1000',
+          '-X',
+          'batch.size=1000000',
+        ],
+        { input: `${lines.join('\n')}\n` },
+      );
+      assert.equal(produced.code, 0, produced.stderr);
+      await sleep(1100);
+    }
+    const committed = 100;
+    for (let partition = 0; partition < PARTITIONS; partition++) {
+      const batch = segmentBatches('source', topic, partition).find(
+        (b, i, all) => b.baseOffset <= committed && (all[i + 1]?.baseOffset ?? Infinity) > committed,
+      );
+      assert.ok(
+        batch && batch.bytes > 32 * 1024 && batch.codec === CODEC_IDS.lz4,
+        `partition ${partition}: the batch holding offset ${committed} is lz4 and over 32 KB (${batch?.bytes} bytes)`,
+      );
+    }
+    const reset = await kafkaTool(
+      lab.kafkaLibDir,
+      'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand',
+      [
+        '--bootstrap-server',
+        lab.source.bootstrap,
+        '--reset-offsets',
+        '--to-offset',
+        String(committed),
+        '--execute',
+        '--group',
+        group,
+        '--topic',
+        topic,
+      ],
+    );
+    assert.equal(reset.code, 0, reset.stderr);
+    const timestamps = new Map<number, number>();
+    for (let partition = 0; partition < PARTITIONS; partition++) {
+      const read = await kcat([
+        '-C',
+        '-b',
+        lab.source.bootstrap,
+        '-t',
+        topic,
+        '-p',
+        String(partition),
+        '-o',
+        String(committed),
+        '-c',
+        '1',
+        '-e',
+        '-f',
+        '%T',
+      ]);
+      assert.equal(read.code, 0, read.stderr);
+      timestamps.set(partition, Number(read.stdout.trim()));
+    }
+    const startedMs = Date.now();
+    const result = await mirrorwatch([
+      'lag',
+      '--lab',
+      SHARED_LAB_DIR,
+      '--cluster',
+      'source',
+      '--group',
+      group,
+      '--evaluate',
+      '2',
+      '--json',
+    ]);
+    const endedMs = Date.now();
+    const doc = JSON.parse(result.stdout) as {
+      groups: Array<{ group: string; partitions: Array<{ partition: number; lagSeconds: number | null }> }>;
+    };
+    const rows = doc.groups.find((g) => g.group === group)?.partitions ?? [];
+    assert.equal(rows.length, PARTITIONS, result.stderr);
+    for (const row of rows) {
+      const ts = timestamps.get(row.partition) as number;
+      assert.ok(
+        row.lagSeconds !== null &&
+          row.lagSeconds >= (startedMs - ts) / 1000 - 0.1 &&
+          row.lagSeconds <= (endedMs - ts) / 1000 + 0.1,
+        `partition ${row.partition}: ${row.lagSeconds === null ? 'unknown' : `${row.lagSeconds}s`} behind, the record at ${committed} was written ` +
+          `${((startedMs - ts) / 1000).toFixed(1)}-${((endedMs - ts) / 1000).toFixed(1)}s before`,
+      );
+    }
   });
 });
