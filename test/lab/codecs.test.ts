@@ -109,6 +109,14 @@ async function alterTopicConfig(
   assert.equal(result.code, 0, result.stderr);
 }
 
+/** kcat producing `lines`, one record each, with `options` (codec, key delimiter, partition, linger). */
+async function kcatWrite(brokers: string, topic: string, lines: string[], options: string[]): Promise<void> {
+  const produced = await run('kcat', ['-P', '-b', brokers, '-t', topic, ...options], {
+    input: `${lines.join('\n')}\n`,
+  });
+  assert.equal(produced.code, 0, produced.stderr);
+}
+
 /** Every record batch in the newest segment of a partition, read from the broker's files. */
 function segmentBatches(
   cluster: 'source' | 'target',
@@ -162,24 +170,14 @@ describe('topics written by kcat with each codec', () => {
       const lines: string[] = [];
       for (let i = 0; i < RECORDS; i++)
         lines.push(`key-${i % 97}\t${topics[codec]} record ${i} ${'x'.repeat(i % 50)}`);
-      const produced = await run(
-        'kcat',
-        [
-          '-P',
-          '-b',
-          lab.source.bootstrap,
-          '-t',
-          topics[codec],
-          '-z',
-          codec,
-          '-K',
-          '\t',
-          '-X',
-          'linger.ms=20',
-        ],
-        { input: `${lines.join('\n')}\n` },
-      );
-      assert.equal(produced.code, 0, produced.stderr);
+      await kcatWrite(lab.source.bootstrap, topics[codec], lines, [
+        '-z',
+        codec,
+        '-K',
+        '\t',
+        '-X',
+        'linger.ms=20',
+      ]);
       written.set(codec, new Map(lines.map((l) => [l.split('\t')[1]!, l])));
     }
   });
@@ -465,26 +463,16 @@ describe('LAG TIME on a compressed topic with large batches', () => {
         { length: 600 },
         () => `${randomBytes(150).toString('base64')} ${'x'.repeat(800)}`,
       );
-      const produced = await run(
-        'kcat',
-        [
-          '-P',
-          '-b',
-          lab.source.bootstrap,
-          '-t',
-          topic,
-          '-p',
-          String(partition),
-          '-z',
-          'lz4',
-          '-X',
-          'linger.ms=1000',
-          '-X',
-          'batch.size=1000000',
-        ],
-        { input: `${lines.join('\n')}\n` },
-      );
-      assert.equal(produced.code, 0, produced.stderr);
+      await kcatWrite(lab.source.bootstrap, topic, lines, [
+        '-p',
+        String(partition),
+        '-z',
+        'lz4',
+        '-X',
+        'linger.ms=1000',
+        '-X',
+        'batch.size=1000000',
+      ]);
       await sleep(1100);
     }
     const committed = 100;
