@@ -13,6 +13,7 @@ const BATCH_HEADER = 61;
 const MAGIC_AT = 16;
 const ATTRIBUTES_AT = 21;
 const BASE_TIMESTAMP_AT = 27;
+const MAX_TIMESTAMP_AT = 35;
 const COUNT_AT = 57;
 const LAST_OFFSET_DELTA_AT = 23;
 const CODEC_MASK = 0x07;
@@ -97,11 +98,6 @@ function decodeRecords(
 }
 
 /**
- * The data records at or after `from` in a partition's record set (whole batches as the broker sent
- * them; a trailing partial batch, cut by the fetch size, is ignored; control batches are skipped).
- * Null when the set is in a pre-0.11 format.
- */
-/**
  * The offset after the last complete v2 batch of a record set, control batches (transaction markers)
  * included: where the next fetch starts even when the batches held no data records. Null when the set
  * has no complete v2 batch.
@@ -117,6 +113,37 @@ export function nextOffsetOf(set: Buffer): number | null {
   return next;
 }
 
+/** A v2 batch a record set ends inside, as its header tells: the fetch's byte limit cut it. */
+export interface CutBatch {
+  baseOffset: number;
+  lastOffset: number;
+  /** The newest record timestamp in the batch (CreateTime or LogAppendTime, as the topic keeps them). */
+  maxTimestampMs: number;
+}
+
+/** The batch the set ends inside, when its header arrived whole; null when the set ends on a batch boundary. */
+export function cutBatchOf(set: Buffer): CutBatch | null {
+  for (let at = 0; at + BATCH_HEADER <= set.length; ) {
+    if (set.readInt8(at + MAGIC_AT) !== 2) return null;
+    const end = at + 12 + set.readInt32BE(at + 8);
+    if (end > set.length) {
+      const baseOffset = int64At(set, at);
+      return {
+        baseOffset,
+        lastOffset: baseOffset + set.readInt32BE(at + LAST_OFFSET_DELTA_AT),
+        maxTimestampMs: int64At(set, at + MAX_TIMESTAMP_AT),
+      };
+    }
+    at = end;
+  }
+  return null;
+}
+
+/**
+ * The data records at or after `from` in a partition's record set (whole batches as the broker sent
+ * them; a trailing partial batch, cut by the fetch size, is ignored; control batches are skipped).
+ * Null when the set is in a pre-0.11 format.
+ */
 export async function decodeRecordSet(
   set: Buffer,
   from: number,

@@ -64,7 +64,14 @@ import {
   type OffsetFetchGroupCache,
   offsetFetchGroups,
 } from './protocol/offset-fetch.js';
-import { decodeFetchV11, decodeRecordSet, type FetchedPartition, nextOffsetOf } from './record-batches.js';
+import {
+  type CutBatch,
+  cutBatchOf,
+  decodeFetchV11,
+  decodeRecordSet,
+  type FetchedPartition,
+  nextOffsetOf,
+} from './record-batches.js';
 
 const require = createRequire(import.meta.url);
 
@@ -111,6 +118,10 @@ export interface PartitionFetch {
   records: RawRecord[];
   /** One past the last offset the answer covered, transaction markers included; null when it held none. */
   nextOffset: number | null;
+  /** The batch the answer stopped inside (its size limit), from the batch's header; null when none. */
+  cutBatch: CutBatch | null;
+  /** Bytes of record data in the answer (0 where kafkajs decoded it, on brokers without Fetch v11). */
+  bytes: number;
 }
 
 interface InternalPartitionMetadata {
@@ -703,7 +714,7 @@ export class WireCluster {
   async fetch(
     topic: string,
     positions: Map<number, number>,
-    options: { maxBytesPerPartition?: number; maxWaitMs?: number; minBytes?: number } = {},
+    options: { maxBytesPerPartition?: number; maxBytes?: number; maxWaitMs?: number; minBytes?: number } = {},
   ): Promise<PartitionFetch[]> {
     await this.connect();
     const byLeader = this.cluster.findLeaderForPartitions(topic, [...positions.keys()]);
@@ -713,6 +724,8 @@ export class WireCluster {
       highWatermark: -1,
       logStartOffset: null,
       nextOffset: null,
+      cutBatch: null,
+      bytes: 0,
       records: [] as RawRecord[],
     }));
     delete byLeader['-1'];
@@ -725,7 +738,9 @@ export class WireCluster {
           maxWaitTime: options.maxWaitMs ?? 0,
           // minBytes 1 with maxWaitMs: the broker answers as soon as a record arrives (a long poll).
           minBytes: options.minBytes ?? 0,
-          maxBytes: 32 * 1024 * 1024,
+          // The answer's total: past it the broker leaves the remaining partitions empty, except the first
+          // batch of the first partition with data (KIP-74).
+          maxBytes: options.maxBytes ?? 32 * 1024 * 1024,
           topics: [
             {
               topic,
@@ -751,6 +766,8 @@ export class WireCluster {
               p.messages.length > 0 ? Number(p.messages.at(-1)?.offset) + 1 : null,
               positions.get(p.partition) ?? 0,
             ),
+            cutBatch: null,
+            bytes: 0,
             records: dataRecordsFrom(p.messages, positions.get(p.partition) ?? 0),
           })),
         );
@@ -769,6 +786,8 @@ export class WireCluster {
       highWatermark: p.highWatermark,
       logStartOffset: p.logStartOffset,
       nextOffset: nextAfter(nextOffsetOf(p.recordSet), from),
+      cutBatch: cutBatchOf(p.recordSet),
+      bytes: p.recordSet.length,
       records,
     };
   }

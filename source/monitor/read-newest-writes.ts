@@ -2,7 +2,8 @@
  * When each topic was last written: the newest record timestamp at the end of its partitions. A
  * one-shot command cannot watch a log end for half a minute, but the last records carry their time
  * (CreateTime is the producer's clock, LogAppendTime the broker's). The last few offsets of every
- * partition are read once, one Fetch per topic and leader.
+ * partition are read once, one Fetch per topic and leader, and again for whole batches where a batch
+ * was larger than the first Fetch's share of a partition.
  */
 import type { WireCluster } from '../kafka/wire-cluster.js';
 import type { TopicInfo } from './snapshot.js';
@@ -10,6 +11,13 @@ import type { TopicInfo } from './snapshot.js';
 /** Offsets read back from the log end: transaction markers at the end hold no timestamp we can see. */
 const TAIL_OFFSETS = 16;
 const TAIL_BYTES = 64 * 1024;
+/** Kafka's default max.message.bytes: the largest batch a topic takes unless it was raised. */
+const WHOLE_BATCH_BYTES = 1_048_588;
+
+function seen(newest: Map<string, number>, topic: string, timestampMs: number): void {
+  const known = newest.get(topic);
+  if (known === undefined || timestampMs > known) newest.set(topic, timestampMs);
+}
 
 /** Topic → the newest record timestamp at the end of its partitions; topics without data are absent. */
 export async function readNewestWrites(
@@ -29,16 +37,32 @@ export async function readNewestWrites(
       positions.set(p.partition, Math.max(p.earliest, p.latest - TAIL_OFFSETS));
     }
     if (positions.size === 0) continue;
-    const answers = await wire.fetch(topic.name, positions, { maxBytesPerPartition: TAIL_BYTES });
-    for (const answer of answers) {
-      const end = ends.get(answer.partition);
-      if (answer.errorCode !== 0 || end === undefined) continue;
-      for (const record of answer.records) {
-        if (record.offset >= end) continue;
-        const known = newest.get(topic.name);
-        if (known === undefined || record.timestampMs > known) newest.set(topic.name, record.timestampMs);
+    // A partition whose batch is larger than its share comes back empty (or, after whole batches, cut
+    // off: the cut batch's header still gives its newest timestamp and where the next batch starts). It
+    // is asked again for whole batches. Each round moves at least one partition forward within a tail
+    // of TAIL_OFFSETS, so the rounds end.
+    for (let round = 0; positions.size > 0 && round <= TAIL_OFFSETS; round++) {
+      const asked = new Map(positions);
+      const answers = await wire.fetch(topic.name, asked, {
+        maxBytesPerPartition: round === 0 ? TAIL_BYTES : WHOLE_BATCH_BYTES,
+      });
+      positions.clear();
+      for (const answer of answers) {
+        const end = ends.get(answer.partition);
+        const from = asked.get(answer.partition);
+        if (answer.errorCode !== 0 || end === undefined || from === undefined) continue;
+        for (const record of answer.records)
+          if (record.offset < end) seen(newest, topic.name, record.timestampMs);
+        const cut = answer.cutBatch;
+        if (cut !== null && cut.baseOffset < end) {
+          seen(newest, topic.name, cut.maxTimestampMs);
+          if (cut.lastOffset + 1 < end) positions.set(answer.partition, cut.lastOffset + 1);
+        } else if (answer.nextOffset === null && from < end) positions.set(answer.partition, from);
       }
     }
+    // A partition whose end could not be read: no newest write rather than one that may be too old (the
+    // runbook then dates the topic by the watch, the safe side for "producers quiet").
+    if (positions.size > 0) newest.delete(topic.name);
   }
   return newest;
 }

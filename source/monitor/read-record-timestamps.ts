@@ -28,14 +28,14 @@ const BYTES_PER_PARTITION = 32 * 1024;
 const MAX_PER_READ = (16 * 1024 * 1024) / BYTES_PER_PARTITION;
 /**
  * A partition whose batch at the offset is larger than BYTES_PER_PARTITION, and is not the first of the
- * answer, comes back cut off: no record decodes. Compressed topics written with linger batch that large
- * (lz4 batches of 750 KB on the lab), and their LAG TIME stayed unknown. Such partitions are asked again
- * for a whole batch: Kafka's default max.message.bytes, the largest batch a topic takes unless it was
- * raised, at most RETRIES_PER_READ of them a read (16 MB). One past that limit still comes whole when it is
- * the first of its answer (KIP-74), so a later read gets it.
+ * answer, comes back empty (Kafka sends no part of a batch that does not fit). Compressed topics written
+ * with linger batch that large (lz4 batches of 130 KB on the lab), and their LAG TIME stayed unknown. Such
+ * partitions are asked again for whole batches (up to Kafka's default max.message.bytes, the largest a
+ * topic takes unless raised), RETRY_BYTES_PER_READ a read in all: the broker stops filling an answer at
+ * its total, and the partitions it left empty wait for a later read.
  */
-const RETRY_BYTES_PER_PARTITION = 1_048_588;
-const RETRIES_PER_READ = 16;
+const WHOLE_BATCH_BYTES = 1_048_588;
+const RETRY_BYTES_PER_READ = 16 * 1024 * 1024;
 
 /** A timestamp read, with the last pass that still wanted it (only this module reads `pass`). */
 interface KeptTime extends RecordTime {
@@ -115,22 +115,25 @@ export class RecordTimestamps {
     this.times = keptRecordTimes(this.times, (entry) => (entry as KeptTime).pass === pass);
     // One topic after the other, as MarkerTails does: concurrent first fetches leave a socket open. A topic
     // that fails (deleted meanwhile, leader moving) does not keep the others from being read.
-    let retries = RETRIES_PER_READ;
+    let retryBytes = RETRY_BYTES_PER_READ;
     for (const { cluster, topic, offsets: wanted } of toRead.values()) {
       const offsets = new Map(
         [...wanted].map(([partition, set]) => [partition, [...set].sort((a, b) => a - b)]),
       );
       const from = new Map([...offsets].map(([partition, list]) => [partition, list[0] as number]));
-      const fetch = (positions: Map<number, number>, maxBytesPerPartition: number) =>
-        wires[cluster].fetch(topic, positions, { maxBytesPerPartition }).catch(() => []);
+      const fetch = (positions: Map<number, number>, maxBytesPerPartition: number, maxBytes?: number) =>
+        wires[cluster]
+          .fetch(topic, positions, { maxBytesPerPartition, ...(maxBytes ? { maxBytes } : {}) })
+          .catch(() => []);
       const answers = await fetch(from, BYTES_PER_PARTITION);
       const cut = answers.filter((a) => cutOff(a, from.get(a.partition) ?? 0));
-      const again = new Map(cut.slice(0, retries).map((a) => [a.partition, from.get(a.partition) ?? 0]));
-      retries -= again.size;
-      const whole = again.size > 0 ? await fetch(again, RETRY_BYTES_PER_PARTITION) : [];
+      const again = new Map(cut.map((a) => [a.partition, from.get(a.partition) ?? 0]));
+      const whole = again.size > 0 && retryBytes > 0 ? await fetch(again, WHOLE_BATCH_BYTES, retryBytes) : [];
+      for (const answer of whole) retryBytes -= answer.bytes;
       const reads: RecordTimeRead[] = [];
       for (const answer of [...answers.filter((a) => !cut.includes(a)), ...whole]) {
-        // Still cut off (a batch past Kafka's default limit): not settled, read again by a later pass.
+        // Still empty (the answer's total reached, or a batch past Kafka's default limit): not settled, read
+        // again by a later pass.
         if (cutOff(answer, from.get(answer.partition) ?? 0)) continue;
         const list = offsets.get(answer.partition) ?? [];
         list.forEach((offset, i) => {
@@ -149,9 +152,8 @@ export class RecordTimestamps {
 }
 
 /**
- * An answer that stopped inside the batch holding `offset`: no error, nothing decoded, and records exist
- * there (the high watermark is past it). The broker cuts a partition's data at its byte limit, and a
- * batch cut in two decodes to nothing.
+ * An answer without the batch holding `offset`: no error, nothing decoded, though records exist there
+ * (the high watermark is past it). The broker sends nothing of a batch larger than a partition's share.
  */
 function cutOff(answer: PartitionFetch, offset: number): boolean {
   return answer.errorCode === 0 && answer.nextOffset === null && answer.highWatermark > offset;

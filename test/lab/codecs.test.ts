@@ -11,7 +11,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createKafka } from '../../source/kafka/client.js';
+import { WireCluster } from '../../source/kafka/wire-cluster.js';
 import type { LabStatus } from '../../source/lab/lab.js';
+import { readNewestWrites } from '../../source/monitor/read-newest-writes.js';
+import type { TopicInfo } from '../../source/monitor/snapshot.js';
 import { eventually, SHARED_LAB_DIR, sharedLab, uniqueValue } from '../helpers/lab.js';
 import {
   CLI,
@@ -115,6 +118,33 @@ async function kcatWrite(brokers: string, topic: string, lines: string[], option
     input: `${lines.join('\n')}\n`,
   });
   assert.equal(produced.code, 0, produced.stderr);
+}
+
+/** kcat's timestamp of the record at `offset` of a partition (kcat's -o: a number, or -1 for the last). */
+async function kcatTimestamp(
+  brokers: string,
+  topic: string,
+  partition: number,
+  offset: string,
+): Promise<number> {
+  const read = await kcat([
+    '-C',
+    '-b',
+    brokers,
+    '-t',
+    topic,
+    '-p',
+    String(partition),
+    '-o',
+    offset,
+    '-c',
+    '1',
+    '-e',
+    '-f',
+    '%T',
+  ]);
+  assert.equal(read.code, 0, read.stderr);
+  return Number(read.stdout.trim());
 }
 
 /** Every record batch in the newest segment of a partition, read from the broker's files. */
@@ -443,11 +473,12 @@ describe("MM2's internal topics compressed by the brokers", () => {
   });
 });
 
-describe('LAG TIME on a compressed topic with large batches', () => {
-  it("dates every partition's committed offset as kcat reads its timestamp, batches over 32 KB included", async () => {
-    const lab = await sharedLab();
-    const topic = uniqueValue('codecs-large-batches');
-    const group = uniqueValue('codecs-large-batches-group');
+describe('a compressed topic with large batches', () => {
+  const topic = uniqueValue('codecs-large-batches');
+  let lab: LabStatus;
+
+  before(async () => {
+    lab = await sharedLab();
     await topicCommand(lab, lab.source.bootstrap, [
       '--create',
       '--topic',
@@ -475,6 +506,10 @@ describe('LAG TIME on a compressed topic with large batches', () => {
       ]);
       await sleep(1100);
     }
+  });
+
+  it("LAG TIME: dates every partition's committed offset as kcat reads its timestamp, batches over 32 KB included", async () => {
+    const group = uniqueValue('codecs-large-batches-group');
     const committed = 100;
     for (let partition = 0; partition < PARTITIONS; partition++) {
       const batch = segmentBatches('source', topic, partition).find(
@@ -504,24 +539,10 @@ describe('LAG TIME on a compressed topic with large batches', () => {
     assert.equal(reset.code, 0, reset.stderr);
     const timestamps = new Map<number, number>();
     for (let partition = 0; partition < PARTITIONS; partition++) {
-      const read = await kcat([
-        '-C',
-        '-b',
-        lab.source.bootstrap,
-        '-t',
-        topic,
-        '-p',
-        String(partition),
-        '-o',
-        String(committed),
-        '-c',
-        '1',
-        '-e',
-        '-f',
-        '%T',
-      ]);
-      assert.equal(read.code, 0, read.stderr);
-      timestamps.set(partition, Number(read.stdout.trim()));
+      timestamps.set(
+        partition,
+        await kcatTimestamp(lab.source.bootstrap, topic, partition, String(committed)),
+      );
     }
     const startedMs = Date.now();
     const result = await mirrorwatch([
@@ -551,6 +572,35 @@ describe('LAG TIME on a compressed topic with large batches', () => {
         `partition ${row.partition}: ${row.lagSeconds === null ? 'unknown' : `${row.lagSeconds}s`} behind, the record at ${committed} was written ` +
           `${((startedMs - ts) / 1000).toFixed(1)}-${((endedMs - ts) / 1000).toFixed(1)}s before`,
       );
+    }
+  });
+
+  it('the newest write: the newest record timestamp kcat reads at the end of any partition', async () => {
+    let newestByKcat = 0;
+    for (let partition = 0; partition < PARTITIONS; partition++) {
+      newestByKcat = Math.max(
+        newestByKcat,
+        await kcatTimestamp(lab.source.bootstrap, topic, partition, '-1'),
+      );
+    }
+    const admin = createKafka({ name: 'source', brokers: [lab.source.bootstrap] }, 'codecs-test').admin();
+    await admin.connect();
+    const offsets = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
+    // The log ends and starts as a snapshot holds them: all readNewestWrites looks at.
+    const info = {
+      name: topic,
+      partitions: offsets.map((o) => ({
+        partition: o.partition,
+        earliest: Number(o.low),
+        latest: Number(o.high),
+      })),
+    } as unknown as TopicInfo;
+    const wire = new WireCluster({ name: 'source', brokers: [lab.source.bootstrap] }, 'codecs-test');
+    try {
+      const newest = await readNewestWrites(wire, [info]);
+      assert.equal(newest.get(topic), newestByKcat);
+    } finally {
+      await wire.disconnect();
     }
   });
 });

@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import kafkajs from 'kafkajs';
 import { registerCompressionCodecs } from '../../source/kafka/codecs.js';
 import {
+  cutBatchOf,
   type Decompress,
   decodeFetchV11,
   decodeRecordSet,
@@ -126,6 +127,21 @@ describe('record batch decoder', () => {
       records?.map((r) => r.offset),
       [12, 13],
     );
+    assert.equal(nextOffsetOf(set), 14);
+  });
+
+  it('tells the batch a set was cut inside from its header: offsets and newest timestamp', async () => {
+    const first = await batch(10, sample);
+    const second = await batch(2 ** 33, sample, CompressionTypes.LZ4);
+    assert.deepEqual(cutBatchOf(Buffer.concat([first, second.subarray(0, 61)])), {
+      baseOffset: 2 ** 33,
+      lastOffset: 2 ** 33 + sample.length - 1,
+      maxTimestampMs: BASE_TIME + 1000,
+    });
+    // Whole batches, or a cut before the header is complete: nothing to tell.
+    assert.equal(cutBatchOf(Buffer.concat([first, second])), null);
+    assert.equal(cutBatchOf(Buffer.concat([first, second.subarray(0, 60)])), null);
+    assert.equal(cutBatchOf(Buffer.alloc(0)), null);
   });
 
   it('skips control batches (transaction markers)', async () => {
