@@ -98,15 +98,10 @@ function maybeConsumerProtocol(protocolType: string, description: GroupDescripti
 function owners(membership: GroupMembership | undefined): Map<string, GroupPartition['owner']> {
   const result = new Map<string, GroupPartition['owner']>();
   for (const member of membership?.members ?? []) {
-    for (const { topic, partitions } of member.assignment) {
-      for (const partition of partitions) {
-        result.set(partitionKey(topic, partition), {
-          memberId: member.memberId,
-          clientId: member.clientId,
-          host: member.clientHost,
-        });
-      }
-    }
+    // One object per member, shared by the partitions it owns (a group's partitions are most of a snapshot).
+    const owner = { memberId: member.memberId, clientId: member.clientId, host: member.clientHost };
+    for (const { topic, partitions } of member.assignment)
+      for (const partition of partitions) result.set(partitionKey(topic, partition), owner);
   }
   return result;
 }

@@ -92,6 +92,8 @@ function cluster(role: ClusterRole, r: number, groups: GroupInfo[]): ClusterView
 function groups(role: ClusterRole, r: number): GroupInfo[] {
   const out: GroupInfo[] = [];
   for (let g = 0; g < GROUPS; g++) {
+    // Two members, each object shared by the partitions it owns, as read-cluster.ts builds them.
+    const members = [0, 1].map((m) => ({ memberId: `m-${g}-${m}`, clientId: `c-${g}`, host: '/10.0.0.1' }));
     const t = g % TOPICS;
     const first = (Math.floor(g / TOPICS) * PARTITIONS_PER_GROUP) % PARTITIONS_PER_TOPIC;
     let total = 0;
@@ -109,8 +111,7 @@ function groups(role: ClusterRole, r: number): GroupInfo[] {
         logStart: 0,
         lag: end - committed,
         negative: false,
-        owner:
-          role === 'source' ? { memberId: `m-${g}-${i % 2}`, clientId: `c-${g}`, host: '/10.0.0.1' } : null,
+        owner: role === 'source' ? (members[i % 2] ?? null) : null,
       });
     }
     out.push({
