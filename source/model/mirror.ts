@@ -24,7 +24,7 @@ import type {
 } from '../monitor/snapshot.js';
 import { replicationLagOf } from './lag.js';
 import { partitionKey, partitionKeyIn, topicKeys } from './partition-key.js';
-import { type PartitionTiming, partitionTimings, timingKey } from './replication-timing.js';
+import { type PartitionTiming, partitionTimings, type ScrapeTimings } from './replication-timing.js';
 
 export interface MirrorInputs {
   source: ClusterView;
@@ -40,7 +40,7 @@ export interface MirrorInputs {
   dataEnds?: ReadonlyMap<string, number>;
   metricPartitions: readonly PartitionMetrics[];
   /** Per-partition timing (see replication-timing.ts); computed from `metricPartitions` when absent. */
-  timings?: ReadonlyMap<string, PartitionTiming>;
+  timings?: ScrapeTimings;
   /** With an mm2.properties flow, only the topics its filters select are expected on the target. */
   flow?: Mm2Flow | null;
   /**
@@ -72,7 +72,7 @@ function mirrorState(topic: Omit<MirrorTopic, 'state'>): MirrorState {
 /** A scrape's metrics and timings of one target topic, by partition number. */
 interface TopicMetrics {
   metrics: Array<PartitionMetrics | undefined>;
-  timings: Array<PartitionTiming | undefined>;
+  timings: ReadonlyArray<PartitionTiming | undefined>;
 }
 
 /**
@@ -81,34 +81,42 @@ interface TopicMetrics {
  */
 const metricIndexes = new WeakMap<
   readonly PartitionMetrics[],
-  { timings: ReadonlyMap<string, PartitionTiming>; index: Map<string, TopicMetrics> }
+  { timings: ScrapeTimings; index: Map<string, TopicMetrics> }
 >();
+
+const NO_TIMINGS_OF_TOPIC: ReadonlyArray<PartitionTiming | undefined> = [];
 
 function metricIndex(
   partitions: readonly PartitionMetrics[],
-  timings: ReadonlyMap<string, PartitionTiming>,
+  timings: ScrapeTimings,
 ): Map<string, TopicMetrics> {
   const kept = metricIndexes.get(partitions);
   if (kept?.timings === timings) return kept.index;
   const index = new Map<string, TopicMetrics>();
+  let topic: string | undefined;
+  let entry: TopicMetrics = { metrics: [], timings: NO_TIMINGS_OF_TOPIC };
   for (const m of partitions) {
     if (!Number.isInteger(m.partition) || m.partition < 0) continue;
-    let entry = index.get(m.topic);
-    if (!entry) {
-      entry = { metrics: [], timings: [] };
-      index.set(m.topic, entry);
+    // A scrape lists a topic's partitions together: the topic is looked up once per run of them.
+    if (m.topic !== topic) {
+      topic = m.topic;
+      let known = index.get(topic);
+      if (!known) {
+        known = { metrics: [], timings: timings.topic(topic) ?? NO_TIMINGS_OF_TOPIC };
+        index.set(topic, known);
+      }
+      entry = known;
     }
     entry.metrics[m.partition] = m;
-    entry.timings[m.partition] = timings.get(timingKey(m.topic, m.partition));
   }
   metricIndexes.set(partitions, { timings, index });
   return index;
 }
 
 /** Timings from a scrape alone (no previous one), when the caller has none: once per scrape too. */
-const scrapeTimings = new WeakMap<readonly PartitionMetrics[], ReadonlyMap<string, PartitionTiming>>();
+const scrapeTimings = new WeakMap<readonly PartitionMetrics[], ScrapeTimings>();
 
-function timingsOf(partitions: readonly PartitionMetrics[]): ReadonlyMap<string, PartitionTiming> {
+function timingsOf(partitions: readonly PartitionMetrics[]): ScrapeTimings {
   let timings = scrapeTimings.get(partitions);
   if (!timings) {
     timings = partitionTimings(partitions, null);

@@ -10,7 +10,7 @@ import type { Mm2Metrics } from '../mm2/mm2-metrics.js';
 import { ageMs } from '../model/freshness.js';
 import { attachTranslations, buildMirrorTopics, summariseCheckpoints } from '../model/mirror.js';
 import { mm1Committed } from '../model/mm1.js';
-import { type PartitionTiming, timingSummaryOf } from '../model/replication-timing.js';
+import type { ScrapeTimings } from '../model/replication-timing.js';
 import { type ConnectReading, connectorsFromMetrics, connectorsOfFlow } from './read-endpoints.js';
 import type { Mm2InternalState } from './read-mm2-internal.js';
 import type {
@@ -35,7 +35,7 @@ export interface SnapshotParts {
   connect: ConnectReading | null;
   metrics: Mm2Metrics | null;
   health: Record<DataSourceName, DataSourceHealth>;
-  timings: ReadonlyMap<string, PartitionTiming>;
+  timings: ScrapeTimings;
   /** Per source partition, the offset after its last data record when a marker tail follows it. */
   dataEnds: ReadonlyMap<string, number>;
   metricsHistory: MetricsHistoryPoint[];
@@ -74,7 +74,7 @@ export function assembleSnapshot(parts: SnapshotParts): Snapshot {
   const c = parts.connection;
   const { metrics, internal, connect } = parts;
   const now = parts.takenAtMs;
-  const timing = metrics ? timingSummaryOf(parts.timings) : undefined;
+  const timing = metrics ? parts.timings.summary() : undefined;
   const sourceRaw = parts.source ?? emptyCluster('source', c.source.alias, c.source.bootstrap);
   const mirrorSettings = c.mirror ?? MM2_MIRROR;
   const mm1 = mirrorSettings.mm1;

@@ -10,7 +10,7 @@ import { WireCluster } from '../kafka/wire-cluster.js';
 import { ConnectRestClient } from '../mm2/connect-rest.js';
 import type { Mm2Metrics } from '../mm2/mm2-metrics.js';
 import { appendSnapshot, emptyOffsetHistory, type OffsetHistory } from '../model/offset-history.js';
-import { type PartitionTiming, partitionTimings, timingSummaryOf } from '../model/replication-timing.js';
+import { NO_TIMINGS, partitionTimings, type ScrapeTimings } from '../model/replication-timing.js';
 import { assembleSnapshot, mm2Positions } from './assemble-snapshot.js';
 import type { SnapshotFeed } from './feed.js';
 import type { Probe } from './probe.js';
@@ -143,7 +143,7 @@ export class Poller implements SnapshotFeed {
   private refreshesSinceWanted = 0;
   private readonly markerTails = new MarkerTails();
   /** Timing per partition of the newest scrape, judged against the scrape before it. */
-  private timings: Map<string, PartitionTiming> = new Map();
+  private timings: ScrapeTimings = NO_TIMINGS;
   private readonly probe: Probe | null;
   private latest: Snapshot | null = null;
   private seq = 0;
@@ -459,7 +459,7 @@ export class Poller implements SnapshotFeed {
   private publish(started: number): Snapshot {
     const now = this.now();
     const metrics = this.states.metrics.data;
-    const timing = metrics ? timingSummaryOf(this.timings) : undefined;
+    const timing = metrics ? this.timings.summary() : undefined;
     // One history point per scrape (the scrape runs on its own cadence), stamped when it answered.
     const scrapedAtMs = this.states.metrics.health.lastSuccessMs;
     const newScrape = scrapedAtMs !== null && scrapedAtMs > (this.history.at(-1)?.atMs ?? -1);

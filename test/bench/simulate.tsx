@@ -12,7 +12,7 @@ import { isMm2SampleName, type PartitionMetrics } from '../../source/mm2/mm2-met
 import { PrometheusParser, parsePrometheusText } from '../../source/mm2/prometheus.js';
 import { appendSnapshot, emptyOffsetHistory } from '../../source/model/offset-history.js';
 import { partitionKey } from '../../source/model/partition-key.js';
-import { type PartitionTiming, partitionTimings } from '../../source/model/replication-timing.js';
+import { NO_TIMINGS, partitionTimings } from '../../source/model/replication-timing.js';
 import { assembleSnapshot, type SnapshotParts } from '../../source/monitor/assemble-snapshot.js';
 import type { CheckpointState } from '../../source/monitor/read-mm2-internal.js';
 import type {
@@ -238,7 +238,7 @@ function partsOf(r: number, now: number, metrics: PartitionMetrics[]) {
     connect: { connectors: [], positions, requests: 3 },
     metrics: { partitions: metrics, checkpoints: [], connectors: [], families: [], totalRecordCount: 0 },
     health: health(now),
-    timings: new Map(),
+    timings: NO_TIMINGS,
     dataEnds: new Map(),
     metricsHistory: [],
   };
@@ -338,7 +338,7 @@ async function main(): Promise<number> {
   let history = emptyOffsetHistory();
   let previous: PartitionMetrics[] | null = null;
   let metrics: PartitionMetrics[] = [];
-  let timings = new Map<string, PartitionTiming>();
+  let timings = NO_TIMINGS;
   let peakRss = 0;
   let last: Snapshot | null = null;
   for (let r = 0; r < REFRESHES; r++) {

@@ -6,7 +6,6 @@ import {
   partitionTiming,
   partitionTimings,
   summariseTimings,
-  timingKey,
 } from '../../source/model/replication-timing.js';
 import { decodeProbeMarker, encodeProbeMarker, PROBE_KEY } from '../../source/monitor/probe.js';
 import { fixture } from '../helpers/fixtures.js';
@@ -109,13 +108,29 @@ describe('exporters without windowed attributes: the last-value gauges, said so'
     assert.equal(summary.replicationLatencyMs, topic2(partitions).replicationLatencyMs);
   });
 
+  it('finds every partition by topic and number whatever the order of the scrape, the previous one too', () => {
+    // The same partitions listed backwards (topics and partitions in the other order), both scrapes.
+    const reversed = [...partitions].reverse();
+    const previous = partitions.map((p) =>
+      p.topic === 'topic2' ? p : { ...p, recordCount: (p.recordCount ?? 0) - 1 },
+    );
+    const inOrder = partitionTimings(partitions, previous);
+    const backwards = partitionTimings(reversed, [...previous].reverse());
+    for (const p of partitions)
+      assert.deepEqual(backwards.get(p.topic, p.partition), inOrder.get(p.topic, p.partition));
+    assert.equal([...backwards.values()].length, partitions.length);
+    assert.equal(backwards.get('topic1', 999), undefined);
+    assert.equal(backwards.get('no-such-topic', 0), undefined);
+    assert.deepEqual(backwards.summary(), summariseTimings(inOrder.values()));
+  });
+
   it('with a previous scrape, a partition whose record count did not move is idle', () => {
     const previous = partitions.map((p) =>
       p.topic === 'topic2' ? p : { ...p, recordCount: (p.recordCount ?? 0) - 1 },
     );
     const timings = partitionTimings(partitions, previous);
-    assert.equal(timings.get(timingKey('topic2', 0))?.idle, true);
-    assert.equal(timings.get(timingKey('topic1', 0))?.idle, false);
+    assert.equal(timings.get('topic2', 0)?.idle, true);
+    assert.equal(timings.get('topic1', 0)?.idle, false);
     const summary = summariseTimings(timings.values());
     assert.equal(summary.basis, 'last-value');
     assert.equal(summary.replicating, 22);
