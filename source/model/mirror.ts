@@ -22,6 +22,7 @@ import type {
   TopicInfo,
   Translation,
 } from '../monitor/snapshot.js';
+import { byTopic } from './by-topic.js';
 import { replicationLagOf } from './lag.js';
 import { partitionKey, partitionKeyIn, topicKeys } from './partition-key.js';
 import { type PartitionTiming, partitionTimings, type ScrapeTimings } from './replication-timing.js';
@@ -93,22 +94,8 @@ function metricIndex(
   const kept = metricIndexes.get(partitions);
   if (kept?.timings === timings) return kept.index;
   const index = new Map<string, TopicMetrics>();
-  let topic: string | undefined;
-  let entry: TopicMetrics = { metrics: [], timings: NO_TIMINGS_OF_TOPIC };
-  for (const m of partitions) {
-    if (!Number.isInteger(m.partition) || m.partition < 0) continue;
-    // A scrape lists a topic's partitions together: the topic is looked up once per run of them.
-    if (m.topic !== topic) {
-      topic = m.topic;
-      let known = index.get(topic);
-      if (!known) {
-        known = { metrics: [], timings: timings.topic(topic) ?? NO_TIMINGS_OF_TOPIC };
-        index.set(topic, known);
-      }
-      entry = known;
-    }
-    entry.metrics[m.partition] = m;
-  }
+  for (const [topic, metrics] of byTopic(partitions, (m) => m))
+    index.set(topic, { metrics, timings: timings.topic(topic) ?? NO_TIMINGS_OF_TOPIC });
   metricIndexes.set(partitions, { timings, index });
   return index;
 }

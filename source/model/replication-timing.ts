@@ -10,6 +10,7 @@
  */
 import type { PartitionMetrics } from '../mm2/mm2-metrics.js';
 import type { TimingBasis, TimingSummary } from '../monitor/snapshot.js';
+import { byTopic } from './by-topic.js';
 
 export interface PartitionTiming {
   /** Highest record age in the window (or the last value); null when idle or unknown. */
@@ -78,30 +79,6 @@ export function partitionTiming(
     return { recordAgeMs: age, replicationLatencyMs: latency, idle: false, basis: 'last-value' };
   }
   return { recordAgeMs: age, replicationLatencyMs: latency, idle: null, basis: 'last-value' };
-}
-
-/** Arrays by topic of some value of each metric partition, filled in the scrape's order (topic by topic). */
-function byTopic<T>(
-  partitions: readonly PartitionMetrics[],
-  value: (p: PartitionMetrics) => T,
-): Map<string, Array<T | undefined>> {
-  const out = new Map<string, Array<T | undefined>>();
-  let topic: string | undefined;
-  let list: Array<T | undefined> = [];
-  for (const p of partitions) {
-    if (!Number.isInteger(p.partition) || p.partition < 0) continue;
-    if (p.topic !== topic) {
-      topic = p.topic;
-      let known = out.get(topic);
-      if (!known) {
-        known = [];
-        out.set(topic, known);
-      }
-      list = known;
-    }
-    list[p.partition] = value(p);
-  }
-  return out;
 }
 
 /** Timing of every partition of a scrape, by (target-side topic, partition). */
