@@ -24,7 +24,7 @@ import type {
 } from '../monitor/snapshot.js';
 import { byTopic } from './by-topic.js';
 import { replicationLagOf } from './lag.js';
-import { partitionKey, partitionKeyIn, topicKeys } from './partition-key.js';
+import { partitionKeyIn, topicKeys } from './partition-key.js';
 import { type PartitionTiming, partitionTimings, type ScrapeTimings } from './replication-timing.js';
 
 export interface MirrorInputs {
@@ -299,8 +299,8 @@ export interface CheckpointRecord {
 interface GroupCheckpoints {
   translations: Translation[];
   newestTimestampMs: number;
-  /** Upstream offset per `topic\0partition` (target-side topic names). */
-  upstream: Map<string, number>;
+  /** Upstream offset by target-side topic and partition number. */
+  upstream: Map<string, number[]>;
 }
 
 /**
@@ -313,11 +313,29 @@ function checkpointIndex(checkpoints: readonly CheckpointRecord[]): Map<string, 
   let index = checkpointIndexes.get(checkpoints);
   if (index) return index;
   index = new Map();
+  let lastGroup: string | undefined;
+  // MM2 writes a group's checkpoints together: the group and topic are looked up once per run of them.
+  let entry: GroupCheckpoints | undefined;
+  let upstream: number[] = [];
+  let topic: string | undefined;
   for (const c of checkpoints) {
-    let entry = index.get(c.group);
-    if (!entry) {
-      entry = { translations: [], newestTimestampMs: 0, upstream: new Map() };
-      index.set(c.group, entry);
+    if (entry === undefined || c.group !== lastGroup) {
+      lastGroup = c.group;
+      topic = undefined;
+      entry = index.get(c.group);
+      if (!entry) {
+        entry = { translations: [], newestTimestampMs: 0, upstream: new Map() };
+        index.set(c.group, entry);
+      }
+    }
+    if (c.topic !== topic) {
+      topic = c.topic;
+      let known = entry.upstream.get(topic);
+      if (!known) {
+        known = [];
+        entry.upstream.set(topic, known);
+      }
+      upstream = known;
     }
     entry.translations.push({
       topic: c.topic,
@@ -327,7 +345,7 @@ function checkpointIndex(checkpoints: readonly CheckpointRecord[]): Map<string, 
       checkpointTimestampMs: c.recordTimestampMs,
     });
     entry.newestTimestampMs = Math.max(entry.newestTimestampMs, c.recordTimestampMs);
-    entry.upstream.set(partitionKey(c.topic, c.partition), c.upstreamOffset);
+    if (Number.isInteger(c.partition) && c.partition >= 0) upstream[c.partition] = c.upstreamOffset;
   }
   for (const entry of index.values())
     entry.translations.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
@@ -384,17 +402,15 @@ function covers(
   let committed = 0;
   let current = true;
   let topic: string | null = null;
-  let target = '';
-  let keys: Array<string | undefined> = [];
+  let upstream: number[] | undefined;
   for (const p of source.partitions) {
     if (p.committed === null) continue;
     committed++;
     if (p.topic !== topic) {
       topic = p.topic;
-      target = targetTopicOf(topic);
-      keys = topicKeys(target);
+      upstream = entry.upstream.get(targetTopicOf(topic));
     }
-    if (entry.upstream.get(partitionKeyIn(keys, target, p.partition)) !== p.committed) {
+    if (upstream?.[p.partition] !== p.committed) {
       current = false;
       break;
     }
