@@ -729,6 +729,7 @@ export class WireCluster {
       records: [] as RawRecord[],
     }));
     delete byLeader['-1'];
+    const leaders = Object.keys(byLeader).length;
     const answers = await Promise.all(
       Object.entries(byLeader).map(async ([nodeId, partitions]) => {
         const broker = await this.cluster.findBroker({ nodeId });
@@ -739,8 +740,9 @@ export class WireCluster {
           // minBytes 1 with maxWaitMs: the broker answers as soon as a record arrives (a long poll).
           minBytes: options.minBytes ?? 0,
           // The answer's total: past it the broker leaves the remaining partitions empty, except the first
-          // batch of the first partition with data (KIP-74).
-          maxBytes: options.maxBytes ?? 32 * 1024 * 1024,
+          // batch of the first partition with data (KIP-74). `maxBytes` is the whole call's, shared by the
+          // leaders asked.
+          maxBytes: options.maxBytes ? Math.max(1, Math.floor(options.maxBytes / leaders)) : 32 * 1024 * 1024,
           topics: [
             {
               topic,

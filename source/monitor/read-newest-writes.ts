@@ -38,9 +38,10 @@ export async function readNewestWrites(
     }
     if (positions.size === 0) continue;
     // A partition whose batch is larger than its share comes back empty (or, after whole batches, cut
-    // off: the cut batch's header still gives its newest timestamp and where the next batch starts). It
-    // is asked again for whole batches. Each round moves at least one partition forward within a tail
-    // of TAIL_OFFSETS, so the rounds end.
+    // off: the cut batch's header still gives its newest timestamp and where the next batch starts), and
+    // a read stops at the end of a log segment: each is asked again, from where its answer stopped, for
+    // whole batches. The rounds are bounded; what is still unread then leaves the topic undated.
+    let unread = false;
     for (let round = 0; positions.size > 0 && round <= TAIL_OFFSETS; round++) {
       const asked = new Map(positions);
       const answers = await wire.fetch(topic.name, asked, {
@@ -50,19 +51,25 @@ export async function readNewestWrites(
       for (const answer of answers) {
         const end = ends.get(answer.partition);
         const from = asked.get(answer.partition);
-        if (answer.errorCode !== 0 || end === undefined || from === undefined) continue;
+        if (end === undefined || from === undefined) continue;
+        if (answer.errorCode !== 0) {
+          unread = true;
+          continue;
+        }
         for (const record of answer.records)
           if (record.offset < end) seen(newest, topic.name, record.timestampMs);
         const cut = answer.cutBatch;
-        if (cut !== null && cut.baseOffset < end) {
-          seen(newest, topic.name, cut.maxTimestampMs);
-          if (cut.lastOffset + 1 < end) positions.set(answer.partition, cut.lastOffset + 1);
-        } else if (answer.nextOffset === null && from < end) positions.set(answer.partition, from);
+        if (cut !== null && cut.baseOffset < end) seen(newest, topic.name, cut.maxTimestampMs);
+        const last = answer.records.at(-1)?.offset;
+        const next =
+          cut !== null ? cut.lastOffset + 1 : (answer.nextOffset ?? (last === undefined ? null : last + 1));
+        if (next === null) positions.set(answer.partition, from);
+        else if (next < end) positions.set(answer.partition, next);
       }
     }
     // A partition whose end could not be read: no newest write rather than one that may be too old (the
     // runbook then dates the topic by the watch, the safe side for "producers quiet").
-    if (positions.size > 0) newest.delete(topic.name);
+    if (unread || positions.size > 0) newest.delete(topic.name);
   }
   return newest;
 }

@@ -4,6 +4,7 @@
  * topic and leader for at most MAX_PER_READ partitions a read, each from the lowest offset wanted there;
  * a record's timestamp never changes, so each is read once and kept while it is still wanted.
  */
+import { createErrorFromCode } from '../kafka/offline-partitions.js';
 import type { PartitionFetch, WireCluster } from '../kafka/wire-cluster.js';
 import { forEachRecordWanted } from '../model/convergence.js';
 import type { OffsetHistory } from '../model/offset-history.js';
@@ -126,15 +127,20 @@ export class RecordTimestamps {
           .fetch(topic, positions, { maxBytesPerPartition, ...(maxBytes ? { maxBytes } : {}) })
           .catch(() => []);
       const answers = await fetch(from, BYTES_PER_PARTITION);
-      const cut = answers.filter((a) => cutOff(a, from.get(a.partition) ?? 0));
-      const again = new Map(cut.map((a) => [a.partition, from.get(a.partition) ?? 0]));
+      // An answer that stopped short of a data record is asked again, from where it stopped.
+      const again = new Map<number, number>();
+      for (const a of answers) {
+        const at = stoppedShort(a, from.get(a.partition) ?? 0);
+        if (at !== null) again.set(a.partition, at);
+      }
       const whole = again.size > 0 && retryBytes > 0 ? await fetch(again, WHOLE_BATCH_BYTES, retryBytes) : [];
       for (const answer of whole) retryBytes -= answer.bytes;
       const reads: RecordTimeRead[] = [];
-      for (const answer of [...answers.filter((a) => !cut.includes(a)), ...whole]) {
-        // Still empty (the answer's total reached, or a batch past Kafka's default limit): not settled, read
-        // again by a later pass.
-        if (cutOff(answer, from.get(answer.partition) ?? 0)) continue;
+      for (const answer of [...answers.filter((a) => !again.has(a.partition)), ...whole]) {
+        // Still short (the answer's total reached, or a batch past Kafka's default limit), or an error that
+        // passes (a leader moving, a partition offline): not settled, read again by a later pass.
+        if (stoppedShort(answer, from.get(answer.partition) ?? 0) !== null) continue;
+        if (answer.errorCode !== 0 && isRetriable(answer.errorCode)) continue;
         const list = offsets.get(answer.partition) ?? [];
         list.forEach((offset, i) => {
           // The first data record at or after the offset (a transaction marker has no timestamp of its own).
@@ -151,10 +157,19 @@ export class RecordTimestamps {
   }
 }
 
+/** Kafka's own word on whether an error code passes (kafkajs keeps the protocol's table). */
+function isRetriable(code: number): boolean {
+  return (createErrorFromCode(code) as Error & { retriable?: boolean }).retriable === true;
+}
+
 /**
- * An answer without the batch holding `offset`: no error, nothing decoded, though records exist there
- * (the high watermark is past it). The broker sends nothing of a batch larger than a partition's share.
+ * Where to ask again when an answer holds no data record at or after `offset` though the log goes on
+ * (the high watermark is past where it stopped); null when the answer settles the offset. The broker
+ * sends nothing of a batch larger than a partition's share, so the answer stops before it: right at
+ * the offset, or after a transaction marker that sits there.
  */
-function cutOff(answer: PartitionFetch, offset: number): boolean {
-  return answer.errorCode === 0 && answer.nextOffset === null && answer.highWatermark > offset;
+function stoppedShort(answer: PartitionFetch, offset: number): number | null {
+  if (answer.errorCode !== 0 || (answer.records.at(-1)?.offset ?? -1) >= offset) return null;
+  const next = Math.max(answer.nextOffset ?? offset, offset);
+  return next < answer.highWatermark ? next : null;
 }

@@ -10,6 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { CompressionTypes } from 'kafkajs';
 import { createKafka } from '../../source/kafka/client.js';
 import { WireCluster } from '../../source/kafka/wire-cluster.js';
 import type { LabStatus } from '../../source/lab/lab.js';
@@ -147,12 +148,52 @@ async function kcatTimestamp(
   return Number(read.stdout.trim());
 }
 
+/**
+ * `lag --evaluate 2 --json` of one source group: each partition's seconds behind, checked to lie between
+ * the record's age (its kcat timestamp `timestampOf(partition)`) when the command started and ended.
+ */
+async function assertLagSeconds(
+  group: string,
+  partitions: number,
+  timestampOf: (p: number) => number,
+): Promise<void> {
+  const startedMs = Date.now();
+  const result = await mirrorwatch([
+    'lag',
+    '--lab',
+    SHARED_LAB_DIR,
+    '--cluster',
+    'source',
+    '--group',
+    group,
+    '--evaluate',
+    '2',
+    '--json',
+  ]);
+  const endedMs = Date.now();
+  const doc = JSON.parse(result.stdout) as {
+    groups: Array<{ group: string; partitions: Array<{ partition: number; lagSeconds: number | null }> }>;
+  };
+  const rows = doc.groups.find((g) => g.group === group)?.partitions ?? [];
+  assert.equal(rows.length, partitions, result.stderr);
+  for (const row of rows) {
+    const ts = timestampOf(row.partition);
+    assert.ok(
+      row.lagSeconds !== null &&
+        row.lagSeconds >= (startedMs - ts) / 1000 - 0.1 &&
+        row.lagSeconds <= (endedMs - ts) / 1000 + 0.1,
+      `partition ${row.partition}: ${row.lagSeconds === null ? 'unknown' : `${row.lagSeconds} s`} behind; the record was ` +
+        `written ${((startedMs - ts) / 1000).toFixed(1)}-${((endedMs - ts) / 1000).toFixed(1)} s before`,
+    );
+  }
+}
+
 /** Every record batch in the newest segment of a partition, read from the broker's files. */
 function segmentBatches(
   cluster: 'source' | 'target',
   topic: string,
   partition: number,
-): Array<{ codec: number; bytes: number; baseOffset: number }> {
+): Array<{ codec: number; control: boolean; bytes: number; baseOffset: number }> {
   const dir = join(SHARED_LAB_DIR, cluster, 'data', `${topic}-${partition}`);
   const newest = readdirSync(dir)
     .filter((f) => f.endsWith('.log'))
@@ -160,10 +201,11 @@ function segmentBatches(
     .at(-1);
   if (!newest) return [];
   const log = readFileSync(join(dir, newest));
-  const batches: Array<{ codec: number; bytes: number; baseOffset: number }> = [];
+  const batches: Array<{ codec: number; control: boolean; bytes: number; baseOffset: number }> = [];
   for (let at = 0; at + 61 <= log.length; at += 12 + log.readInt32BE(at + 8)) {
     batches.push({
       codec: log.readInt16BE(at + 21) & 0x07,
+      control: (log.readInt16BE(at + 21) & 0x20) !== 0,
       bytes: 12 + log.readInt32BE(at + 8),
       baseOffset: Number(log.readBigInt64BE(at)),
     });
@@ -544,35 +586,51 @@ describe('a compressed topic with large batches', () => {
         await kcatTimestamp(lab.source.bootstrap, topic, partition, String(committed)),
       );
     }
-    const startedMs = Date.now();
-    const result = await mirrorwatch([
-      'lag',
-      '--lab',
-      SHARED_LAB_DIR,
-      '--cluster',
-      'source',
-      '--group',
-      group,
-      '--evaluate',
-      '2',
-      '--json',
-    ]);
-    const endedMs = Date.now();
-    const doc = JSON.parse(result.stdout) as {
-      groups: Array<{ group: string; partitions: Array<{ partition: number; lagSeconds: number | null }> }>;
-    };
-    const rows = doc.groups.find((g) => g.group === group)?.partitions ?? [];
-    assert.equal(rows.length, PARTITIONS, result.stderr);
-    for (const row of rows) {
-      const ts = timestamps.get(row.partition) as number;
-      assert.ok(
-        row.lagSeconds !== null &&
-          row.lagSeconds >= (startedMs - ts) / 1000 - 0.1 &&
-          row.lagSeconds <= (endedMs - ts) / 1000 + 0.1,
-        `partition ${row.partition}: ${row.lagSeconds === null ? 'unknown' : `${row.lagSeconds}s`} behind, the record at ${committed} was written ` +
-          `${((startedMs - ts) / 1000).toFixed(1)}-${((endedMs - ts) / 1000).toFixed(1)}s before`,
-      );
+    await assertLagSeconds(group, PARTITIONS, (p) => timestamps.get(p) as number);
+  });
+
+  it('LAG TIME at a transaction marker followed by a large batch: the first data record after it', async () => {
+    // A committed offset on a commit marker (a transactional producer's consumer commits past its
+    // records), then a batch over 32 KB: the answer holds the marker and stops before the batch.
+    const txnTopic = uniqueValue('codecs-large-txn');
+    const group = uniqueValue('codecs-large-txn-group');
+    await topicCommand(lab, lab.source.bootstrap, ['--create', '--topic', txnTopic, '--partitions', '1']);
+    const kafka = createKafka({ name: 'source', brokers: [lab.source.bootstrap] }, 'codecs-test');
+    const producer = kafka.producer({
+      transactionalId: uniqueValue('codecs-txn'),
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
+    await producer.connect();
+    try {
+      for (let t = 0; t < 2; t++) {
+        const txn = await producer.transaction();
+        await txn.send({
+          topic: txnTopic,
+          compression: CompressionTypes.GZIP,
+          messages: Array.from({ length: 600 }, () => ({
+            partition: 0,
+            value: `${randomBytes(150).toString('base64')} ${'x'.repeat(800)}`,
+          })),
+        });
+        await txn.commit();
+        await sleep(1100);
+      }
+    } finally {
+      await producer.disconnect();
     }
+    const batches = segmentBatches('source', txnTopic, 0);
+    const marker = batches.find((b) => b.baseOffset === 600);
+    const after = batches.find((b) => b.baseOffset === 601);
+    assert.ok(marker?.control && after && !after.control && after.bytes > 32 * 1024, JSON.stringify(batches));
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin
+      .setOffsets({ groupId: group, topic: txnTopic, partitions: [{ partition: 0, offset: '600' }] })
+      .finally(() => admin.disconnect());
+    // kcat delivers no marker: from 600 it reads the record at 601.
+    const ts = await kcatTimestamp(lab.source.bootstrap, txnTopic, 0, '600');
+    await assertLagSeconds(group, 1, () => ts);
   });
 
   it('the newest write: the newest record timestamp kcat reads at the end of any partition', async () => {
