@@ -97,22 +97,6 @@ function decodeRecords(
   }
 }
 
-/**
- * The offset after the last complete v2 batch of a record set, control batches (transaction markers)
- * included: where the next fetch starts even when the batches held no data records. Null when the set
- * has no complete v2 batch.
- */
-export function nextOffsetOf(set: Buffer): number | null {
-  let next: number | null = null;
-  for (let at = 0; at + BATCH_HEADER <= set.length; ) {
-    const end = at + 12 + set.readInt32BE(at + 8);
-    if (end > set.length || set.readInt8(at + MAGIC_AT) !== 2) break;
-    next = int64At(set, at) + set.readInt32BE(at + LAST_OFFSET_DELTA_AT) + 1;
-    at = end;
-  }
-  return next;
-}
-
 /** A v2 batch a record set ends inside, as its header tells: the fetch's byte limit cut it. */
 export interface CutBatch {
   baseOffset: number;
@@ -121,22 +105,33 @@ export interface CutBatch {
   maxTimestampMs: number;
 }
 
-/** The batch the set ends inside, when its header arrived whole; null when the set ends on a batch boundary. */
-export function cutBatchOf(set: Buffer): CutBatch | null {
+/**
+ * One walk over a record set's batch headers: `next`, the offset after the last complete v2 batch,
+ * control batches (transaction markers) included, where the next fetch starts even when the batches
+ * held no data records (null when the set has no complete v2 batch); `cut`, the batch the set ends
+ * inside when its header arrived whole (null when the set ends on a batch boundary).
+ */
+export function recordSetEnd(set: Buffer): { next: number | null; cut: CutBatch | null } {
+  let next: number | null = null;
   for (let at = 0; at + BATCH_HEADER <= set.length; ) {
-    if (set.readInt8(at + MAGIC_AT) !== 2) return null;
+    if (set.readInt8(at + MAGIC_AT) !== 2) break;
     const end = at + 12 + set.readInt32BE(at + 8);
-    if (end > set.length) {
-      const baseOffset = int64At(set, at);
-      return {
-        baseOffset,
-        lastOffset: baseOffset + set.readInt32BE(at + LAST_OFFSET_DELTA_AT),
-        maxTimestampMs: int64At(set, at + MAX_TIMESTAMP_AT),
-      };
-    }
+    const baseOffset = int64At(set, at);
+    const lastOffset = baseOffset + set.readInt32BE(at + LAST_OFFSET_DELTA_AT);
+    if (end > set.length)
+      return { next, cut: { baseOffset, lastOffset, maxTimestampMs: int64At(set, at + MAX_TIMESTAMP_AT) } };
+    next = lastOffset + 1;
     at = end;
   }
-  return null;
+  return { next, cut: null };
+}
+
+export function nextOffsetOf(set: Buffer): number | null {
+  return recordSetEnd(set).next;
+}
+
+export function cutBatchOf(set: Buffer): CutBatch | null {
+  return recordSetEnd(set).cut;
 }
 
 /**
@@ -144,6 +139,9 @@ export function cutBatchOf(set: Buffer): CutBatch | null {
  * them; a trailing partial batch, cut by the fetch size, is ignored; control batches are skipped).
  * Null when the set is in a pre-0.11 format.
  */
+/** Kafka's default max.message.bytes: the largest batch a topic takes unless it was raised. */
+export const WHOLE_BATCH_BYTES = 1_048_588;
+
 export async function decodeRecordSet(
   set: Buffer,
   from: number,

@@ -66,11 +66,10 @@ import {
 } from './protocol/offset-fetch.js';
 import {
   type CutBatch,
-  cutBatchOf,
   decodeFetchV11,
   decodeRecordSet,
   type FetchedPartition,
-  nextOffsetOf,
+  recordSetEnd,
 } from './record-batches.js';
 
 const require = createRequire(import.meta.url);
@@ -782,13 +781,14 @@ export class WireCluster {
     const records =
       (await decodeRecordSet(p.recordSet, from, decompressWithKafkajsCodec)) ??
       dataRecordsFrom(await decodeOldMessageSet(p.recordSet), from);
+    const end = recordSetEnd(p.recordSet);
     return {
       partition: p.partition,
       errorCode: p.errorCode,
       highWatermark: p.highWatermark,
       logStartOffset: p.logStartOffset,
-      nextOffset: nextAfter(nextOffsetOf(p.recordSet), from),
-      cutBatch: cutBatchOf(p.recordSet),
+      nextOffset: nextAfter(end.next, from),
+      cutBatch: end.cut,
       bytes: p.recordSet.length,
       records,
     };

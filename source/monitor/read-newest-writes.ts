@@ -5,14 +5,14 @@
  * partition are read once, one Fetch per topic and leader, and again for whole batches where a batch
  * was larger than the first Fetch's share of a partition.
  */
+
+import { WHOLE_BATCH_BYTES } from '../kafka/record-batches.js';
 import type { WireCluster } from '../kafka/wire-cluster.js';
 import type { TopicInfo } from './snapshot.js';
 
 /** Offsets read back from the log end: transaction markers at the end hold no timestamp we can see. */
 const TAIL_OFFSETS = 16;
 const TAIL_BYTES = 64 * 1024;
-/** Kafka's default max.message.bytes: the largest batch a topic takes unless it was raised. */
-const WHOLE_BATCH_BYTES = 1_048_588;
 
 function seen(newest: Map<string, number>, topic: string, timestampMs: number): void {
   const known = newest.get(topic);

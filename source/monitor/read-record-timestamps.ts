@@ -5,6 +5,7 @@
  * a record's timestamp never changes, so each is read once and kept while it is still wanted.
  */
 import { createErrorFromCode } from '../kafka/offline-partitions.js';
+import { WHOLE_BATCH_BYTES } from '../kafka/record-batches.js';
 import type { PartitionFetch, WireCluster } from '../kafka/wire-cluster.js';
 import { forEachRecordWanted } from '../model/convergence.js';
 import type { OffsetHistory } from '../model/offset-history.js';
@@ -35,7 +36,6 @@ const MAX_PER_READ = (16 * 1024 * 1024) / BYTES_PER_PARTITION;
  * topic takes unless raised), RETRY_BYTES_PER_READ a read in all: the broker stops filling an answer at
  * its total, and the partitions it left empty wait for a later read.
  */
-const WHOLE_BATCH_BYTES = 1_048_588;
 const RETRY_BYTES_PER_READ = 16 * 1024 * 1024;
 
 /** A timestamp read, with the last pass that still wanted it (only this module reads `pass`). */
