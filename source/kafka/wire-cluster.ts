@@ -61,7 +61,7 @@ import {
   OFFSET_FETCH_API_KEY,
   OFFSET_FETCH_BATCH_MAX_VERSION,
   OFFSET_FETCH_BATCH_MIN_VERSION,
-  type OffsetFetchGroupCache,
+  OffsetFetchGroupCache,
   offsetFetchGroups,
 } from './protocol/offset-fetch.js';
 import {
@@ -450,7 +450,7 @@ export class WireCluster {
   /** Each group's bytes in the last DescribeGroups answers (protocol/describe-groups.ts). */
   private readonly groupDescriptions: DescribeGroupsCache = new Map();
   /** Each group's bytes in the last OffsetFetch answers (protocol/offset-fetch.ts). */
-  private readonly groupOffsetBytes: OffsetFetchGroupCache = new Map();
+  private readonly groupOffsetBytes = new OffsetFetchGroupCache();
   /** Each topic's bytes in the last Metadata answer, for the version they were read in. */
   private metadataTopics: { version: number; topics: MetadataTopicCache } = {
     version: -1,

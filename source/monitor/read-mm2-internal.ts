@@ -7,13 +7,8 @@
  */
 import type { ReplicationPolicy } from '../config/replication-policy.js';
 import type { WireCluster } from '../kafka/wire-cluster.js';
-import {
-  decodeCheckpointKey,
-  decodeCheckpointValue,
-  decodeConnectOffsetRecord,
-  decodeHeartbeatKey,
-  decodeHeartbeatValue,
-} from '../mm2/records.js';
+import { CheckpointStore } from '../mm2/checkpoint-store.js';
+import { decodeConnectOffsetRecord, decodeHeartbeatKey, decodeHeartbeatValue } from '../mm2/records.js';
 import type { CheckpointRecord } from '../model/mirror.js';
 import { partitionKey } from '../model/partition-key.js';
 import type { ClusterView, TopicInfo } from './snapshot.js';
@@ -65,9 +60,7 @@ export function offsetsTopicCandidates(
 export class Mm2InternalReader {
   private readonly next = new Map<string, Map<number, number>>();
   private readonly heartbeats = new Map<string, HeartbeatState>();
-  private readonly checkpoints = new Map<string, CheckpointState>();
-  /** The list handed out until a checkpoint changes: the join indexes it once per list (model/mirror.ts). */
-  private checkpointList: CheckpointState[] | null = null;
+  private readonly checkpoints = new CheckpointStore();
   private readonly positions = new Map<string, number | null>();
   private positionsTopic: string | null = null;
   /** A copy handed out until a position changes (100,000 entries at scale: not copied every refresh). */
@@ -86,7 +79,7 @@ export class Mm2InternalReader {
       await this.consume(heartbeats, HEARTBEAT_TAIL, (key, value, ts) => this.onHeartbeat(key, value, ts));
     const checkpoints = byName.get(checkpointsTopicName(this.options.sourceAlias, this.options.policy));
     if (checkpoints)
-      await this.consume(checkpoints, null, (key, value, ts) => this.onCheckpoint(key, value, ts));
+      await this.consume(checkpoints, null, (key, value, ts) => this.checkpoints.apply(key, value, ts));
     for (const name of offsetsTopicCandidates(
       [...byName.keys()],
       this.options.sourceAlias,
@@ -97,7 +90,7 @@ export class Mm2InternalReader {
     }
     return {
       heartbeats: [...this.heartbeats.values()],
-      checkpoints: this.checkpointList ?? this.listCheckpoints(),
+      checkpoints: this.checkpoints.checkpoints(),
       positions: this.positionsCopy ?? this.copyPositions(),
       positionsTopic: this.positionsTopic,
     };
@@ -120,37 +113,6 @@ export class Mm2InternalReader {
       }
     } catch {
       // Not a heartbeat record (another writer on the topic): skip it.
-    }
-  }
-
-  private listCheckpoints(): CheckpointState[] {
-    this.checkpointList = [...this.checkpoints.values()];
-    return this.checkpointList;
-  }
-
-  private onCheckpoint(key: Buffer | null, value: Buffer | null, recordTimestampMs: number): void {
-    if (!key) return;
-    try {
-      const k = decodeCheckpointKey(key);
-      const id = `${k.group}\u0000${k.topic}\u0000${k.partition}`;
-      this.checkpointList = null;
-      if (!value) {
-        this.checkpoints.delete(id);
-        return;
-      }
-      const v = decodeCheckpointValue(value);
-      // Written out, not spread from the key: V8 gave each spread copy its own hidden class (27,000
-      // of them, 13 MB, at 1,000 groups on the scaled lab).
-      this.checkpoints.set(id, {
-        group: k.group,
-        topic: k.topic,
-        partition: k.partition,
-        upstreamOffset: v.upstreamOffset,
-        downstreamOffset: v.downstreamOffset,
-        recordTimestampMs,
-      });
-    } catch {
-      // Undecodable: skip.
     }
   }
 

@@ -11,7 +11,7 @@ import { FlexibleReader } from '../../source/kafka/protocol/flexible.js';
 import {
   decodeOffsetFetchResponse,
   encodeOffsetFetchRequest,
-  type OffsetFetchGroupCache,
+  OffsetFetchGroupCache,
   type OffsetFetchResponse,
   offsetFetchGroups,
 } from '../../source/kafka/protocol/offset-fetch.js';
@@ -115,7 +115,7 @@ describe('OffsetFetch for many groups (API key 9, versions 8 and 9)', () => {
 
   it('hands back the last answer’s group object where the group’s bytes did not change, and only there', () => {
     const payload = fixtureBytes('bytes-offset-fetch-v9.bin');
-    const cache: OffsetFetchGroupCache = new Map();
+    const cache = new OffsetFetchGroupCache();
     const first = decodeOffsetFetchResponse(payload, cache);
     const withOffsets = first.groups.filter((g) => g.topics.some((t) => t.partitions.length > 0));
     assert.ok(first.groups.length >= 2 && withOffsets.length >= 1, 'the fixture has groups with offsets');

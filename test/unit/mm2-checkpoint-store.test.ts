@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CheckpointStore } from '../../source/mm2/checkpoint-store.js';
+import { encodeCheckpointKey, encodeCheckpointValue } from '../../source/mm2/records.js';
+
+const key = (group: string, topic: string, partition: number) =>
+  encodeCheckpointKey({ group, topic, partition });
+const value = (upstreamOffset: number, downstreamOffset: number) =>
+  encodeCheckpointValue({ upstreamOffset, downstreamOffset });
+
+describe('CheckpointStore', () => {
+  it('keeps the newest checkpoint per group, topic and partition, in that order', () => {
+    const store = new CheckpointStore();
+    store.apply(key('b', 'A.orders', 1), value(10, 9), 1000);
+    store.apply(key('a', 'A.orders', 0), value(5, 5), 1001);
+    store.apply(key('b', 'A.orders', 0), value(7, 6), 1002);
+    store.apply(key('b', 'A.orders', 1), value(20, 19), 1003);
+    assert.deepEqual(
+      store.checkpoints().map((c) => [c.group, c.topic, c.partition, c.upstreamOffset, c.downstreamOffset]),
+      [
+        ['b', 'A.orders', 0, 7, 6],
+        ['b', 'A.orders', 1, 20, 19],
+        ['a', 'A.orders', 0, 5, 5],
+      ],
+    );
+    assert.equal(store.checkpoints()[1]?.recordTimestampMs, 1003);
+  });
+
+  it('hands out the same list until a checkpoint changes, and a new one after', () => {
+    const store = new CheckpointStore();
+    store.apply(key('g', 't', 0), value(1, 1), 1);
+    const first = store.checkpoints();
+    assert.equal(store.checkpoints(), first);
+    store.apply(null, value(2, 2), 2); // no key: not a checkpoint
+    store.apply(key('g', 't', 0), Buffer.from([0, 0, 1]), 3); // undecodable value
+    store.apply(key('g', 'other', 0), null, 4); // tombstone for nothing held
+    assert.equal(store.checkpoints(), first);
+    store.apply(key('g', 't', 0), value(2, 2), 5);
+    assert.notEqual(store.checkpoints(), first);
+    assert.equal(store.checkpoints()[0]?.upstreamOffset, 2);
+  });
+
+  it('removes a checkpoint on a tombstone', () => {
+    const store = new CheckpointStore();
+    store.apply(key('g', 't', 0), value(1, 1), 1);
+    store.apply(key('g', 't', 1), value(1, 1), 1);
+    store.apply(key('g', 't', 0), null, 2);
+    assert.deepEqual(
+      store.checkpoints().map((c) => c.partition),
+      [1],
+    );
+  });
+
+  it('skips a partition number no topic has (negative, or past a million)', () => {
+    const store = new CheckpointStore();
+    store.apply(key('g', 't', -1), value(1, 1), 1);
+    store.apply(key('g', 't', 2_000_000_000), value(1, 1), 1);
+    store.apply(key('g', 't', 3), value(1, 1), 1);
+    assert.deepEqual(
+      store.checkpoints().map((c) => c.partition),
+      [3],
+    );
+  });
+});
