@@ -60,6 +60,12 @@ const EQUALS = 0x3d;
 const COMMA = 0x2c;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
+const NEWLINE = 0x0a;
+
+const SAME_NAME = 0;
+const OTHER_NAME = 1;
+const NOT_A_SAMPLE = 2;
+type LineName = typeof SAME_NAME | typeof OTHER_NAME | typeof NOT_A_SAMPLE;
 
 function isNameStart(c: number): boolean {
   return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || c === 0x3a;
@@ -174,6 +180,9 @@ export class PrometheusParser {
   private lineNo = 0;
   private sawContent = false;
   private rest = '';
+  /** pushBytes: the bytes of a line not ended yet. */
+  private restBytes: Buffer | null = null;
+  private sawBytes = false;
   private readonly keepSample: ((name: string) => boolean) | undefined;
   /**
    * The previous sample line's name (and whether it is kept), label names and values: an exporter writes
@@ -213,7 +222,92 @@ export class PrometheusParser {
     this.rest = chunk.slice(pos);
   }
 
+  /**
+   * `push` for the page's bytes as they arrive (UTF-8), instead of its text: a sample line whose name is
+   * the skipped name of the line before is passed over in the bytes, never decoded. On the scaled lab's
+   * 12 MB page (MM2's checkpoint metrics of 1,000 groups) decoding the page was a fifth of what the
+   * console allocated. A page is read by `push` or by `pushBytes`, not both.
+   */
+  pushBytes(chunk: Uint8Array): void {
+    let bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    let pos = 0;
+    if (this.restBytes) {
+      // Only the line split between chunks is joined.
+      const newline = bytes.indexOf(NEWLINE);
+      if (newline < 0) {
+        this.restBytes = Buffer.concat([this.restBytes, bytes]);
+        return;
+      }
+      const joined = Buffer.concat([this.restBytes, bytes.subarray(0, newline + 1)]);
+      this.restBytes = null;
+      this.lines(joined, this.skipByteOrderMark(joined));
+      pos = newline + 1;
+    } else if (!this.sawBytes) {
+      if (bytes.length < 3) {
+        if (bytes.length > 0) this.restBytes = Buffer.from(bytes); // too short to tell a byte order mark
+        return;
+      }
+      pos = this.skipByteOrderMark(bytes);
+    }
+    bytes = bytes.subarray(pos);
+    const stopped = this.lines(bytes, 0);
+    if (stopped < bytes.length) this.restBytes = Buffer.from(bytes.subarray(stopped));
+  }
+
+  /** Where the page starts: after a UTF-8 byte order mark, as TextDecoder drops it. */
+  private skipByteOrderMark(bytes: Buffer): number {
+    if (this.sawBytes) return 0;
+    this.sawBytes = true;
+    return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  }
+
+  /**
+   * The whole lines of bytes from `pos`; returns where the last one ended. Lines to decode are gathered
+   * into runs, each decoded at once. A line with a name other than the line before ends its run, so that
+   * the name it sets is the one the next lines are compared with.
+   */
+  private lines(bytes: Buffer, from: number): number {
+    let pos = from;
+    let runStart = pos;
+    for (;;) {
+      const newline = bytes.indexOf(NEWLINE, pos);
+      if (newline < 0) break;
+      const same = this.sameName(bytes, pos, newline);
+      if (same === SAME_NAME && !this.lastKept) {
+        if (runStart < pos) this.push(bytes.toString('utf8', runStart, pos));
+        this.lineNo++;
+        // As `line` does for a sample it does not keep.
+        if (!(this.current && belongsTo(this.current, this.lastName)))
+          this.current = this.familyFor(this.lastName);
+        runStart = newline + 1;
+      } else if (same === OTHER_NAME) {
+        this.push(bytes.toString('utf8', runStart, newline + 1));
+        runStart = newline + 1;
+      }
+      pos = newline + 1;
+    }
+    if (runStart < pos) this.push(bytes.toString('utf8', runStart, pos));
+    return pos;
+  }
+
+  /** Whether bytes[start, end) is a sample line of the name of the line before, of another, or no sample. */
+  private sameName(bytes: Buffer, start: number, end: number): LineName {
+    let i = start;
+    while (i < end && (bytes[i] === SPACE || bytes[i] === TAB)) i++;
+    if (i >= end || bytes[i] === HASH || bytes[i] === CR) return NOT_A_SAMPLE;
+    const name = this.lastName;
+    const after = i + name.length;
+    if (name === '' || after > end) return OTHER_NAME;
+    for (let k = 0; k < name.length; k++) if (bytes[i + k] !== name.charCodeAt(k)) return OTHER_NAME;
+    return after < end && isNameChar(bytes[after] as number) ? OTHER_NAME : SAME_NAME;
+  }
+
   end(): ParsedMetrics {
+    if (this.restBytes) {
+      const rest = this.restBytes;
+      this.restBytes = null;
+      this.push(rest.toString('utf8', this.skipByteOrderMark(rest)));
+    }
     if (this.rest !== '') this.line(this.rest, 0, this.rest.length);
     this.rest = '';
     return { families: this.families };

@@ -75,14 +75,13 @@ export async function scrapeMetrics(
   const parser = new PrometheusParser({
     keepSample: mm1 ? (name) => isMm2SampleName(name) || isMm1SampleName(name) : isMm2SampleName,
   });
-  const decoder = new TextDecoder();
   let bytes = 0;
   try {
     try {
       if (response.body)
         for await (const chunk of response.body) {
           bytes += chunk.byteLength;
-          parser.push(decoder.decode(chunk, { stream: true }));
+          parser.pushBytes(chunk);
         }
     } catch (error) {
       if (error instanceof MetricsFormatError) throw error;
@@ -96,7 +95,6 @@ export async function scrapeMetrics(
         `metrics endpoint ${url} stopped answering: ${fetchFailureReason(error, timeoutMs)}`,
       );
     }
-    parser.push(decoder.decode());
     const parsed = parser.end();
     const metrics = extractMm2Metrics(parsed);
     return mm1 ? { ...metrics, mm1: extractMm1Metrics(parsed) } : metrics;

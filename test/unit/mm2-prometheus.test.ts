@@ -338,6 +338,60 @@ describe('PrometheusParser: streamed in chunks, keeping only the samples asked f
       );
   });
 
+  function bytesChunked(bytes: Buffer, size: number, options: ParseOptions = {}) {
+    const parser = new PrometheusParser(options);
+    for (let i = 0; i < bytes.length; i += size) parser.pushBytes(bytes.subarray(i, i + size));
+    return parser.end();
+  }
+
+  it('reads the page’s bytes as it reads its text, whatever the chunk boundaries, keeping all or some', () => {
+    const keep = { keepSample: isMm2SampleName };
+    for (const name of PAGES) {
+      const text = fixture(name);
+      const bytes = Buffer.from(text);
+      const whole = parsePrometheusText(text);
+      const kept = parsePrometheusText(text, keep);
+      for (const size of [1, 2, 3, 7, 64, 1000, 65_536]) {
+        assert.deepEqual(bytesChunked(bytes, size), whole, `${name} in chunks of ${size} bytes`);
+        assert.deepEqual(bytesChunked(bytes, size, keep), kept, `${name} kept, in chunks of ${size} bytes`);
+      }
+    }
+  });
+
+  it('decodes UTF-8 split between chunks, drops a byte order mark, and keeps CRLF and a last line', () => {
+    const text = 'a{t="é😀x"} 1\r\nm{t="ü"} 2\n# HELP m ½\nm 3';
+    const expected = parsePrometheusText(text);
+    for (const page of [
+      Buffer.from(text),
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]),
+    ])
+      for (const size of [1, 2, 3, 4, 5, page.length])
+        assert.deepEqual(bytesChunked(page, size), expected, `${page.length} bytes in chunks of ${size}`);
+  });
+
+  it('passes over the samples not kept without reading them, and still counts their lines', () => {
+    // The skipped lines are not read: a skipped name followed by junk is still skipped, as `push` skips it.
+    const page = 'jvm_x 1\njvm_x{a="1"} 2\njvm_x{{{ junk\njvm_xy 3\n';
+    const keep = { keepSample: isMm2SampleName };
+    for (const size of [1, 4, page.length])
+      assert.deepEqual(
+        bytesChunked(Buffer.from(page), size, keep),
+        parsePrometheusText(page, keep),
+        `chunks of ${size}`,
+      );
+    // A skipped sample ends the family a comment opened, as in the text (keep_c_total is a family of its own).
+    const interleaved = 'skip_x 1\n# TYPE keep_c counter\nskip_x 2\nkeep_c_total 3\n';
+    const keepC = { keepSample: (name: string) => name.startsWith('keep') };
+    assert.deepEqual(
+      bytesChunked(Buffer.from(interleaved), 64, keepC),
+      parsePrometheusText(interleaved, keepC),
+    );
+    const bad = 'jvm_x 1\njvm_x 2\njvm_x 3\nkafka_connect_mirror_source_connector_record_count{topic="t" 3\n';
+    for (const size of [1, 5, bad.length])
+      assert.throws(() => bytesChunked(Buffer.from(bad), size, keep), /metrics line 4: expected ',' or '}'/);
+    assert.throws(() => bytesChunked(Buffer.from(fixture('metrics-malformed-html.txt')), 16, keep), /HTML/);
+  });
+
   it('still names the line of a malformed sample it keeps, and sniffs HTML at the start', () => {
     const keep = { keepSample: isMm2SampleName };
     assert.throws(
