@@ -5,7 +5,7 @@ import type { SnapshotFeed } from '../monitor/feed.js';
 import { startCheck } from './check.js';
 import { positionsIn } from './compare.js';
 import { createTopics, missingTopicsPlan, withSourceConfigs } from './create-topics.js';
-import { readCutoverInputs } from './cutover-reads.js';
+import { CutoverReader } from './cutover-reads.js';
 import { CommandMirrorControl, RestMirrorControl } from './mirror-control.js';
 import type { ConsoleActions, MirrorControl } from './types.js';
 
@@ -31,6 +31,7 @@ export function consoleActions(
       { name: role, brokers: connection[role].bootstrap, security: connection[role].security },
       `mirrorwatch-actions-${role}`,
     );
+  const cutover = new CutoverReader(connection);
   return {
     async planMissingTopics() {
       const snapshot = feed.current();
@@ -48,8 +49,9 @@ export function consoleActions(
     async cutoverReads() {
       const snapshot = feed.current();
       if (!snapshot) throw new Error('no snapshot yet');
-      return readCutoverInputs(connection, snapshot);
+      return cutover.read(snapshot);
     },
+    close: () => cutover.close(),
   };
 }
 
@@ -76,6 +78,9 @@ export function flowActions(
     createTopics: (plan) => current().createTopics(plan),
     startCheck: (cluster, topic, onProgress) => current().startCheck(cluster, topic, onProgress),
     cutoverReads: () => current().cutoverReads(),
+    async close() {
+      await Promise.all([...built.values()].map((actions) => actions.close()));
+    },
     get mirror() {
       return current().mirror;
     },

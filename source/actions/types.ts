@@ -97,6 +97,8 @@ export interface ConsoleActions {
   mirror: MirrorControl | null;
   /** What the runbook reads from the wire besides the snapshot: topic configs on both sides, the newest writes. */
   cutoverReads(): Promise<CutoverReads>;
+  /** Closes the clients the actions keep open (the runbook's reads). */
+  close(): Promise<void>;
 }
 
 export interface CutoverReads {

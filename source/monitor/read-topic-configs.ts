@@ -2,7 +2,7 @@
  * The topic configs set on the source that the target copies lack: what MM2's topic-config sync
  * (`sync.topic.configs.enabled`) should have carried over. One DescribeConfigs request per cluster.
  */
-import kafkajs, { type Admin, type Kafka } from 'kafkajs';
+import kafkajs, { type Admin } from 'kafkajs';
 import type { ConfigDrift } from '../model/runbook.js';
 import type { MirrorTopic } from './snapshot.js';
 
@@ -58,35 +58,24 @@ async function topicConfigs(admin: Admin, names: readonly string[]): Promise<Top
   );
 }
 
-async function withAdmin<T>(kafka: Kafka, use: (admin: Admin) => Promise<T>): Promise<T> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    return await use(admin);
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-/** Reads both sides' topic configs of the mirrored topics present on the target and compares them. */
+/**
+ * Reads both sides' topic configs of the mirrored topics present on the target and compares them,
+ * through admin clients the caller has connected.
+ */
 export async function readConfigDrift(
-  source: Kafka,
-  target: Kafka,
+  source: Admin,
+  target: Admin,
   topics: readonly MirrorTopic[],
 ): Promise<ConfigDrift[]> {
   const present = topics.filter((t) => t.state !== 'missing');
   const [sourceConfigs, targetConfigs] = await Promise.all([
-    withAdmin(source, (admin) =>
-      topicConfigs(
-        admin,
-        present.map((t) => t.source),
-      ),
+    topicConfigs(
+      source,
+      present.map((t) => t.source),
     ),
-    withAdmin(target, (admin) =>
-      topicConfigs(
-        admin,
-        present.map((t) => t.target),
-      ),
+    topicConfigs(
+      target,
+      present.map((t) => t.target),
     ),
   ]);
   return configDrift(present, sourceConfigs, targetConfigs);

@@ -463,6 +463,8 @@ export class FakeActions implements ConsoleActions {
     return this.cutover;
   }
 
+  async close(): Promise<void> {}
+
   startCheck(
     cluster: ClusterRole,
     topic: string,

@@ -89,17 +89,18 @@ export function consoleCommand(yargs: Argv) {
         ...(args['mirror-stop-command'] ? { stop: args['mirror-stop-command'] } : {}),
         ...(args['mirror-resume-command'] ? { resume: args['mirror-resume-command'] } : {}),
       };
+      const actions = flowActions(feed, (connection) => consoleActions(connection, feed, commands));
       try {
         await runConsole({
           feed,
-          actions: flowActions(feed, (connection) => consoleActions(connection, feed, commands)),
+          actions,
           readOnly: args['read-only'],
           color,
           header: { origin: first.origin, flows: connections.length },
           cutover,
         });
       } finally {
-        await feed.stop();
+        await Promise.all([feed.stop(), actions.close()]);
       }
       process.exitCode = EXIT.ok;
     },
