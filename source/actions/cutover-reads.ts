@@ -17,15 +17,35 @@ interface Clients {
  * Reads what the runbook needs, with clients kept from one read to the next: the console reads every
  * 30 s while the runbook is shown, and new clients each time meant new connections (and, on a secured
  * cluster, a new login) to every broker of both clusters each time. Clients that failed a read are
- * closed, and the next read opens new ones. Its own clients, not the poller's: the newest writes fetch
+ * closed, and the next read opens new ones; so are clients no read used for `idleCloseMs`. Its own clients, not the poller's: the newest writes fetch
  * the tail of every mirrored partition, which the poller's refresh should not queue behind.
  */
 export class CutoverReader {
   private clients: Promise<Clients> | null = null;
+  private reading = 0;
+  private idle: NodeJS.Timeout | undefined;
 
-  constructor(private readonly connection: Connection) {}
+  /**
+   * `idleCloseMs`: the clients are closed once no read ran for that long (the console reads once at
+   * its first snapshot, and every 30 s only while the runbook is shown).
+   */
+  constructor(
+    private readonly connection: Connection,
+    private readonly idleCloseMs = 90_000,
+  ) {}
 
   async read(snapshot: Snapshot): Promise<CutoverReads> {
+    clearTimeout(this.idle);
+    this.reading++;
+    try {
+      return await this.readWith(snapshot);
+    } finally {
+      if (--this.reading === 0 && this.clients)
+        this.idle = setTimeout(() => void this.close(), this.idleCloseMs).unref();
+    }
+  }
+
+  private async readWith(snapshot: Snapshot): Promise<CutoverReads> {
     const opening = this.open();
     try {
       const { source, sourceAdmin, targetAdmin } = await opening;
@@ -46,6 +66,7 @@ export class CutoverReader {
 
   /** Disconnects the clients; a later read opens new ones. */
   async close(): Promise<void> {
+    clearTimeout(this.idle);
     const clients = this.clients;
     this.clients = null;
     if (!clients) return;

@@ -66,4 +66,25 @@ describe('the runbook reads of the console', () => {
     const left = () => [...socketsTo(brokerPorts)].filter((p) => !before.has(p));
     await eventually('no connection left open after close', async () => left().length === 0, 10_000, 200);
   });
+
+  it('closes its connections once no read ran for a while, and opens new ones for the next read', async () => {
+    const before = socketsTo(brokerPorts);
+    const opened = () => [...socketsTo(brokerPorts)].filter((p) => !before.has(p));
+    const reader = new CutoverReader(connection, 1_000);
+    try {
+      await reader.read(snapshot);
+      assert.ok(opened().length >= 2, 'connections open after a read');
+      await eventually(
+        'connections closed after a second idle',
+        async () => opened().length === 0,
+        10_000,
+        200,
+      );
+      const again = await reader.read(snapshot);
+      assert.ok(again.newestWrites.size > 0, 'the next read works');
+      assert.ok(opened().length >= 2, 'with connections of its own');
+    } finally {
+      await reader.close();
+    }
+  });
 });
