@@ -17,8 +17,9 @@ interface Clients {
  * Reads what the runbook needs, with clients kept from one read to the next: the console reads every
  * 30 s while the runbook is shown, and new clients each time meant new connections (and, on a secured
  * cluster, a new login) to every broker of both clusters each time. Clients that failed a read are
- * closed, and the next read opens new ones; so are clients no read used for `idleCloseMs`. Its own clients, not the poller's: the newest writes fetch
- * the tail of every mirrored partition, which the poller's refresh should not queue behind.
+ * closed, and the next read opens new ones; so are clients no read used for `idleCloseMs`. Its own
+ * clients, not the poller's: the newest writes fetch the tail of every mirrored partition, which the
+ * poller's refresh should not queue behind.
  */
 export class CutoverReader {
   private clients: Promise<Clients> | null = null;
