@@ -5,8 +5,8 @@
  * - Strimzi-style rules, lowercased: `kafka_connect_mirror_mirrorsourceconnector_record_count`
  * - default export (no rules), case kept: `kafka_connect_mirror_MirrorSourceConnector_record_count`
  * - hand-written rules seen in the wild: `kafka_connect_mirror_source_connector_record_count`
- *   (and `..._checkpoint_connector_...`), sometimes with a `destination` label instead of `target`
- * - `records_count`/`bytes_rate` spellings, `_total` counter suffixes (`_created` samples ignored)
+ *   sometimes with a `destination` label instead of `target`
+ * - the `records_count` spelling, `_total` counter suffixes (`_created` samples ignored)
  * - old exporters: MBean label order, trailing comma (the parser deals with it)
  * - tag values quoted by Kafka's JMX sanitizer (`"\"A->B.MirrorSourceConnector\""`): quotes stripped
  *
@@ -28,9 +28,6 @@ export interface PartitionMetrics {
   topic: string;
   partition: number;
   recordCount?: number;
-  recordRate?: number;
-  byteCount?: number;
-  byteRate?: number;
   recordAgeMs?: number;
   recordAgeMsMax?: number;
   recordAgeMsAvg?: number;
@@ -39,17 +36,6 @@ export interface PartitionMetrics {
   replicationLatencyMsAvg?: number;
   /** The scrape had a windowed age or latency attribute (`-max`/`-avg`) for this partition, NaN or not. */
   windowed?: boolean;
-}
-
-export interface CheckpointMetrics {
-  source?: string;
-  target?: string;
-  group: string;
-  topic: string;
-  partition: number;
-  checkpointLatencyMs?: number;
-  checkpointLatencyMsMax?: number;
-  checkpointLatencyMsAvg?: number;
 }
 
 export interface ConnectorStatusMetric {
@@ -62,7 +48,6 @@ export interface ConnectorStatusMetric {
 
 export interface Mm2Metrics {
   partitions: PartitionMetrics[];
-  checkpoints: CheckpointMetrics[];
   connectors: ConnectorStatusMetric[];
   /** Sorted names of every MM2/Connect family found, to tell the operator which ones exist. */
   families: string[];
@@ -83,16 +68,13 @@ const WINDOWED_FIELDS: ReadonlySet<PartitionField> = new Set([
   'replicationLatencyMsMax',
   'replicationLatencyMsAvg',
 ]);
-type CheckpointField = Exclude<
-  keyof CheckpointMetrics,
-  'source' | 'target' | 'group' | 'topic' | 'partition'
->;
 
+/**
+ * The attributes mirrorwatch shows. The rest (rates, byte counts, `_min`, and the checkpoint
+ * connector's latency per group partition, 250,000 samples at 1,000 groups) are skipped unparsed.
+ */
 const SOURCE_ATTRIBUTES: Record<string, PartitionField> = {
   record_count: 'recordCount',
-  record_rate: 'recordRate',
-  byte_count: 'byteCount',
-  byte_rate: 'byteRate',
   record_age_ms: 'recordAgeMs',
   record_age_ms_max: 'recordAgeMsMax',
   record_age_ms_avg: 'recordAgeMsAvg',
@@ -101,14 +83,7 @@ const SOURCE_ATTRIBUTES: Record<string, PartitionField> = {
   replication_latency_ms_avg: 'replicationLatencyMsAvg',
 };
 
-const CHECKPOINT_ATTRIBUTES: Record<string, CheckpointField> = {
-  checkpoint_latency_ms: 'checkpointLatencyMs',
-  checkpoint_latency_ms_max: 'checkpointLatencyMsMax',
-  checkpoint_latency_ms_avg: 'checkpointLatencyMsAvg',
-};
-
-const MIRROR_NAME =
-  /^kafka_connect_mirror_(mirrorsourceconnector|source_connector|mirrorcheckpointconnector|checkpoint_connector)_(.+)$/i;
+const MIRROR_SOURCE_NAME = /^kafka_connect_mirror_(?:mirrorsourceconnector|source_connector)_(.+)$/i;
 
 const STATUS_NAME = /_status(?:_info)?$/i;
 
@@ -172,26 +147,16 @@ function normalizeAttribute(raw: string): string | undefined {
   return a.replace(/^records_/, 'record_').replace(/^bytes_/, 'byte_');
 }
 
-type SampleKind =
-  | { type: 'partition'; field: PartitionField }
-  | { type: 'checkpoint'; field: CheckpointField }
-  | { type: 'status' }
-  | { type: 'other' };
+type SampleKind = { type: 'partition'; field: PartitionField } | { type: 'status' } | { type: 'other' };
 
 const OTHER: SampleKind = { type: 'other' };
 
 function classify(name: string): SampleKind {
-  const m = MIRROR_NAME.exec(name);
+  const m = MIRROR_SOURCE_NAME.exec(name);
   if (m) {
-    const kind = m[1]!.toLowerCase();
-    const attribute = normalizeAttribute(m[2]!);
-    if (attribute === undefined) return OTHER;
-    if (kind === 'mirrorsourceconnector' || kind === 'source_connector') {
-      const field = SOURCE_ATTRIBUTES[attribute];
-      return field ? { type: 'partition', field } : OTHER; // e.g. *_min, or an attribute a newer Kafka added
-    }
-    const field = CHECKPOINT_ATTRIBUTES[attribute];
-    return field ? { type: 'checkpoint', field } : OTHER;
+    const attribute = normalizeAttribute(m[1]!);
+    const field = attribute === undefined ? undefined : SOURCE_ATTRIBUTES[attribute];
+    return field ? { type: 'partition', field } : OTHER; // e.g. *_min, or an attribute a newer Kafka added
   }
   return RELATED_FAMILY.test(name) && STATUS_NAME.test(name) ? { type: 'status' } : OTHER;
 }
@@ -221,7 +186,6 @@ function finite(v: number): number | undefined {
 
 export function extractMm2Metrics(parsed: ParsedMetrics): Mm2Metrics {
   const partitions = new PartitionRows();
-  const checkpoints = new Map<string, CheckpointMetrics>();
   const connectors = new Map<string, ConnectorStatusMetric>();
   const families = new Set<string>();
   for (const family of parsed.families.values()) {
@@ -229,7 +193,6 @@ export function extractMm2Metrics(parsed: ParsedMetrics): Mm2Metrics {
     for (const sample of family.samples) {
       const kind = kindOf(sample.name);
       if (kind.type === 'partition') addPartitionSample(partitions, sample, kind.field);
-      else if (kind.type === 'checkpoint') addCheckpointSample(checkpoints, sample, kind.field);
       else if (kind.type === 'status') addStatusSample(connectors, sample);
     }
   }
@@ -241,14 +204,6 @@ export function extractMm2Metrics(parsed: ParsedMetrics): Mm2Metrics {
       cmp(a.topic, b.topic) ||
       a.partition - b.partition,
   );
-  const checkpointList = [...checkpoints.values()].sort(
-    (a, b) =>
-      cmp(a.source, b.source) ||
-      cmp(a.target, b.target) ||
-      cmp(a.group, b.group) ||
-      cmp(a.topic, b.topic) ||
-      a.partition - b.partition,
-  );
   const connectorList = [...connectors.values()].sort(
     (a, b) => cmp(a.connector, b.connector) || (a.task ?? -1) - (b.task ?? -1),
   );
@@ -257,7 +212,6 @@ export function extractMm2Metrics(parsed: ParsedMetrics): Mm2Metrics {
 
   return {
     partitions: partitionList,
-    checkpoints: checkpointList,
     connectors: connectorList,
     families: [...families].sort(),
     totalRecordCount,
@@ -322,29 +276,6 @@ function addPartitionSample(into: PartitionRows, sample: Sample, field: Partitio
   if (topic === undefined || partition === undefined) return;
   const row = into.row(label(sample, 'source'), label(sample, 'target', 'destination'), topic, partition);
   if (WINDOWED_FIELDS.has(field)) row.windowed = true;
-  const v = finite(sample.value);
-  if (v !== undefined) row[field] = v;
-}
-
-function addCheckpointSample(
-  into: Map<string, CheckpointMetrics>,
-  sample: Sample,
-  field: CheckpointField,
-): void {
-  const group = label(sample, 'group');
-  const topic = label(sample, 'topic');
-  const partition = intLabel(sample, 'partition');
-  if (group === undefined || topic === undefined || partition === undefined) return;
-  const source = label(sample, 'source');
-  const target = label(sample, 'target', 'destination');
-  const key = `${source ?? '\u0000'}\u0001${target ?? '\u0000'}\u0001${group}\u0001${topic}\u0001${partition}`;
-  let row = into.get(key);
-  if (!row) {
-    row = { group, topic, partition };
-    if (source !== undefined) row.source = source;
-    if (target !== undefined) row.target = target;
-    into.set(key, row);
-  }
   const v = finite(sample.value);
   if (v !== undefined) row[field] = v;
 }

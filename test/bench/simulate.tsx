@@ -243,7 +243,7 @@ function partsOf(r: number, now: number, metrics: PartitionMetrics[]) {
       positionsTopic: null,
     },
     connect: { connectors: [], positions, requests: 3 },
-    metrics: { partitions: metrics, checkpoints: [], connectors: [], families: [], totalRecordCount: 0 },
+    metrics: { partitions: metrics, connectors: [], families: [], totalRecordCount: 0 },
     health: health(now),
     timings: NO_TIMINGS,
     dataEnds: new Map(),

@@ -40,7 +40,6 @@ export function snapshot(overrides: Partial<Snapshot> = {}): Snapshot {
     checkpoints: [],
     metrics: {
       partitions: [{ topic: 't', partition: 0, recordCount: 1 }],
-      checkpoints: [],
       connectors: [],
       families: ['f'],
       totalRecordCount: 1,

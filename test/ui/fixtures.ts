@@ -203,7 +203,7 @@ function health(
 
 function metricsFor(topics: readonly MirrorTopic[], familiesOnly?: string[]): Mm2Metrics {
   if (familiesOnly) {
-    return { partitions: [], checkpoints: [], connectors: [], families: familiesOnly, totalRecordCount: 0 };
+    return { partitions: [], connectors: [], families: familiesOnly, totalRecordCount: 0 };
   }
   const partitions: PartitionMetrics[] = topics
     .filter((t) => t.state !== 'missing')
@@ -223,7 +223,6 @@ function metricsFor(topics: readonly MirrorTopic[], familiesOnly?: string[]): Mm
     );
   return {
     partitions,
-    checkpoints: [],
     connectors: [],
     families: [
       'kafka_connect_mirror_mirrorsourceconnector_record_count',

@@ -59,7 +59,6 @@ describe('migration verdict', () => {
     const s = snapshot();
     s.metrics = {
       partitions: [],
-      checkpoints: [],
       connectors: [],
       families: ['kafka_connect_worker_connector_count'],
       totalRecordCount: 0,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { extractMm2Metrics, unquoteTag } from '../../source/mm2/mm2-metrics.js';
+import { extractMm2Metrics, isMm2SampleName, unquoteTag } from '../../source/mm2/mm2-metrics.js';
 import { parsePrometheusText } from '../../source/mm2/prometheus.js';
 import { fixture } from '../helpers/fixtures.js';
 
@@ -18,16 +18,13 @@ describe('extractMm2Metrics: Strimzi-style (lowercased) names', () => {
     );
   });
 
-  it('maps every attribute and drops the _min ones', () => {
+  it('maps the attributes mirrorwatch shows and drops rates, byte counts and the _min ones', () => {
     assert.deepEqual(m.partitions[0], {
       source: 'A',
       target: 'B',
       topic: 'A.orders',
       partition: 0,
       recordCount: 1500,
-      recordRate: 10,
-      byteCount: 187500,
-      byteRate: 1250.5,
       recordAgeMs: 12,
       recordAgeMsMax: 48,
       recordAgeMsAvg: 14.5,
@@ -36,7 +33,7 @@ describe('extractMm2Metrics: Strimzi-style (lowercased) names', () => {
       replicationLatencyMsAvg: 25.5,
       windowed: true,
     });
-    assert.equal(m.partitions[3]!.byteCount, 12345678);
+    assert.equal(m.partitions[3]!.recordCount, 98765);
   });
 
   it('turns NaN gauges of an idle partition into undefined, keeping the counters and that the window was exported', () => {
@@ -46,27 +43,30 @@ describe('extractMm2Metrics: Strimzi-style (lowercased) names', () => {
       topic: 'A.orders',
       partition: 2,
       recordCount: 0,
-      recordRate: 0,
-      byteCount: 0,
-      byteRate: 0,
       windowed: true,
     });
   });
 
-  it('reads checkpoints', () => {
-    assert.deepEqual(m.checkpoints, [
-      {
-        source: 'A',
-        target: 'B',
-        group: 'billing',
-        topic: 'A.orders',
-        partition: 0,
-        checkpointLatencyMs: 3,
-        checkpointLatencyMsMax: 8,
-        checkpointLatencyMsAvg: 4.5,
-      },
-      { source: 'A', target: 'B', group: 'billing', topic: 'A.orders', partition: 1 },
-    ]);
+  it('leaves the samples it does not read to the parser to skip: checkpoint latency, rates, byte counts, _min', () => {
+    const mirror = 'kafka_connect_mirror_';
+    const wanted: Array<[string, boolean]> = [
+      ['mirrorcheckpointconnector_checkpoint_latency_ms', false],
+      ['mirrorcheckpointconnector_checkpoint_latency_ms_max', false],
+      ['MirrorCheckpointConnector_checkpoint_latency_ms_avg', false],
+      ['checkpoint_connector_checkpoint_latency_ms', false],
+      ['mirrorsourceconnector_record_rate', false],
+      ['mirrorsourceconnector_byte_count', false],
+      ['source_connector_bytes_rate', false],
+      ['mirrorsourceconnector_record_age_ms_min', false],
+      ['mirrorsourceconnector_record_count_created', false],
+      ['mirrorsourceconnector_record_count', true],
+      ['MirrorSourceConnector_record_age_ms_max', true],
+      ['source_connector_records_count_total', true],
+      ['mirrorsourceconnector_replication_latency_ms_avg', true],
+    ];
+    for (const [name, kept] of wanted) assert.equal(isMm2SampleName(mirror + name), kept, name);
+    assert.equal(isMm2SampleName('kafka_connect_connector_status'), true);
+    assert.equal(isMm2SampleName('jvm_threads_current'), false);
   });
 
   it('reads connector and task status with the sanitizer quotes stripped', () => {
@@ -82,6 +82,7 @@ describe('extractMm2Metrics: Strimzi-style (lowercased) names', () => {
     assert.equal(m.totalRecordCount, 1500 + 1522 + 0 + 98765);
     assert.ok(m.families.includes('kafka_connect_mirror_mirrorsourceconnector_record_count'));
     assert.ok(m.families.includes('kafka_connect_connector_status'));
+    assert.ok(m.families.includes('kafka_connect_mirror_mirrorcheckpointconnector_checkpoint_latency_ms'));
     assert.ok(!m.families.some((f) => f.startsWith('jvm_')));
     assert.deepEqual(m.families, [...m.families].sort());
   });
@@ -98,21 +99,12 @@ describe('extractMm2Metrics: default export (case kept, untyped, no status)', ()
       topic: 'orders',
       partition: 0,
       recordCount: 2000,
-      recordRate: 33.4,
-      byteCount: 256000,
       recordAgeMs: 5,
       replicationLatencyMsMax: 41,
       windowed: true,
     });
     assert.equal(m.partitions[1]!.recordAgeMs, undefined);
     assert.equal(m.totalRecordCount, 4100);
-    assert.deepEqual(
-      m.checkpoints.map((c) => [c.group, c.topic, c.partition, c.checkpointLatencyMs]),
-      [
-        ['billing', 'orders', 0, 2],
-        ['billing', 'orders', 1, 6],
-      ],
-    );
   });
 
   it('has no connector status (string attributes are dropped) but lists the families it found', () => {
@@ -125,18 +117,12 @@ describe('extractMm2Metrics: default export (case kept, untyped, no status)', ()
 describe('extractMm2Metrics: old exporter, hand-written rules, Kafka 3.4', () => {
   const m = fromText(fixture('metrics-old-exporter.txt'));
 
-  it('handles records_count_total, bytes_rate, destination, missing source and infinities', () => {
+  it('handles records_count_total, destination, missing source and infinities', () => {
     assert.deepEqual(m.partitions, [
       { target: 'B', topic: 'A.orders', partition: 0, recordCount: 12345678, replicationLatencyMs: 75 },
-      { target: 'B', topic: 'A.orders', partition: 1, recordCount: 4096, byteRate: 512 },
+      { target: 'B', topic: 'A.orders', partition: 1, recordCount: 4096 },
     ]);
     assert.equal(m.totalRecordCount, 12345678 + 4096);
-  });
-
-  it('reads escaped group names', () => {
-    assert.deepEqual(m.checkpoints, [
-      { target: 'B', group: 'team "blue"\\ops', topic: 'A.orders', partition: 0, checkpointLatencyMsMax: 12 },
-    ]);
   });
 
   it('reads *_metrics_status families: value 1 is the status, 0 is not, status lowercased', () => {
@@ -151,9 +137,8 @@ describe('extractMm2Metrics: old exporter, hand-written rules, Kafka 3.4', () =>
 describe('extractMm2Metrics: lab capture (Connect 4.3.1, Strimzi-style rules, identity policy)', () => {
   const m = fromText(fixture('metrics-lab-connect-4.3.1.txt'));
 
-  it('finds every partition, checkpoint and status', () => {
+  it('finds every partition and status', () => {
     assert.equal(m.partitions.length, 23);
-    assert.equal(m.checkpoints.length, 21);
     assert.equal(m.connectors.length, 7);
     assert.equal(m.totalRecordCount, 21800);
     assert.deepEqual(
@@ -199,7 +184,6 @@ describe('extractMm2Metrics: robustness', () => {
   it('returns empty results and no families for a scrape without MM2 metrics', () => {
     assert.deepEqual(fromText('jvm_threads_current 42\n'), {
       partitions: [],
-      checkpoints: [],
       connectors: [],
       families: [],
       totalRecordCount: 0,
@@ -220,7 +204,6 @@ describe('extractMm2Metrics: robustness', () => {
       ].join('\n'),
     );
     assert.deepEqual(m.partitions, []);
-    assert.deepEqual(m.checkpoints, []);
     assert.deepEqual(m.connectors, []);
     assert.deepEqual(m.families, [
       'kafka_connect_connector_status',

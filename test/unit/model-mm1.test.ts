@@ -152,7 +152,6 @@ describe('the Mirror pane with MM1', () => {
       },
       metrics: {
         partitions: [],
-        checkpoints: [],
         connectors: [],
         families: [],
         totalRecordCount: 0,
