@@ -662,3 +662,58 @@ describe('a compressed topic with large batches', () => {
     }
   });
 });
+
+describe('a topic rolled into a log segment per record', () => {
+  const topic = uniqueValue('newest-write-segments');
+  let lab: LabStatus;
+
+  before(async () => {
+    lab = await sharedLab();
+    // segment.bytes below a batch's size rolls a segment for every batch, and a Fetch reads one segment
+    // at most: the last 16 offsets are 16 reads. The source's broker (Kafka 3.9) takes 14 bytes and up;
+    // 4.x brokers, and the TopicCommand of the lab's tools (4.3), ask for 1 MB: the admin API asks the broker.
+    const admin = createKafka({ name: 'source', brokers: [lab.source.bootstrap] }, 'codecs-test').admin();
+    await admin.connect();
+    await admin
+      .createTopics({
+        waitForLeaders: true,
+        topics: [{ topic, numPartitions: 1, configEntries: [{ name: 'segment.bytes', value: '100' }] }],
+      })
+      .finally(() => admin.disconnect());
+    const oneRecordBatches = ['-p', '0', '-X', 'batch.num.messages=1', '-X', 'linger.ms=0'];
+    await kcatWrite(
+      lab.source.bootstrap,
+      topic,
+      Array.from({ length: 16 }, (_, i) => `older-${i}`),
+      oneRecordBatches,
+    );
+    // The newest records a few milliseconds later: a read that stopped at the first segment it reached
+    // (offset 4) would date the topic by an older record.
+    await sleep(50);
+    await kcatWrite(
+      lab.source.bootstrap,
+      topic,
+      Array.from({ length: 4 }, (_, i) => `newer-${i}`),
+      oneRecordBatches,
+    );
+  });
+
+  it('the newest write: read across the segments to the newest record, as kcat dates it', async () => {
+    const dir = join(SHARED_LAB_DIR, 'source', 'data', `${topic}-0`);
+    assert.equal(readdirSync(dir).filter((f) => f.endsWith('.log')).length, 20);
+    const newestByKcat = await kcatTimestamp(lab.source.bootstrap, topic, 0, '-1');
+    const oldestRead = await kcatTimestamp(lab.source.bootstrap, topic, 0, '4');
+    assert.ok(newestByKcat > oldestRead, `${newestByKcat} > ${oldestRead}`);
+    const info = {
+      name: topic,
+      partitions: [{ partition: 0, earliest: 0, latest: 20 }],
+    } as unknown as TopicInfo;
+    const wire = new WireCluster({ name: 'source', brokers: [lab.source.bootstrap] }, 'codecs-test');
+    try {
+      const newest = await readNewestWrites(wire, [info]);
+      assert.equal(newest.get(topic), newestByKcat);
+    } finally {
+      await wire.disconnect();
+    }
+  });
+});
