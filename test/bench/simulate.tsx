@@ -390,6 +390,8 @@ async function main(): Promise<number> {
     const c0 = process.cpuUsage();
     // A new scrape: the poller computes the partitions' timings once per scrape.
     if (scrape) timings = partitionTimings(metrics, previous);
+    // The poller keeps the scrape before only while it computes the timings (metricsBefore, poller.ts).
+    previous = null;
     parts.timings = timings;
     const built = assembleSnapshot(parts);
     const c1 = process.cpuUsage(c0);
