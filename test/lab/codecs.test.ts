@@ -188,6 +188,16 @@ async function assertLagSeconds(
   }
 }
 
+/** readNewestWrites of one source topic, given its log starts and ends. */
+async function newestWriteOf(lab: LabStatus, info: TopicInfo): Promise<number | undefined> {
+  const wire = new WireCluster({ name: 'source', brokers: [lab.source.bootstrap] }, 'codecs-test');
+  try {
+    return (await readNewestWrites(wire, [info])).get(info.name);
+  } finally {
+    await wire.disconnect();
+  }
+}
+
 /** Every record batch in the newest segment of a partition, read from the broker's files. */
 function segmentBatches(
   cluster: 'source' | 'target',
@@ -653,13 +663,7 @@ describe('a compressed topic with large batches', () => {
         latest: Number(o.high),
       })),
     } as unknown as TopicInfo;
-    const wire = new WireCluster({ name: 'source', brokers: [lab.source.bootstrap] }, 'codecs-test');
-    try {
-      const newest = await readNewestWrites(wire, [info]);
-      assert.equal(newest.get(topic), newestByKcat);
-    } finally {
-      await wire.disconnect();
-    }
+    assert.equal(await newestWriteOf(lab, info), newestByKcat);
   });
 });
 
@@ -708,12 +712,6 @@ describe('a topic rolled into a log segment per record', () => {
       name: topic,
       partitions: [{ partition: 0, earliest: 0, latest: 20 }],
     } as unknown as TopicInfo;
-    const wire = new WireCluster({ name: 'source', brokers: [lab.source.bootstrap] }, 'codecs-test');
-    try {
-      const newest = await readNewestWrites(wire, [info]);
-      assert.equal(newest.get(topic), newestByKcat);
-    } finally {
-      await wire.disconnect();
-    }
+    assert.equal(await newestWriteOf(lab, info), newestByKcat);
   });
 });
