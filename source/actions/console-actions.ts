@@ -4,7 +4,7 @@ import { createKafka } from '../kafka/client.js';
 import type { SnapshotFeed } from '../monitor/feed.js';
 import { startCheck } from './check.js';
 import { positionsIn } from './compare.js';
-import { createTopics, missingTopicsPlan, withSourceConfigs } from './create-topics.js';
+import { createTopics, missingTopicsPlan, validatedOnTarget, withSourceConfigs } from './create-topics.js';
 import { CutoverReader } from './cutover-reads.js';
 import { CommandMirrorControl, RestMirrorControl } from './mirror-control.js';
 import type { ConsoleActions, MirrorControl } from './types.js';
@@ -36,7 +36,8 @@ export function consoleActions(
     async planMissingTopics() {
       const snapshot = feed.current();
       if (!snapshot) return [];
-      return withSourceConfigs(kafka('source'), missingTopicsPlan(snapshot));
+      const plan = await withSourceConfigs(kafka('source'), missingTopicsPlan(snapshot));
+      return validatedOnTarget(kafka('target'), plan);
     },
     async createTopics(plan) {
       const outcomes = await createTopics(kafka('target'), plan);

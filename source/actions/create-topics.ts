@@ -2,7 +2,7 @@
  * Creating the source topics that are missing on the target: same partition count, the topic configs
  * that matter copied from the source, names mapped through the replication policy.
  */
-import kafkajs, { type Kafka } from 'kafkajs';
+import kafkajs, { type Admin, type Kafka } from 'kafkajs';
 import type { Snapshot } from '../monitor/snapshot.js';
 import type { ActionOutcome, PlannedTopic } from './types.js';
 
@@ -41,28 +41,113 @@ export function missingTopicsPlan(snapshot: Snapshot): PlannedTopic[] {
     }));
 }
 
-/** Fills each planned topic's configs from the source cluster (one DescribeConfigs request). */
+type ConfigEntries = Awaited<ReturnType<Admin['describeConfigs']>>['resources'][number]['configEntries'];
+
+async function describeTopicConfigs(admin: Admin, topics: string[]): Promise<Map<string, ConfigEntries>> {
+  const described = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: topics.map((name) => ({
+      type: ConfigResourceTypes.TOPIC,
+      name,
+      configNames: [...COPIED_CONFIGS],
+    })),
+  });
+  return new Map(described.resources.map((r) => [r.resourceName, r.configEntries]));
+}
+
+/**
+ * Fills each planned topic's configs from the source cluster (one DescribeConfigs request). A topic
+ * deleted from the source since the snapshot fails the whole request: then each is asked alone, and
+ * those the source no longer has leave the plan.
+ */
 export async function withSourceConfigs(source: Kafka, plan: PlannedTopic[]): Promise<PlannedTopic[]> {
   if (plan.length === 0) return plan;
   const admin = source.admin();
   await admin.connect();
   try {
-    const described = await admin.describeConfigs({
-      includeSynonyms: false,
-      resources: plan.map((p) => ({
-        type: ConfigResourceTypes.TOPIC,
-        name: p.source,
-        configNames: [...COPIED_CONFIGS],
-      })),
-    });
-    const byTopic = new Map(described.resources.map((r) => [r.resourceName, r.configEntries]));
-    return plan.map((p) => {
+    let byTopic: Map<string, ConfigEntries>;
+    try {
+      byTopic = await describeTopicConfigs(
+        admin,
+        plan.map((p) => p.source),
+      );
+    } catch (error) {
+      if ((error as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error;
+      byTopic = new Map();
+      for (const p of plan) {
+        const one = await describeTopicConfigs(admin, [p.source]).catch((e: { type?: string }) => {
+          if (e.type === 'UNKNOWN_TOPIC_OR_PARTITION') return new Map<string, ConfigEntries>();
+          throw e;
+        });
+        for (const [name, entries] of one) byTopic.set(name, entries);
+      }
+    }
+    return plan.flatMap((p) => {
+      const entries = byTopic.get(p.source);
+      if (entries === undefined) return [];
       const configs: Record<string, string> = {};
-      for (const entry of byTopic.get(p.source) ?? []) {
+      for (const entry of entries) {
         if (entry.configSource === ConfigSource.TOPIC_CONFIG && entry.configValue !== null)
           configs[entry.configName] = entry.configValue;
       }
-      return { ...p, configs };
+      return [{ ...p, configs }];
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Topic → the broker's reason per refused topic of a CreateTopics that failed (kafkajs gathers them in
+ * an aggregate error; the message is the broker's where it sent one: "Invalid value 100 for
+ * configuration segment.bytes: Value must be at least 1048576"). Empty for any other error.
+ */
+export function refusals(error: unknown): Map<string, { type: string; message: string }> {
+  const out = new Map<string, { type: string; message: string }>();
+  const errors = (error as { errors?: unknown }).errors;
+  if (!Array.isArray(errors)) return out;
+  for (const e of errors as Array<{
+    topic?: unknown;
+    type?: unknown;
+    message?: unknown;
+    brokerMessage?: unknown;
+  }>) {
+    if (typeof e.topic !== 'string') continue;
+    const message =
+      typeof e.brokerMessage === 'string' && e.brokerMessage !== '' ? e.brokerMessage : e.message;
+    out.set(e.topic, {
+      type: String(e.type ?? ''),
+      message: String(message ?? 'refused').split('\n')[0] as string,
+    });
+  }
+  return out;
+}
+
+function topicEntry(p: PlannedTopic) {
+  return {
+    topic: p.target,
+    numPartitions: p.partitions,
+    replicationFactor: p.replicationFactor,
+    configEntries: Object.entries(p.configs).map(([name, value]) => ({ name, value })),
+  };
+}
+
+/**
+ * The plan with the target's verdict on each topic: one CreateTopics with validate_only, which creates
+ * nothing. When the question itself fails (no permission, an old broker), the plan comes back as it was.
+ */
+export async function validatedOnTarget(target: Kafka, plan: PlannedTopic[]): Promise<PlannedTopic[]> {
+  if (plan.length === 0) return plan;
+  const admin = target.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ validateOnly: true, waitForLeaders: false, topics: plan.map(topicEntry) });
+    return plan;
+  } catch (error) {
+    const refused = refusals(error);
+    return plan.map((p) => {
+      const r = refused.get(p.target);
+      return r && r.type !== 'TOPIC_ALREADY_EXISTS' ? { ...p, refused: r.message } : p;
     });
   } finally {
     await admin.disconnect();
@@ -89,23 +174,11 @@ export async function createTopics(target: Kafka, plan: PlannedTopic[]): Promise
         continue;
       }
       try {
-        await admin.createTopics({
-          waitForLeaders: true,
-          topics: [
-            {
-              topic: p.target,
-              numPartitions: p.partitions,
-              replicationFactor: p.replicationFactor,
-              configEntries: Object.entries(p.configs).map(([name, value]) => ({ name, value })),
-            },
-          ],
-        });
+        await admin.createTopics({ waitForLeaders: true, topics: [topicEntry(p)] });
         outcomes.push({ ok: true, message: `created topic ${describe} on the target` });
       } catch (error) {
-        outcomes.push({
-          ok: false,
-          message: `could not create topic ${p.target}: ${(error as Error).message.split('\n')[0]}`,
-        });
+        const why = refusals(error).get(p.target)?.message ?? (error as Error).message.split('\n')[0];
+        outcomes.push({ ok: false, message: `could not create topic ${p.target}: ${why}` });
       }
     }
     return outcomes;

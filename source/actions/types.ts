@@ -12,6 +12,11 @@ export interface PlannedTopic {
   replicationFactor: number;
   /** Topic configs copied from the source that matter (retention, cleanup policy, compaction...). */
   configs: Record<string, string>;
+  /**
+   * Why the target refuses to create it, in the broker's words (a validate-only CreateTopics): a config
+   * a newer Kafka no longer takes, say. Absent when the target accepts it or was not asked.
+   */
+  refused?: string;
 }
 
 export interface ActionOutcome {

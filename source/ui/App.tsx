@@ -228,6 +228,13 @@ export function App(props: AppProps) {
                 : s,
             );
             log('info', `create topics: ${plan.length} missing on the target`);
+            // In full here: the dialog's line may cut the broker's reason short.
+            for (const t of plan)
+              if (t.refused !== undefined)
+                log(
+                  'warn',
+                  `create topics: the target refuses ${escapeForTerminal(t.target)}: ${escapeForTerminal(t.refused)}`,
+                );
           },
           (error: unknown) => {
             if (!mounted.current) return;

@@ -125,7 +125,11 @@ function planLines(plan: readonly PlannedTopic[], offset: number, capacity: numb
       { text: ` ${g.from} ${escapeForTerminal(t.source)}`, tone: 'muted' },
       { text: `  partitions ${t.partitions}  RF ${t.replicationFactor}` },
     ]);
-    out.push([{ text: `    configs: ${configs === '' ? '(defaults)' : configs}`, tone: 'muted' }]);
+    out.push(
+      t.refused === undefined
+        ? [{ text: `    configs: ${configs === '' ? '(defaults)' : configs}`, tone: 'muted' }]
+        : [{ text: `    ${g.crit} refused: ${escapeForTerminal(t.refused)}`, tone: 'crit' }],
+    );
   }
   return out;
 }
@@ -150,9 +154,11 @@ function createDialog(
   const last = Math.min(overlay.plan.length, overlay.offset + capacity);
   const range =
     overlay.plan.length > capacity ? `  showing ${overlay.offset + 1}-${last} of ${overlay.plan.length}` : '';
+  const refused = overlay.plan.filter((t) => t.refused !== undefined).length;
   return [
     [
       { text: `Create ${plural(overlay.plan.length, 'topic')} on the target${target}?` },
+      ...(refused > 0 ? [{ text: `  ${refused} refused by the target`, tone: 'crit' as const }] : []),
       { text: range, tone: 'muted' },
     ],
     ...planLines(overlay.plan, overlay.offset, capacity, props.glyphs),

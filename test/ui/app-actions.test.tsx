@@ -30,6 +30,48 @@ describe('T: create missing topics', () => {
     assert.match(app.frame(), /OK +create topics: created A\.orders \(12 partitions\)/);
   });
 
+  it("names the topics the target refuses, in the broker's words (escaped), and still asks for all", async () => {
+    const plan = [
+      {
+        source: 'logs',
+        target: 'A.logs',
+        partitions: 6,
+        replicationFactor: 3,
+        configs: { 'segment.bytes': '100' },
+        refused: 'Invalid value 100 for configuration segment.bytes: Value must be at least 1048576',
+      },
+      {
+        source: 'odd',
+        target: 'A.odd',
+        partitions: 1,
+        replicationFactor: 3,
+        configs: {},
+        refused: 'Unknown topic config name: \u001b[2Jx',
+      },
+      PLANNED_AUDIT_EVENTS,
+    ];
+    const app = await open({ plan });
+    await app.press('T');
+    const frame = app.frame();
+    assert.match(frame, /Create 3 topics on the target B \(127\.0\.0\.1:29092\)\? +2 refused by the target/);
+    assert.match(
+      frame,
+      /A\.logs ← logs +partitions 6 +RF 3 +│\n│ +✗ refused: Invalid value 100 for configuration segment\.bytes/,
+    );
+    assert.ok(frame.includes(`✗ refused: Unknown topic config name: ${escapeForTerminal('\u001b[2J')}x`));
+    assert.ok(!frame.includes('\u001b[2J'));
+    assert.doesNotMatch(frame, /configs: segment\.bytes=100/, 'the refusal stands in its configs line');
+    assert.match(frame, /configs: cleanup\.policy=delete retention\.ms=604800000/);
+    await app.press('y');
+    assert.deepEqual(app.actions.created, [plan]);
+    // The Events pane has the reasons whole, where an 80-column dialog cuts them.
+    await app.press('5');
+    assert.match(
+      app.frame(),
+      /WARN +create topics: the target refuses A\.logs: Invalid value 100 for\s+configuration segment\.bytes: Value must be at least 1048576/,
+    );
+  });
+
   it('cancels with Esc or n without creating anything', async () => {
     const app = await open();
     await app.press('T', ESC);

@@ -31,6 +31,28 @@ describe('dependency patches', () => {
     clearTimeout(queue.throttleCheckTimeoutId);
   });
 
+  it("kafkajs: a refused CreateTopics keeps the broker's reason (2.2.4 decoded it, then dropped it)", async () => {
+    for (const version of [1, 2, 3]) {
+      const { parse } = require(`kafkajs/src/protocol/requests/createTopics/v${version}/response.js`);
+      const reason = 'Invalid value 100 for configuration segment.bytes: Value must be at least 1048576';
+      await assert.rejects(
+        parse({
+          topicErrors: [
+            { topic: 'small-segments', errorCode: 40, errorMessage: reason },
+            { topic: 'fine', errorCode: 0, errorMessage: null },
+          ],
+        }),
+        (error: { errors: Array<{ topic: string; type: string; brokerMessage: string }> }) => {
+          assert.deepEqual(
+            error.errors.map((e) => [e.topic, e.type, e.brokerMessage]),
+            [['small-segments', 'INVALID_CONFIG', reason]],
+          );
+          return true;
+        },
+      );
+    }
+  });
+
   it("ink: a frame's tokenized lines are kept for the next frame, and the blank cell is shared", async () => {
     // Ink exports only its entry point: its Output module is found next to it.
     const { default: Output } = await import(

@@ -1,0 +1,110 @@
+/**
+ * Creating the missing topics on the target, against the lab's real clusters: a source topic whose
+ * configs the target refuses. The lab's source is Kafka 3.9 and its target 4.3, which takes no
+ * segment.bytes under 1 MB: a 3.9 topic rolled at a smaller size cannot be created on it, by MM2 or by
+ * anyone. The plan says so before anything is created, in the broker's words, as Kafka's own
+ * kafka-topics tool says it.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createTopics, validatedOnTarget, withSourceConfigs } from '../../source/actions/create-topics.js';
+import type { PlannedTopic } from '../../source/actions/types.js';
+import { createKafka } from '../../source/kafka/client.js';
+import type { LabStatus } from '../../source/lab/lab-status.js';
+import { eventually, sharedLab, uniqueValue } from '../helpers/lab.js';
+import { kafkaTool, kcat } from '../helpers/run.js';
+
+/** kcat's partition count of a topic; undefined when the cluster has no such topic. */
+async function kcatPartitions(brokers: string, topic: string): Promise<number | undefined> {
+  const result = await kcat(['-L', '-b', brokers, '-t', topic, '-m', '10']);
+  const match = /topic "[^"]+" with (\d+) partitions/.exec(result.stdout);
+  return match && Number(match[1]) > 0 ? Number(match[1]) : undefined;
+}
+
+describe('missing topics the target refuses', () => {
+  const refused = uniqueValue('create-small-segments');
+  const accepted = uniqueValue('create-day-retention');
+  let lab: LabStatus;
+  const kafka = (role: 'source' | 'target') =>
+    createKafka({ name: role, brokers: [lab[role].bootstrap] }, 'create-topics-test');
+
+  before(async () => {
+    lab = await sharedLab();
+    const admin = kafka('source').admin();
+    await admin.connect();
+    await admin
+      .createTopics({
+        waitForLeaders: true,
+        topics: [
+          { topic: refused, numPartitions: 2, configEntries: [{ name: 'segment.bytes', value: '100' }] },
+          { topic: accepted, numPartitions: 2, configEntries: [{ name: 'retention.ms', value: '86400000' }] },
+        ],
+      })
+      .finally(() => admin.disconnect());
+  });
+
+  // A topic MM2 can never create stays missing: later tests of the shared lab expect a healthy mirror.
+  after(async () => {
+    const admin = kafka('source').admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: [refused] }).finally(() => admin.disconnect());
+  });
+
+  it('MM2 mirrors the topic the target takes and leaves the other missing', async () => {
+    await eventually(
+      'MM2 creates the accepted topic',
+      async () => (await kcatPartitions(lab.target.bootstrap, accepted)) === 2,
+      60_000,
+    );
+    // Two more of MM2's topic refreshes (5 s in the lab): it has tried the other one by now.
+    await sleep(10_000);
+    assert.equal(await kcatPartitions(lab.target.bootstrap, refused), undefined);
+  });
+
+  it("the plan names the refusal in the broker's words, kafka-topics' words, and creates nothing", async () => {
+    const missing = (topic: string): PlannedTopic => ({
+      source: topic,
+      target: topic,
+      partitions: 2,
+      replicationFactor: 1,
+      configs: {},
+    });
+    // A topic deleted from the source since the snapshot leaves the plan.
+    const fromSource = await withSourceConfigs(kafka('source'), [
+      missing(refused),
+      missing(`${refused}-gone`),
+    ]);
+    assert.deepEqual(fromSource, [{ ...missing(refused), configs: { 'segment.bytes': '100' } }]);
+    const plan = await validatedOnTarget(kafka('target'), [
+      ...fromSource,
+      { ...missing(`${accepted}-copy`), configs: { 'retention.ms': '86400000' } },
+    ]);
+    assert.match(plan[0]?.refused ?? '', /segment\.bytes/);
+    assert.equal(plan[1]?.refused, undefined);
+    // Kafka's own tool, asked to create the same topic on the target, says the same.
+    const tool = await kafkaTool(lab.kafkaLibDir, 'org.apache.kafka.tools.TopicCommand', [
+      '--bootstrap-server',
+      lab.target.bootstrap,
+      '--create',
+      '--topic',
+      refused,
+      '--config',
+      'segment.bytes=100',
+    ]);
+    assert.notEqual(tool.code, 0);
+    assert.ok(
+      `${tool.stdout}${tool.stderr}`.includes(plan[0]?.refused ?? '-'),
+      `kafka-topics: ${tool.stdout}${tool.stderr}\nmirrorwatch: ${plan[0]?.refused}`,
+    );
+    // Validation created nothing.
+    assert.equal(await kcatPartitions(lab.target.bootstrap, `${accepted}-copy`), undefined);
+
+    const outcomes = await createTopics(kafka('target'), plan);
+    assert.equal(outcomes[0]?.ok, false);
+    assert.equal(outcomes[0]?.message, `could not create topic ${refused}: ${plan[0]?.refused}`);
+    assert.equal(outcomes[1]?.ok, true, outcomes[1]?.message);
+    assert.equal(await kcatPartitions(lab.target.bootstrap, refused), undefined);
+    assert.equal(await kcatPartitions(lab.target.bootstrap, `${accepted}-copy`), 2);
+  });
+});
