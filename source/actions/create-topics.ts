@@ -3,6 +3,7 @@
  * that matter copied from the source, names mapped through the replication policy.
  */
 import kafkajs, { type Admin, type Kafka } from 'kafkajs';
+import { MM2_UNSYNCED_CONFIGS } from '../monitor/read-topic-configs.js';
 import type { Snapshot } from '../monitor/snapshot.js';
 import type { ActionOutcome, PlannedTopic } from './types.js';
 
@@ -43,13 +44,18 @@ export function missingTopicsPlan(snapshot: Snapshot): PlannedTopic[] {
 
 type ConfigEntries = Awaited<ReturnType<Admin['describeConfigs']>>['resources'][number]['configEntries'];
 
-async function describeTopicConfigs(admin: Admin, topics: string[]): Promise<Map<string, ConfigEntries>> {
+/** `configNames` undefined: all of them. */
+async function describeTopicConfigs(
+  admin: Admin,
+  topics: string[],
+  configNames: string[] | undefined,
+): Promise<Map<string, ConfigEntries>> {
   const described = await admin.describeConfigs({
     includeSynonyms: false,
     resources: topics.map((name) => ({
       type: ConfigResourceTypes.TOPIC,
       name,
-      configNames: [...COPIED_CONFIGS],
+      ...(configNames ? { configNames } : {}),
     })),
   });
   return new Map(described.resources.map((r) => [r.resourceName, r.configEntries]));
@@ -62,39 +68,62 @@ async function describeTopicConfigs(admin: Admin, topics: string[]): Promise<Map
  */
 export async function withSourceConfigs(source: Kafka, plan: PlannedTopic[]): Promise<PlannedTopic[]> {
   if (plan.length === 0) return plan;
-  const admin = source.admin();
+  return withAdmin(source, (admin) => sourceConfigsBy(admin, plan));
+}
+
+async function withAdmin<T>(kafka: Kafka, use: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = kafka.admin();
   await admin.connect();
   try {
-    let byTopic: Map<string, ConfigEntries>;
-    try {
-      byTopic = await describeTopicConfigs(
-        admin,
-        plan.map((p) => p.source),
-      );
-    } catch (error) {
-      if ((error as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error;
-      byTopic = new Map();
-      for (const p of plan) {
-        const one = await describeTopicConfigs(admin, [p.source]).catch((e: { type?: string }) => {
-          if (e.type === 'UNKNOWN_TOPIC_OR_PARTITION') return new Map<string, ConfigEntries>();
-          throw e;
-        });
-        for (const [name, entries] of one) byTopic.set(name, entries);
-      }
-    }
-    return plan.flatMap((p) => {
-      const entries = byTopic.get(p.source);
-      if (entries === undefined) return [];
-      const configs: Record<string, string> = {};
-      for (const entry of entries) {
-        if (entry.configSource === ConfigSource.TOPIC_CONFIG && entry.configValue !== null)
-          configs[entry.configName] = entry.configValue;
-      }
-      return [{ ...p, configs }];
-    });
+    return await use(admin);
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * withSourceConfigs with a connected admin of the source: the configs set on each source topic, of
+ * `configNames` (those `T` copies), or of every name `copies` keeps.
+ */
+export async function sourceConfigsBy(
+  admin: Admin,
+  plan: PlannedTopic[],
+  copied: { configNames?: string[]; copies?: (name: string) => boolean } = {
+    configNames: [...COPIED_CONFIGS],
+  },
+): Promise<PlannedTopic[]> {
+  if (plan.length === 0) return plan;
+  let byTopic: Map<string, ConfigEntries>;
+  try {
+    byTopic = await describeTopicConfigs(
+      admin,
+      plan.map((p) => p.source),
+      copied.configNames,
+    );
+  } catch (error) {
+    if ((error as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error;
+    byTopic = new Map();
+    for (const p of plan) {
+      const one = await describeTopicConfigs(admin, [p.source], copied.configNames).catch(
+        (e: { type?: string }) => {
+          if (e.type === 'UNKNOWN_TOPIC_OR_PARTITION') return new Map<string, ConfigEntries>();
+          throw e;
+        },
+      );
+      for (const [name, entries] of one) byTopic.set(name, entries);
+    }
+  }
+  return plan.flatMap((p) => {
+    const entries = byTopic.get(p.source);
+    if (entries === undefined) return [];
+    const configs: Record<string, string> = {};
+    for (const entry of entries) {
+      if (entry.configSource !== ConfigSource.TOPIC_CONFIG || entry.configValue === null) continue;
+      if (copied.copies && !copied.copies(entry.configName)) continue;
+      configs[entry.configName] = entry.configValue;
+    }
+    return [{ ...p, configs }];
+  });
 }
 
 /**
@@ -138,8 +167,12 @@ function topicEntry(p: PlannedTopic) {
  */
 export async function validatedOnTarget(target: Kafka, plan: PlannedTopic[]): Promise<PlannedTopic[]> {
   if (plan.length === 0) return plan;
-  const admin = target.admin();
-  await admin.connect();
+  return withAdmin(target, (admin) => validatedBy(admin, plan));
+}
+
+/** validatedOnTarget with a connected admin of the target. */
+export async function validatedBy(admin: Admin, plan: PlannedTopic[]): Promise<PlannedTopic[]> {
+  if (plan.length === 0) return plan;
   try {
     await admin.createTopics({ validateOnly: true, waitForLeaders: false, topics: plan.map(topicEntry) });
     return plan;
@@ -149,9 +182,31 @@ export async function validatedOnTarget(target: Kafka, plan: PlannedTopic[]): Pr
       const r = refused.get(p.target);
       return r && r.type !== 'TOPIC_ALREADY_EXISTS' ? { ...p, refused: r.message } : p;
     });
-  } finally {
-    await admin.disconnect();
   }
+}
+
+/**
+ * Target topic name → why the target refuses to create it, for the snapshot's missing topics with the
+ * configs MM2 copies when it creates a remote topic: every config set on the source topic but those
+ * its default `config.properties.exclude` leaves out. This is why MM2 has not created such a topic (its
+ * Connect log says so; the clusters do not). `T` copies fewer configs, so it may still create it.
+ * Empty when nothing is missing or either question fails.
+ */
+export async function refusedMissingTopics(
+  sourceAdmin: Admin,
+  targetAdmin: Admin,
+  snapshot: Snapshot,
+): Promise<Map<string, string>> {
+  const refused = new Map<string, string>();
+  const plan = missingTopicsPlan(snapshot);
+  if (plan.length === 0) return refused;
+  const checked = await sourceConfigsBy(sourceAdmin, plan, {
+    copies: (name) => !MM2_UNSYNCED_CONFIGS.has(name),
+  })
+    .then((withConfigs) => validatedBy(targetAdmin, withConfigs))
+    .catch(() => []);
+  for (const t of checked) if (t.refused !== undefined) refused.set(t.target, t.refused);
+  return refused;
 }
 
 export async function createTopics(target: Kafka, plan: PlannedTopic[]): Promise<ActionOutcome[]> {

@@ -47,7 +47,11 @@ export interface CutoverGate {
   checks: GateCheck[];
 }
 
-export function cutoverGate(snapshot: Snapshot): CutoverGate {
+/** `refusedTopics`: target name of a missing topic → why the target refuses to create it. */
+export function cutoverGate(
+  snapshot: Snapshot,
+  refusedTopics: ReadonlyMap<string, string> = new Map(),
+): CutoverGate {
   const checks: GateCheck[] = [];
   const health = assess(snapshot);
   const mm1 = snapshot.mirror.kind === 'mm1';
@@ -76,7 +80,9 @@ export function cutoverGate(snapshot: Snapshot): CutoverGate {
         magnitude: topic.sourcePartitions,
         detail:
           topic.state === 'missing'
-            ? 'missing on the target'
+            ? refusedTopics.has(topic.target)
+              ? `missing on the target; the target refuses to create it: ${refusedTopics.get(topic.target)}`
+              : 'missing on the target'
             : `${topic.sourcePartitions} partitions on the source, ${topic.targetPartitions} on the target`,
       });
       continue;

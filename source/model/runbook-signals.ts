@@ -15,6 +15,8 @@ export interface SignalInputs {
    * see move: it says how long they have been quiet before the watch began.
    */
   newestWrites?: ReadonlyMap<string, number>;
+  /** Target name of a missing topic → why the target refuses to create it. */
+  refusedTopics?: ReadonlyMap<string, string>;
 }
 
 export function runbookSignals(
@@ -64,5 +66,6 @@ export function runbookSignals(
     mm2BehindSeconds: convergence.mirror().lagSeconds,
     targetGroupStatus,
     configDrift: inputs.configDrift,
+    ...(inputs.refusedTopics ? { refusedTopics: inputs.refusedTopics } : {}),
   };
 }

@@ -67,6 +67,8 @@ export interface RunbookSignals {
   targetGroupStatus: ReadonlyMap<string, ConvergenceStatus>;
   /** Config differences of the mirrored topics; null while not compared. */
   configDrift: readonly ConfigDrift[] | null;
+  /** Target name of a missing topic → why the target refuses to create it; absent: not asked. */
+  refusedTopics?: ReadonlyMap<string, string>;
 }
 
 export interface RunbookOptions {
@@ -110,6 +112,12 @@ interface Check {
   blockers: string[];
 }
 
+/** A missing topic's name, with the target's reason for refusing it when known. */
+export function withRefusal(target: string, refused: ReadonlyMap<string, string> | undefined): string {
+  const why = refused?.get(target);
+  return why === undefined ? target : `${target} (the target refuses it: ${why})`;
+}
+
 function named(items: readonly string[]): string {
   const shown = items.slice(0, NAMED).join(', ');
   return items.length > NAMED ? `${shown} and ${items.length - NAMED} more` : shown;
@@ -134,7 +142,9 @@ function topicsPresent(s: Snapshot, signals: RunbookSignals): Check {
   const mismatched = s.mirror.topics.filter((t) => t.state === 'partition-mismatch');
   if (absent.length > 0 || mismatched.length > 0) {
     const parts = [
-      ...(absent.length > 0 ? [`missing on the target: ${named(absent.map((t) => t.target))}`] : []),
+      ...(absent.length > 0
+        ? [`missing on the target: ${named(absent.map((t) => withRefusal(t.target, signals.refusedTopics)))}`]
+        : []),
       ...(mismatched.length > 0
         ? [
             `another partition count: ${named(mismatched.map((t) => `${t.target} (${t.sourcePartitions}/${t.targetPartitions})`))}`,

@@ -1,9 +1,10 @@
 /**
- * Creating the missing topics on the target, against the lab's real clusters: a source topic whose
- * configs the target refuses. The lab's source is Kafka 3.9 and its target 4.3, which takes no
- * segment.bytes under 1 MB: a 3.9 topic rolled at a smaller size cannot be created on it, by MM2 or by
- * anyone. The plan says so before anything is created, in the broker's words, as Kafka's own
- * kafka-topics tool says it.
+ * Missing topics the target refuses, against the lab's real clusters. The lab's source is Kafka 3.9 and
+ * its target 4.3, which takes no segment.bytes under 1 MB and no longer knows message.format.version
+ * (a 3.x topic may still carry it from an upgrade): MM2 copies a topic's configs when it creates the
+ * remote topic, so such topics stay missing. `verify` says why, and `T` says so before it creates
+ * anything, in the broker's words, as Kafka's own kafka-topics tool says it; `T` copies fewer configs
+ * than MM2, and creates the topic that only lacks message.format.version.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -12,8 +13,8 @@ import { createTopics, validatedOnTarget, withSourceConfigs } from '../../source
 import type { PlannedTopic } from '../../source/actions/types.js';
 import { createKafka } from '../../source/kafka/client.js';
 import type { LabStatus } from '../../source/lab/lab-status.js';
-import { eventually, sharedLab, uniqueValue } from '../helpers/lab.js';
-import { kafkaTool, kcat } from '../helpers/run.js';
+import { eventually, SHARED_LAB_DIR, sharedLab, uniqueValue } from '../helpers/lab.js';
+import { kafkaTool, kcat, mirrorwatch } from '../helpers/run.js';
 
 /** kcat's partition count of a topic; undefined when the cluster has no such topic. */
 async function kcatPartitions(brokers: string, topic: string): Promise<number | undefined> {
@@ -25,6 +26,7 @@ async function kcatPartitions(brokers: string, topic: string): Promise<number | 
 describe('missing topics the target refuses', () => {
   const refused = uniqueValue('create-small-segments');
   const accepted = uniqueValue('create-day-retention');
+  const legacy = uniqueValue('create-legacy-format');
   let lab: LabStatus;
   const kafka = (role: 'source' | 'target') =>
     createKafka({ name: role, brokers: [lab[role].bootstrap] }, 'create-topics-test');
@@ -39,6 +41,14 @@ describe('missing topics the target refuses', () => {
         topics: [
           { topic: refused, numPartitions: 2, configEntries: [{ name: 'segment.bytes', value: '100' }] },
           { topic: accepted, numPartitions: 2, configEntries: [{ name: 'retention.ms', value: '86400000' }] },
+          {
+            topic: legacy,
+            numPartitions: 2,
+            configEntries: [
+              { name: 'message.format.version', value: '2.8' },
+              { name: 'retention.ms', value: '86400000' },
+            ],
+          },
         ],
       })
       .finally(() => admin.disconnect());
@@ -48,10 +58,10 @@ describe('missing topics the target refuses', () => {
   after(async () => {
     const admin = kafka('source').admin();
     await admin.connect();
-    await admin.deleteTopics({ topics: [refused] }).finally(() => admin.disconnect());
+    await admin.deleteTopics({ topics: [refused, legacy] }).finally(() => admin.disconnect());
   });
 
-  it('MM2 mirrors the topic the target takes and leaves the other missing', async () => {
+  it('MM2 mirrors the topic the target takes and leaves the others missing', async () => {
     await eventually(
       'MM2 creates the accepted topic',
       async () => (await kcatPartitions(lab.target.bootstrap, accepted)) === 2,
@@ -60,6 +70,26 @@ describe('missing topics the target refuses', () => {
     // Two more of MM2's topic refreshes (5 s in the lab): it has tried the other one by now.
     await sleep(10_000);
     assert.equal(await kcatPartitions(lab.target.bootstrap, refused), undefined);
+    assert.equal(await kcatPartitions(lab.target.bootstrap, legacy), undefined);
+  });
+
+  it('verify names the reason of each missing topic, from the configs MM2 copies', async () => {
+    const result = await mirrorwatch(['verify', '--json', '--lab', SHARED_LAB_DIR], { timeoutMs: 120_000 });
+    assert.equal(result.code, 1, result.stderr);
+    const checks = JSON.parse(result.stdout).checks as Array<{
+      subject: string;
+      reason: string;
+      detail: string;
+    }>;
+    const detail = (topic: string) => checks.find((c) => c.subject === `topic ${topic} -> ${topic}`)?.detail;
+    assert.match(
+      detail(refused) ?? '',
+      /^missing on the target; the target refuses to create it: Invalid value 100 for configuration segment\.bytes: Value must be at least 1048576$/,
+    );
+    assert.equal(
+      detail(legacy),
+      'missing on the target; the target refuses to create it: Unknown topic config name: message.format.version',
+    );
   });
 
   it("the plan names the refusal in the broker's words, kafka-topics' words, and creates nothing", async () => {
@@ -106,5 +136,24 @@ describe('missing topics the target refuses', () => {
     assert.equal(outcomes[1]?.ok, true, outcomes[1]?.message);
     assert.equal(await kcatPartitions(lab.target.bootstrap, refused), undefined);
     assert.equal(await kcatPartitions(lab.target.bootstrap, `${accepted}-copy`), 2);
+  });
+
+  it('T creates the topic that only carries message.format.version: it copies the configs that matter', async () => {
+    const [planned] = await validatedOnTarget(
+      kafka('target'),
+      await withSourceConfigs(kafka('source'), [
+        { source: legacy, target: legacy, partitions: 2, replicationFactor: 1, configs: {} },
+      ]),
+    );
+    assert.deepEqual(planned, {
+      source: legacy,
+      target: legacy,
+      partitions: 2,
+      replicationFactor: 1,
+      configs: { 'retention.ms': '86400000' },
+    });
+    const [outcome] = await createTopics(kafka('target'), [planned!]);
+    assert.equal(outcome?.ok, true, outcome?.message);
+    assert.equal(await kcatPartitions(lab.target.bootstrap, legacy), 2);
   });
 });

@@ -124,6 +124,24 @@ describe('cutover gate', () => {
     assert.ok(gate.checks.every((c) => !/fewer records|lost/.test(c.detail)));
     assert.equal(gate.ready, true, JSON.stringify(gate.checks));
   });
+
+  it('names why the target refuses a missing topic, when it was asked', () => {
+    const s = snapshot();
+    s.mirror.topics = [
+      mirrorTopic('orders', null, { state: 'missing' }),
+      mirrorTopic('payments', null, { state: 'missing' }),
+    ];
+    const refused = new Map([
+      ['orders', 'Invalid value 100 for configuration segment.bytes: Value must be at least 1048576'],
+    ]);
+    const details = cutoverGate(s, refused)
+      .checks.filter((c) => c.reason === 'topic-missing')
+      .map((c) => c.detail);
+    assert.deepEqual(details, [
+      'missing on the target; the target refuses to create it: Invalid value 100 for configuration segment.bytes: Value must be at least 1048576',
+      'missing on the target',
+    ]);
+  });
 });
 
 describe('cutover gate at scale', () => {

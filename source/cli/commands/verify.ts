@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { readRefusedTopics } from '../../actions/cutover-reads.js';
 import { checkStatus, cutoverGate, type GateCheck, groupGateChecks } from '../../model/cutover.js';
 import { assess } from '../../model/verdict.js';
 import type { Snapshot } from '../../monitor/snapshot.js';
@@ -87,7 +88,8 @@ export function verifyCommand(yargs: Argv) {
           metricsTimeoutMs: metricsTimeoutMs(args),
         });
         const flow = `${snapshot.flow.source}->${snapshot.flow.target}`;
-        results.push({ flow, snapshot, gate: cutoverGate(snapshot) });
+        const refused = await readRefusedTopics(connection, snapshot);
+        results.push({ flow, snapshot, gate: cutoverGate(snapshot, refused) });
       }
       const several = results.length > 1;
       if (args.json) {
