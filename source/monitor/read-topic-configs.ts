@@ -22,17 +22,24 @@ export const MM2_UNSYNCED_CONFIGS: ReadonlySet<string> = new Set([
 /** Topic name → the configs set on the topic itself (not broker or default values). */
 export type TopicConfigs = ReadonlyMap<string, ReadonlyMap<string, string>>;
 
-/** Pure: each config set on a source topic and not equal on its target copy. */
+/**
+ * Pure: each config set on a source topic and not equal on its target copy. `targetKnown`, topic name →
+ * every config name the target lists for it: a config the target does not know at all (one a newer
+ * Kafka removed, `message.format.version` on 4.x) cannot be synced, and is no drift.
+ */
 export function configDrift(
   topics: readonly Pick<MirrorTopic, 'source' | 'target'>[],
   source: TopicConfigs,
   target: TopicConfigs,
+  targetKnown?: ReadonlyMap<string, ReadonlySet<string>>,
 ): ConfigDrift[] {
   const drift: ConfigDrift[] = [];
   for (const t of topics) {
     const targetConfigs = target.get(t.target);
+    const known = targetKnown?.get(t.target);
     for (const [config, value] of source.get(t.source) ?? []) {
       if (MM2_UNSYNCED_CONFIGS.has(config)) continue;
+      if (known !== undefined && known.size > 0 && !known.has(config)) continue;
       const copied = targetConfigs?.get(config) ?? null;
       if (copied !== value) drift.push({ topic: t.source, config, source: value, target: copied });
     }
@@ -40,22 +47,31 @@ export function configDrift(
   return drift;
 }
 
-async function topicConfigs(admin: Admin, names: readonly string[]): Promise<TopicConfigs> {
-  if (names.length === 0) return new Map();
+/** The configs set on each topic, and every config name the cluster lists for it (set or not). */
+async function topicConfigs(
+  admin: Admin,
+  names: readonly string[],
+): Promise<{ set: TopicConfigs; known: Map<string, Set<string>> }> {
+  if (names.length === 0) return { set: new Map(), known: new Map() };
   const described = await admin.describeConfigs({
     includeSynonyms: false,
     resources: names.map((name) => ({ type: ConfigResourceTypes.TOPIC, name })),
   });
-  return new Map(
-    described.resources.map((r) => [
-      r.resourceName,
-      new Map(
-        r.configEntries
-          .filter((e) => e.configSource === ConfigSource.TOPIC_CONFIG && e.configValue !== null)
-          .map((e) => [e.configName, e.configValue]),
-      ),
-    ]),
-  );
+  return {
+    set: new Map(
+      described.resources.map((r) => [
+        r.resourceName,
+        new Map(
+          r.configEntries
+            .filter((e) => e.configSource === ConfigSource.TOPIC_CONFIG && e.configValue !== null)
+            .map((e) => [e.configName, e.configValue]),
+        ),
+      ]),
+    ),
+    known: new Map(
+      described.resources.map((r) => [r.resourceName, new Set(r.configEntries.map((e) => e.configName))]),
+    ),
+  };
 }
 
 /**
@@ -78,5 +94,5 @@ export async function readConfigDrift(
       present.map((t) => t.target),
     ),
   ]);
-  return configDrift(present, sourceConfigs, targetConfigs);
+  return configDrift(present, sourceConfigs.set, targetConfigs.set, targetConfigs.known);
 }

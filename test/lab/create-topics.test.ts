@@ -13,6 +13,8 @@ import { createTopics, validatedOnTarget, withSourceConfigs } from '../../source
 import type { PlannedTopic } from '../../source/actions/types.js';
 import { createKafka } from '../../source/kafka/client.js';
 import type { LabStatus } from '../../source/lab/lab-status.js';
+import { readConfigDrift } from '../../source/monitor/read-topic-configs.js';
+import type { MirrorTopic } from '../../source/monitor/snapshot.js';
 import { eventually, SHARED_LAB_DIR, sharedLab, uniqueValue } from '../helpers/lab.js';
 import { kafkaTool, kcat, mirrorwatch } from '../helpers/run.js';
 
@@ -155,5 +157,23 @@ describe('missing topics the target refuses', () => {
     const [outcome] = await createTopics(kafka('target'), [planned!]);
     assert.equal(outcome?.ok, true, outcome?.message);
     assert.equal(await kcatPartitions(lab.target.bootstrap, legacy), 2);
+    // The runbook's config comparison: message.format.version cannot be synced to a target that does not
+    // know it, so it is no drift; a config the target knows still is.
+    const source = kafka('source').admin();
+    const target = kafka('target').admin();
+    await Promise.all([source.connect(), target.connect()]);
+    try {
+      const present: MirrorTopic = { source: legacy, target: legacy, state: 'in-sync' } as MirrorTopic;
+      assert.deepEqual(await readConfigDrift(source, target, [present]), []);
+      await target.alterConfigs({
+        validateOnly: false,
+        resources: [{ type: 2, name: legacy, configEntries: [{ name: 'retention.ms', value: '3600000' }] }],
+      });
+      assert.deepEqual(await readConfigDrift(source, target, [present]), [
+        { topic: legacy, config: 'retention.ms', source: '86400000', target: '3600000' },
+      ]);
+    } finally {
+      await Promise.all([source.disconnect(), target.disconnect()]);
+    }
   });
 });

@@ -281,4 +281,21 @@ describe('config drift', () => {
       { topic: 'orders', config: 'retention.ms', source: '1000', target: null },
     ]);
   });
+
+  it('skips a config the target does not know (removed in its Kafka): it cannot be synced', () => {
+    const source = new Map([
+      [
+        'orders',
+        new Map([
+          ['message.format.version', '2.8'],
+          ['retention.ms', '1000'],
+        ]),
+      ],
+    ]);
+    const target = new Map([['orders', new Map<string, string>()]]);
+    const known = new Map([['orders', new Set(['retention.ms', 'cleanup.policy'])]]);
+    assert.deepEqual(configDrift([{ source: 'orders', target: 'orders' }], source, target, known), [
+      { topic: 'orders', config: 'retention.ms', source: '1000', target: null },
+    ]);
+  });
 });
