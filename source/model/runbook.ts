@@ -7,6 +7,7 @@
 import type { GroupInfo, Snapshot } from '../monitor/snapshot.js';
 import type { ConvergenceStatus } from './convergence.js';
 import { cutoverGate, type GateCheck, type GateReason } from './cutover.js';
+import { withRefusal } from './verdict.js';
 
 export type RunbookStepId =
   | 'topics-present'
@@ -110,12 +111,6 @@ interface Check {
   met: boolean;
   reason: string;
   blockers: string[];
-}
-
-/** A missing topic's name, with the target's reason for refusing it when known. */
-export function withRefusal(target: string, refused: ReadonlyMap<string, string> | undefined): string {
-  const why = refused?.get(target);
-  return why === undefined ? target : `${target} (the target refuses it: ${why})`;
 }
 
 function named(items: readonly string[]): string {

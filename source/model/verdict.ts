@@ -11,7 +11,14 @@ export interface Assessment {
   problems: string[];
 }
 
-export function assess(snapshot: Snapshot): Assessment {
+/** A missing topic's name, with the target's reason for refusing to create it when known. */
+export function withRefusal(target: string, refused: ReadonlyMap<string, string> | undefined): string {
+  const why = refused?.get(target);
+  return why === undefined ? target : `${target} (the target refuses it: ${why})`;
+}
+
+/** `refusedTopics`: target name of a missing topic → why the target refuses to create it, when asked. */
+export function assess(snapshot: Snapshot, refusedTopics?: ReadonlyMap<string, string>): Assessment {
   const problems: string[] = [];
   const { health } = snapshot;
   for (const role of ['source', 'target'] as const) {
@@ -67,7 +74,7 @@ export function assess(snapshot: Snapshot): Assessment {
   const missing = snapshot.mirror.topics.filter((t) => t.state === 'missing');
   if (missing.length > 0)
     problems.push(
-      `${missing.length} topic(s) missing on the target: ${missing.map((t) => t.target).join(', ')}`,
+      `${missing.length} topic(s) missing on the target: ${missing.map((t) => withRefusal(t.target, refusedTopics)).join(', ')}`,
     );
   for (const t of snapshot.mirror.topics.filter((m) => m.state === 'partition-mismatch')) {
     problems.push(

@@ -75,7 +75,7 @@ describe('missing topics the target refuses', () => {
     assert.equal(await kcatPartitions(lab.target.bootstrap, legacy), undefined);
   });
 
-  it('verify names the reason of each missing topic, from the configs MM2 copies', async () => {
+  it('verify and status name the reason of each missing topic, from the configs MM2 copies', async () => {
     const result = await mirrorwatch(['verify', '--json', '--lab', SHARED_LAB_DIR], { timeoutMs: 120_000 });
     assert.equal(result.code, 1, result.stderr);
     const checks = JSON.parse(result.stdout).checks as Array<{
@@ -91,6 +91,17 @@ describe('missing topics the target refuses', () => {
     assert.equal(
       detail(legacy),
       'missing on the target; the target refuses to create it: Unknown topic config name: message.format.version',
+    );
+    const status = await mirrorwatch(['status', '--json', '--lab', SHARED_LAB_DIR], { timeoutMs: 120_000 });
+    assert.equal(status.code, 1, status.stderr);
+    const missing = (JSON.parse(status.stdout).problems as string[]).find((p) =>
+      p.includes('missing on the target'),
+    );
+    assert.ok(
+      missing?.includes(
+        `${legacy} (the target refuses it: Unknown topic config name: message.format.version)`,
+      ),
+      missing,
     );
   });
 

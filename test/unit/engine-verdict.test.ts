@@ -53,6 +53,11 @@ describe('migration verdict', () => {
       'heartbeat for old->new is 45 s old',
       '1 topic(s) missing on the target: orders',
     ]);
+    const refused = new Map([['orders', 'Unknown topic config name: message.format.version']]);
+    assert.equal(
+      assess(s, refused).problems.at(-1),
+      '1 topic(s) missing on the target: orders (the target refuses it: Unknown topic config name: message.format.version)',
+    );
   });
 
   it('names the metric families found when no MM2 metrics are exported', () => {
