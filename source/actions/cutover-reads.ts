@@ -1,15 +1,10 @@
-/**
- * The runbook's reads beyond the snapshot: topic configs on both clusters, the newest source writes, and
- * why the target refuses the topics still missing there.
- */
+/** The runbook's reads beyond the snapshot: topic configs on both clusters and the newest source writes. */
 import type { Admin } from 'kafkajs';
 import type { Connection } from '../config/connection.js';
-import { createKafka } from '../kafka/client.js';
 import { WireCluster } from '../kafka/wire-cluster.js';
 import { readNewestWrites } from '../monitor/read-newest-writes.js';
 import { readConfigDrift } from '../monitor/read-topic-configs.js';
 import type { Snapshot } from '../monitor/snapshot.js';
-import { refusedMissingTopics } from './create-topics.js';
 import type { CutoverReads } from './types.js';
 
 interface Clients {
@@ -56,15 +51,14 @@ export class CutoverReader {
     try {
       const { source, sourceAdmin, targetAdmin } = await opening;
       const mirrored = new Set(snapshot.mirror.topics.map((t) => t.source));
-      const [newestWrites, configDrift, refusedTopics] = await Promise.all([
+      const [newestWrites, configDrift] = await Promise.all([
         readNewestWrites(
           source,
           snapshot.source.topics.filter((t) => mirrored.has(t.name)),
         ),
         readConfigDrift(sourceAdmin, targetAdmin, snapshot.mirror.topics),
-        refusedMissingTopics(sourceAdmin, targetAdmin, snapshot),
       ]);
-      return { newestWrites, configDrift, refusedTopics };
+      return { newestWrites, configDrift };
     } catch (error) {
       if (this.clients === opening) await this.close();
       throw error;
@@ -119,33 +113,5 @@ export async function readCutoverInputs(connection: Connection, snapshot: Snapsh
     return await reader.read(snapshot);
   } finally {
     await reader.close();
-  }
-}
-
-/**
- * Why the target refuses each topic still missing there (see refusedMissingTopics), with clients of its
- * own, for one-shot commands; empty when nothing is missing or a cluster does not answer.
- */
-export async function readRefusedTopics(
-  connection: Connection,
-  snapshot: Snapshot,
-): Promise<Map<string, string>> {
-  if (!snapshot.health.source.ok || !snapshot.health.target.ok) return new Map();
-  if (!snapshot.mirror.topics.some((t) => t.state === 'missing')) return new Map();
-  const admin = (role: 'source' | 'target') =>
-    createKafka(
-      { name: role, brokers: connection[role].bootstrap, security: connection[role].security },
-      `mirrorwatch-verify-${role}`,
-      { retries: 1, connectionTimeoutMs: 5000, requestTimeoutMs: 10_000 },
-    ).admin();
-  const source = admin('source');
-  const target = admin('target');
-  try {
-    await Promise.all([source.connect(), target.connect()]);
-    return await refusedMissingTopics(source, target, snapshot);
-  } catch {
-    return new Map();
-  } finally {
-    await Promise.all([source.disconnect().catch(() => {}), target.disconnect().catch(() => {})]);
   }
 }

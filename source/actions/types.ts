@@ -110,6 +110,4 @@ export interface CutoverReads {
   configDrift: ConfigDrift[];
   /** Source topic → the newest record timestamp at its log end. */
   newestWrites: Map<string, number>;
-  /** Target name of a missing topic → why the target refuses to create it (see refusedMissingTopics). */
-  refusedTopics: Map<string, string>;
 }

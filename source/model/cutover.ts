@@ -47,11 +47,8 @@ export interface CutoverGate {
   checks: GateCheck[];
 }
 
-/** `refusedTopics`: target name of a missing topic → why the target refuses to create it. */
-export function cutoverGate(
-  snapshot: Snapshot,
-  refusedTopics: ReadonlyMap<string, string> = new Map(),
-): CutoverGate {
+export function cutoverGate(snapshot: Snapshot): CutoverGate {
+  const refused = snapshot.mirror.refusedTopics;
   const checks: GateCheck[] = [];
   const health = assess(snapshot);
   const mm1 = snapshot.mirror.kind === 'mm1';
@@ -80,8 +77,8 @@ export function cutoverGate(
         magnitude: topic.sourcePartitions,
         detail:
           topic.state === 'missing'
-            ? refusedTopics.has(topic.target)
-              ? `missing on the target; the target refuses to create it: ${refusedTopics.get(topic.target)}`
+            ? refused?.has(topic.target)
+              ? `missing on the target; the target refuses to create it: ${refused.get(topic.target)}`
               : 'missing on the target'
             : `${topic.sourcePartitions} partitions on the source, ${topic.targetPartitions} on the target`,
       });

@@ -15,8 +15,6 @@ export interface SignalInputs {
    * see move: it says how long they have been quiet before the watch began.
    */
   newestWrites?: ReadonlyMap<string, number>;
-  /** Target name of a missing topic → why the target refuses to create it. */
-  refusedTopics?: ReadonlyMap<string, string>;
 }
 
 export function runbookSignals(
@@ -66,6 +64,5 @@ export function runbookSignals(
     mm2BehindSeconds: convergence.mirror().lagSeconds,
     targetGroupStatus,
     configDrift: inputs.configDrift,
-    ...(inputs.refusedTopics ? { refusedTopics: inputs.refusedTopics } : {}),
   };
 }

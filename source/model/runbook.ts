@@ -68,8 +68,6 @@ export interface RunbookSignals {
   targetGroupStatus: ReadonlyMap<string, ConvergenceStatus>;
   /** Config differences of the mirrored topics; null while not compared. */
   configDrift: readonly ConfigDrift[] | null;
-  /** Target name of a missing topic → why the target refuses to create it; absent: not asked. */
-  refusedTopics?: ReadonlyMap<string, string>;
 }
 
 export interface RunbookOptions {
@@ -138,7 +136,9 @@ function topicsPresent(s: Snapshot, signals: RunbookSignals): Check {
   if (absent.length > 0 || mismatched.length > 0) {
     const parts = [
       ...(absent.length > 0
-        ? [`missing on the target: ${named(absent.map((t) => withRefusal(t.target, signals.refusedTopics)))}`]
+        ? [
+            `missing on the target: ${named(absent.map((t) => withRefusal(t.target, s.mirror.refusedTopics)))}`,
+          ]
         : []),
       ...(mismatched.length > 0
         ? [

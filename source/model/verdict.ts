@@ -17,8 +17,7 @@ export function withRefusal(target: string, refused: ReadonlyMap<string, string>
   return why === undefined ? target : `${target} (the target refuses it: ${why})`;
 }
 
-/** `refusedTopics`: target name of a missing topic → why the target refuses to create it, when asked. */
-export function assess(snapshot: Snapshot, refusedTopics?: ReadonlyMap<string, string>): Assessment {
+export function assess(snapshot: Snapshot): Assessment {
   const problems: string[] = [];
   const { health } = snapshot;
   for (const role of ['source', 'target'] as const) {
@@ -74,7 +73,7 @@ export function assess(snapshot: Snapshot, refusedTopics?: ReadonlyMap<string, s
   const missing = snapshot.mirror.topics.filter((t) => t.state === 'missing');
   if (missing.length > 0)
     problems.push(
-      `${missing.length} topic(s) missing on the target: ${missing.map((t) => withRefusal(t.target, refusedTopics)).join(', ')}`,
+      `${missing.length} topic(s) missing on the target: ${missing.map((t) => withRefusal(t.target, snapshot.mirror.refusedTopics)).join(', ')}`,
     );
   for (const t of snapshot.mirror.topics.filter((m) => m.state === 'partition-mismatch')) {
     problems.push(

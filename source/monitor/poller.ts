@@ -19,6 +19,7 @@ import { type ConnectReading, readConnect, scrapeMetrics } from './read-endpoint
 import { MarkerTails } from './read-marker-tails.js';
 import { Mm2InternalReader, type Mm2InternalState } from './read-mm2-internal.js';
 import { RecordTimestamps } from './read-record-timestamps.js';
+import { readRefusedTopics } from './read-refused-topics.js';
 import type {
   ClusterRole,
   ClusterView,
@@ -102,6 +103,10 @@ class SourceState<T> {
   }
 }
 
+/** How often the target is asked again why it refuses the same missing topics. */
+const REFUSALS_INTERVAL_MS = 60_000;
+const NO_REFUSALS = { key: '', atMs: 0, topics: new Map<string, string>() } as const;
+
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -142,6 +147,8 @@ export class Poller implements SnapshotFeed {
   private readonly recordTimes: RecordTimestamps | null;
   private refreshesSinceWanted = 0;
   private readonly markerTails = new MarkerTails();
+  /** Why the target refuses the missing topics, for which list of them, and when it was asked. */
+  private refused: { key: string; atMs: number; topics: ReadonlyMap<string, string> } = NO_REFUSALS;
   /** Timing per partition of the newest scrape, judged against the scrape before it. */
   private timings: ScrapeTimings = NO_TIMINGS;
   private readonly probe: Probe | null;
@@ -366,7 +373,45 @@ export class Poller implements SnapshotFeed {
     }
     await this.readMarkerTails();
     await this.readRecordTimestamps();
-    return this.publish(started);
+    const built = this.assemble(started);
+    const refusedTopics = await this.readRefusedTopics(built);
+    return this.publish(
+      refusedTopics.size > 0 ? { ...built, mirror: { ...built.mirror, refusedTopics } } : built,
+    );
+  }
+
+  /**
+   * Asked when the list of missing topics changes, and again every REFUSALS_INTERVAL_MS while it stays
+   * (a config changed on the source); nothing while none is missing. New admin clients each time: it is
+   * rare, and the poller's wires speak no CreateTopics.
+   */
+  private async readRefusedTopics(built: Snapshot): Promise<ReadonlyMap<string, string>> {
+    const missing = built.mirror.topics.filter((t) => t.state === 'missing').map((t) => t.target);
+    if (missing.length === 0) {
+      this.refused = NO_REFUSALS;
+      return this.refused.topics;
+    }
+    const key = missing.join('\u0000');
+    const now = this.now();
+    const asked = key === this.refused.key && now - this.refused.atMs < REFUSALS_INTERVAL_MS;
+    if (asked || !this.states.source.health.ok || !this.states.target.health.ok) return this.refused.topics;
+    const source = this.wires.source.kafka.admin();
+    const target = this.wires.target.kafka.admin();
+    let topics = this.refused.topics;
+    try {
+      topics = await withTimeout(
+        Promise.all([source.connect(), target.connect()]).then(() =>
+          readRefusedTopics(source, target, built),
+        ),
+        this.readTimeoutMs,
+        'refused topics',
+      );
+    } catch {
+      // Best effort: a missing topic is shown as missing, without the target's reason.
+    }
+    await Promise.all([source.disconnect().catch(() => {}), target.disconnect().catch(() => {})]);
+    this.refused = { key, atMs: now, topics };
+    return topics;
   }
 
   /** Timestamps the offset history asked for after the last refresh (they date the newest offsets). */
@@ -456,7 +501,7 @@ export class Poller implements SnapshotFeed {
     return this.scrape;
   }
 
-  private publish(started: number): Snapshot {
+  private assemble(started: number): Snapshot {
     const now = this.now();
     const metrics = this.states.metrics.data;
     const timing = metrics ? this.timings.summary() : undefined;
@@ -477,7 +522,7 @@ export class Poller implements SnapshotFeed {
     const health = Object.fromEntries(
       Object.entries(this.states).map(([name, state]) => [name, state.health]),
     ) as Snapshot['health'];
-    const built = assembleSnapshot({
+    return assembleSnapshot({
       seq: ++this.seq,
       takenAtMs: now,
       startedAtMs: started,
@@ -493,6 +538,9 @@ export class Poller implements SnapshotFeed {
       metricsHistory: this.history,
       ...(this.probe ? { probe: this.probe.state() } : {}),
     });
+  }
+
+  private publish(built: Snapshot): Snapshot {
     this.offsetHistory = appendSnapshot(this.offsetHistory, built);
     const snapshot: Snapshot = {
       ...built,

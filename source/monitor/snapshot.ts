@@ -263,6 +263,11 @@ export interface Snapshot {
     totalLag: number | null;
     /** Where MM2's positions were read, or null when they are unknown. */
     positionsFrom: string | null;
+    /**
+     * Target name of a missing topic → why the target refuses to create it with the configs MM2 copies
+     * (monitor/read-refused-topics.ts); absent when none is refused or it was not asked.
+     */
+    refusedTopics?: ReadonlyMap<string, string>;
   };
   heartbeats: HeartbeatInfo[];
   checkpoints: CheckpointSummary[];

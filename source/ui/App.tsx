@@ -13,7 +13,7 @@ import type { Snapshot } from '../monitor/snapshot.js';
 import { escapeForTerminal } from '../util/escape.js';
 import { type ClockNeeds, clockMustTick } from './clock.js';
 import { Line } from './components/Line.js';
-import { appendEvents, type ConsoleEvent, type EventLevel, healthEvents } from './events.js';
+import { appendEvents, type ConsoleEvent, type EventLevel, healthEvents, refusalEvents } from './events.js';
 import { Footer, NOTICE_MS, type Notice } from './Footer.js';
 import { glyphsFor } from './glyphs.js';
 import { Header, headerHeight, TabBar } from './Header.js';
@@ -107,10 +107,15 @@ export function App(props: AppProps) {
   useEffect(() => {
     mounted.current = true;
     let previous: Snapshot['health'] | null = null;
+    let refused: ReadonlyMap<string, string> | undefined;
     const take = (s: Snapshot) => {
       snapshotSeenAt.current = clock();
-      const changes = healthEvents(previous, s.health, clock());
+      const changes = [
+        ...healthEvents(previous, s.health, clock()),
+        ...refusalEvents(refused, s.mirror.refusedTopics),
+      ];
       previous = s.health;
+      refused = s.mirror.refusedTopics;
       if (changes.length > 0) setEvents((current) => appendEvents(current, changes, clock()));
     };
     const first = feed.current();

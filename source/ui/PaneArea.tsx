@@ -70,10 +70,15 @@ export function PaneArea(props: PaneAreaProps) {
         source: escapeForTerminal(content.source),
         target: content.topic ? escapeForTerminal(content.topic.target) : '',
       };
+      const refused =
+        content.topic?.state === 'missing'
+          ? snapshot?.mirror.refusedTopics?.get(content.topic.target)
+          : undefined;
       return (
         <TopicPartitionsPane
           frame={frameFor(w.matched)}
           {...(snapshot?.mirror.kind ? { mirrorKind: snapshot.mirror.kind } : {})}
+          {...(refused !== undefined ? { refused: escapeForTerminal(refused) } : {})}
           topic={content.topic}
           names={names}
           rows={w.visible}

@@ -57,6 +57,25 @@ export function healthEvents(
   return out;
 }
 
+/**
+ * Missing topics the target newly refuses (or refuses for another reason) since the last snapshot: why
+ * MM2 has not created them, which otherwise only its Connect log says.
+ */
+export function refusalEvents(
+  previous: ReadonlyMap<string, string> | undefined,
+  next: ReadonlyMap<string, string> | undefined,
+): NewEvent[] {
+  const out: NewEvent[] = [];
+  for (const [topic, reason] of next ?? []) {
+    if (previous?.get(topic) === reason) continue;
+    out.push({
+      level: 'warn',
+      text: `topic ${escapeForTerminal(topic)} is missing: the target refuses to create it: ${escapeForTerminal(reason)}`,
+    });
+  }
+  return out;
+}
+
 export function appendEvents(
   log: readonly ConsoleEvent[],
   added: readonly NewEvent[],

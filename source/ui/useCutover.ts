@@ -40,7 +40,6 @@ export function useCutover(
                 {
                   nowMs: snapshot.takenAtMs,
                   configDrift: reads?.configDrift ?? null,
-                  ...(reads ? { refusedTopics: reads.refusedTopics } : {}),
                   ...(reads ? { newestWrites: reads.newestWrites } : {}),
                 },
                 convergenceOf(snapshot),

@@ -17,6 +17,7 @@ import { readConfigDrift } from '../../source/monitor/read-topic-configs.js';
 import type { MirrorTopic } from '../../source/monitor/snapshot.js';
 import { eventually, SHARED_LAB_DIR, sharedLab, uniqueValue } from '../helpers/lab.js';
 import { kafkaTool, kcat, mirrorwatch } from '../helpers/run.js';
+import { ConsoleSession } from '../helpers/tmux.js';
 
 /** kcat's partition count of a topic; undefined when the cluster has no such topic. */
 async function kcatPartitions(brokers: string, topic: string): Promise<number | undefined> {
@@ -73,6 +74,28 @@ describe('missing topics the target refuses', () => {
     await sleep(10_000);
     assert.equal(await kcatPartitions(lab.target.bootstrap, refused), undefined);
     assert.equal(await kcatPartitions(lab.target.bootstrap, legacy), undefined);
+  });
+
+  it('the console names each refusal in the Topics pane and in Events', async () => {
+    const session = await ConsoleSession.start('refused-topics', ['--lab', SHARED_LAB_DIR], {
+      width: 220,
+      height: 50,
+    });
+    try {
+      // Topic names here are letters, digits and dashes: literal in a pattern.
+      await session.waitFor([
+        new RegExp(`✗ missing +${refused} ✗ refused by the target`),
+        new RegExp(`✗ missing +${legacy} ✗ refused by the target`),
+      ]);
+      await session.key('5');
+      await session.waitFor(
+        new RegExp(
+          `topic ${legacy} is missing: the target refuses to create it: Unknown topic config name: message\\.format\\.version`,
+        ),
+      );
+    } finally {
+      await session.stop();
+    }
   });
 
   it('verify and status name the reason of each missing topic, from the configs MM2 copies', async () => {

@@ -109,6 +109,29 @@ describe('Topics pane', () => {
     assert.match(app.frame(), /5 topics · 3 ✓ in sync · 1 ↻ mirroring · 1 ✗ missing · MM2 lag 150/);
   });
 
+  it('names a missing topic the target refuses, and why: in its row, on Enter and in Events (escaped)', async () => {
+    const snapshot = buildSnapshot();
+    snapshot.mirror.refusedTopics = new Map([
+      ['A.audit-events', 'Unknown topic config name: message.format.version\u001b[2J'],
+    ]);
+    const app = await open({ snapshot, columns: 200 });
+    assert.match(
+      lineWith(app, 'audit-events') ?? '',
+      /✗ missing +audit-events ✗ refused by the target +A\.audit-events/,
+    );
+    await app.press(ENTER);
+    assert.match(
+      app.frame(),
+      /audit-events → A\.audit-events +✗ missing +the target refuses to create it: Unknown topic config name: message\.format\.version\\x1b\[2J +Esc back/,
+    );
+    assert.ok(!app.frame().includes('\u001b[2J'));
+    await app.press(ESC, '5');
+    assert.match(
+      app.frame(),
+      /WARN +topic A\.audit-events is missing: the target refuses to create it: Unknown topic config name: message\.format\.version\\x1b\[2J/,
+    );
+  });
+
   it('shows a partition mismatch as ≠ mismatch, and ASCII symbols when asked', async () => {
     const snapshot = buildSnapshot();
     const dmm = snapshot.mirror.topics.find((t) => t.source === 'DmmAccess')!;

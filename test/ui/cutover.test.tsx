@@ -28,7 +28,6 @@ function readyToStop(): { snapshot: Snapshot; cutover: CutoverReads } {
     cutover: {
       configDrift: [],
       newestWrites: new Map(snapshot.mirror.topics.map((t) => [t.source, tenMinutesAgo])),
-      refusedTopics: new Map(),
     },
   };
 }

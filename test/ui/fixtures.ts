@@ -436,7 +436,7 @@ export class FakeActions implements ConsoleActions {
   planCalls = 0;
   mirror: FakeMirror | null;
   /** What the runbook's wire reads answer: no config drift, no newest write known by default. */
-  cutover: CutoverReads = { configDrift: [], newestWrites: new Map(), refusedTopics: new Map() };
+  cutover: CutoverReads = { configDrift: [], newestWrites: new Map() };
 
   constructor(
     readonly plan: PlannedTopic[] = [PLANNED_AUDIT_EVENTS],

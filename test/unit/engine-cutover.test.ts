@@ -131,10 +131,10 @@ describe('cutover gate', () => {
       mirrorTopic('orders', null, { state: 'missing' }),
       mirrorTopic('payments', null, { state: 'missing' }),
     ];
-    const refused = new Map([
+    s.mirror.refusedTopics = new Map([
       ['orders', 'Invalid value 100 for configuration segment.bytes: Value must be at least 1048576'],
     ]);
-    const details = cutoverGate(s, refused)
+    const details = cutoverGate(s)
       .checks.filter((c) => c.reason === 'topic-missing')
       .map((c) => c.detail);
     assert.deepEqual(details, [

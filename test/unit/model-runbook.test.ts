@@ -127,9 +127,9 @@ describe('runbook', () => {
     const { s, signals } = finished();
     s.mirror.topics = [mirrorTopic('orders', 0), mirrorTopic('payments', null, { state: 'missing' })];
     assert.equal(runbook(s, signals, OPTIONS).current?.reason, 'missing on the target: payments');
-    const refusedTopics = new Map([['payments', 'Unknown topic config name: message.format.version']]);
+    s.mirror.refusedTopics = new Map([['payments', 'Unknown topic config name: message.format.version']]);
     assert.equal(
-      runbook(s, { ...signals, refusedTopics }, OPTIONS).current?.reason,
+      runbook(s, signals, OPTIONS).current?.reason,
       'missing on the target: payments (the target refuses it: Unknown topic config name: message.format.version)',
     );
     s.mirror.topics = [mirrorTopic('orders', 0)];

@@ -1,5 +1,4 @@
 import type { Argv } from 'yargs';
-import { readRefusedTopics } from '../../actions/cutover-reads.js';
 import { probeFor } from '../../actions/probe.js';
 import type { Connection } from '../../config/connection.js';
 import { type Convergence, evaluateConvergence } from '../../model/convergence.js';
@@ -49,12 +48,8 @@ function probeDocument(snapshot: Snapshot) {
  * The document `status --json` prints. The convergence fields come from the snapshot's offset history:
  * over a `--evaluate` window, or from the one reading (null where one reading cannot tell).
  */
-export function statusDocument(
-  snapshot: Snapshot,
-  convergence: Convergence = evaluateConvergence(snapshot),
-  refusedTopics?: ReadonlyMap<string, string>,
-) {
-  const assessment = assess(snapshot, refusedTopics);
+export function statusDocument(snapshot: Snapshot, convergence: Convergence = evaluateConvergence(snapshot)) {
+  const assessment = assess(snapshot);
   const evaluated = new Map(convergence.groups.map((g) => [`${g.cluster}\u0000${g.group}`, g]));
   const partitions = mirroredTopics(snapshot).flatMap((t) =>
     t.partitions.map((p) => ({
@@ -325,8 +320,7 @@ export function statusCommand(yargs: Argv) {
             : await snapshotOver(connection, evaluate, options);
         // The probe topic is a topic of the first flow's source (--flow chooses it).
         const probe = index === 0 ? probeTopic : null;
-        const refused = await readRefusedTopics(connection, snapshot);
-        docs.push(flowStatusDocument(await withProbe(snapshot, connection, probe, timeout), refused));
+        docs.push(flowStatusDocument(await withProbe(snapshot, connection, probe, timeout)));
       }
       const doc = docs.length === 1 ? docs[0]! : { ...docs[0]!, flows: docs };
       process.stdout.write(args.json ? json(doc) : docs.map(printFlowStatus).join('\n'));
@@ -340,11 +334,8 @@ function verdictExit(doc: { verdict: string }): number {
 }
 
 /** The status document of one flow: `flow` names it (`old->new`); with several flows, `flows` lists them all. */
-function flowStatusDocument(snapshot: Snapshot, refusedTopics?: ReadonlyMap<string, string>) {
-  return {
-    flow: `${snapshot.flow.source}->${snapshot.flow.target}`,
-    ...statusDocument(snapshot, undefined, refusedTopics),
-  };
+function flowStatusDocument(snapshot: Snapshot) {
+  return { flow: `${snapshot.flow.source}->${snapshot.flow.target}`, ...statusDocument(snapshot) };
 }
 
 function printFlowStatus(doc: ReturnType<typeof flowStatusDocument>): string {

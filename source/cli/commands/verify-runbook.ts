@@ -88,7 +88,6 @@ async function sample(
     nowMs: Date.now(),
     configDrift: reads.configDrift,
     newestWrites: reads.newestWrites,
-    refusedTopics: reads.refusedTopics,
   });
   return { snapshot, book: runbook(snapshot, signals, args.options) };
 }

@@ -72,8 +72,10 @@ export function TopicsPane(props: {
   )
     .map((c) => (notMirrored && c.id === 'state' ? { ...c, width: 14 } : c))
     .map((c) => (c.id === 'lag' ? { ...c, title: `${mirrorName(snapshot.mirror.kind)} LAG` } : c));
+  const refused = snapshot.mirror.refusedTopics;
   const table: TableRow[] = rows.map((row) => {
     const t = row.topic;
+    const refusal = t.state === 'missing' ? refused?.get(t.target) : undefined;
     const state = mirrorStateLabel(t.state, frame.glyphs);
     const parts = `${t.sourcePartitions}/${t.targetPartitions ?? '-'}`;
     return {
@@ -81,13 +83,16 @@ export function TopicsPane(props: {
       cells: {
         state: { text: state.text, tone: state.tone },
         // A topic with partitions offline or under-replicated (on either cluster) says so beside its name.
+        // A missing topic the target refuses says so (the reason: Enter, and Events).
         source:
-          row.replicas.offline > 0 || row.replicas.underReplicated > 0
-            ? {
-                text: `${row.sourceName} ${row.replicas.offline > 0 ? frame.glyphs.crit : frame.glyphs.warn} ${describeReplicaHealth(row.replicas)}`,
-                tone: row.replicas.offline > 0 ? 'crit' : 'warn',
-              }
-            : { text: row.sourceName },
+          refusal !== undefined
+            ? { text: `${row.sourceName} ${frame.glyphs.crit} refused by the target`, tone: 'crit' }
+            : row.replicas.offline > 0 || row.replicas.underReplicated > 0
+              ? {
+                  text: `${row.sourceName} ${row.replicas.offline > 0 ? frame.glyphs.crit : frame.glyphs.warn} ${describeReplicaHealth(row.replicas)}`,
+                  tone: row.replicas.offline > 0 ? 'crit' : 'warn',
+                }
+              : { text: row.sourceName },
         target: { text: row.targetName, tone: 'muted' },
         parts: { text: parts, tone: t.state === 'partition-mismatch' ? 'crit' : 'plain' },
         srcRecords: { text: fitCount(t.sourceRecords, 10) },
@@ -123,15 +128,23 @@ const PARTITION_COLUMNS: ColumnSpec[] = [
   { id: 'latency', title: 'LATENCY', width: 7, priority: 3, align: 'right' },
 ];
 
-function drillTitle(topic: MirrorTopic, names: { source: string; target: string }, g: Glyphs): Segment[] {
+/** `refused`: why the target refuses to create the missing topic (escaped); it takes the line's figures' place. */
+function drillTitle(
+  topic: MirrorTopic,
+  names: { source: string; target: string },
+  g: Glyphs,
+  refused: string | undefined,
+): Segment[] {
   const state = mirrorStateLabel(topic.state, g);
   return [
     { text: names.source, bold: true },
     { text: ` ${g.arrow} ${names.target}  ` },
     { text: state.text, tone: state.tone },
-    {
-      text: `  partitions ${topic.sourcePartitions}/${topic.targetPartitions ?? '-'}  offsets ${formatCount(topic.sourceRecords)}/${formatCount(topic.targetRecords)}  lag ${formatCount(topic.lag)}`,
-    },
+    refused !== undefined
+      ? { text: `  the target refuses to create it: ${refused}`, tone: 'crit' }
+      : {
+          text: `  partitions ${topic.sourcePartitions}/${topic.targetPartitions ?? '-'}  offsets ${formatCount(topic.sourceRecords)}/${formatCount(topic.targetRecords)}  lag ${formatCount(topic.lag)}`,
+        },
     { text: '  Esc back', tone: 'muted' },
   ];
 }
@@ -144,6 +157,8 @@ function mirrorName(kind: MirrorKind | undefined): string {
 export function TopicPartitionsPane(props: {
   frame: PaneFrame;
   mirrorKind?: MirrorKind;
+  /** Why the target refuses to create this missing topic, escaped. */
+  refused?: string;
   topic: MirrorTopic | null;
   names: { source: string; target: string };
   rows: readonly TopicPartitionRow[];
@@ -169,7 +184,7 @@ export function TopicPartitionsPane(props: {
   return (
     <TablePane
       frame={frame}
-      title={drillTitle(topic, names, frame.glyphs)}
+      title={drillTitle(topic, names, frame.glyphs, props.refused)}
       columns={PARTITION_COLUMNS.map((c) =>
         c.id === 'lag' || c.id === 'position'
           ? { ...c, title: c.title.replace('MM2', mirrorName(props.mirrorKind)) }
