@@ -37,7 +37,12 @@ export function consoleActions(
       const snapshot = feed.current();
       if (!snapshot) return [];
       const plan = await withSourceConfigs(kafka('source'), missingTopicsPlan(snapshot));
-      return validatedOnTarget(kafka('target'), plan);
+      const validated = await validatedOnTarget(kafka('target'), plan);
+      const toMm2 = snapshot.mirror.refusedTopics;
+      return validated.map((t) => {
+        const why = t.refused === undefined ? toMm2?.get(t.target) : undefined;
+        return why === undefined ? t : { ...t, refusedToMm2: why };
+      });
     },
     async createTopics(plan) {
       const outcomes = await createTopics(kafka('target'), plan);

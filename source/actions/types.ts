@@ -17,6 +17,11 @@ export interface PlannedTopic {
    * a newer Kafka no longer takes, say. Absent when the target accepts it or was not asked.
    */
   refused?: string;
+  /**
+   * Why the target refuses it with the configs MM2 copies (snapshot.mirror.refusedTopics), when `T`'s
+   * fewer configs are accepted: why MM2 has not created it, and `T` can.
+   */
+  refusedToMm2?: string;
 }
 
 export interface ActionOutcome {

@@ -125,10 +125,19 @@ function planLines(plan: readonly PlannedTopic[], offset: number, capacity: numb
       { text: ` ${g.from} ${escapeForTerminal(t.source)}`, tone: 'muted' },
       { text: `  partitions ${t.partitions}  RF ${t.replicationFactor}` },
     ]);
+    const configsText = {
+      text: `configs: ${configs === '' ? '(defaults)' : configs}`,
+      tone: 'muted',
+    } as const;
     out.push(
-      t.refused === undefined
-        ? [{ text: `    configs: ${configs === '' ? '(defaults)' : configs}`, tone: 'muted' }]
-        : [{ text: `    ${g.crit} refused: ${escapeForTerminal(t.refused)}`, tone: 'crit' }],
+      t.refused !== undefined
+        ? [{ text: `    ${g.crit} refused: ${escapeForTerminal(t.refused)}`, tone: 'crit' }]
+        : t.refusedToMm2 !== undefined
+          ? [
+              { text: `    ${g.warn} MM2 cannot create it (see Events), these configs can; `, tone: 'warn' },
+              configsText,
+            ]
+          : [{ ...configsText, text: `    ${configsText.text}` }],
     );
   }
   return out;

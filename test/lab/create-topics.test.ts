@@ -76,7 +76,7 @@ describe('missing topics the target refuses', () => {
     assert.equal(await kcatPartitions(lab.target.bootstrap, legacy), undefined);
   });
 
-  it('the console names each refusal in the Topics pane and in Events', async () => {
+  it('the console names each refusal in the Topics pane, the T dialog and Events', async () => {
     const session = await ConsoleSession.start('refused-topics', ['--lab', SHARED_LAB_DIR], {
       width: 220,
       height: 50,
@@ -87,6 +87,13 @@ describe('missing topics the target refuses', () => {
         new RegExp(`✗ missing +${refused} ✗ refused by the target`),
         new RegExp(`✗ missing +${legacy} ✗ refused by the target`),
       ]);
+      // T: the dialog says which topic the target refuses with T's configs, and which only MM2 cannot create.
+      await session.key('T');
+      await session.waitFor([
+        /✗ refused: Invalid value 100 for configuration segment\.bytes: Value must be at least 1048576/,
+        /! MM2 cannot create it \(see Events\), these configs can; configs: retention\.ms=86400000/,
+      ]);
+      await session.key('Escape');
       await session.key('5');
       await session.waitFor(
         new RegExp(

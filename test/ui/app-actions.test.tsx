@@ -72,6 +72,22 @@ describe('T: create missing topics', () => {
     );
   });
 
+  it('says when MM2 cannot create a topic that the configs T copies can', async () => {
+    const plan = [
+      {
+        ...PLANNED_AUDIT_EVENTS,
+        refusedToMm2: 'Unknown topic config name: message.format.version',
+      },
+    ];
+    const app = await open({ plan, columns: 120 });
+    await app.press('T');
+    assert.match(
+      app.frame(),
+      /! MM2 cannot create it \(see Events\), these configs can; configs: cleanup\.policy=delete/,
+    );
+    assert.doesNotMatch(app.frame(), /refused by the target/);
+  });
+
   it('cancels with Esc or n without creating anything', async () => {
     const app = await open();
     await app.press('T', ESC);
