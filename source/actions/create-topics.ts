@@ -90,10 +90,10 @@ function toCreate(p: PlannedTopic): TopicToCreate {
 export async function validatedOnTarget(target: Kafka, plan: PlannedTopic[]): Promise<PlannedTopic[]> {
   if (plan.length === 0) return plan;
   const refused = await withAdmin(target, (admin) => refusedTopics(admin, plan.map(toCreate))).catch(
-    () => new Map<string, string>(),
+    () => new Map<string, { type: string; message: string }>(),
   );
   return plan.map((p) => {
-    const why = refused.get(p.target);
+    const why = refused.get(p.target)?.message;
     return why === undefined ? p : { ...p, refused: why };
   });
 }

@@ -112,15 +112,16 @@ export function createTopicEntry(t: TopicToCreate) {
 }
 
 /**
- * Topic → why the cluster refuses to create it: one CreateTopics with validate_only for all of them.
+ * Topic → why the cluster refuses to create it (the error's type and the broker's words): one
+ * CreateTopics with validate_only for all of them.
  * A topic that exists already is not refused. Throws when the question itself fails (no permission,
  * a broker that does not answer).
  */
 export async function refusedTopics(
   admin: Admin,
   topics: readonly TopicToCreate[],
-): Promise<Map<string, string>> {
-  const refused = new Map<string, string>();
+): Promise<Map<string, { type: string; message: string }>> {
+  const refused = new Map<string, { type: string; message: string }>();
   if (topics.length === 0) return refused;
   try {
     await admin.createTopics({
@@ -131,7 +132,7 @@ export async function refusedTopics(
   } catch (error) {
     const found = refusals(error);
     if (found.size === 0) throw error;
-    for (const [topic, r] of found) if (r.type !== 'TOPIC_ALREADY_EXISTS') refused.set(topic, r.message);
+    for (const [topic, r] of found) if (r.type !== 'TOPIC_ALREADY_EXISTS') refused.set(topic, r);
   }
   return refused;
 }

@@ -37,5 +37,19 @@ export async function readRefusedTopics(
       },
     ];
   });
-  return refusedTopics(target, topics);
+  return mm2Refusals(await refusedTopics(target, topics));
+}
+
+/**
+ * Refusals that say why MM2 cannot create a topic: about the topic's configs (INVALID_CONFIG, or a
+ * CreateTopicPolicy of the target's). Others are about mirrorwatch's own request: its principal may not
+ * create topics (TOPIC_AUTHORIZATION_FAILED, MM2's may), or the replication factor it guessed.
+ */
+export function mm2Refusals(
+  refused: ReadonlyMap<string, { type: string; message: string }>,
+): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [topic, r] of refused)
+    if (r.type === 'INVALID_CONFIG' || r.type === 'POLICY_VIOLATION') out.set(topic, r.message);
+  return out;
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { groupedVerifyText } from '../../source/cli/commands/verify.js';
 import { cutoverGate, groupGateChecks } from '../../source/model/cutover.js';
+import { mm2Refusals } from '../../source/monitor/read-refused-topics.js';
 import type { GroupInfo } from '../../source/monitor/snapshot.js';
 import { mirrorTopic, snapshot } from '../helpers/snapshot.js';
 
@@ -200,5 +201,29 @@ describe('cutover gate at scale', () => {
     assert.equal(lines[0], 'FAIL  300 group(s) with lag on the source: consumers have not finished');
     assert.match(lines[1] ?? '', /^ {8}group scale-group-\d{4}: lag 9 on the source/);
     assert.ok(lines.some((l) => /^ {8}\.\.\. 297 more \(--all lists them/.test(l)));
+  });
+});
+
+describe("why MM2 cannot create a topic: the target's refusals that are about its configs", () => {
+  it('keeps invalid configs and policy violations, not what only concerns mirrorwatch (its ACLs, its RF guess)', () => {
+    const refused = new Map([
+      ['small', { type: 'INVALID_CONFIG', message: 'Invalid value 100 for configuration segment.bytes' }],
+      ['policy', { type: 'POLICY_VIOLATION', message: 'retention.ms above the limit' }],
+      ['acl', { type: 'TOPIC_AUTHORIZATION_FAILED', message: 'Topic authorization failed' }],
+      [
+        'rf',
+        {
+          type: 'INVALID_REPLICATION_FACTOR',
+          message: 'Replication factor: 3 larger than available brokers: 1.',
+        },
+      ],
+    ]);
+    assert.deepEqual(
+      [...mm2Refusals(refused)],
+      [
+        ['small', 'Invalid value 100 for configuration segment.bytes'],
+        ['policy', 'retention.ms above the limit'],
+      ],
+    );
   });
 });
