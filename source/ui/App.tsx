@@ -17,7 +17,7 @@ import { appendEvents, type ConsoleEvent, type EventLevel, healthEvents, refusal
 import { Footer, NOTICE_MS, type Notice } from './Footer.js';
 import { glyphsFor } from './glyphs.js';
 import { Header, headerHeight, TabBar } from './Header.js';
-import { useNow, useTerminalSize } from './hooks.js';
+import { useNow, useReleasePreviousRender, useTerminalSize } from './hooks.js';
 import {
   type Effect,
   initialUiState,
@@ -132,6 +132,8 @@ export function App(props: AppProps) {
       unsubscribe();
     };
   }, [feed, clock]);
+
+  useReleasePreviousRender(snapshot);
 
   const { check, start: startCheck, stop: stopCheck } = useCheck(actions, log);
   const clockNeeds: ClockNeeds = {
