@@ -3,13 +3,8 @@
  * that matter copied from the source, names mapped through the replication policy.
  */
 import type { Admin, Kafka } from 'kafkajs';
-import {
-  createTopicEntry,
-  refusals,
-  refusedTopics,
-  type TopicToCreate,
-  topicConfigsSet,
-} from '../kafka/topic-creation.js';
+import { topicConfigsSet } from '../kafka/topic-configs.js';
+import { createTopicEntry, refusals, refusedTopics, type TopicToCreate } from '../kafka/topic-creation.js';
 import type { Snapshot } from '../monitor/snapshot.js';
 import type { ActionOutcome, PlannedTopic } from './types.js';
 

@@ -1,79 +1,15 @@
 /**
- * What creating topics takes from a cluster: the configs set on existing topics (DescribeConfigs), and
- * whether a cluster would create given topics, and why not (CreateTopics with validate_only, which
- * creates nothing; the broker's own words, which kafkajs keeps with our patch).
+ * Whether a cluster would create given topics, and why not (CreateTopics with validate_only, which
+ * creates nothing; the broker's own words, which kafkajs keeps with our patch). The configs to create
+ * them with come from kafka/topic-configs.ts.
  */
-import kafkajs, { type Admin } from 'kafkajs';
-
-// kafkajs is CommonJS: its enums are not visible as named ESM exports.
-const { ConfigResourceTypes, ConfigSource } = kafkajs;
+import type { Admin } from 'kafkajs';
 
 export interface TopicToCreate {
   name: string;
   partitions: number;
   replicationFactor: number;
   configs: Record<string, string>;
-}
-
-type ConfigEntries = Awaited<ReturnType<Admin['describeConfigs']>>['resources'][number]['configEntries'];
-
-/** `configNames` undefined: all of them. */
-async function describeTopicConfigs(
-  admin: Admin,
-  topics: readonly string[],
-  configNames: readonly string[] | undefined,
-): Promise<Map<string, ConfigEntries>> {
-  const described = await admin.describeConfigs({
-    includeSynonyms: false,
-    resources: topics.map((name) => ({
-      type: ConfigResourceTypes.TOPIC,
-      name,
-      ...(configNames ? { configNames: [...configNames] } : {}),
-    })),
-  });
-  return new Map(described.resources.map((r) => [r.resourceName, r.configEntries]));
-}
-
-function unknownTopic(error: unknown): boolean {
-  return (error as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION';
-}
-
-/**
- * Topic → the configs set on the topic itself (not broker or default values): of `configNames`, or of
- * every name `keep` accepts. One DescribeConfigs request; a topic deleted meanwhile fails it, and then
- * each topic is asked alone: those the cluster no longer has are left out.
- */
-export async function topicConfigsSet(
-  admin: Admin,
-  topics: readonly string[],
-  which: { configNames?: readonly string[]; keep?: (name: string) => boolean },
-): Promise<Map<string, Record<string, string>>> {
-  if (topics.length === 0) return new Map();
-  let byTopic: Map<string, ConfigEntries>;
-  try {
-    byTopic = await describeTopicConfigs(admin, topics, which.configNames);
-  } catch (error) {
-    if (!unknownTopic(error)) throw error;
-    byTopic = new Map();
-    for (const topic of topics) {
-      const one = await describeTopicConfigs(admin, [topic], which.configNames).catch((e: unknown) => {
-        if (unknownTopic(e)) return new Map<string, ConfigEntries>();
-        throw e;
-      });
-      for (const [name, entries] of one) byTopic.set(name, entries);
-    }
-  }
-  const out = new Map<string, Record<string, string>>();
-  for (const [topic, entries] of byTopic) {
-    const configs: Record<string, string> = {};
-    for (const entry of entries) {
-      if (entry.configSource !== ConfigSource.TOPIC_CONFIG || entry.configValue === null) continue;
-      if (which.keep && !which.keep(entry.configName)) continue;
-      configs[entry.configName] = entry.configValue;
-    }
-    out.set(topic, configs);
-  }
-  return out;
 }
 
 /**

@@ -6,7 +6,8 @@
  * configs through a validate-only CreateTopics, which creates nothing.
  */
 import type { Admin } from 'kafkajs';
-import { refusedTopics, type TopicToCreate, topicConfigsSet } from '../kafka/topic-creation.js';
+import { topicConfigsSet } from '../kafka/topic-configs.js';
+import { refusedTopics, type TopicToCreate } from '../kafka/topic-creation.js';
 import { MM2_UNSYNCED_CONFIGS } from './read-topic-configs.js';
 import type { Snapshot } from './snapshot.js';
 

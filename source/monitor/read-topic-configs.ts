@@ -2,12 +2,10 @@
  * The topic configs set on the source that the target copies lack: what MM2's topic-config sync
  * (`sync.topic.configs.enabled`) should have carried over. One DescribeConfigs request per cluster.
  */
-import kafkajs, { type Admin } from 'kafkajs';
+import type { Admin } from 'kafkajs';
+import { configsSetOn, describeTopicConfigs } from '../kafka/topic-configs.js';
 import type { ConfigDrift } from '../model/runbook.js';
 import type { MirrorTopic } from './snapshot.js';
-
-// kafkajs is CommonJS: its enums are not visible as named ESM exports.
-const { ConfigResourceTypes, ConfigSource } = kafkajs;
 
 /** MM2's DefaultConfigPropertyFilter never syncs these (`config.properties.exclude`). */
 export const MM2_UNSYNCED_CONFIGS: ReadonlySet<string> = new Set([
@@ -52,26 +50,13 @@ async function topicConfigs(
   admin: Admin,
   names: readonly string[],
 ): Promise<{ set: TopicConfigs; known: Map<string, Set<string>> }> {
-  if (names.length === 0) return { set: new Map(), known: new Map() };
-  const described = await admin.describeConfigs({
-    includeSynonyms: false,
-    resources: names.map((name) => ({ type: ConfigResourceTypes.TOPIC, name })),
-  });
-  return {
-    set: new Map(
-      described.resources.map((r) => [
-        r.resourceName,
-        new Map(
-          r.configEntries
-            .filter((e) => e.configSource === ConfigSource.TOPIC_CONFIG && e.configValue !== null)
-            .map((e) => [e.configName, e.configValue]),
-        ),
-      ]),
-    ),
-    known: new Map(
-      described.resources.map((r) => [r.resourceName, new Set(r.configEntries.map((e) => e.configName))]),
-    ),
-  };
+  const set = new Map<string, Map<string, string>>();
+  const known = new Map<string, Set<string>>();
+  for (const [topic, entries] of await describeTopicConfigs(admin, names)) {
+    set.set(topic, new Map(Object.entries(configsSetOn(entries))));
+    known.set(topic, new Set(entries.map((e) => e.configName)));
+  }
+  return { set, known };
 }
 
 /**
