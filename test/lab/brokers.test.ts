@@ -241,4 +241,49 @@ describe('a lab of three brokers a side, one of them stopped and started again',
       await console.stop();
     }
   });
+
+  it('with a target broker down, still says why the target refuses a topic MM2 cannot create', async () => {
+    // The source (3.9) takes segment.bytes=100, the target (4.x) refuses it: MM2 leaves the topic missing.
+    const refused = uniqueValue('refused-small-segments');
+    const admin = createKafka({ name: 'source', brokers: lab.source.bootstrap.split(',') }, 'test').admin();
+    await admin.connect();
+    try {
+      const stop = await mirrorwatch(['lab', 'broker', 'stop', '--cluster', 'target', '--id', '2', ...STATE]);
+      assert.equal(stop.code, 0, stop.stderr);
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: [
+          { topic: refused, numPartitions: 2, configEntries: [{ name: 'segment.bytes', value: '100' }] },
+        ],
+      });
+      // The refusal is asked of the target with a validate-only CreateTopics, which one of the two brokers
+      // left takes; the source topic's configs come from the source. Both clusters stay reachable.
+      await eventually(
+        'status names the refusal',
+        async () => {
+          const { code, doc } = await statusDoc();
+          assert.equal(code, 1);
+          assert.equal(doc.clusters.target.reachable, true);
+          assert.equal(doc.clusters.target.brokers, 2);
+          return (doc.problems as string[]).some((p) =>
+            p.includes(
+              `${refused} (the target refuses it: Invalid value 100 for configuration segment.bytes: Value must be at least 1048576)`,
+            ),
+          );
+        },
+        60_000,
+        2000,
+      );
+    } finally {
+      await admin.deleteTopics({ topics: [refused] }).finally(() => admin.disconnect());
+      const start = await mirrorwatch(
+        ['lab', 'broker', 'start', '--cluster', 'target', '--id', '2', ...STATE],
+        {
+          timeoutMs: 180_000,
+        },
+      );
+      assert.equal(start.code, 0, start.stderr);
+    }
+    await eventually('a healthy status again', async () => (await statusDoc()).code === 0, 120_000, 2000);
+  });
 });
