@@ -7,7 +7,9 @@ import kafkajs, { type Admin } from 'kafkajs';
 // kafkajs is CommonJS: its enums are not visible as named ESM exports.
 const { ConfigResourceTypes, ConfigSource } = kafkajs;
 
-type ConfigEntries = Awaited<ReturnType<Admin['describeConfigs']>>['resources'][number]['configEntries'];
+export type ConfigEntries = Awaited<
+  ReturnType<Admin['describeConfigs']>
+>['resources'][number]['configEntries'];
 
 /** `configNames` undefined: all of them. */
 async function describeOnce(

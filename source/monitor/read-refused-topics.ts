@@ -1,15 +1,37 @@
 /**
  * Why the target refuses to create the topics missing there: MM2 creates each remote topic with the
- * configs set on the source topic (less its `config.properties.exclude`), and a target on a newer Kafka
- * may refuse one (4.x takes no segment.bytes under 1 MB and knows no message.format.version). MM2 then
- * leaves the topic missing and says why only in its Connect log. Asked of the target with the same
+ * source topic's configs (configsMm2Copies), and a target on a newer Kafka may refuse one (4.x takes no
+ * segment.bytes under 1 MB and knows no message.format.version or message.downconversion.enable). MM2
+ * then leaves the topic missing and says why only in its Connect log. Asked of the target with the same
  * configs through a validate-only CreateTopics, which creates nothing.
  */
-import type { Admin } from 'kafkajs';
-import { topicConfigsSet } from '../kafka/topic-configs.js';
+import kafkajs, { type Admin } from 'kafkajs';
+import { type ConfigEntries, describeTopicConfigs } from '../kafka/topic-configs.js';
 import { refusedTopics, type TopicToCreate } from '../kafka/topic-creation.js';
 import { MM2_UNSYNCED_CONFIGS } from './read-topic-configs.js';
 import type { Snapshot } from './snapshot.js';
+
+// kafkajs is CommonJS: its enums are not visible as named ESM exports.
+const { ConfigSource } = kafkajs;
+
+/**
+ * The configs MM2 creates a remote topic with (MirrorSourceConnector.targetConfig, Kafka 3.x and 4.x):
+ * every entry not at its default, neither read-only nor sensitive, not from the brokers' static
+ * server.properties, and not in `config.properties.exclude`. Not only those set on the topic: a dynamic
+ * broker config counts too. A 3.x cluster with `log.message.downconversion.enable` set through
+ * kafka-configs gives `message.downconversion.enable` to every topic, and a 4.x target, which knows no
+ * such config, then refuses every topic MM2 creates (seen on the lab).
+ */
+export function configsMm2Copies(entries: ConfigEntries): Record<string, string> {
+  const configs: Record<string, string> = {};
+  for (const e of entries) {
+    if (e.isDefault || e.configSource === ConfigSource.DEFAULT_CONFIG) continue;
+    if (e.configSource === ConfigSource.STATIC_BROKER_CONFIG || e.readOnly || e.isSensitive) continue;
+    if (e.configValue === null || MM2_UNSYNCED_CONFIGS.has(e.configName)) continue;
+    configs[e.configName] = e.configValue;
+  }
+  return configs;
+}
 
 /** Target topic name → the target's reason; empty when nothing is missing or nothing is refused. */
 export async function readRefusedTopics(
@@ -19,26 +41,48 @@ export async function readRefusedTopics(
 ): Promise<Map<string, string>> {
   const missing = snapshot.mirror.topics.filter((t) => t.state === 'missing');
   if (missing.length === 0) return new Map();
-  const configs = await topicConfigsSet(
+  const configs = await describeTopicConfigs(
     source,
     missing.map((t) => t.source),
-    { keep: (name) => !MM2_UNSYNCED_CONFIGS.has(name) },
   );
   const targetBrokers = Math.max(1, snapshot.target.brokers.length);
   const replication = new Map(snapshot.source.topics.map((t) => [t.name, t.replicationFactor]));
+  const entriesOf = new Map<string, ConfigEntries>();
   const topics: TopicToCreate[] = missing.flatMap((t) => {
-    const set = configs.get(t.source);
-    if (set === undefined) return []; // gone from the source meanwhile
+    const entries = configs.get(t.source);
+    if (entries === undefined) return []; // gone from the source meanwhile
+    entriesOf.set(t.target, entries);
     return [
       {
         name: t.target,
         partitions: t.sourcePartitions,
         replicationFactor: Math.min(replication.get(t.source) ?? 1, targetBrokers),
-        configs: set,
+        configs: configsMm2Copies(entries),
       },
     ];
   });
-  return mm2Refusals(await refusedTopics(target, topics));
+  const refused = mm2Refusals(await refusedTopics(target, topics));
+  for (const [topic, reason] of refused) refused.set(topic, withOrigin(reason, entriesOf.get(topic) ?? []));
+  return refused;
+}
+
+/**
+ * The reason, and where a config it names comes from when that is not the topic itself: a config no
+ * `kafka-configs --entity-type topics` shows on the source topic would otherwise be a riddle.
+ */
+export function withOrigin(reason: string, entries: ConfigEntries): string {
+  const fromBrokers = entries
+    .filter(
+      (e) =>
+        (e.configSource === ConfigSource.DYNAMIC_BROKER_CONFIG ||
+          e.configSource === ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG) &&
+        new RegExp(`(^|[^\\w.-])${e.configName.replaceAll('.', '\\.')}($|[^\\w.-])`).test(reason),
+    )
+    .map((e) => e.configName);
+  if (fromBrokers.length === 0) return reason;
+  const [is, it] =
+    fromBrokers.length === 1 ? ['is a dynamic broker config', 'it'] : ['are dynamic broker configs', 'them'];
+  return `${reason}; on the source, ${fromBrokers.join(', ')} ${is} (not set on the topic), which MM2 copies unless config.properties.exclude names ${it}`;
 }
 
 /**

@@ -4,7 +4,8 @@
  * (a 3.x topic may still carry it from an upgrade): MM2 copies a topic's configs when it creates the
  * remote topic, so such topics stay missing. `verify` says why, and `T` says so before it creates
  * anything, in the broker's words, as Kafka's own kafka-topics tool says it; `T` copies fewer configs
- * than MM2, and creates the topic that only lacks message.format.version.
+ * than MM2, and creates the topic that only lacks message.format.version. MM2 also copies dynamic broker
+ * configs: one the target refuses keeps every new topic missing, and mirrorwatch says where it comes from.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -217,6 +218,69 @@ describe('missing topics the target refuses', () => {
       ]);
     } finally {
       await Promise.all([source.disconnect(), target.disconnect()]);
+    }
+  });
+
+  it('a dynamic broker config of the source that the target refuses: named, with where it comes from', async () => {
+    // Set on the 3.9 source for every topic through kafka-configs, as an upgraded cluster may have it. 4.x
+    // knows no message.downconversion.enable: MM2, which copies dynamic broker configs, creates no new topic.
+    const probe = uniqueValue('create-dynamic-default');
+    const configs = (args: string[]) =>
+      kafkaTool(lab.kafkaLibDir, 'kafka.admin.ConfigCommand', [
+        '--bootstrap-server',
+        lab.source.bootstrap,
+        ...args,
+      ]);
+    const defaults = ['--entity-type', 'brokers', '--entity-default', '--alter'];
+    const set = await configs([...defaults, '--add-config', 'log.message.downconversion.enable=false']);
+    assert.equal(set.code, 0, set.stderr);
+    const admin = kafka('source').admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({ waitForLeaders: true, topics: [{ topic: probe, numPartitions: 1 }] });
+      // Kafka's own tool shows nothing set on the topic: without the origin, the reason is a riddle.
+      const described = await configs(['--entity-type', 'topics', '--entity-name', probe, '--describe']);
+      assert.equal(described.code, 0, described.stderr);
+      assert.doesNotMatch(described.stdout, /downconversion/);
+      await eventually(
+        'status names the refusal and its origin',
+        async () => {
+          const status = await mirrorwatch(['status', '--json', '--lab', SHARED_LAB_DIR], {
+            timeoutMs: 120_000,
+          });
+          return (JSON.parse(status.stdout).problems as string[]).some((p) =>
+            p.includes(
+              `${probe} (the target refuses it: Unknown topic config name: message.downconversion.enable; on the ` +
+                'source, message.downconversion.enable is a dynamic broker config (not set on the topic), which MM2 ' +
+                'copies unless config.properties.exclude names it)',
+            ),
+          );
+        },
+        60_000,
+        2000,
+      );
+      assert.equal(await kcatPartitions(lab.target.bootstrap, probe), undefined, 'MM2 could not create it');
+      // T copies what is set on the topic only, so it can create the topic, and MM2 then mirrors into it.
+      const [planned] = await validatedOnTarget(
+        kafka('target'),
+        await withSourceConfigs(kafka('source'), [
+          { source: probe, target: probe, partitions: 1, replicationFactor: 1, configs: {} },
+        ]),
+      );
+      assert.equal(planned?.refused, undefined);
+      const [outcome] = await createTopics(kafka('target'), [planned!]);
+      assert.equal(outcome?.ok, true, outcome?.message);
+      assert.equal(await kcatPartitions(lab.target.bootstrap, probe), 1);
+    } finally {
+      const unset = await configs([...defaults, '--delete-config', 'log.message.downconversion.enable']);
+      assert.equal(unset.code, 0, unset.stderr);
+      await admin.deleteTopics({ topics: [probe] }).finally(() => admin.disconnect());
+      const target = kafka('target').admin();
+      await target.connect();
+      await target
+        .deleteTopics({ topics: [probe] })
+        .catch(() => undefined)
+        .finally(() => target.disconnect());
     }
   });
 });

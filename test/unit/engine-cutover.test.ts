@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { groupedVerifyText } from '../../source/cli/commands/verify.js';
 import { cutoverGate, groupGateChecks } from '../../source/model/cutover.js';
-import { mm2Refusals } from '../../source/monitor/read-refused-topics.js';
+import { configsMm2Copies, mm2Refusals, withOrigin } from '../../source/monitor/read-refused-topics.js';
 import type { GroupInfo } from '../../source/monitor/snapshot.js';
 import { mirrorTopic, snapshot } from '../helpers/snapshot.js';
 
@@ -225,5 +225,59 @@ describe("why MM2 cannot create a topic: the target's refusals that are about it
         ['policy', 'retention.ms above the limit'],
       ],
     );
+  });
+
+  it('asks with the configs MM2 copies: set on the topic or by a dynamic broker config, not defaults or static ones', () => {
+    // kafkajs' ConfigSource: 1 topic, 2 dynamic broker, 3 dynamic cluster default, 4 static broker, 5 default.
+    const entry = (configName: string, configSource: number, more: Record<string, unknown> = {}) => ({
+      configName,
+      configValue: 'v',
+      configSource,
+      isDefault: configSource === 5,
+      readOnly: false,
+      isSensitive: false,
+      configSynonyms: [],
+      ...more,
+    });
+    assert.deepEqual(
+      configsMm2Copies([
+        entry('segment.bytes', 1),
+        entry('retention.bytes', 2),
+        entry('message.downconversion.enable', 3),
+        entry('log.flush.interval.ms', 4),
+        entry('cleanup.policy', 5),
+        entry('min.insync.replicas', 1),
+        entry('max.message.bytes', 1, { readOnly: true }),
+        entry('some.password', 1, { isSensitive: true, configValue: null }),
+      ]),
+      { 'segment.bytes': 'v', 'retention.bytes': 'v', 'message.downconversion.enable': 'v' },
+    );
+  });
+
+  it('says where a refused config comes from when it is not the topic: a riddle otherwise', () => {
+    const entry = (configName: string, configSource: number) => ({
+      configName,
+      configValue: 'false',
+      configSource,
+      isDefault: false,
+      readOnly: false,
+      isSensitive: false,
+      configSynonyms: [],
+    });
+    const entries = [
+      entry('message.downconversion.enable', 3),
+      entry('segment.bytes', 1),
+      entry('message.format.version', 2),
+    ];
+    assert.equal(
+      withOrigin('Unknown topic config name: message.downconversion.enable', entries),
+      'Unknown topic config name: message.downconversion.enable; on the source, message.downconversion.enable ' +
+        'is a dynamic broker config (not set on the topic), which MM2 copies unless config.properties.exclude names it',
+    );
+    // Set on the topic: nothing to add. A name only part of another is not that config.
+    const onTopic = 'Invalid value 100 for configuration segment.bytes: Value must be at least 1048576';
+    assert.equal(withOrigin(onTopic, entries), onTopic);
+    const longer = 'Unknown topic config name: message.format.version.extra';
+    assert.equal(withOrigin(longer, entries), longer);
   });
 });
