@@ -66,6 +66,15 @@ export async function readRefusedTopics(
   return refused;
 }
 
+/** Whether `text` names `config` as a whole word (not as part of a longer config name). */
+function mentions(text: string, config: string): boolean {
+  if (config === '') return false;
+  const partOfName = (c: string | undefined) => c !== undefined && /[\w.-]/.test(c);
+  for (let at = text.indexOf(config); at >= 0; at = text.indexOf(config, at + 1))
+    if (!partOfName(text[at - 1]) && !partOfName(text[at + config.length])) return true;
+  return false;
+}
+
 /**
  * The reason, and where a config it names comes from when that is not the topic itself: a config no
  * `kafka-configs --entity-type topics` shows on the source topic would otherwise be a riddle.
@@ -76,7 +85,7 @@ export function withOrigin(reason: string, entries: ConfigEntries): string {
       (e) =>
         (e.configSource === ConfigSource.DYNAMIC_BROKER_CONFIG ||
           e.configSource === ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG) &&
-        new RegExp(`(^|[^\\w.-])${e.configName.replaceAll('.', '\\.')}($|[^\\w.-])`).test(reason),
+        mentions(reason, e.configName),
     )
     .map((e) => e.configName);
   if (fromBrokers.length === 0) return reason;

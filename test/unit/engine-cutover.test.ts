@@ -279,5 +279,8 @@ describe("why MM2 cannot create a topic: the target's refusals that are about it
     assert.equal(withOrigin(onTopic, entries), onTopic);
     const longer = 'Unknown topic config name: message.format.version.extra';
     assert.equal(withOrigin(longer, entries), longer);
+    // A config name from the wire is text, never a pattern.
+    assert.equal(withOrigin('Unknown topic config name: a(b', [entry('a(b', 2)]).endsWith('names it'), true);
+    assert.equal(withOrigin('Unknown topic config name: ', [entry('', 2)]), 'Unknown topic config name: ');
   });
 });
