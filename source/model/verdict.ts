@@ -1,5 +1,5 @@
 /** Is the migration healthy? Pure verdicts over a snapshot, shared by `status` and the console header. */
-import type { Snapshot } from '../monitor/snapshot.js';
+import type { MirrorTopic, Snapshot } from '../monitor/snapshot.js';
 import { freshnessLevel, HEARTBEAT_THRESHOLDS } from './freshness.js';
 import { clusterReplicaHealth, describeReplicaHealth } from './replicas.js';
 
@@ -71,16 +71,66 @@ export function assess(snapshot: Snapshot): Assessment {
     );
   }
   const missing = snapshot.mirror.topics.filter((t) => t.state === 'missing');
-  if (missing.length > 0)
+  problems.push(...missingProblems(missing, snapshot.mirror.refusedTopics));
+  const mismatched = snapshot.mirror.topics.filter((m) => m.state === 'partition-mismatch');
+  const partitions = (t: MirrorTopic) =>
+    `${t.targetPartitions} partitions on the target, ${t.sourcePartitions} on the source`;
+  if (mismatched.length <= NAMED_IN_FULL)
+    for (const t of mismatched) problems.push(`topic ${t.target} has ${partitions(t)}`);
+  else
     problems.push(
-      `${missing.length} topic(s) missing on the target: ${missing.map((t) => withRefusal(t.target, snapshot.mirror.refusedTopics)).join(', ')}`,
+      `${mismatched.length} topic(s) with other partition counts on the target: ${namedSome(mismatched.map((t) => `${t.target} (${partitions(t)})`))}`,
     );
-  for (const t of snapshot.mirror.topics.filter((m) => m.state === 'partition-mismatch')) {
-    problems.push(
-      `topic ${t.target} has ${t.targetPartitions} partitions on the target, ${t.sourcePartitions} on the source`,
+  return { verdict: problems.length > 0 ? 'degraded' : 'healthy', problems };
+}
+
+/** Up to this many topics are named with all they have to say; past it, they are counted and a few named. */
+const NAMED_IN_FULL = 10;
+const NAMED_OF_MANY = 3;
+/** Reasons of refusal listed apart, past NAMED_IN_FULL missing topics; the others are counted. */
+const REASONS_LISTED = 3;
+
+function namedSome(items: readonly string[]): string {
+  const shown = items.slice(0, NAMED_OF_MANY).join(', ');
+  return items.length > NAMED_OF_MANY ? `${shown} and ${items.length - NAMED_OF_MANY} more` : shown;
+}
+
+/**
+ * The missing topics, each with the target's reason when it refuses it. At scale (a dynamic broker config
+ * the target refuses keeps every topic missing: thousands) one line of names and one per reason, each
+ * counted with a few names: `status` and `verify` stay readable.
+ */
+export function missingProblems(
+  missing: readonly Pick<MirrorTopic, 'target'>[],
+  refused: ReadonlyMap<string, string> | undefined,
+): string[] {
+  if (missing.length === 0) return [];
+  if (missing.length <= NAMED_IN_FULL)
+    return [
+      `${missing.length} topic(s) missing on the target: ${missing.map((t) => withRefusal(t.target, refused)).join(', ')}`,
+    ];
+  const byReason = new Map<string, string[]>();
+  for (const t of missing) {
+    const why = refused?.get(t.target);
+    if (why === undefined) continue;
+    const topics = byReason.get(why) ?? [];
+    topics.push(t.target);
+    byReason.set(why, topics);
+  }
+  const reasons = [...byReason].sort((a, b) => b[1].length - a[1].length);
+  const lines = [
+    `${missing.length} topic(s) missing on the target: ${namedSome(missing.map((t) => t.target))}`,
+  ];
+  for (const [why, topics] of reasons.slice(0, REASONS_LISTED))
+    lines.push(`${topics.length} of them refused by the target (${namedSome(topics)}): ${why}`);
+  if (reasons.length > REASONS_LISTED) {
+    const others = reasons.slice(REASONS_LISTED);
+    const count = others.reduce((n, [, topics]) => n + topics.length, 0);
+    lines.push(
+      `${count} more refused by the target for ${others.length} other reason(s) (verify --all lists each)`,
     );
   }
-  return { verdict: problems.length > 0 ? 'degraded' : 'healthy', problems };
+  return lines;
 }
 
 /** MirrorMaker 1 has no heartbeats or connectors: its group on the source tells whether it runs. */

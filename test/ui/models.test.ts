@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { appendEvents, healthEvents, MAX_EVENTS } from '../../source/ui/events.js';
+import { appendEvents, healthEvents, MAX_EVENTS, refusalEvents } from '../../source/ui/events.js';
 import { fitCount, formatDuration, formatRate } from '../../source/ui/format.js';
 import { prefersAscii } from '../../source/ui/glyphs.js';
 import { groupPartitionRows, groupRows } from '../../source/ui/panes/groups-model.js';
@@ -136,5 +136,35 @@ describe('environment', () => {
     assert.match(interactiveProblem({ CI: 'true' }, true, true) ?? '', /CI/);
     assert.match(interactiveProblem({ CI: '' }, true, true) ?? '', /CI/);
     assert.match(interactiveProblem({}, false, true) ?? '', /terminal/);
+  });
+});
+
+describe('refusalEvents', () => {
+  it('logs each new refusal once; thousands at once as one line per reason, the rarest together', () => {
+    const one = new Map([['orders', 'Unknown topic config name: x']]);
+    assert.deepEqual(refusalEvents(undefined, one), [
+      {
+        level: 'warn',
+        text: 'topic orders is missing: the target refuses to create it: Unknown topic config name: x',
+      },
+    ]);
+    assert.deepEqual(refusalEvents(one, one), []);
+    const names = Array.from({ length: 5000 }, (_, i) => `scale-${String(i).padStart(4, '0')}`);
+    const why = 'Unknown topic config name: message.downconversion.enable';
+    const all = new Map(names.map((n) => [n, why]));
+    assert.deepEqual(refusalEvents(one, all), [
+      {
+        level: 'warn',
+        text: `5000 topics are missing: the target refuses to create them: ${why} (scale-0000, scale-0001, scale-0002 and 4997 more)`,
+      },
+    ]);
+    // Every topic with its own reason (segment.bytes values): five lines and one for the rest.
+    const own = new Map(names.map((n, i) => [n, `Invalid value ${i} for configuration segment.bytes`]));
+    const events = refusalEvents(undefined, own);
+    assert.equal(events.length, 6);
+    assert.equal(
+      events[5]?.text,
+      '4995 more topics are missing, refused by the target for 4995 other reasons (Enter on each in the Topics pane)',
+    );
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { cell, table } from '../../source/cli/format.js';
-import { assess } from '../../source/model/verdict.js';
+import { assess, missingProblems } from '../../source/model/verdict.js';
 import { health, snapshot } from '../helpers/snapshot.js';
 
 describe('migration verdict', () => {
@@ -81,6 +81,34 @@ describe('migration verdict', () => {
       'MM2 internal topics on the target: not authorized',
     );
     assert.deepEqual(assess(s).problems, ['MM2 internal topics on the target: not authorized']);
+  });
+
+  it('counts missing topics past ten, one line per reason of refusal with a few names: status stays readable', () => {
+    const topics = (n: number, prefix: string) =>
+      Array.from({ length: n }, (_, i) => ({ target: `${prefix}-${String(i).padStart(4, '0')}` }));
+    const few = topics(2, 'few');
+    assert.deepEqual(missingProblems(few, new Map([['few-0001', 'Unknown topic config name: x']])), [
+      '2 topic(s) missing on the target: few-0000, few-0001 (the target refuses it: Unknown topic config name: x)',
+    ]);
+    // A dynamic broker config the target refuses: every topic of a 5,000-topic source missing, one reason.
+    const all = topics(5000, 'scale');
+    const why = 'Unknown topic config name: message.downconversion.enable';
+    const lines = missingProblems(all, new Map(all.map((t) => [t.target, why])));
+    assert.deepEqual(lines, [
+      '5000 topic(s) missing on the target: scale-0000, scale-0001, scale-0002 and 4997 more',
+      `5000 of them refused by the target (scale-0000, scale-0001, scale-0002 and 4997 more): ${why}`,
+    ]);
+    // Ten reasons: the three most common listed, the rest counted; topics not refused only in the count.
+    const refused = new Map(
+      all.slice(0, 500).map((t, i) => [t.target, `reason ${i % 5}${i < 400 ? '' : ' rare'}`]),
+    );
+    const mixed = missingProblems(all, refused);
+    assert.equal(mixed.length, 5);
+    assert.match(
+      mixed[1] ?? '',
+      /^80 of them refused by the target \(scale-\d{4}, .* and 77 more\): reason \d$/,
+    );
+    assert.equal(mixed[4], '260 more refused by the target for 7 other reason(s) (verify --all lists each)');
   });
 });
 
