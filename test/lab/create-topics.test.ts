@@ -87,6 +87,7 @@ describe('missing topics the target refuses', () => {
       await session.waitFor([
         new RegExp(`✗ missing +${refused} ✗ refused by the target`),
         new RegExp(`✗ missing +${legacy} ✗ refused by the target`),
+        /\d+ ✗ missing \(\d+ refused by the target\)/,
       ]);
       // T: the dialog says which topic the target refuses with T's configs, and which only MM2 cannot create.
       await session.key('T');

@@ -119,6 +119,7 @@ describe('Topics pane', () => {
       lineWith(app, 'audit-events') ?? '',
       /✗ missing +audit-events ✗ refused by the target +A\.audit-events/,
     );
+    assert.match(app.frame(), /1 ✗ missing \(1 refused by the target\) · MM2 lag/);
     await app.press(ENTER);
     assert.match(
       app.frame(),

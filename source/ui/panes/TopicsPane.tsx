@@ -48,6 +48,9 @@ function summary(snapshot: Snapshot, g: Glyphs): Segment[] {
     if (counts[state] === 0) continue;
     const label = mirrorStateLabel(state, g);
     out.push({ text: ' · ' }, { text: `${counts[state]} ${label.text}`, tone: label.tone });
+    // All of them, when a config MM2 copies is one the target refuses (a dynamic broker config of the source).
+    const refused = state === 'missing' ? (snapshot.mirror.refusedTopics?.size ?? 0) : 0;
+    if (refused > 0) out.push({ text: ` (${refused} refused by the target)`, tone: label.tone });
   }
   const from = snapshot.mirror.positionsFrom;
   const mirror = snapshot.mirror.kind === 'mm1' ? 'MM1' : 'MM2';
