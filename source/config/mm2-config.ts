@@ -36,6 +36,8 @@ const GROUPS_EXCLUDE_DEFAULT = 'console-consumer-.*, connect-.*, __.*';
 const EMIT_HEARTBEATS_DEFAULT = true;
 const EMIT_CHECKPOINTS_DEFAULT = true;
 const SYNC_GROUP_OFFSETS_DEFAULT = false;
+/** MirrorSourceConfig.REPLICATION_FACTOR_DEFAULT (Kafka 3.x and 4.x). */
+export const MM2_REPLICATION_FACTOR_DEFAULT = 2;
 
 class Mm2Properties {
   constructor(
@@ -78,6 +80,16 @@ class FlowProperties {
 
   boolean(key: string, fallback: boolean): boolean {
     return this.file.boolean(this.keyFor(key), fallback);
+  }
+
+  /** A whole number (negative ones too: MM2 takes -1 as "the target broker's default"). */
+  integer(key: string, fallback: number): number {
+    const raw = this.get(key);
+    if (raw === undefined) return fallback;
+    const value = Number(raw.trim());
+    if (raw.trim() === '' || !Number.isInteger(value))
+      this.file.fail(`${this.keyFor(key)} must be a whole number, not '${raw}'`);
+    return value;
   }
 
   /** A pattern list; `deprecatedKey` (the old *.blacklist name) only counts when `key` is set nowhere. */
@@ -129,6 +141,7 @@ function flowFrom(flow: FlowProperties): Mm2Flow {
     emitHeartbeats: flow.boolean('emit.heartbeats.enabled', EMIT_HEARTBEATS_DEFAULT),
     emitCheckpoints: flow.boolean('emit.checkpoints.enabled', EMIT_CHECKPOINTS_DEFAULT),
     syncGroupOffsets: flow.boolean('sync.group.offsets.enabled', SYNC_GROUP_OFFSETS_DEFAULT),
+    replicationFactor: flow.integer('replication.factor', MM2_REPLICATION_FACTOR_DEFAULT),
   };
 }
 

@@ -12,6 +12,8 @@ export interface Mm2Flow {
   emitHeartbeats: boolean;
   emitCheckpoints: boolean;
   syncGroupOffsets: boolean;
+  /** `replication.factor`: what MM2 creates remote topics with (-1: the target's default); absent when unknown. */
+  replicationFactor?: number;
 }
 
 const compiled = new Map<string, RegExp | undefined>();

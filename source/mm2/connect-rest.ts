@@ -93,6 +93,15 @@ export class ConnectRestClient {
     return Object.values(expanded).map((entry) => entry.status);
   }
 
+  /** Every connector's configuration, in one request. */
+  async configs(): Promise<Array<Record<string, string>>> {
+    const expanded = (await this.request('GET', '/connectors?expand=info')) as Record<
+      string,
+      { info?: { config?: Record<string, string> } }
+    >;
+    return Object.values(expanded).flatMap((entry) => (entry.info?.config ? [entry.info.config] : []));
+  }
+
   async status(name: string): Promise<ConnectorStatus> {
     return (await this.request('GET', `${ConnectRestClient.path(name)}/status`)) as ConnectorStatus;
   }

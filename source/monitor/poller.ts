@@ -9,6 +9,7 @@ import { describeKafkaError } from '../kafka/errors.js';
 import { WireCluster } from '../kafka/wire-cluster.js';
 import { ConnectRestClient } from '../mm2/connect-rest.js';
 import type { Mm2Metrics } from '../mm2/mm2-metrics.js';
+import { mirrorSourceReplicationFactor } from '../mm2/source-connector-config.js';
 import { appendSnapshot, emptyOffsetHistory, type OffsetHistory } from '../model/offset-history.js';
 import { NO_TIMINGS, partitionTimings, type ScrapeTimings } from '../model/replication-timing.js';
 import { assembleSnapshot, mm2Positions } from './assemble-snapshot.js';
@@ -400,8 +401,8 @@ export class Poller implements SnapshotFeed {
     let topics = this.refused.topics;
     try {
       topics = await withTimeout(
-        Promise.all([source.connect(), target.connect()]).then(() =>
-          readRefusedTopics(source, target, built),
+        Promise.all([source.connect(), target.connect()]).then(async () =>
+          readRefusedTopics(source, target, built, await this.mm2ReplicationFactor()),
         ),
         this.readTimeoutMs,
         'refused topics',
@@ -412,6 +413,23 @@ export class Poller implements SnapshotFeed {
     await Promise.all([source.disconnect().catch(() => {}), target.disconnect().catch(() => {})]);
     this.refused = { key, atMs: now, topics };
     return topics;
+  }
+
+  /**
+   * What MM2 creates remote topics with: the running MirrorSourceConnector's setting (Connect REST),
+   * else the mm2.properties flow's (dedicated MM2); undefined when neither is known.
+   */
+  private async mm2ReplicationFactor(): Promise<number | undefined> {
+    if (this.connect) {
+      const configs = await this.connect.configs().catch(() => []);
+      const running = mirrorSourceReplicationFactor(
+        configs,
+        this.connection.source.alias,
+        this.connection.target.alias,
+      );
+      if (running !== undefined) return running;
+    }
+    return this.connection.flow?.replicationFactor;
   }
 
   /** Timestamps the offset history asked for after the last refresh (they date the newest offsets). */

@@ -38,6 +38,7 @@ export async function readRefusedTopics(
   source: Admin,
   target: Admin,
   snapshot: Pick<Snapshot, 'mirror' | 'source' | 'target'>,
+  mm2ReplicationFactor?: number,
 ): Promise<Map<string, string>> {
   const missing = snapshot.mirror.topics.filter((t) => t.state === 'missing');
   if (missing.length === 0) return new Map();
@@ -45,6 +46,11 @@ export async function readRefusedTopics(
     source,
     missing.map((t) => t.source),
   );
+  // MM2's replication.factor when known (its default, 2, refuses every topic on a one-broker target);
+  // else a guess that cannot be refused, whose refusals would be mirrorwatch's and not MM2's. -1 (the
+  // target's default) cannot be asked through CreateTopics v3, the newest kafkajs speaks.
+  const asMm2 =
+    mm2ReplicationFactor !== undefined && mm2ReplicationFactor > 0 ? mm2ReplicationFactor : undefined;
   const targetBrokers = Math.max(1, snapshot.target.brokers.length);
   const replication = new Map(snapshot.source.topics.map((t) => [t.name, t.replicationFactor]));
   const entriesOf = new Map<string, ConfigEntries>();
@@ -56,13 +62,20 @@ export async function readRefusedTopics(
       {
         name: t.target,
         partitions: t.sourcePartitions,
-        replicationFactor: Math.min(replication.get(t.source) ?? 1, targetBrokers),
+        replicationFactor: asMm2 ?? Math.min(replication.get(t.source) ?? 1, targetBrokers),
         configs: configsMm2Copies(entries),
       },
     ];
   });
-  const refused = mm2Refusals(await refusedTopics(target, topics));
-  for (const [topic, reason] of refused) refused.set(topic, withOrigin(reason, entriesOf.get(topic) ?? []));
+  const answers = await refusedTopics(target, topics);
+  const refused = mm2Refusals(answers, asMm2 !== undefined);
+  for (const [topic, reason] of refused)
+    refused.set(
+      topic,
+      answers.get(topic)?.type === 'INVALID_REPLICATION_FACTOR'
+        ? `${reason}; MM2 creates remote topics with its replication.factor, ${asMm2}`
+        : withOrigin(reason, entriesOf.get(topic) ?? []),
+    );
   return refused;
 }
 
@@ -96,14 +109,21 @@ export function withOrigin(reason: string, entries: ConfigEntries): string {
 
 /**
  * Refusals that say why MM2 cannot create a topic: about the topic's configs (INVALID_CONFIG, or a
- * CreateTopicPolicy of the target's). Others are about mirrorwatch's own request: its principal may not
- * create topics (TOPIC_AUTHORIZATION_FAILED, MM2's may), or the replication factor it guessed.
+ * CreateTopicPolicy of the target's), and about the replication factor when it was MM2's own. Others
+ * are about mirrorwatch's own request: its principal may not create topics (TOPIC_AUTHORIZATION_FAILED,
+ * MM2's may), or the replication factor it guessed.
  */
 export function mm2Refusals(
   refused: ReadonlyMap<string, { type: string; message: string }>,
+  replicationFactorIsMm2s = false,
 ): Map<string, string> {
   const out = new Map<string, string>();
   for (const [topic, r] of refused)
-    if (r.type === 'INVALID_CONFIG' || r.type === 'POLICY_VIOLATION') out.set(topic, r.message);
+    if (
+      r.type === 'INVALID_CONFIG' ||
+      r.type === 'POLICY_VIOLATION' ||
+      (replicationFactorIsMm2s && r.type === 'INVALID_REPLICATION_FACTOR')
+    )
+      out.set(topic, r.message);
   return out;
 }

@@ -8,12 +8,14 @@
  * configs: one the target refuses keeps every new topic missing, and mirrorwatch says where it comes from.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createTopics, validatedOnTarget, withSourceConfigs } from '../../source/actions/create-topics.js';
 import type { PlannedTopic } from '../../source/actions/types.js';
 import { createKafka } from '../../source/kafka/client.js';
 import type { LabStatus } from '../../source/lab/lab-status.js';
+import { ConnectRestClient } from '../../source/mm2/connect-rest.js';
 import { readConfigDrift } from '../../source/monitor/read-topic-configs.js';
 import type { MirrorTopic } from '../../source/monitor/snapshot.js';
 import { eventually, SHARED_LAB_DIR, sharedLab, uniqueValue } from '../helpers/lab.js';
@@ -282,6 +284,59 @@ describe('missing topics the target refuses', () => {
         .deleteTopics({ topics: [probe] })
         .catch(() => undefined)
         .finally(() => target.disconnect());
+    }
+  });
+
+  it("MM2's replication.factor above the target's brokers: named as MM2's, in the words MM2 logs", async () => {
+    // MM2's default replication.factor is 2; the lab sets 1 for its one-broker target. Set back to 2, as a
+    // staging target of one broker would have it, MM2 creates no topic.
+    const connect = new ConnectRestClient(lab.connect.url!);
+    const name = 'old->new.MirrorSourceConnector';
+    const config = (await connect.configs()).find((c) => c.name === name);
+    assert.ok(config, `no ${name} among the lab's connectors`);
+    const probe = uniqueValue('create-mm2-rf');
+    const admin = kafka('source').admin();
+    await admin.connect();
+    await connect.putConfig(name, { ...config, 'replication.factor': '2' });
+    try {
+      await admin.createTopics({ waitForLeaders: true, topics: [{ topic: probe, numPartitions: 1 }] });
+      let named = '';
+      await eventually(
+        "status names the refusal as MM2's replication factor",
+        async () => {
+          const status = await mirrorwatch(['status', '--json', '--lab', SHARED_LAB_DIR], {
+            timeoutMs: 120_000,
+          });
+          named =
+            (JSON.parse(status.stdout).problems as string[]).find((p) =>
+              p.includes(`${probe} (the target refuses it:`),
+            ) ?? '';
+          return named.includes('MM2 creates remote topics with its replication.factor, 2)');
+        },
+        60_000,
+        2000,
+      );
+      // MM2's Connect log gives the same reason, in the same words.
+      const reason = /the target refuses it: (.*); MM2 creates/.exec(named)?.[1] ?? '-';
+      assert.match(reason, /replication factor of 2/);
+      await eventually(
+        "MM2's log says it",
+        async () =>
+          readFileSync(lab.logs.mirror!, 'utf8').includes(`InvalidReplicationFactorException: ${reason}`),
+        30_000,
+      );
+      assert.equal(await kcatPartitions(lab.target.bootstrap, probe), undefined);
+    } finally {
+      await connect.putConfig(name, config);
+      await admin.deleteTopics({ topics: [probe] }).finally(() => admin.disconnect());
+      await eventually(
+        'the mirror runs again as before',
+        async () => {
+          const status = await connect.status(name);
+          return status.connector.state === 'RUNNING' && status.tasks.every((t) => t.state === 'RUNNING');
+        },
+        60_000,
+      );
     }
   });
 });

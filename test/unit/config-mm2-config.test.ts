@@ -78,6 +78,7 @@ describe('parseMm2Config on the RDC/ORD geo-replication seed', () => {
       emitHeartbeats: true,
       emitCheckpoints: true,
       syncGroupOffsets: false,
+      replicationFactor: 3,
     });
   });
 
@@ -244,6 +245,8 @@ describe('parseMm2Config on variants', () => {
       emitHeartbeats: true,
       emitCheckpoints: true,
       syncGroupOffsets: false,
+      // Not set in the file: MM2's default.
+      replicationFactor: 2,
     });
     assert.equal(toAudit?.target, 'audit');
     assert.deepEqual(toAudit?.topics, ['audit\\..*']);
@@ -393,6 +396,24 @@ describe('remoteTopicName and sourceTopicName', () => {
     assert.equal(sourceTopicName(IDENTITY_POLICY, 'old', 'orders'), 'orders');
     assert.equal(remoteTopicName(IDENTITY_POLICY, 'old', 'heartbeats'), 'old.heartbeats');
     assert.equal(sourceTopicName(IDENTITY_POLICY, 'old', 'old.heartbeats'), 'heartbeats');
+  });
+  it('reads replication.factor per flow (a->b.replication.factor over the global one), and refuses a bad one', () => {
+    const config = parseMm2Config(
+      `${BASE}a->b.enabled = true\nb->a.enabled = true\nreplication.factor = 3\na->b.replication.factor = -1\n`,
+      'test.properties',
+    );
+    assert.deepEqual(
+      config.flows.map((f) => [`${f.source}->${f.target}`, f.replicationFactor]),
+      [
+        ['a->b', -1],
+        ['b->a', 3],
+      ],
+    );
+    assert.throws(
+      () =>
+        parseMm2Config(`${BASE}a->b.enabled = true\na->b.replication.factor = three\n`, 'test.properties'),
+      { message: "test.properties: a->b.replication.factor must be a whole number, not 'three'" },
+    );
   });
 });
 

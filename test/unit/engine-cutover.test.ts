@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { groupedVerifyText } from '../../source/cli/commands/verify.js';
+import { mirrorSourceReplicationFactor } from '../../source/mm2/source-connector-config.js';
 import { cutoverGate, groupGateChecks } from '../../source/model/cutover.js';
 import { configsMm2Copies, mm2Refusals, withOrigin } from '../../source/monitor/read-refused-topics.js';
 import type { GroupInfo } from '../../source/monitor/snapshot.js';
@@ -225,6 +226,31 @@ describe("why MM2 cannot create a topic: the target's refusals that are about it
         ['policy', 'retention.ms above the limit'],
       ],
     );
+    // Asked with MM2's own replication.factor, a refusal of it is MM2's too.
+    assert.deepEqual([...mm2Refusals(refused, true).keys()], ['small', 'policy', 'rf']);
+  });
+
+  it("takes MM2's replication.factor from the flow's MirrorSourceConnector, its default when unset", () => {
+    const connector = (klass: string, source: string, target: string, rf?: string) => ({
+      'connector.class': `org.apache.kafka.connect.mirror.${klass}`,
+      'source.cluster.alias': source,
+      'target.cluster.alias': target,
+      ...(rf === undefined ? {} : { 'replication.factor': rf }),
+    });
+    const both = [
+      connector('MirrorHeartbeatConnector', 'old', 'new', '5'),
+      connector('MirrorSourceConnector', 'new', 'old', '3'),
+      connector('MirrorSourceConnector', 'old', 'new', '1'),
+    ];
+    assert.equal(mirrorSourceReplicationFactor(both, 'old', 'new'), 1);
+    assert.equal(mirrorSourceReplicationFactor(both, 'new', 'old'), 3);
+    assert.equal(mirrorSourceReplicationFactor(both, 'a', 'b'), undefined, 'two flows, neither this one');
+    assert.equal(mirrorSourceReplicationFactor([connector('MirrorSourceConnector', 'x', 'y')], 'a', 'b'), 2);
+    assert.equal(
+      mirrorSourceReplicationFactor([connector('MirrorSourceConnector', 'a', 'b', 'x')], 'a', 'b'),
+      undefined,
+    );
+    assert.equal(mirrorSourceReplicationFactor([], 'a', 'b'), undefined);
   });
 
   it('asks with the configs MM2 copies: set on the topic or by a dynamic broker config, not defaults or static ones', () => {
