@@ -17,7 +17,7 @@
  * keeps fewer. Past its cap a cluster drops every other read of its older half: the window keeps its
  * reach, its older part sparser (interpolation and the evaluation need the reach more than the density).
  */
-import type { ClusterRole, Snapshot } from '../monitor/snapshot.js';
+import type { ClusterRole, GroupPartition, Snapshot } from '../monitor/snapshot.js';
 
 export const DEFAULT_HISTORY_WINDOW_MS = 10 * 60_000;
 /** 10 minutes at the console's 2 s refresh. */
@@ -310,13 +310,27 @@ function foundAt(n: number, row: number): void {
   found[n] = row;
 }
 
-function partitionRows(map: Map<string, number[]>, topic: string): number[] {
+/**
+ * A topic's rows by partition number. `size`, when known, sizes a new list at once: a list grown one
+ * partition at a time keeps up to half again as many slots, and one whose first partition is a high one
+ * (a group committing partitions 50 to 59 of 100) was allocated for far more than it holds.
+ */
+function partitionRows(map: Map<string, number[]>, topic: string, size = 0): number[] {
   let rows = map.get(topic);
   if (!rows) {
-    rows = [];
+    rows = size > 0 ? new Array<number>(size) : [];
     map.set(topic, rows);
   }
   return rows;
+}
+
+/** One past the highest partition of the run of `topic` starting at `from` (a group's partitions come by topic). */
+function runSize(partitions: ReadonlyArray<{ topic: string; partition: number }>, from: number): number {
+  const topic = partitions[from]?.topic;
+  let max = -1;
+  for (let i = from; i < partitions.length && partitions[i]?.topic === topic; i++)
+    max = Math.max(max, partitions[i]?.partition ?? -1);
+  return max + 1;
 }
 
 /** The row of `partition`, or `next` (the kind's row count, which the caller then counts up) as its new row. */
@@ -330,7 +344,7 @@ function rowAt(perPartition: number[], partition: number, next: number): number 
 function readLogEnds(topics: Snapshot['source']['topics'], rows: RowRegistry): Float64Array {
   let n = 0;
   for (const topic of topics) {
-    const perPartition = partitionRows(rows.logEnds, topic.name);
+    const perPartition = partitionRows(rows.logEnds, topic.name, topic.partitions.length);
     for (const p of topic.partitions) {
       if (p.latest === null) continue;
       const row = rowAt(perPartition, p.partition, rows.logEndRows);
@@ -354,7 +368,8 @@ function readCommits(
     let topics = rows.commits.get(g.group);
     let topic: string | null = null;
     let perPartition: number[] = [];
-    for (const p of g.partitions) {
+    for (let i = 0; i < g.partitions.length; i++) {
+      const p = g.partitions[i] as GroupPartition;
       if (p.committed === null) continue;
       if (p.topic !== topic) {
         topic = p.topic;
@@ -362,7 +377,7 @@ function readCommits(
           topics = new Map();
           rows.commits.set(g.group, topics);
         }
-        perPartition = partitionRows(topics, topic);
+        perPartition = topics.get(topic) ?? partitionRows(topics, topic, runSize(g.partitions, i));
       }
       const row = rowAt(perPartition, p.partition, rows.commitRows);
       if (row === rows.commitRows) rows.commitRows++;
@@ -391,7 +406,7 @@ function readMirror(
   if (mirrorTopics === null) return { position: EMPTY, mirrorLag: EMPTY, mirrorLagTotal: null };
   let n = 0;
   for (const topic of mirrorTopics) {
-    const perPartition = partitionRows(rows.mirror, topic.source);
+    const perPartition = partitionRows(rows.mirror, topic.source, topic.partitions.length);
     for (const p of topic.partitions) {
       if (p.lag === null || p.sourceLatest === null) continue;
       const row = rowAt(perPartition, p.partition, rows.mirrorRows);
