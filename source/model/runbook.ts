@@ -7,7 +7,7 @@
 import type { GroupInfo, Snapshot } from '../monitor/snapshot.js';
 import type { ConvergenceStatus } from './convergence.js';
 import { cutoverGate, type GateCheck, type GateReason } from './cutover.js';
-import { withRefusal } from './verdict.js';
+import { namedFew, withRefusal } from './verdict.js';
 
 export type RunbookStepId =
   | 'topics-present'
@@ -102,18 +102,10 @@ const ORDER: readonly RunbookStepId[] = [
   'mirror-stopped',
 ];
 
-/** Names shown in a reason before `and N more`. */
-const NAMED = 3;
-
 interface Check {
   met: boolean;
   reason: string;
   blockers: string[];
-}
-
-function named(items: readonly string[]): string {
-  const shown = items.slice(0, NAMED).join(', ');
-  return items.length > NAMED ? `${shown} and ${items.length - NAMED} more` : shown;
 }
 
 function seconds(ms: number): string {
@@ -137,12 +129,12 @@ function topicsPresent(s: Snapshot, signals: RunbookSignals): Check {
     const parts = [
       ...(absent.length > 0
         ? [
-            `missing on the target: ${named(absent.map((t) => withRefusal(t.target, s.mirror.refusedTopics)))}`,
+            `missing on the target: ${namedFew(absent.map((t) => withRefusal(t.target, s.mirror.refusedTopics)))}`,
           ]
         : []),
       ...(mismatched.length > 0
         ? [
-            `another partition count: ${named(mismatched.map((t) => `${t.target} (${t.sourcePartitions}/${t.targetPartitions})`))}`,
+            `another partition count: ${namedFew(mismatched.map((t) => `${t.target} (${t.sourcePartitions}/${t.targetPartitions})`))}`,
           ]
         : []),
     ];
@@ -163,7 +155,7 @@ function topicsPresent(s: Snapshot, signals: RunbookSignals): Check {
     const text = drift.map((d) => `${d.topic} ${d.config}=${d.source} (target ${d.target ?? 'default'})`);
     return {
       met: false,
-      reason: `config not synced: ${named(text)}`,
+      reason: `config not synced: ${namedFew(text)}`,
       blockers: [...new Set(drift.map((d) => d.topic))],
     };
   }
@@ -182,7 +174,7 @@ function mm2CaughtUp(s: Snapshot, signals: RunbookSignals, options: RunbookOptio
   if (unknown.length > 0)
     return {
       met: false,
-      reason: `MM2's position unknown for ${named(unknown.map((t) => t.source))}`,
+      reason: `MM2's position unknown for ${namedFew(unknown.map((t) => t.source))}`,
       blockers: unknown.map((t) => t.source),
     };
   if (lagging.length > 0) {
@@ -190,7 +182,7 @@ function mm2CaughtUp(s: Snapshot, signals: RunbookSignals, options: RunbookOptio
     // With lag, 0 s only means the lagging partitions could not be dated: say nothing then.
     return {
       met: false,
-      reason: `MM2 lag ${total} record(s)${behind !== null && behind > 0 ? behindText : ''}: ${named(lagging.map((t) => `${t.source} ${t.lag}`))}`,
+      reason: `MM2 lag ${total} record(s)${behind !== null && behind > 0 ? behindText : ''}: ${namedFew(lagging.map((t) => `${t.source} ${t.lag}`))}`,
       blockers: lagging.map((t) => t.source),
     };
   }
@@ -241,7 +233,7 @@ function producersStopped(s: Snapshot, signals: RunbookSignals, options: Runbook
     };
   return {
     met: false,
-    reason: `written ${seconds(newest[0]!.quietMs)} ago (need ${options.quietSeconds} s quiet): ${named(newest.map((q) => q.topic))}`,
+    reason: `written ${seconds(newest[0]!.quietMs)} ago (need ${options.quietSeconds} s quiet): ${namedFew(newest.map((q) => q.topic))}`,
     blockers: newest.map((q) => q.topic),
   };
 }
@@ -256,7 +248,7 @@ function groupsDrained(checks: readonly GateCheck[]): Check {
   const total = lagging.reduce((n, c) => n + c.magnitude, 0);
   return {
     met: false,
-    reason: `lag ${total} on the source: ${named(lagging.map((c) => `${groupOf(c)} ${c.magnitude}`))}`,
+    reason: `lag ${total} on the source: ${namedFew(lagging.map((c) => `${groupOf(c)} ${c.magnitude}`))}`,
     blockers: lagging.map(groupOf),
   };
 }
@@ -268,7 +260,7 @@ function offsetsSynced(checks: readonly GateCheck[]): Check {
   const rereadRecords = reread.reduce((n, c) => n + c.magnitude, 0);
   const gap =
     rereadRecords > 0
-      ? `; moved now they re-read ${rereadRecords} record(s) (translation gap, offset.lag.max): ${named(reread.map((c) => `${groupOf(c)} ${c.magnitude}`))}`
+      ? `; moved now they re-read ${rereadRecords} record(s) (translation gap, offset.lag.max): ${namedFew(reread.map((c) => `${groupOf(c)} ${c.magnitude}`))}`
       : '';
   const failing = relevant.filter((c) => !c.ok);
   if (failing.length === 0)
@@ -278,12 +270,12 @@ function offsetsSynced(checks: readonly GateCheck[]): Check {
   const parts = [
     ...(noCheckpoint.length > 0
       ? [
-          `no checkpoint of the current source offset: ${named(noCheckpoint.map((c) => `${groupOf(c)} (${c.magnitude} partition(s))`))}`,
+          `no checkpoint of the current source offset: ${namedFew(noCheckpoint.map((c) => `${groupOf(c)} (${c.magnitude} partition(s))`))}`,
         ]
       : []),
     ...(notSynced.length > 0
       ? [
-          `checkpointed, not yet synced to the target group: ${named(notSynced.map((c) => `${groupOf(c)} (${c.magnitude} partition(s))`))}`,
+          `checkpointed, not yet synced to the target group: ${namedFew(notSynced.map((c) => `${groupOf(c)} (${c.magnitude} partition(s))`))}`,
         ]
       : []),
   ];
@@ -313,7 +305,7 @@ function groupsOnTarget(moving: readonly string[], s: Snapshot, signals: Runbook
       reason: `${moving.length} group(s) consuming on the target, evaluated OK`,
       blockers: [],
     };
-  return { met: false, reason: `on the target: ${named(problems)}`, blockers };
+  return { met: false, reason: `on the target: ${namedFew(problems)}`, blockers };
 }
 
 const STOPPED_STATES = new Set(['STOPPED', 'PAUSED']);

@@ -79,20 +79,33 @@ export function assess(snapshot: Snapshot): Assessment {
     for (const t of mismatched) problems.push(`topic ${t.target} has ${partitions(t)}`);
   else
     problems.push(
-      `${mismatched.length} topic(s) with other partition counts on the target: ${namedSome(mismatched.map((t) => `${t.target} (${partitions(t)})`))}`,
+      `${mismatched.length} topic(s) with other partition counts on the target: ${namedFew(mismatched.map((t) => `${t.target} (${partitions(t)})`))}`,
     );
   return { verdict: problems.length > 0 ? 'degraded' : 'healthy', problems };
 }
 
 /** Up to this many topics are named with all they have to say; past it, they are counted and a few named. */
-const NAMED_IN_FULL = 10;
+export const NAMED_IN_FULL = 10;
+/** Names shown before `and N more`. */
 const NAMED_OF_MANY = 3;
 /** Reasons of refusal listed apart, past NAMED_IN_FULL missing topics; the others are counted. */
 const REASONS_LISTED = 3;
 
-function namedSome(items: readonly string[]): string {
+/** The first few of `items`, and how many more. */
+export function namedFew(items: readonly string[]): string {
   const shown = items.slice(0, NAMED_OF_MANY).join(', ');
   return items.length > NAMED_OF_MANY ? `${shown} and ${items.length - NAMED_OF_MANY} more` : shown;
+}
+
+/** Topics by the target's reason for refusing them, the most common reason first. */
+export function topicsByReason(refusals: Iterable<readonly [string, string]>): Array<[string, string[]]> {
+  const byReason = new Map<string, string[]>();
+  for (const [topic, reason] of refusals) {
+    const topics = byReason.get(reason);
+    if (topics) topics.push(topic);
+    else byReason.set(reason, [topic]);
+  }
+  return [...byReason].sort((a, b) => b[1].length - a[1].length);
 }
 
 /**
@@ -109,20 +122,17 @@ export function missingProblems(
     return [
       `${missing.length} topic(s) missing on the target: ${missing.map((t) => withRefusal(t.target, refused)).join(', ')}`,
     ];
-  const byReason = new Map<string, string[]>();
-  for (const t of missing) {
-    const why = refused?.get(t.target);
-    if (why === undefined) continue;
-    const topics = byReason.get(why) ?? [];
-    topics.push(t.target);
-    byReason.set(why, topics);
-  }
-  const reasons = [...byReason].sort((a, b) => b[1].length - a[1].length);
+  const reasons = topicsByReason(
+    missing.flatMap((t): Array<[string, string]> => {
+      const why = refused?.get(t.target);
+      return why === undefined ? [] : [[t.target, why]];
+    }),
+  );
   const lines = [
-    `${missing.length} topic(s) missing on the target: ${namedSome(missing.map((t) => t.target))}`,
+    `${missing.length} topic(s) missing on the target: ${namedFew(missing.map((t) => t.target))}`,
   ];
   for (const [why, topics] of reasons.slice(0, REASONS_LISTED))
-    lines.push(`${topics.length} of them refused by the target (${namedSome(topics)}): ${why}`);
+    lines.push(`${topics.length} of them refused by the target (${namedFew(topics)}): ${why}`);
   if (reasons.length > REASONS_LISTED) {
     const others = reasons.slice(REASONS_LISTED);
     const count = others.reduce((n, [, topics]) => n + topics.length, 0);

@@ -1,5 +1,6 @@
 /** The event log: operator actions and their results, and data sources failing and recovering. */
 import { formatAge } from '../model/freshness.js';
+import { NAMED_IN_FULL, namedFew, topicsByReason } from '../model/verdict.js';
 import type { DataSourceName, Snapshot } from '../monitor/snapshot.js';
 import { escapeForTerminal } from '../util/escape.js';
 
@@ -67,28 +68,18 @@ export function refusalEvents(
 ): NewEvent[] {
   const fresh: Array<[string, string]> = [];
   for (const [topic, reason] of next ?? []) if (previous?.get(topic) !== reason) fresh.push([topic, reason]);
-  if (fresh.length <= REFUSALS_ONE_BY_ONE)
+  if (fresh.length <= NAMED_IN_FULL)
     return fresh.map(([topic, reason]) => ({
       level: 'warn',
       text: `topic ${escapeForTerminal(topic)} is missing: the target refuses to create it: ${escapeForTerminal(reason)}`,
     }));
   // Thousands at once (a dynamic broker config the target refuses): one line per reason, or they would
   // push every other event out of the log.
-  const byReason = new Map<string, string[]>();
-  for (const [topic, reason] of fresh) {
-    const topics = byReason.get(reason) ?? [];
-    topics.push(topic);
-    byReason.set(reason, topics);
-  }
-  const reasons = [...byReason].sort((a, b) => b[1].length - a[1].length);
-  const out: NewEvent[] = reasons.slice(0, REASONS_LOGGED).map(([reason, topics]) => {
-    const names = topics.slice(0, 3).map(escapeForTerminal).join(', ');
-    const more = topics.length > 3 ? ` and ${topics.length - 3} more` : '';
-    return {
-      level: 'warn',
-      text: `${topics.length} topics are missing: the target refuses to create them: ${escapeForTerminal(reason)} (${names}${more})`,
-    };
-  });
+  const reasons = topicsByReason(fresh);
+  const out: NewEvent[] = reasons.slice(0, REASONS_LOGGED).map(([reason, topics]) => ({
+    level: 'warn',
+    text: `${topics.length} topics are missing: the target refuses to create them: ${escapeForTerminal(reason)} (${namedFew(topics.map(escapeForTerminal))})`,
+  }));
   const others = reasons.slice(REASONS_LOGGED);
   if (others.length > 0)
     out.push({
@@ -98,11 +89,8 @@ export function refusalEvents(
   return out;
 }
 
-/** Past REFUSALS_ONE_BY_ONE, the most common reasons get a line each, the others one line together. */
+/** Past NAMED_IN_FULL new refusals at once, the most common reasons get a line each, the others one line together. */
 const REASONS_LOGGED = 5;
-
-/** Up to this many new refusals at once get a line each. */
-const REFUSALS_ONE_BY_ONE = 10;
 
 export function appendEvents(
   log: readonly ConsoleEvent[],
