@@ -25,7 +25,7 @@ import type {
 import { byTopic } from './by-topic.js';
 import { replicationLagOf } from './lag.js';
 import { partitionKeyIn, topicKeys } from './partition-key.js';
-import { type PartitionTiming, partitionTimings, type ScrapeTimings } from './replication-timing.js';
+import { partitionTimings, type ScrapeTimings, TopicTimings } from './replication-timing.js';
 
 export interface MirrorInputs {
   source: ClusterView;
@@ -73,7 +73,7 @@ function mirrorState(topic: Omit<MirrorTopic, 'state'>): MirrorState {
 /** A scrape's metrics and timings of one target topic, by partition number. */
 interface TopicMetrics {
   metrics: Array<PartitionMetrics | undefined>;
-  timings: ReadonlyArray<PartitionTiming | undefined>;
+  timings: TopicTimings;
 }
 
 /**
@@ -85,7 +85,7 @@ const metricIndexes = new WeakMap<
   { timings: ScrapeTimings; index: Map<string, TopicMetrics> }
 >();
 
-const NO_TIMINGS_OF_TOPIC: ReadonlyArray<PartitionTiming | undefined> = [];
+const NO_TIMINGS_OF_TOPIC = new TopicTimings(0);
 
 function metricIndex(
   partitions: readonly PartitionMetrics[],
@@ -112,7 +112,7 @@ function timingsOf(partitions: readonly PartitionMetrics[]): ScrapeTimings {
   return timings;
 }
 
-const NO_TOPIC_METRICS: TopicMetrics = { metrics: [], timings: [] };
+const NO_TOPIC_METRICS: TopicMetrics = { metrics: [], timings: NO_TIMINGS_OF_TOPIC };
 
 /**
  * Runs on every refresh over every partition (100,000 at the scale mirrorwatch is built for): one key
@@ -256,7 +256,6 @@ function joinTopic(
     }
     const t = targetPartitions[p.partition];
     const m = metrics[p.partition];
-    const timing = timings[p.partition];
     // One object shape for every partition: a conditional spread here cost a slow copy per partition.
     const partition: MirrorPartition = {
       partition: p.partition,
@@ -267,9 +266,9 @@ function joinTopic(
       mm2Position: stored,
       lag,
       recordCount: m?.recordCount ?? null,
-      recordAgeMs: timing?.recordAgeMs ?? null,
-      replicationLatencyMs: timing?.replicationLatencyMs ?? null,
-      idle: timing?.idle ?? null,
+      recordAgeMs: timings.recordAge(p.partition),
+      replicationLatencyMs: timings.replicationLatency(p.partition),
+      idle: timings.idle(p.partition),
     };
     if (mm1) partition.mm1Committed = found;
     partitions.push(partition);
@@ -297,15 +296,34 @@ export interface CheckpointRecord {
 }
 
 interface GroupCheckpoints {
+  /** The checkpoint records themselves, sorted by topic and partition (a Translation each). */
   translations: Translation[];
   newestTimestampMs: number;
-  /** Upstream offset by target-side topic and partition number. */
-  upstream: Map<string, number[]>;
+  /** Upstream offsets by target-side topic (see upstreamOf). */
+  upstream: Map<string, UpstreamOffsets>;
 }
 
 /**
+ * A group's upstream offsets of one topic, by partition number from its lowest checkpointed one: a
+ * group that reads partitions 90..99 keeps ten slots, not a hundred (a sparse array per group and
+ * topic was 16 MB at 10,000 groups).
+ */
+interface UpstreamOffsets {
+  first: number;
+  offsets: number[];
+}
+
+function upstreamOf(offsets: UpstreamOffsets | undefined, partition: number): number | undefined {
+  return offsets && partition >= offsets.first ? offsets.offsets[partition - offsets.first] : undefined;
+}
+
+const byTopicAndPartition = (a: Translation, b: Translation) =>
+  a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition;
+
+/**
  * Checkpoints by group, built once per list: the poller hands out the same list until a checkpoint
- * changes (MM2 emits them every 60 s by default), while the groups change on every refresh.
+ * changes (MM2 emits them every 60 s by default), while the groups change on every refresh. The
+ * records are the group's translations as they are: no copy per checkpoint.
  */
 const checkpointIndexes = new WeakMap<readonly CheckpointRecord[], Map<string, GroupCheckpoints>>();
 
@@ -314,41 +332,39 @@ function checkpointIndex(checkpoints: readonly CheckpointRecord[]): Map<string, 
   if (index) return index;
   index = new Map();
   let lastGroup: string | undefined;
-  // MM2 writes a group's checkpoints together: the group and topic are looked up once per run of them.
+  // MM2 writes a group's checkpoints together: the group is looked up once per run of them.
   let entry: GroupCheckpoints | undefined;
-  let upstream: number[] = [];
-  let topic: string | undefined;
   for (const c of checkpoints) {
     if (entry === undefined || c.group !== lastGroup) {
       lastGroup = c.group;
-      topic = undefined;
       entry = index.get(c.group);
       if (!entry) {
         entry = { translations: [], newestTimestampMs: 0, upstream: new Map() };
         index.set(c.group, entry);
       }
     }
-    if (c.topic !== topic) {
-      topic = c.topic;
-      let known = entry.upstream.get(topic);
-      if (!known) {
-        known = [];
-        entry.upstream.set(topic, known);
-      }
-      upstream = known;
-    }
-    entry.translations.push({
-      topic: c.topic,
-      partition: c.partition,
-      upstreamOffset: c.upstreamOffset,
-      downstreamOffset: c.downstreamOffset,
-      checkpointTimestampMs: c.recordTimestampMs,
-    });
+    entry.translations.push(c);
     entry.newestTimestampMs = Math.max(entry.newestTimestampMs, c.recordTimestampMs);
-    if (Number.isInteger(c.partition) && c.partition >= 0) upstream[c.partition] = c.upstreamOffset;
   }
-  for (const entry of index.values())
-    entry.translations.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+  for (const entry of index.values()) {
+    const translations = entry.translations;
+    // Usually in order already (MM2 writes them so): a check is cheaper than a sort.
+    let sorted = true;
+    for (let i = 1; i < translations.length && sorted; i++)
+      sorted = byTopicAndPartition(translations[i - 1] as Translation, translations[i] as Translation) <= 0;
+    if (!sorted) translations.sort(byTopicAndPartition);
+    let topic: string | undefined;
+    let offsets: UpstreamOffsets | undefined;
+    for (const t of translations) {
+      if (!Number.isInteger(t.partition) || t.partition < 0) continue;
+      if (t.topic !== topic || offsets === undefined) {
+        topic = t.topic;
+        offsets = { first: t.partition, offsets: [] };
+        entry.upstream.set(topic, offsets);
+      }
+      offsets.offsets[t.partition - offsets.first] = t.upstreamOffset;
+    }
+  }
   checkpointIndexes.set(checkpoints, index);
   return index;
 }
@@ -402,7 +418,7 @@ function covers(
   let committed = 0;
   let current = true;
   let topic: string | null = null;
-  let upstream: number[] | undefined;
+  let upstream: UpstreamOffsets | undefined;
   for (const p of source.partitions) {
     if (p.committed === null) continue;
     committed++;
@@ -410,7 +426,7 @@ function covers(
       topic = p.topic;
       upstream = entry.upstream.get(targetTopicOf(topic));
     }
-    if (upstream?.[p.partition] !== p.committed) {
+    if (upstreamOf(upstream, p.partition) !== p.committed) {
       current = false;
       break;
     }

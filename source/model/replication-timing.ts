@@ -23,6 +23,72 @@ export interface PartitionTiming {
 
 const NONE: PartitionTiming = { recordAgeMs: null, replicationLatencyMs: null, idle: null, basis: null };
 
+// A partition's idleness and basis in one byte (TopicTimings.flags); 0: the scrape has no sample of it.
+const SAMPLED = 1;
+const IDLE_FALSE = 2;
+const IDLE_TRUE = 4;
+const WINDOWED = 8;
+const LAST_VALUE = 16;
+
+/**
+ * The timings of one target-side topic's partitions, by partition number, in columns: a scrape of
+ * 100,000 partitions kept an object each before (15 MB); the join reads the columns.
+ */
+export class TopicTimings {
+  readonly recordAgeMs: Float64Array;
+  readonly replicationLatencyMs: Float64Array;
+  readonly flags: Uint8Array;
+
+  constructor(partitions: number) {
+    this.recordAgeMs = new Float64Array(partitions).fill(Number.NaN);
+    this.replicationLatencyMs = new Float64Array(partitions).fill(Number.NaN);
+    this.flags = new Uint8Array(partitions);
+  }
+
+  set(partition: number, t: PartitionTiming): void {
+    if (t.recordAgeMs !== null) this.recordAgeMs[partition] = t.recordAgeMs;
+    if (t.replicationLatencyMs !== null) this.replicationLatencyMs[partition] = t.replicationLatencyMs;
+    this.flags[partition] =
+      SAMPLED |
+      (t.idle === true ? IDLE_TRUE : t.idle === false ? IDLE_FALSE : 0) |
+      (t.basis === 'windowed' ? WINDOWED : t.basis === 'last-value' ? LAST_VALUE : 0);
+  }
+
+  recordAge(partition: number): number | null {
+    const value = this.recordAgeMs[partition];
+    return value === undefined || Number.isNaN(value) ? null : value;
+  }
+
+  replicationLatency(partition: number): number | null {
+    const value = this.replicationLatencyMs[partition];
+    return value === undefined || Number.isNaN(value) ? null : value;
+  }
+
+  idle(partition: number): boolean | null {
+    const flags = this.flags[partition] ?? 0;
+    return flags & IDLE_TRUE ? true : flags & IDLE_FALSE ? false : null;
+  }
+
+  /** The partition's timing as one object; undefined where the scrape had no sample. */
+  get(partition: number): PartitionTiming | undefined {
+    const flags = this.flags[partition] ?? 0;
+    if (!(flags & SAMPLED)) return undefined;
+    return {
+      recordAgeMs: this.recordAge(partition),
+      replicationLatencyMs: this.replicationLatency(partition),
+      idle: this.idle(partition),
+      basis: flags & WINDOWED ? 'windowed' : flags & LAST_VALUE ? 'last-value' : null,
+    };
+  }
+
+  *values(): IterableIterator<PartitionTiming> {
+    for (let p = 0; p < this.flags.length; p++) {
+      const t = this.get(p);
+      if (t !== undefined) yield t;
+    }
+  }
+}
+
 /**
  * The timing of every partition of one scrape, by target-side topic and partition number: the join looks
  * a topic up once and its partitions by index (a key string per partition cost 40 ms a scrape at 100,000
@@ -31,19 +97,19 @@ const NONE: PartitionTiming = { recordAgeMs: null, replicationLatencyMs: null, i
 export class ScrapeTimings {
   #summary: TimingSummary | null = null;
 
-  constructor(private readonly byTopic: ReadonlyMap<string, ReadonlyArray<PartitionTiming | undefined>>) {}
+  constructor(private readonly byTopic: ReadonlyMap<string, TopicTimings>) {}
 
-  /** The topic's timings by partition number (holes where the scrape had no sample). */
-  topic(topic: string): ReadonlyArray<PartitionTiming | undefined> | undefined {
+  /** The topic's timings by partition number. */
+  topic(topic: string): TopicTimings | undefined {
     return this.byTopic.get(topic);
   }
 
   get(topic: string, partition: number): PartitionTiming | undefined {
-    return this.byTopic.get(topic)?.[partition];
+    return this.byTopic.get(topic)?.get(partition);
   }
 
   *values(): IterableIterator<PartitionTiming> {
-    for (const timings of this.byTopic.values()) for (const t of timings) if (t !== undefined) yield t;
+    for (const timings of this.byTopic.values()) yield* timings.values();
   }
 
   /** Summed once: the poller hands out the same timings until the next scrape. */
@@ -89,17 +155,17 @@ export function partitionTimings(
   // The previous counts matter only to partitions without windowed attributes (see partitionTiming).
   const before =
     previous && current.some((p) => !p.windowed) ? byTopic(previous, (p) => p.recordCount) : null;
-  let topic: string | undefined;
-  let counts: Array<number | undefined> | undefined;
-  return new ScrapeTimings(
-    byTopic(current, (p) => {
-      if (before && p.topic !== topic) {
-        topic = p.topic;
-        counts = before.get(topic);
-      }
-      return partitionTiming(p, counts?.[p.partition]);
-    }),
-  );
+  const out = new Map<string, TopicTimings>();
+  for (const [topic, metrics] of byTopic(current, (p) => p)) {
+    const counts = before?.get(topic);
+    const timings = new TopicTimings(metrics.length);
+    for (let partition = 0; partition < metrics.length; partition++) {
+      const m = metrics[partition];
+      if (m !== undefined) timings.set(partition, partitionTiming(m, counts?.[partition]));
+    }
+    out.set(topic, timings);
+  }
+  return new ScrapeTimings(out);
 }
 
 export function summariseTimings(timings: Iterable<PartitionTiming>): TimingSummary {

@@ -77,8 +77,8 @@ export interface Translation {
   partition: number;
   upstreamOffset: number;
   downstreamOffset: number;
-  /** When the checkpoint record was written (record timestamp). */
-  checkpointTimestampMs: number;
+  /** When the checkpoint record was written (its record timestamp). */
+  recordTimestampMs: number;
 }
 
 /**

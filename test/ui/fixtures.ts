@@ -178,7 +178,7 @@ function translations(
     partition: p.partition,
     upstreamOffset: upstream(p.partition),
     downstreamOffset: p.committed ?? 0,
-    checkpointTimestampMs: NOW - ageMs,
+    recordTimestampMs: NOW - ageMs,
   }));
 }
 

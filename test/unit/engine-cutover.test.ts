@@ -51,7 +51,7 @@ describe('cutover gate', () => {
             partition: 0,
             upstreamOffset: 10,
             downstreamOffset: 10,
-            checkpointTimestampMs: 1,
+            recordTimestampMs: 1,
           },
         ]),
       ],
@@ -69,7 +69,7 @@ describe('cutover gate', () => {
       ...s.target,
       groups: [
         group('target', 1, 10, [
-          { topic: 'orders', partition: 0, upstreamOffset: 5, downstreamOffset: 1, checkpointTimestampMs: 1 },
+          { topic: 'orders', partition: 0, upstreamOffset: 5, downstreamOffset: 1, recordTimestampMs: 1 },
         ]),
       ],
     };
@@ -95,7 +95,7 @@ describe('cutover gate', () => {
             partition: 0,
             upstreamOffset: 10,
             downstreamOffset: 4,
-            checkpointTimestampMs: 1,
+            recordTimestampMs: 1,
           },
         ]),
       ],
@@ -170,7 +170,7 @@ describe('cutover gate at scale', () => {
                   partition: 0,
                   upstreamOffset: committed,
                   downstreamOffset: committed,
-                  checkpointTimestampMs: 1,
+                  recordTimestampMs: 1,
                 },
               ]
             : [],

@@ -255,8 +255,9 @@ describe('groups and translations', () => {
     assert.equal(group.state, 'Unknown');
   });
 
-  it('attaches the checkpoints MM2 wrote to the target group', () => {
-    const group = buildGroup(
+  /** billing on the target, committed on orders-0. */
+  const billingOnTarget = () =>
+    buildGroup(
       'target',
       'billing',
       '',
@@ -264,36 +265,41 @@ describe('groups and translations', () => {
       committedTopics([{ topic: 'orders', partition: 0, offset: 60 }]),
       offsets,
     );
+
+  it('attaches the checkpoints MM2 wrote to the target group', () => {
+    const group = billingOnTarget();
+    const billing = {
+      group: 'billing',
+      topic: 'orders',
+      partition: 0,
+      upstreamOffset: 61,
+      downstreamOffset: 60,
+      recordTimestampMs: 1000,
+    };
+    const other = { ...billing, group: 'other', upstreamOffset: 1, downstreamOffset: 1 };
+    const [withTranslations] = attachTranslations([group], [billing, other]);
+    assert.equal(withTranslations!.translations.length, 1);
+    assert.equal(withTranslations!.translations[0], billing, 'the checkpoint record itself, not a copy');
+  });
+
+  it("sorts a group's translations by topic and partition whatever order MM2 wrote them in", () => {
+    const group = billingOnTarget();
+    const checkpoint = (topic: string, partition: number) => ({
+      group: 'billing',
+      topic,
+      partition,
+      upstreamOffset: 1,
+      downstreamOffset: 1,
+      recordTimestampMs: 1000,
+    });
     const [withTranslations] = attachTranslations(
       [group],
-      [
-        {
-          group: 'billing',
-          topic: 'orders',
-          partition: 0,
-          upstreamOffset: 61,
-          downstreamOffset: 60,
-          recordTimestampMs: 1000,
-        },
-        {
-          group: 'other',
-          topic: 'orders',
-          partition: 0,
-          upstreamOffset: 1,
-          downstreamOffset: 1,
-          recordTimestampMs: 1000,
-        },
-      ],
+      [checkpoint('orders', 1), checkpoint('audit', 0), checkpoint('orders', 0), checkpoint('Zeta', 2)],
     );
-    assert.deepEqual(withTranslations!.translations, [
-      {
-        topic: 'orders',
-        partition: 0,
-        upstreamOffset: 61,
-        downstreamOffset: 60,
-        checkpointTimestampMs: 1000,
-      },
-    ]);
+    assert.deepEqual(
+      withTranslations!.translations.map((t) => `${t.topic}-${t.partition}`),
+      ['Zeta-2', 'audit-0', 'orders-0', 'orders-1'],
+    );
   });
 });
 
@@ -371,6 +377,11 @@ describe('checkpoint summaries', () => {
     downstreamOffset: 1,
     recordTimestampMs,
   });
+  /** [group, current] of each summary, two seconds on. */
+  const currentness = (
+    checkpoints: ReturnType<typeof checkpoint>[],
+    groups: Parameters<typeof summariseCheckpoints>[1],
+  ) => summariseCheckpoints(checkpoints, groups, (t) => `old.${t}`, 2000).map((s) => [s.group, s.current]);
 
   it('marks an old checkpoint current when the source group has not moved since', () => {
     const [summary] = summariseCheckpoints(
@@ -388,15 +399,41 @@ describe('checkpoint summaries', () => {
     });
   });
 
-  it('is not current when the group committed past its checkpoint or is gone from the source', () => {
-    const summaries = summariseCheckpoints(
-      [checkpoint('idle', 0, 20, 1000), checkpoint('idle', 1, 10, 1000), checkpoint('gone', 0, 5, 1000)],
-      [idle],
-      (t) => `old.${t}`,
-      2000,
+  it('matches each partition to its own checkpoint, whichever partitions and order MM2 wrote', () => {
+    const tail = buildGroup(
+      'source',
+      'tail',
+      'consumer',
+      undefined,
+      committedTopics([{ topic: 'orders', partition: 1, offset: 10 }]),
+      offsets,
     );
     assert.deepEqual(
-      summaries.map((s) => [s.group, s.current]),
+      currentness(
+        [
+          checkpoint('tail', 1, 10, 1000),
+          // Written out of order: partition 1 before 0.
+          checkpoint('idle', 1, 10, 1000),
+          checkpoint('idle', 0, 29, 1000),
+          // Only the higher partition: partition 0's commit has no checkpoint.
+          checkpoint('half', 1, 10, 1000),
+        ],
+        [idle, tail, { ...idle, group: 'half' }],
+      ),
+      [
+        ['half', false],
+        ['idle', true],
+        ['tail', true],
+      ],
+    );
+  });
+
+  it('is not current when the group committed past its checkpoint or is gone from the source', () => {
+    assert.deepEqual(
+      currentness(
+        [checkpoint('idle', 0, 20, 1000), checkpoint('idle', 1, 10, 1000), checkpoint('gone', 0, 5, 1000)],
+        [idle],
+      ),
       [
         ['gone', false],
         ['idle', false],

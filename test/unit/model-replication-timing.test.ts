@@ -52,6 +52,27 @@ describe('the captured lab page: MM2 keeps the last value of an idle partition',
     });
   });
 
+  it("keeps each partition's timing as partitionTiming gives it, idle, replicating or without a basis", () => {
+    const bare: PartitionMetrics = {
+      source: 'old',
+      target: 'new',
+      topic: 'bare',
+      partition: 3,
+      recordCount: 5,
+    };
+    const all = [
+      ...partitions,
+      bare,
+      ...partitionsOf(LAB_PAGE_WITHOUT_WINDOWS).map((p) => ({ ...p, topic: `w-${p.topic}` })),
+    ];
+    const timings = partitionTimings(all, null);
+    for (const p of all)
+      assert.deepEqual(timings.get(p.topic, p.partition), partitionTiming(p), `${p.topic}-${p.partition}`);
+    assert.equal(timings.get('bare', 3)?.basis, null);
+    assert.equal(timings.get('bare', 2), undefined, 'a partition the scrape did not list');
+    assert.equal([...timings.values()].length, all.length);
+  });
+
   it('summarises over the replicating partitions only: well below topic2 stale gauge', () => {
     const summary = summariseTimings(partitionTimings(partitions, null).values());
     assert.equal(summary.basis, 'windowed');

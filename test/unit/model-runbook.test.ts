@@ -51,7 +51,7 @@ function group(
               partition: 0,
               upstreamOffset: translated,
               downstreamOffset: translated,
-              checkpointTimestampMs: 1,
+              recordTimestampMs: 1,
             },
           ],
   };
@@ -212,7 +212,7 @@ describe('runbook', () => {
     // translated 10 → 6 (offset.lag.max granularity): synced, but a move re-reads 4 records
     const coarse = group('target', 'billing', 6, 1, null);
     coarse.translations = [
-      { topic: 'orders', partition: 0, upstreamOffset: 10, downstreamOffset: 6, checkpointTimestampMs: 1 },
+      { topic: 'orders', partition: 0, upstreamOffset: 10, downstreamOffset: 6, recordTimestampMs: 1 },
     ];
     s.target = { ...s.target, groups: [coarse] };
     const gap = runbook(s, signals, OPTIONS);

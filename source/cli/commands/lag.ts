@@ -80,7 +80,7 @@ export function lagRows(snapshot: Snapshot, which: Which, groups: readonly strin
           row.translatedFrom = {
             upstreamOffset: t.upstreamOffset,
             downstreamOffset: t.downstreamOffset,
-            checkpointAgeMs: Math.max(0, snapshot.takenAtMs - t.checkpointTimestampMs),
+            checkpointAgeMs: Math.max(0, snapshot.takenAtMs - t.recordTimestampMs),
           };
         }
         const move =

@@ -210,7 +210,7 @@ export function GroupPartitionsPane(props: {
           ? { text: `${formatCount(t.upstreamOffset)} ${g.arrow} ${formatCount(t.downstreamOffset)}` }
           : MISSING_CELL,
         checkpoint: checkpointCell(
-          t ? nowMs - t.checkpointTimestampMs : null,
+          t ? nowMs - t.recordTimestampMs : null,
           g,
           false,
           t !== null && t !== undefined && t.upstreamOffset === row.source?.committed,
