@@ -26,9 +26,9 @@
  * back that far, the caller may give the timestamp of the record at the committed offset instead.
  */
 import type { ClusterRole, Snapshot } from '../monitor/snapshot.js';
+import type { OffsetColumn } from './offset-column.js';
 import {
   appendSnapshot,
-  at,
   type ClusterHistory,
   type Column,
   emptyOffsetHistory,
@@ -345,9 +345,9 @@ class LagTotals {
     this.seen = new Uint8Array(columns.length);
   }
 
-  add(lags: (c: Column) => Float64Array, row: number): void {
+  add(lags: (c: Column) => OffsetColumn, row: number): void {
     this.columns.forEach((c, i) => {
-      const lag = at(lags(c), row);
+      const lag = lags(c).get(row);
       if (!Number.isNaN(lag)) {
         this.sums[i] = (this.sums[i] as number) + lag;
         this.seen[i] = 1;
@@ -565,12 +565,12 @@ export class ConvergenceIndex {
 function gatherCommits(columns: readonly Column[], row: number): Readings {
   points.reset(columns.length);
   for (const c of columns) {
-    const committed = at(c.committed, row);
+    const committed = c.committed.get(row);
     if (!Number.isNaN(committed))
       points.push(
         c.atMs,
         committed,
-        at(c.commitLag, row),
+        c.commitLag.get(row),
         row < c.members.length ? (c.members[row] as number) : 0,
       );
   }
@@ -580,8 +580,8 @@ function gatherCommits(columns: readonly Column[], row: number): Readings {
 function gatherPositions(columns: readonly Column[], row: number): Readings {
   points.reset(columns.length);
   for (const c of columns) {
-    const position = at(c.position, row);
-    if (!Number.isNaN(position)) points.push(c.atMs, position, at(c.mirrorLag, row), c.tasks ?? Number.NaN);
+    const position = c.position.get(row);
+    if (!Number.isNaN(position)) points.push(c.atMs, position, c.mirrorLag.get(row), c.tasks ?? Number.NaN);
   }
   return points;
 }
@@ -589,7 +589,7 @@ function gatherPositions(columns: readonly Column[], row: number): Readings {
 function gatherLogEnds(columns: readonly Column[], row: number): Readings {
   logEnds.reset(columns.length);
   for (const c of columns) {
-    const offset = at(c.logEnd, row);
+    const offset = c.logEnd.get(row);
     if (!Number.isNaN(offset)) logEnds.push(c.atMs, offset, 0, 0);
   }
   return logEnds;
@@ -646,7 +646,7 @@ export function forEachRecordWanted(
       const row = rows[partition];
       if (row === undefined) continue;
       const c = newestWith(source.columns, 'position', row);
-      if (c) check('source', topic, partition, at(c.position, row), at(c.mirrorLag, row));
+      if (c) check('source', topic, partition, c.position.get(row), c.mirrorLag.get(row));
     }
   for (const cluster of ['source', 'target'] as const) {
     const h = history.clusters[cluster];
@@ -656,7 +656,7 @@ export function forEachRecordWanted(
           const row = rows[partition];
           if (row === undefined) continue;
           const c = newestWith(h.columns, 'committed', row);
-          if (c) check(cluster, topic, partition, at(c.committed, row), at(c.commitLag, row));
+          if (c) check(cluster, topic, partition, c.committed.get(row), c.commitLag.get(row));
         }
   }
 }
@@ -675,7 +675,7 @@ export function recordsWanted(history: OffsetHistory): RecordWanted[] {
 function newestWith(columns: readonly Column[], field: 'position' | 'committed', row: number): Column | null {
   for (let i = columns.length - 1; i >= 0; i--) {
     const c = columns[i] as Column;
-    if (!Number.isNaN(at(c[field], row))) return c;
+    if (!Number.isNaN(c[field].get(row))) return c;
   }
   return null;
 }

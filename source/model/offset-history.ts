@@ -5,7 +5,8 @@
  * a new history and leaves the old one as it was.
  *
  * Stored by column: every sample of one cluster's read has the same time, so each read is one column
- * of typed arrays (one slot per series, NaN where the series has no sample) on that cluster's time axis.
+ * of typed arrays (one slot per series, NaN where the series has no sample) on that cluster's time axis,
+ * offsets and lags as 32-bit differences from an earlier read where they fit (offset-column.ts).
  * A series is a row number, found per topic (and per group) rather than by a key string per partition.
  * At 100,000 partitions and as many group partitions a side, that is a few megabytes a read and a
  * refresh costs one pass over the snapshot, where an object per sample cost gigabytes and seconds.
@@ -18,11 +19,12 @@
  * reach, its older part sparser (interpolation and the evaluation need the reach more than the density).
  */
 import type { ClusterRole, GroupPartition, Snapshot } from '../monitor/snapshot.js';
+import { OffsetColumn } from './offset-column.js';
 
 export const DEFAULT_HISTORY_WINDOW_MS = 10 * 60_000;
 /** 10 minutes at the console's 2 s refresh. */
 export const DEFAULT_MAX_SAMPLES = 300;
-/** Readings held over all series: 8 to 20 bytes each (an offset, a lag, members), at most ~20 MB. */
+/** Readings held over all series: 4 to 12 bytes each (an offset, a lag, members), about 10 MB. */
 export const DEFAULT_SAMPLE_BUDGET = 1_000_000;
 /** However many series, each keeps at least this many reads (the trend looks at the newest 15 s). */
 const MIN_SAMPLES = 8;
@@ -99,17 +101,17 @@ function rowIn(map: Map<string, number[]>, topic: string, partition: number, nex
   return row;
 }
 
-/** One read of one cluster. Arrays are indexed by row; NaN (or a row past the end) is "no sample". */
+/** One read of one cluster. Values are indexed by row; NaN (or a row past the end) is "no sample". */
 export interface Column {
   readonly atMs: number;
-  readonly logEnd: Float64Array;
-  readonly committed: Float64Array;
+  readonly logEnd: OffsetColumn;
+  readonly committed: OffsetColumn;
   /** NaN where the committed offset is unknown or the lag is (see CommitSample.lag). */
-  readonly commitLag: Float64Array;
+  readonly commitLag: OffsetColumn;
   readonly members: Int32Array;
   /** MM2's next offset per mirror row (source cluster only; empty elsewhere). */
-  readonly position: Float64Array;
-  readonly mirrorLag: Float64Array;
+  readonly position: OffsetColumn;
+  readonly mirrorLag: OffsetColumn;
   readonly tasks: number | null;
   /** Sum of mirrorLag over the rows that have one; null when none has. */
   readonly mirrorLagTotal: number | null;
@@ -203,11 +205,6 @@ function makeHistory(
   };
 }
 
-/** The value of `values` at `row`, NaN when the column has no sample there. */
-export function at(values: Float64Array, row: number): number {
-  return row < values.length ? (values[row] as number) : Number.NaN;
-}
-
 /** Every other read of the older half dropped (the oldest kept), the newer half whole; at most `cap`. */
 export function thinned<T>(samples: readonly T[], cap: number): T[] {
   const recent = Math.ceil(cap / 2);
@@ -247,7 +244,7 @@ function runningMirrorTasks(snapshot: Snapshot): number | null {
   );
 }
 
-const EMPTY = new Float64Array(0);
+const EMPTY = OffsetColumn.EMPTY;
 
 function nanArray(size: number): Float64Array<ArrayBufferLike> {
   return new Float64Array(size).fill(Number.NaN);
@@ -262,9 +259,10 @@ function readColumn(
   snapshot: Snapshot,
   role: ClusterRole,
   atMs: number,
-  rows: RowRegistry,
+  cluster: ClusterHistory,
   newest: ColumnInputs | undefined,
 ): Column {
+  const rows = cluster.rows;
   const view = snapshot[role];
   const mirroring = role === 'source' && snapshot.mirror.positionsFrom !== null;
   const mirrorTopics = mirroring ? snapshot.mirror.topics : null;
@@ -278,9 +276,11 @@ function readColumn(
     last !== undefined &&
     newest?.mirrorTopics === mirrorTopics &&
     (mirrorTopics === null || last.position === EMPTY || last.position.length === rows.mirrorRows);
-  const logEnd = sameTopics ? last.logEnd : readLogEnds(view.topics, rows);
-  const commits = sameGroups ? last : readCommits(view.groups, rows);
-  const mirror = sameMirror ? last : readMirror(mirrorTopics, rows);
+  // Each new read is kept as differences from the read before it where they fit (offset-column.ts).
+  const previous = cluster.columns.at(-1);
+  const logEnd = sameTopics ? last.logEnd : OffsetColumn.of(readLogEnds(view.topics, rows), previous?.logEnd);
+  const commits = sameGroups ? last : readCommits(view.groups, rows, previous);
+  const mirror = sameMirror ? last : readMirror(mirrorTopics, rows, previous);
   return {
     atMs,
     logEnd,
@@ -362,6 +362,7 @@ function readLogEnds(topics: Snapshot['source']['topics'], rows: RowRegistry): F
 function readCommits(
   groups: Snapshot['source']['groups'],
   rows: RowRegistry,
+  previous: Column | undefined,
 ): Pick<Column, 'committed' | 'commitLag' | 'members'> {
   let n = 0;
   for (const g of groups) {
@@ -396,12 +397,17 @@ function readCommits(
       commitLag[row] = p.lag ?? Number.NaN;
       members[row] = g.members;
     }
-  return { committed, commitLag, members };
+  return {
+    committed: OffsetColumn.of(committed, previous?.committed),
+    commitLag: OffsetColumn.of(commitLag, previous?.commitLag),
+    members,
+  };
 }
 
 function readMirror(
   mirrorTopics: Snapshot['mirror']['topics'] | null,
   rows: RowRegistry,
+  previous: Column | undefined,
 ): Pick<Column, 'position' | 'mirrorLag' | 'mirrorLagTotal'> {
   if (mirrorTopics === null) return { position: EMPTY, mirrorLag: EMPTY, mirrorLagTotal: null };
   let n = 0;
@@ -428,7 +434,11 @@ function readMirror(
       mirrorLag[row] = p.lag;
       mirrorLagTotal += p.lag;
     }
-  return { position, mirrorLag, mirrorLagTotal };
+  return {
+    position: OffsetColumn.of(position, previous?.position),
+    mirrorLag: OffsetColumn.of(mirrorLag, previous?.mirrorLag),
+    mirrorLagTotal,
+  };
 }
 
 /**
@@ -440,13 +450,13 @@ function compacted(cluster: ClusterHistory): ClusterHistory {
   const fresh = new RowRegistry();
   const remap = (
     map: Map<string, number[]>,
-    field: (c: Column) => Float64Array,
+    field: (c: Column) => OffsetColumn,
     add: (topic: string, partition: number) => number,
     moves: number[],
   ) => {
     for (const [topic, partitions] of map)
       partitions.forEach((row, partition) => {
-        if (columns.some((c) => !Number.isNaN(at(field(c), row)))) moves[row] = add(topic, partition);
+        if (columns.some((c) => !Number.isNaN(field(c).get(row)))) moves[row] = add(topic, partition);
       });
   };
   const logEndMoves: number[] = [];
@@ -471,31 +481,33 @@ function compacted(cluster: ClusterHistory): ClusterHistory {
     (t, p) => fresh.mirrorRow(t, p),
     mirrorMoves,
   );
-  const moved = (values: Float64Array, moves: number[], size: number) => {
+  // Renumbered columns are kept as differences from the renumbered column before them.
+  const moved = (values: OffsetColumn, moves: number[], size: number, previous: OffsetColumn | undefined) => {
+    if (values.length === 0) return EMPTY;
     const out = new Float64Array(size).fill(Number.NaN);
     moves.forEach((to, from) => {
-      out[to] = at(values, from);
+      out[to] = values.get(from);
     });
-    return out;
+    return OffsetColumn.of(out, previous);
   };
-  return {
-    rows: fresh,
-    columns: columns.map((c) => {
-      const members = new Int32Array(fresh.commitRows);
-      commitMoves.forEach((to, from) => {
-        members[to] = from < c.members.length ? (c.members[from] as number) : 0;
-      });
-      return {
-        ...c,
-        logEnd: moved(c.logEnd, logEndMoves, fresh.logEndRows),
-        committed: moved(c.committed, commitMoves, fresh.commitRows),
-        commitLag: moved(c.commitLag, commitMoves, fresh.commitRows),
-        members,
-        position: c.position.length > 0 ? moved(c.position, mirrorMoves, fresh.mirrorRows) : EMPTY,
-        mirrorLag: c.mirrorLag.length > 0 ? moved(c.mirrorLag, mirrorMoves, fresh.mirrorRows) : EMPTY,
-      };
-    }),
-  };
+  const renumbered: Column[] = [];
+  for (const c of columns) {
+    const before = renumbered.at(-1);
+    const members = new Int32Array(fresh.commitRows);
+    commitMoves.forEach((to, from) => {
+      members[to] = from < c.members.length ? (c.members[from] as number) : 0;
+    });
+    renumbered.push({
+      ...c,
+      logEnd: moved(c.logEnd, logEndMoves, fresh.logEndRows, before?.logEnd),
+      committed: moved(c.committed, commitMoves, fresh.commitRows, before?.committed),
+      commitLag: moved(c.commitLag, commitMoves, fresh.commitRows, before?.commitLag),
+      members,
+      position: moved(c.position, mirrorMoves, fresh.mirrorRows, before?.position),
+      mirrorLag: moved(c.mirrorLag, mirrorMoves, fresh.mirrorRows, before?.mirrorLag),
+    });
+  }
+  return { rows: fresh, columns: renumbered };
 }
 
 /**
@@ -516,7 +528,7 @@ export function appendSnapshot(history: OffsetHistory, snapshot: Snapshot): Offs
     appended = true;
     let cluster = clusters[role];
     const newest = cluster.newest?.column === cluster.columns.at(-1) ? cluster.newest : undefined;
-    const column = readColumn(snapshot, role, atMs, cluster.rows, newest);
+    const column = readColumn(snapshot, role, atMs, cluster, newest);
     // Rows that went away (deleted topics, groups that left): rebuild once they are most of the registry.
     const registered = cluster.rows.logEndRows + cluster.rows.commitRows + cluster.rows.mirrorRows;
     const written = countSamples(column);
@@ -549,10 +561,7 @@ export function appendSnapshot(history: OffsetHistory, snapshot: Snapshot): Offs
 }
 
 function countSamples(c: Column): number {
-  let n = 0;
-  for (const values of [c.logEnd, c.committed, c.position])
-    for (let r = 0; r < values.length; r++) if (!Number.isNaN(values[r] as number)) n++;
-  return n;
+  return c.logEnd.samples + c.committed.samples + c.position.samples;
 }
 
 /** Samples held, over all series: for sizing. */
@@ -591,11 +600,11 @@ function samplesOf(columns: readonly Column[], kind: Kind, row: number): Array<R
   const out: Array<Record<string, unknown>> = [];
   for (const c of columns) {
     if (kind === 'logEnd') {
-      const offset = at(c.logEnd, row);
+      const offset = c.logEnd.get(row);
       if (!Number.isNaN(offset)) out.push({ atMs: c.atMs, offset });
     } else if (kind === 'commit') {
-      const committed = at(c.committed, row);
-      const lag = at(c.commitLag, row);
+      const committed = c.committed.get(row);
+      const lag = c.commitLag.get(row);
       if (!Number.isNaN(committed))
         out.push({
           atMs: c.atMs,
@@ -604,9 +613,9 @@ function samplesOf(columns: readonly Column[], kind: Kind, row: number): Array<R
           members: c.members[row] ?? 0,
         });
     } else {
-      const position = at(c.position, row);
+      const position = c.position.get(row);
       if (!Number.isNaN(position))
-        out.push({ atMs: c.atMs, position, lag: at(c.mirrorLag, row), tasks: c.tasks });
+        out.push({ atMs: c.atMs, position, lag: c.mirrorLag.get(row), tasks: c.tasks });
     }
   }
   return out;

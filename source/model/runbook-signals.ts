@@ -4,7 +4,6 @@
  */
 import type { Snapshot } from '../monitor/snapshot.js';
 import { type ConvergenceIndex, type ConvergenceStatus, convergenceIndex } from './convergence.js';
-import { at } from './offset-history.js';
 import type { ConfigDrift, RunbookSignals } from './runbook.js';
 
 export interface SignalInputs {
@@ -34,7 +33,7 @@ export function runbookSignals(
       if (row === undefined) continue;
       let previous = Number.NaN;
       for (const c of source?.columns ?? []) {
-        const offset = at(c.logEnd, row);
+        const offset = c.logEnd.get(row);
         if (Number.isNaN(offset)) continue;
         if (Number.isNaN(previous)) {
           if (watchedSinceMs === null || c.atMs < watchedSinceMs) watchedSinceMs = c.atMs;

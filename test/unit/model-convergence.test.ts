@@ -454,6 +454,47 @@ describe('offset history columns', () => {
     return { ...s, source: { ...s.source, topics: [...s.source.topics, ...topics], groups: [] } };
   }
 
+  it('keeps offsets past 2^31 exactly, each read after the first as 32-bit differences', () => {
+    const big = 2 ** 45;
+    const reads = [0, 1, 2, 3].map((i) => at(1000 + i * 2000, big + i * 50_000, big + i * 40_000, 1, 7 + i));
+    // A jump of 2^32 on the log end: that read is kept whole, and the next ones differ from it.
+    reads.push(
+      at(9000, big + 2 ** 32, big + 200_000, 1, 3),
+      at(11_000, big + 2 ** 32 + 5, big + 200_001, 1, 2),
+    );
+    const h = feed(reads);
+    assert.deepEqual(
+      h.logEnds.get(logEndKey('source', 't', 0))?.map((x) => x.offset),
+      [big, big + 50_000, big + 100_000, big + 150_000, big + 2 ** 32, big + 2 ** 32 + 5],
+    );
+    assert.deepEqual(
+      h.commits.get(commitKey('source', 'g', 't', 0))?.map((x) => [x.committed, x.lag]),
+      [
+        [big, 0],
+        [big + 40_000, 10_000],
+        [big + 80_000, 20_000],
+        [big + 120_000, 30_000],
+        [big + 200_000, 2 ** 32 - 200_000],
+        [big + 200_001, 2 ** 32 - 199_996],
+      ],
+    );
+    assert.deepEqual(
+      h.mirror.get(mirrorKey('t', 0))?.map((x) => x.position),
+      [
+        big - 7,
+        big + 50_000 - 8,
+        big + 100_000 - 9,
+        big + 150_000 - 10,
+        big + 2 ** 32 - 3,
+        big + 2 ** 32 + 3,
+      ],
+    );
+    assert.deepEqual(
+      h.clusters.source.columns.map((c) => c.logEnd.whole64),
+      [true, false, false, false, true, false],
+    );
+  });
+
   it('renumbers its series once most of them went away, keeping what the window holds', () => {
     let h = feed([withTopics(0, 3000), withTopics(2000, 0)], { windowMs: 10_000 });
     // the first read is still in the window: its 3,001 series are kept
