@@ -34,6 +34,7 @@ import {
   emptyOffsetHistory,
   type LogEndSample,
   type OffsetHistory,
+  type PartitionRows,
 } from './offset-history.js';
 import { type RecordTimes, recordTimeAt, recordTimesTopicKey } from './record-times.js';
 
@@ -429,12 +430,10 @@ export class ConvergenceIndex {
           continue;
         }
         const logEndRows = h.rows.logEnds.get(topic);
-        for (let partition = 0; partition < rows.length; partition++) {
-          const row = rows[partition];
-          if (row === undefined) continue;
+        rows.forEach((row, partition) => {
           const r = gatherPositions(h.columns, row);
           if (this.evaluateInto(scratch, h, 'source', topic, partition, r, logEndRows)) summary.add(scratch);
-        }
+        });
       }
       const columns = h.columns;
       const lagHistory = columns
@@ -537,7 +536,7 @@ export class ConvergenceIndex {
     topic: string,
     partition: number,
     r: Readings,
-    logEndRows: readonly number[] | undefined,
+    logEndRows: PartitionRows | undefined,
   ): boolean {
     if (r.n === 0) return false;
     out.topic = topic;
@@ -551,7 +550,7 @@ export class ConvergenceIndex {
     if (lag === 0) out.lagSeconds = 0;
     else if (lag === null) out.lagSeconds = null;
     else {
-      const row = logEndRows?.[partition];
+      const row = logEndRows?.get(partition);
       const dated =
         (row === undefined ? null : timeAtReadings(gatherLogEnds(h.columns, row), offset)) ??
         recordTimeAt(this.options.recordTimestamps, cluster, topic, partition, offset) ??
@@ -636,28 +635,24 @@ export function forEachRecordWanted(
     if (Number.isNaN(lag) || lag === 0) return;
     if (dated?.(cluster, topic, partition, offset)) return;
     const h = history.clusters[cluster];
-    const row = h.rows.logEnds.get(topic)?.[partition];
+    const row = h.rows.logEnds.get(topic)?.get(partition);
     if (row !== undefined && timeAtReadings(gatherLogEnds(h.columns, row), offset) !== null) return;
     visit(cluster, topic, partition, offset);
   };
   const source = history.clusters.source;
   for (const [topic, rows] of source.rows.mirror)
-    for (let partition = 0; partition < rows.length; partition++) {
-      const row = rows[partition];
-      if (row === undefined) continue;
+    rows.forEach((row, partition) => {
       const c = newestWith(source.columns, 'position', row);
       if (c) check('source', topic, partition, c.position.get(row), c.mirrorLag.get(row));
-    }
+    });
   for (const cluster of ['source', 'target'] as const) {
     const h = history.clusters[cluster];
     for (const topics of h.rows.commits.values())
       for (const [topic, rows] of topics)
-        for (let partition = 0; partition < rows.length; partition++) {
-          const row = rows[partition];
-          if (row === undefined) continue;
+        rows.forEach((row, partition) => {
           const c = newestWith(h.columns, 'committed', row);
           if (c) check(cluster, topic, partition, c.committed.get(row), c.commitLag.get(row));
-        }
+        });
   }
 }
 

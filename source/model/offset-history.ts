@@ -24,7 +24,7 @@ import { OffsetColumn } from './offset-column.js';
 export const DEFAULT_HISTORY_WINDOW_MS = 10 * 60_000;
 /** 10 minutes at the console's 2 s refresh. */
 export const DEFAULT_MAX_SAMPLES = 300;
-/** Readings held over all series: 4 to 12 bytes each (an offset, a lag, members), about 10 MB. */
+/** Readings held over all series: 4 to 10 bytes each (an offset, a lag, members), about 10 MB. */
 export const DEFAULT_SAMPLE_BUDGET = 1_000_000;
 /** However many series, each keeps at least this many reads (the trend looks at the newest 15 s). */
 const MIN_SAMPLES = 8;
@@ -40,7 +40,7 @@ export interface CommitSample {
   committed: number;
   /** Log end − committed, clamped at 0, as the snapshot computed it; null when the log end is unknown. */
   lag: number | null;
-  /** Members the group had when the sample was taken. */
+  /** Members the group had when the sample was taken (up to 65,535). */
   members: number;
 }
 
@@ -60,11 +60,57 @@ export interface OffsetHistoryOptions {
   sampleBudget?: number;
 }
 
+/**
+ * A topic's series rows by partition number, from its lowest partition: a group that commits
+ * partitions 90 to 99 of a topic keeps ten slots, not a hundred.
+ */
+export class PartitionRows {
+  #first = 0;
+  #rows: Array<number | undefined>;
+
+  /** `first` and `size`, when known, size the list at once (grown one partition at a time it keeps up to half again as many slots). */
+  constructor(first = 0, size = 0) {
+    this.#first = first;
+    this.#rows = size > 0 ? new Array<number | undefined>(size) : [];
+  }
+
+  get(partition: number): number | undefined {
+    return partition >= this.#first ? this.#rows[partition - this.#first] : undefined;
+  }
+
+  set(partition: number, row: number): void {
+    if (this.#rows.length === 0) this.#first = partition;
+    else if (partition < this.#first) {
+      this.#rows = [...new Array<number | undefined>(this.#first - partition), ...this.#rows];
+      this.#first = partition;
+    }
+    this.#rows[partition - this.#first] = row;
+  }
+
+  /** [partition, row] of each partition that has a row, lowest first. */
+  entries(): Array<[number, number]> {
+    const out: Array<[number, number]> = [];
+    this.forEach((row, partition) => {
+      out.push([partition, row]);
+    });
+    return out;
+  }
+
+  /** Each partition that has a row, lowest first. */
+  forEach(visit: (row: number, partition: number) => void): void {
+    const rows = this.#rows;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i];
+      if (row !== undefined) visit(row, this.#first + i);
+    }
+  }
+}
+
 /** Row numbers of a cluster's series: per topic (log ends, MM2), per group and topic (commits). */
 export class RowRegistry {
-  readonly logEnds = new Map<string, number[]>();
-  readonly commits = new Map<string, Map<string, number[]>>();
-  readonly mirror = new Map<string, number[]>();
+  readonly logEnds = new Map<string, PartitionRows>();
+  readonly commits = new Map<string, Map<string, PartitionRows>>();
+  readonly mirror = new Map<string, PartitionRows>();
   logEndRows = 0;
   commitRows = 0;
   mirrorRows = 0;
@@ -87,16 +133,21 @@ export class RowRegistry {
   }
 }
 
-function rowIn(map: Map<string, number[]>, topic: string, partition: number, next: () => number): number {
+function rowIn(
+  map: Map<string, PartitionRows>,
+  topic: string,
+  partition: number,
+  next: () => number,
+): number {
   let rows = map.get(topic);
   if (!rows) {
-    rows = [];
+    rows = new PartitionRows();
     map.set(topic, rows);
   }
-  let row = rows[partition];
+  let row = rows.get(partition);
   if (row === undefined) {
     row = next();
-    rows[partition] = row;
+    rows.set(partition, row);
   }
   return row;
 }
@@ -108,7 +159,8 @@ export interface Column {
   readonly committed: OffsetColumn;
   /** NaN where the committed offset is unknown or the lag is (see CommitSample.lag). */
   readonly commitLag: OffsetColumn;
-  readonly members: Int32Array;
+  /** Members by commit row, up to 65,535 (the evaluation asks only whether there are any). */
+  readonly members: Uint16Array;
   /** MM2's next offset per mirror row (source cluster only; empty elsewhere). */
   readonly position: OffsetColumn;
   readonly mirrorLag: OffsetColumn;
@@ -310,41 +362,49 @@ function foundAt(n: number, row: number): void {
   found[n] = row;
 }
 
-/**
- * A topic's rows by partition number. `size`, when known, sizes a new list at once: a list grown one
- * partition at a time keeps up to half again as many slots, and one whose first partition is a high one
- * (a group committing partitions 50 to 59 of 100) was allocated for far more than it holds.
- */
-function partitionRows(map: Map<string, number[]>, topic: string, size = 0): number[] {
+/** A topic's rows by partition number, made for partitions `first` to `first + size - 1` when new. */
+function partitionRows(
+  map: Map<string, PartitionRows>,
+  topic: string,
+  first: number,
+  size: number,
+): PartitionRows {
   let rows = map.get(topic);
   if (!rows) {
-    rows = size > 0 ? new Array<number>(size) : [];
+    rows = new PartitionRows(first, size);
     map.set(topic, rows);
   }
   return rows;
 }
 
-/** One past the highest partition of the run of `topic` starting at `from` (a group's partitions come by topic). */
-function runSize(partitions: ReadonlyArray<{ topic: string; partition: number }>, from: number): number {
+/** The lowest and highest partition of the run of `topic` starting at `from` (a group's partitions come by topic). */
+function runSpan(
+  partitions: ReadonlyArray<{ topic: string; partition: number }>,
+  from: number,
+): { first: number; size: number } {
   const topic = partitions[from]?.topic;
+  let min = Number.POSITIVE_INFINITY;
   let max = -1;
-  for (let i = from; i < partitions.length && partitions[i]?.topic === topic; i++)
-    max = Math.max(max, partitions[i]?.partition ?? -1);
-  return max + 1;
+  for (let i = from; i < partitions.length && partitions[i]?.topic === topic; i++) {
+    const partition = partitions[i]?.partition ?? -1;
+    min = Math.min(min, partition);
+    max = Math.max(max, partition);
+  }
+  return max < 0 ? { first: 0, size: 0 } : { first: min, size: max - min + 1 };
 }
 
 /** The row of `partition`, or `next` (the kind's row count, which the caller then counts up) as its new row. */
-function rowAt(perPartition: number[], partition: number, next: number): number {
-  const row = perPartition[partition];
+function rowAt(perPartition: PartitionRows, partition: number, next: number): number {
+  const row = perPartition.get(partition);
   if (row !== undefined) return row;
-  perPartition[partition] = next;
+  perPartition.set(partition, next);
   return next;
 }
 
 function readLogEnds(topics: Snapshot['source']['topics'], rows: RowRegistry): Float64Array {
   let n = 0;
   for (const topic of topics) {
-    const perPartition = partitionRows(rows.logEnds, topic.name, topic.partitions.length);
+    const perPartition = partitionRows(rows.logEnds, topic.name, 0, topic.partitions.length);
     for (const p of topic.partitions) {
       if (p.latest === null) continue;
       const row = rowAt(perPartition, p.partition, rows.logEndRows);
@@ -368,7 +428,7 @@ function readCommits(
   for (const g of groups) {
     let topics = rows.commits.get(g.group);
     let topic: string | null = null;
-    let perPartition: number[] = [];
+    let perPartition: PartitionRows | undefined;
     for (let i = 0; i < g.partitions.length; i++) {
       const p = g.partitions[i] as GroupPartition;
       if (p.committed === null) continue;
@@ -378,16 +438,20 @@ function readCommits(
           topics = new Map();
           rows.commits.set(g.group, topics);
         }
-        perPartition = topics.get(topic) ?? partitionRows(topics, topic, runSize(g.partitions, i));
+        perPartition = topics.get(topic);
+        if (!perPartition) {
+          const { first, size } = runSpan(g.partitions, i);
+          perPartition = partitionRows(topics, topic, first, size);
+        }
       }
-      const row = rowAt(perPartition, p.partition, rows.commitRows);
+      const row = rowAt(perPartition as PartitionRows, p.partition, rows.commitRows);
       if (row === rows.commitRows) rows.commitRows++;
       foundAt(n++, row);
     }
   }
   const committed = nanArray(rows.commitRows);
   const commitLag = nanArray(rows.commitRows);
-  const members = new Int32Array(rows.commitRows);
+  const members = new Uint16Array(rows.commitRows);
   n = 0;
   for (const g of groups)
     for (const p of g.partitions) {
@@ -395,7 +459,7 @@ function readCommits(
       const row = found[n++] as number;
       committed[row] = p.committed;
       commitLag[row] = p.lag ?? Number.NaN;
-      members[row] = g.members;
+      members[row] = Math.min(g.members, 0xffff);
     }
   return {
     committed: OffsetColumn.of(committed, previous?.committed),
@@ -412,7 +476,7 @@ function readMirror(
   if (mirrorTopics === null) return { position: EMPTY, mirrorLag: EMPTY, mirrorLagTotal: null };
   let n = 0;
   for (const topic of mirrorTopics) {
-    const perPartition = partitionRows(rows.mirror, topic.source, topic.partitions.length);
+    const perPartition = partitionRows(rows.mirror, topic.source, 0, topic.partitions.length);
     for (const p of topic.partitions) {
       if (p.lag === null || p.sourceLatest === null) continue;
       const row = rowAt(perPartition, p.partition, rows.mirrorRows);
@@ -449,7 +513,7 @@ function compacted(cluster: ClusterHistory): ClusterHistory {
   const { rows, columns } = cluster;
   const fresh = new RowRegistry();
   const remap = (
-    map: Map<string, number[]>,
+    map: Map<string, PartitionRows>,
     field: (c: Column) => OffsetColumn,
     add: (topic: string, partition: number) => number,
     moves: number[],
@@ -493,7 +557,7 @@ function compacted(cluster: ClusterHistory): ClusterHistory {
   const renumbered: Column[] = [];
   for (const c of columns) {
     const before = renumbered.at(-1);
-    const members = new Int32Array(fresh.commitRows);
+    const members = new Uint16Array(fresh.commitRows);
     commitMoves.forEach((to, from) => {
       members[to] = from < c.members.length ? (c.members[from] as number) : 0;
     });
@@ -583,16 +647,15 @@ function* seriesRows(
     if (kind === 'logEnd')
       for (const [topic, partitions] of rows.logEnds)
         for (const [partition, row] of partitions.entries())
-          if (row !== undefined) yield [logEndKey(role, topic, partition), row, role];
+          yield [logEndKey(role, topic, partition), row, role];
     if (kind === 'commit')
       for (const [group, topics] of rows.commits)
         for (const [topic, partitions] of topics)
           for (const [partition, row] of partitions.entries())
-            if (row !== undefined) yield [commitKey(role, group, topic, partition), row, role];
+            yield [commitKey(role, group, topic, partition), row, role];
     if (kind === 'mirror')
       for (const [topic, partitions] of rows.mirror)
-        for (const [partition, row] of partitions.entries())
-          if (row !== undefined) yield [mirrorKey(topic, partition), row, role];
+        for (const [partition, row] of partitions.entries()) yield [mirrorKey(topic, partition), row, role];
   }
 }
 

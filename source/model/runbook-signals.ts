@@ -29,8 +29,7 @@ export function runbookSignals(
   const source = history?.clusters.source;
   for (const [topic, rows] of source?.rows.logEnds ?? []) {
     if (!mirrored.has(topic)) continue;
-    for (const row of rows) {
-      if (row === undefined) continue;
+    rows.forEach((row) => {
       let previous = Number.NaN;
       for (const c of source?.columns ?? []) {
         const offset = c.logEnd.get(row);
@@ -43,7 +42,7 @@ export function runbookSignals(
         }
         previous = offset;
       }
-    }
+    });
   }
   for (const [topic, atMs] of inputs.newestWrites ?? []) {
     if (!mirrored.has(topic) || lastWriteMs.has(topic)) continue;
