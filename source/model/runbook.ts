@@ -7,7 +7,7 @@
 import type { GroupInfo, Snapshot } from '../monitor/snapshot.js';
 import type { ConvergenceStatus } from './convergence.js';
 import { cutoverGate, type GateCheck, type GateReason } from './cutover.js';
-import { namedFew, withRefusal } from './verdict.js';
+import { missingProblems, namedFew } from './verdict.js';
 
 export type RunbookStepId =
   | 'topics-present'
@@ -127,11 +127,8 @@ function topicsPresent(s: Snapshot, signals: RunbookSignals): Check {
   const mismatched = s.mirror.topics.filter((t) => t.state === 'partition-mismatch');
   if (absent.length > 0 || mismatched.length > 0) {
     const parts = [
-      ...(absent.length > 0
-        ? [
-            `missing on the target: ${namedFew(absent.map((t) => withRefusal(t.target, s.mirror.refusedTopics)))}`,
-          ]
-        : []),
+      // As status says it: past ten topics, the target's reasons once each, with a count.
+      ...missingProblems(absent, s.mirror.refusedTopics),
       ...(mismatched.length > 0
         ? [
             `another partition count: ${namedFew(mismatched.map((t) => `${t.target} (${t.sourcePartitions}/${t.targetPartitions})`))}`,

@@ -126,11 +126,22 @@ describe('runbook', () => {
   it('step 1: missing topics, partition counts and configs not synced', () => {
     const { s, signals } = finished();
     s.mirror.topics = [mirrorTopic('orders', 0), mirrorTopic('payments', null, { state: 'missing' })];
-    assert.equal(runbook(s, signals, OPTIONS).current?.reason, 'missing on the target: payments');
+    assert.equal(runbook(s, signals, OPTIONS).current?.reason, '1 topic(s) missing on the target: payments');
     s.mirror.refusedTopics = new Map([['payments', 'Unknown topic config name: message.format.version']]);
     assert.equal(
       runbook(s, signals, OPTIONS).current?.reason,
-      'missing on the target: payments (the target refuses it: Unknown topic config name: message.format.version)',
+      '1 topic(s) missing on the target: payments (the target refuses it: Unknown topic config name: message.format.version)',
+    );
+    // At scale (a dynamic broker config the target refuses keeps every topic missing), the reason once.
+    const many = Array.from({ length: 40 }, (_, i) => `t${i}`);
+    s.mirror.topics = many.map((t) => mirrorTopic(t, null, { state: 'missing' }));
+    s.mirror.refusedTopics = new Map(
+      many.map((t) => [t, 'Unknown topic config name: message.downconversion.enable']),
+    );
+    assert.equal(
+      runbook(s, signals, OPTIONS).current?.reason,
+      '40 topic(s) missing on the target: t0, t1, t2 and 37 more; ' +
+        '40 of them refused by the target (t0, t1, t2 and 37 more): Unknown topic config name: message.downconversion.enable',
     );
     s.mirror.topics = [mirrorTopic('orders', 0)];
     const drift = runbook(
