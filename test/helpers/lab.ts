@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createKafka } from '../../source/kafka/client.js';
 import type { LabStatus } from '../../source/lab/lab-status.js';
 import { mirrorwatch } from './run.js';
 
@@ -38,4 +39,17 @@ export async function eventually(
 
 export function uniqueValue(label: string): string {
   return `${label}-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** Deletes `groups` on both clusters of the lab: later tests judge every group of the lab (verify's gate). */
+export async function deleteGroupsOnBothClusters(lab: LabStatus, groups: string[]): Promise<void> {
+  for (const cluster of ['source', 'target'] as const) {
+    const admin = createKafka(
+      { name: cluster, brokers: lab[cluster].bootstrap.split(',') },
+      'test-cleanup',
+    ).admin();
+    await admin.connect();
+    await admin.deleteGroups(groups).catch(() => {});
+    await admin.disconnect();
+  }
 }

@@ -13,7 +13,13 @@ import { createKafka } from '../../source/kafka/client.js';
 import type { LabStatus } from '../../source/lab/lab-status.js';
 import type { RunbookStep } from '../../source/model/runbook.js';
 import { consumerGroupsTool } from '../helpers/consumer-groups.js';
-import { eventually, SHARED_LAB_DIR, sharedLab, uniqueValue } from '../helpers/lab.js';
+import {
+  deleteGroupsOnBothClusters,
+  eventually,
+  SHARED_LAB_DIR,
+  sharedLab,
+  uniqueValue,
+} from '../helpers/lab.js';
 import { CLI, mirrorwatch } from '../helpers/run.js';
 
 const TOPIC = 'topic1';
@@ -122,16 +128,7 @@ describe('verify --runbook walks a real cutover', () => {
     for (const c of consumers) await c.disconnect().catch(() => {});
     if (traffic && traffic.exitCode === null) traffic.kill('SIGTERM');
     await mirrorwatch(['lab', 'mirror', 'start', '--state-dir', SHARED_LAB_DIR], { timeoutMs: 120_000 });
-    // Later tests judge every group of the lab (verify's gate): leave no group of ours behind.
-    for (const cluster of ['source', 'target'] as const) {
-      const admin = createKafka(
-        { name: cluster, brokers: lab[cluster].bootstrap.split(',') },
-        'runbook-test',
-      ).admin();
-      await admin.connect();
-      await admin.deleteGroups([group]).catch(() => {});
-      await admin.disconnect();
-    }
+    await deleteGroupsOnBothClusters(lab, [group]);
   });
 
   it('is not ready while producers write, and names the step', async () => {
