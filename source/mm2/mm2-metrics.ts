@@ -185,7 +185,7 @@ function finite(v: number): number | undefined {
 }
 
 export function extractMm2Metrics(parsed: ParsedMetrics): Mm2Metrics {
-  const partitions = new PartitionRows();
+  const partitions = new PartitionMetricRows();
   const connectors = new Map<string, ConnectorStatusMetric>();
   const families = new Set<string>();
   for (const family of parsed.families.values()) {
@@ -229,7 +229,7 @@ function cmp(a: string | undefined, b: string | undefined): number {
  * than one key string per sample: the parser hands the same string for a label value that repeats, so
  * each lookup hashes nothing new (a scrape of 5,000 partitions has 50,000 samples).
  */
-class PartitionRows {
+class PartitionMetricRows {
   private readonly byFlow = new Map<
     string | undefined,
     Map<string | undefined, Map<string, PartitionMetrics[]>>
@@ -270,7 +270,7 @@ class PartitionRows {
   }
 }
 
-function addPartitionSample(into: PartitionRows, sample: Sample, field: PartitionField): void {
+function addPartitionSample(into: PartitionMetricRows, sample: Sample, field: PartitionField): void {
   const topic = label(sample, 'topic');
   const partition = intLabel(sample, 'partition');
   if (topic === undefined || partition === undefined) return;

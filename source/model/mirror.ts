@@ -2,6 +2,7 @@
  * Joins the two clusters, MM2's positions and its metrics into the mirror view: each source topic
  * beside its mirror on the target, per partition. Pure.
  */
+
 import {
   isCycle,
   isHeartbeatsTopic,
@@ -22,6 +23,7 @@ import type {
   TopicInfo,
   Translation,
 } from '../monitor/snapshot.js';
+import { ByPartition } from './by-partition.js';
 import { byTopic } from './by-topic.js';
 import { replicationLagOf } from './lag.js';
 import { partitionKeyIn, topicKeys } from './partition-key.js';
@@ -299,22 +301,8 @@ interface GroupCheckpoints {
   /** The checkpoint records themselves, sorted by topic and partition (a Translation each). */
   translations: Translation[];
   newestTimestampMs: number;
-  /** Upstream offsets by target-side topic (see upstreamOf). */
-  upstream: Map<string, UpstreamOffsets>;
-}
-
-/**
- * A group's upstream offsets of one topic, by partition number from its lowest checkpointed one: a
- * group that reads partitions 90..99 keeps ten slots, not a hundred (a sparse array per group and
- * topic was 16 MB at 10,000 groups).
- */
-interface UpstreamOffsets {
-  first: number;
-  offsets: number[];
-}
-
-function upstreamOf(offsets: UpstreamOffsets | undefined, partition: number): number | undefined {
-  return offsets && partition >= offsets.first ? offsets.offsets[partition - offsets.first] : undefined;
+  /** Upstream offsets by target-side topic and partition. */
+  upstream: Map<string, ByPartition<number>>;
 }
 
 const byTopicAndPartition = (a: Translation, b: Translation) =>
@@ -354,15 +342,15 @@ function checkpointIndex(checkpoints: readonly CheckpointRecord[]): Map<string, 
       sorted = byTopicAndPartition(translations[i - 1] as Translation, translations[i] as Translation) <= 0;
     if (!sorted) translations.sort(byTopicAndPartition);
     let topic: string | undefined;
-    let offsets: UpstreamOffsets | undefined;
+    let offsets: ByPartition<number> | undefined;
     for (const t of translations) {
       if (!Number.isInteger(t.partition) || t.partition < 0) continue;
       if (t.topic !== topic || offsets === undefined) {
         topic = t.topic;
-        offsets = { first: t.partition, offsets: [] };
+        offsets = new ByPartition<number>(t.partition);
         entry.upstream.set(topic, offsets);
       }
-      offsets.offsets[t.partition - offsets.first] = t.upstreamOffset;
+      offsets.set(t.partition, t.upstreamOffset);
     }
   }
   checkpointIndexes.set(checkpoints, index);
@@ -418,7 +406,7 @@ function covers(
   let committed = 0;
   let current = true;
   let topic: string | null = null;
-  let upstream: UpstreamOffsets | undefined;
+  let upstream: ByPartition<number> | undefined;
   for (const p of source.partitions) {
     if (p.committed === null) continue;
     committed++;
@@ -426,7 +414,7 @@ function covers(
       topic = p.topic;
       upstream = entry.upstream.get(targetTopicOf(topic));
     }
-    if (upstreamOf(upstream, p.partition) !== p.committed) {
+    if (upstream?.get(p.partition) !== p.committed) {
       current = false;
       break;
     }

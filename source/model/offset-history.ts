@@ -18,7 +18,9 @@
  * keeps fewer. Past its cap a cluster drops every other read of its older half: the window keeps its
  * reach, its older part sparser (interpolation and the evaluation need the reach more than the density).
  */
+
 import type { ClusterRole, GroupPartition, Snapshot } from '../monitor/snapshot.js';
+import { ByPartition } from './by-partition.js';
 import { OffsetColumn } from './offset-column.js';
 
 export const DEFAULT_HISTORY_WINDOW_MS = 10 * 60_000;
@@ -60,51 +62,8 @@ export interface OffsetHistoryOptions {
   sampleBudget?: number;
 }
 
-/**
- * A topic's series rows by partition number, from its lowest partition: a group that commits
- * partitions 90 to 99 of a topic keeps ten slots, not a hundred.
- */
-export class PartitionRows {
-  #first = 0;
-  #rows: Array<number | undefined>;
-
-  /** `first` and `size`, when known, size the list at once (grown one partition at a time it keeps up to half again as many slots). */
-  constructor(first = 0, size = 0) {
-    this.#first = first;
-    this.#rows = size > 0 ? new Array<number | undefined>(size) : [];
-  }
-
-  get(partition: number): number | undefined {
-    return partition >= this.#first ? this.#rows[partition - this.#first] : undefined;
-  }
-
-  set(partition: number, row: number): void {
-    if (this.#rows.length === 0) this.#first = partition;
-    else if (partition < this.#first) {
-      this.#rows = [...new Array<number | undefined>(this.#first - partition), ...this.#rows];
-      this.#first = partition;
-    }
-    this.#rows[partition - this.#first] = row;
-  }
-
-  /** [partition, row] of each partition that has a row, lowest first. */
-  entries(): Array<[number, number]> {
-    const out: Array<[number, number]> = [];
-    this.forEach((row, partition) => {
-      out.push([partition, row]);
-    });
-    return out;
-  }
-
-  /** Each partition that has a row, lowest first. */
-  forEach(visit: (row: number, partition: number) => void): void {
-    const rows = this.#rows;
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i];
-      if (row !== undefined) visit(row, this.#first + i);
-    }
-  }
-}
+/** A topic's series rows by partition number. */
+export type PartitionRows = ByPartition<number>;
 
 /** Row numbers of a cluster's series: per topic (log ends, MM2), per group and topic (commits). */
 export class RowRegistry {
@@ -141,7 +100,7 @@ function rowIn(
 ): number {
   let rows = map.get(topic);
   if (!rows) {
-    rows = new PartitionRows();
+    rows = new ByPartition<number>();
     map.set(topic, rows);
   }
   let row = rows.get(partition);
@@ -371,7 +330,7 @@ function partitionRows(
 ): PartitionRows {
   let rows = map.get(topic);
   if (!rows) {
-    rows = new PartitionRows(first, size);
+    rows = new ByPartition<number>(first, size);
     map.set(topic, rows);
   }
   return rows;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { ByPartition } from '../../source/model/by-partition.js';
 import {
   ConvergenceIndex,
   evaluateGroups,
@@ -21,7 +22,6 @@ import {
   logEndKey,
   mirrorKey,
   type OffsetHistory,
-  PartitionRows,
   samplesPerSeries,
 } from '../../source/model/offset-history.js';
 import { NO_RECORD_TIMES, withRecordTimes } from '../../source/model/record-times.js';
@@ -440,9 +440,9 @@ describe('offset history', () => {
   });
 });
 
-describe('partition rows', () => {
+describe('values by partition', () => {
   it('keeps rows from the lowest partition, growing down as well as up', () => {
-    const rows = new PartitionRows(90, 10);
+    const rows = new ByPartition<number>(90, 10);
     rows.set(95, 0);
     rows.set(90, 1);
     rows.set(3, 2);
@@ -460,7 +460,7 @@ describe('partition rows', () => {
   });
 
   it('starts at the first partition set when made without one', () => {
-    const rows = new PartitionRows();
+    const rows = new ByPartition<number>();
     rows.set(7, 4);
     rows.set(6, 5);
     assert.deepEqual(rows.entries(), [
