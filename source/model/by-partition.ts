@@ -26,6 +26,13 @@ export class ByPartition<T> {
     this.#values[partition - this.#first] = value;
   }
 
+  /** Removes the value of `partition`; whether there was one. */
+  delete(partition: number): boolean {
+    if (this.get(partition) === undefined) return false;
+    this.#values[partition - this.#first] = undefined;
+    return true;
+  }
+
   /** [partition, value] of each partition that has a value, lowest first. */
   entries(): Array<[number, T]> {
     const out: Array<[number, T]> = [];

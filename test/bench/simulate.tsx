@@ -8,8 +8,10 @@
  * Usage: npm run simulate [-- --partitions N --groups G --refreshes R]
  */
 import { render } from 'ink-testing-library';
+import { CheckpointStore } from '../../source/mm2/checkpoint-store.js';
 import { isMm2SampleName, type PartitionMetrics } from '../../source/mm2/mm2-metrics.js';
 import { PrometheusParser, parsePrometheusText } from '../../source/mm2/prometheus.js';
+import { encodeCheckpointKey, encodeCheckpointValue } from '../../source/mm2/records.js';
 import { appendSnapshot, emptyOffsetHistory } from '../../source/model/offset-history.js';
 import { partitionKey } from '../../source/model/partition-key.js';
 import { NO_TIMINGS, partitionTimings } from '../../source/model/replication-timing.js';
@@ -52,8 +54,8 @@ const ROWS = 50;
 
 /**
  * Names made once, as the readers share them: a topic's name is one string for every group that
- * commits on it (OffsetFetchGroupCache), a checkpoint's group and topic one per group and topic
- * (CheckpointStore). Made per partition, they were 900,000 strings of the heap.
+ * commits on it (OffsetFetchGroupCache); a checkpoint's group and topic are the CheckpointStore's, one
+ * per group and topic. Made per partition, they were 900,000 strings of the heap.
  */
 const topicNames = Array.from({ length: TOPICS }, (_, t) => `orders-${String(t).padStart(5, '0')}`);
 const groupNames = Array.from({ length: GROUPS }, (_, g) => `service-${String(g).padStart(5, '0')}`);
@@ -136,24 +138,26 @@ function groups(role: ClusterRole, r: number): GroupInfo[] {
   return out;
 }
 
+/**
+ * MM2's checkpoints as the console holds them: each record written as MM2 writes it and applied to the
+ * poller's CheckpointStore (its structures are part of the console's memory), which hands out the list.
+ */
+const checkpointStore = new CheckpointStore();
+
 function checkpoints(r: number, now: number): CheckpointState[] {
-  const out: CheckpointState[] = [];
   for (let g = 0; g < GROUPS; g++) {
     const t = g % TOPICS;
     const first = (Math.floor(g / TOPICS) * PARTITIONS_PER_GROUP) % PARTITIONS_PER_TOPIC;
     for (let i = 0; i < PARTITIONS_PER_GROUP; i++) {
       const upstream = logEnd(t, first + i, r) - 10;
-      out.push({
-        group: groupName(g),
-        topic: topicName(t),
-        partition: first + i,
-        upstreamOffset: upstream,
-        downstreamOffset: upstream,
-        recordTimestampMs: now - 5_000,
-      });
+      checkpointStore.apply(
+        encodeCheckpointKey({ group: groupName(g), topic: topicName(t), partition: first + i }),
+        encodeCheckpointValue({ upstreamOffset: upstream, downstreamOffset: upstream }),
+        now - 5_000,
+      );
     }
   }
-  return out;
+  return checkpointStore.checkpoints();
 }
 
 function metricPartitions(r: number): PartitionMetrics[] {

@@ -61,4 +61,21 @@ describe('CheckpointStore', () => {
       [3],
     );
   });
+
+  it('keeps a group that reads high partitions from its lowest one, in partition order', () => {
+    const store = new CheckpointStore();
+    for (const partition of [95, 99, 90, 3])
+      store.apply(key('g', 't', partition), value(partition, partition), 1);
+    store.apply(key('g', 't', 99), null, 2);
+    store.apply(key('g', 't', 50), null, 2); // a tombstone inside the span, for nothing held
+    store.apply(key('g', 't', 2), null, 2); // and below it
+    assert.deepEqual(
+      store.checkpoints().map((c) => [c.partition, c.upstreamOffset]),
+      [
+        [3, 3],
+        [90, 90],
+        [95, 95],
+      ],
+    );
+  });
 });
