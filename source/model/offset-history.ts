@@ -352,12 +352,14 @@ function runSpan(
   return max < 0 ? { first: 0, size: 0 } : { first: min, size: max - min + 1 };
 }
 
-/** The row of `partition`, or `next` (the kind's row count, which the caller then counts up) as its new row. */
+/**
+ * The row of `partition`, or `next` (the kind's row count, which the caller then counts up) as its new
+ * row; -1 for a partition number that cannot be kept (see ByPartition): its values are not recorded.
+ */
 function rowAt(perPartition: PartitionRows, partition: number, next: number): number {
   const row = perPartition.get(partition);
   if (row !== undefined) return row;
-  perPartition.set(partition, next);
-  return next;
+  return perPartition.set(partition, next) ? next : -1;
 }
 
 function readLogEnds(topics: Snapshot['source']['topics'], rows: RowRegistry): Float64Array {
@@ -374,7 +376,11 @@ function readLogEnds(topics: Snapshot['source']['topics'], rows: RowRegistry): F
   const logEnd = nanArray(rows.logEndRows);
   n = 0;
   for (const topic of topics)
-    for (const p of topic.partitions) if (p.latest !== null) logEnd[found[n++] as number] = p.latest;
+    for (const p of topic.partitions) {
+      if (p.latest === null) continue;
+      const row = found[n++] as number;
+      if (row >= 0) logEnd[row] = p.latest;
+    }
   return logEnd;
 }
 
@@ -416,6 +422,7 @@ function readCommits(
     for (const p of g.partitions) {
       if (p.committed === null) continue;
       const row = found[n++] as number;
+      if (row < 0) continue;
       committed[row] = p.committed;
       commitLag[row] = p.lag ?? Number.NaN;
       members[row] = Math.min(g.members, 0xffff);
@@ -452,6 +459,7 @@ function readMirror(
     for (const p of topic.partitions) {
       if (p.lag === null || p.sourceLatest === null) continue;
       const row = found[n++] as number;
+      if (row < 0) continue;
       // The offset MM2 reads next, measured against the data end: lag = end − position.
       position[row] = p.sourceLatest - p.lag;
       mirrorLag[row] = p.lag;

@@ -1,4 +1,5 @@
 /** Reads one cluster into a ClusterView: topics with offsets, consumer groups with committed offsets and lag. */
+
 import { AssignerProtocol } from 'kafkajs';
 import { hasLeader } from '../kafka/offline-partitions.js';
 import type { ConsumerGroupDescription } from '../kafka/protocol/consumer-group-describe.js';
@@ -9,6 +10,7 @@ import type {
   GroupListing,
   WireCluster,
 } from '../kafka/wire-cluster.js';
+import { ByPartition } from '../model/by-partition.js';
 import { partitionLagDetail, totalLag } from '../model/lag.js';
 import { partitionKey } from '../model/partition-key.js';
 import { inlineNumber } from '../util/number.js';
@@ -190,19 +192,20 @@ function ownedCount(group: GroupInfo): number {
  * A group's partitions by topic, then by partition number, built once per GroupInfo (which a refresh
  * reuses while unchanged).
  */
-const partitionIndexes = new WeakMap<GroupInfo, Map<string, GroupPartition[]>>();
+const partitionIndexes = new WeakMap<GroupInfo, Map<string, ByPartition<GroupPartition>>>();
 
-function partitionIndex(group: GroupInfo): Map<string, GroupPartition[]> {
+function partitionIndex(group: GroupInfo): Map<string, ByPartition<GroupPartition>> {
   let index = partitionIndexes.get(group);
   if (!index) {
     index = new Map();
     for (const p of group.partitions) {
       let byPartition = index.get(p.topic);
       if (!byPartition) {
-        byPartition = [];
+        // A group's partitions come sorted: a topic's list starts at the group's lowest partition of it.
+        byPartition = new ByPartition<GroupPartition>(p.partition);
         index.set(p.topic, byPartition);
       }
-      byPartition[p.partition] = p;
+      byPartition.set(p.partition, p);
     }
     partitionIndexes.set(group, index);
   }
@@ -255,7 +258,7 @@ export function groupUnchanged(
       const offset = committedOffsets[i] as number;
       if (offset < 0) return false;
       const partition = partitions[i] as number;
-      const p = previousOfTopic?.[partition];
+      const p = previousOfTopic?.get(partition);
       if (!p || p.committed !== offset) return false;
       if (!rangesKept && !sameOffsets(p, rangesOfTopic?.get(partition))) return false;
     }
@@ -267,7 +270,7 @@ export function groupUnchanged(
     for (const { topic, partitions } of member.assignment) {
       const previousOfTopic = index.get(topic);
       for (const partition of partitions) {
-        const p = previousOfTopic?.[partition];
+        const p = previousOfTopic?.get(partition);
         const o = p?.owner;
         if (
           !p ||

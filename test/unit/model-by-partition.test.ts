@@ -41,4 +41,18 @@ describe('values by partition', () => {
     assert.equal(rows.delete(1000), false);
     assert.deepEqual(rows.entries(), []);
   });
+
+  it('keeps only partition numbers from 0 to 2^20 - 1, so a bad number from the wire costs no more', () => {
+    const rows = new ByPartition<number>(0, 2 ** 31);
+    assert.equal(rows.set(3, 1), true);
+    assert.equal(rows.set(2 ** 31 - 1, 2), false);
+    assert.equal(rows.set(-1, 3), false);
+    assert.equal(rows.set(1.5, 4), false);
+    assert.equal(rows.set(ByPartition.LIMIT - 1, 5), true);
+    assert.equal(rows.get(2 ** 31 - 1), undefined);
+    assert.deepEqual(rows.entries(), [
+      [3, 1],
+      [ByPartition.LIMIT - 1, 5],
+    ]);
+  });
 });

@@ -371,6 +371,31 @@ describe('offset history', () => {
     assert.equal(h.clusters.source.rows.commitRows, 4);
   });
 
+  it('records nothing for a partition number it cannot keep, and the rest as usual', () => {
+    const read = (atMs: number, committed: number) => {
+      const base = at(atMs, 100, committed, 1);
+      const [group] = base.source.groups as [GroupInfo];
+      const [p0] = group.partitions;
+      return {
+        ...base,
+        source: {
+          ...base.source,
+          groups: [{ ...group, partitions: [p0!, { ...p0!, partition: 2 ** 31 - 1 }] }],
+        },
+      };
+    };
+    const h = feed([read(1000, 10), read(3000, 15)]);
+    assert.deepEqual(
+      h.commits.get(commitKey('source', 'g', 't', 0))?.map((c) => [c.atMs, c.committed]),
+      [
+        [1000, 10],
+        [3000, 15],
+      ],
+    );
+    assert.equal(h.commits.get(commitKey('source', 'g', 't', 2 ** 31 - 1)), undefined);
+    assert.equal(h.clusters.source.rows.commitRows, 1);
+  });
+
   it('is immutable: append returns a new history and leaves the old one as it was', () => {
     const one = feed([at(1000, 100, 90, 1)]);
     const two = appendSnapshot(one, at(3000, 120, 95, 1));
