@@ -2,7 +2,7 @@
  * The cutover gate: the documented MM2 migration steps (producers stopped, consumers caught up, MM2
  * caught up, group offsets translated to the target) checked against one snapshot. Pure.
  */
-import type { Snapshot } from '../monitor/snapshot.js';
+import type { GroupInfo, Snapshot } from '../monitor/snapshot.js';
 import { mirroredTopics } from './mirror.js';
 import { describeMove, groupMoves } from './mm1.js';
 import { partitionKey } from './partition-key.js';
@@ -24,6 +24,8 @@ export const GATE_REASONS = {
   'group-not-synced': 'group(s) not yet synced to the target group (sync.group.offsets)',
   'group-synced': 'group(s) with offsets translated and synced',
   'group-reread': 'group(s) that would re-read records on the target (translation granularity)',
+  'group-below-log-start':
+    'group(s) committed below the log start: records they had not read were deleted, their consumers reset per auto.offset.reset',
   'group-untranslated':
     'group(s) whose offsets MirrorMaker 1 does not translate: they start at auto.offset.reset on the target',
 } as const;
@@ -153,6 +155,17 @@ export function cutoverGate(snapshot: Snapshot): CutoverGate {
           ? 'consumers caught up on the source'
           : `lag ${lag} on the source: consumers have not finished`,
     });
+    const below = belowLogStartCount(group) + belowLogStartCount(targetGroups.get(group.group));
+    if (below > 0) {
+      checks.push({
+        subject,
+        ok: false,
+        blocking: false,
+        reason: 'group-below-log-start',
+        magnitude: below,
+        detail: belowLogStartDetail(group, targetGroups.get(group.group)),
+      });
+    }
     const move = moves.get(group.group);
     if (mm1) {
       const cost = (move?.reread ?? 0) + (move?.skipped ?? 0);
@@ -216,6 +229,24 @@ export function cutoverGate(snapshot: Snapshot): CutoverGate {
     }
   }
   return { ready: checks.every((c) => c.ok || !c.blocking), checks };
+}
+
+function belowLogStartCount(group: GroupInfo | undefined): number {
+  let n = 0;
+  for (const p of group?.partitions ?? []) if (p.belowLogStart) n++;
+  return n;
+}
+
+/** `... 2 on the source (orders/0, orders/1), 1 on the target (orders/3): ...`: where records were deleted unread. */
+function belowLogStartDetail(source: GroupInfo, target: GroupInfo | undefined): string {
+  const side = (group: GroupInfo | undefined, name: string) => {
+    const below = (group?.partitions ?? []).filter((p) => p.belowLogStart);
+    if (below.length === 0) return null;
+    const shown = below.slice(0, 5).map((p) => `${p.topic}/${p.partition}`);
+    return `${below.length} on the ${name} (${shown.join(', ')}${below.length > shown.length ? ', ...' : ''})`;
+  };
+  const sides = [side(source, 'source'), side(target, 'target')].filter((s) => s !== null);
+  return `partition(s) committed below the log start, ${sides.join(', ')}: retention deleted records the group had not read; its consumers reset per auto.offset.reset`;
 }
 
 export interface GateGroup {

@@ -137,7 +137,7 @@ export function buildGroup(
       partition,
       committed: offset,
       logEnd,
-      logStart,
+      belowLogStart: detail.belowLogStart,
       lag: detail.lag,
       negative: detail.negative,
       owner: owned.get(partitionKey(topic, partition)) ?? null,
@@ -241,8 +241,13 @@ export function groupUnchanged(
   // partitions need no look.
   const sameCommitted = committedChecked.get(previous) === committed;
   const index = partitionIndex(previous);
-  const sameOffsets = (p: GroupPartition, range: { earliest: number; latest: number } | undefined) =>
-    p.logEnd === finite(range?.latest) && p.logStart === finite(range?.earliest);
+  const sameOffsets = (p: GroupPartition, range: { earliest: number; latest: number } | undefined) => {
+    const logStart = finite(range?.earliest);
+    return (
+      p.logEnd === finite(range?.latest) &&
+      p.belowLogStart === (p.committed !== null && logStart !== null && p.committed < logStart)
+    );
+  };
   let committedCount = 0;
   for (const t of committed) {
     if (sameCommitted && unchangedTopics.has(t.topic)) {

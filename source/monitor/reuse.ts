@@ -42,7 +42,7 @@ function sameGroupPartition(a: GroupPartition, b: GroupPartition): boolean {
     a.partition === b.partition &&
     a.committed === b.committed &&
     a.logEnd === b.logEnd &&
-    a.logStart === b.logStart &&
+    a.belowLogStart === b.belowLogStart &&
     a.lag === b.lag &&
     a.negative === b.negative &&
     a.topic === b.topic &&

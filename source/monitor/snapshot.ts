@@ -61,7 +61,12 @@ export interface GroupPartition {
   /** Committed offset; null when the group has none for this partition. */
   committed: number | null;
   logEnd: number | null;
-  logStart: number | null;
+  /**
+   * committed < log-start offset: retention (or DeleteRecords) removed records the group had not read.
+   * Its next fetch is out of range and the consumer resets per auto.offset.reset, skipping the rest or
+   * reading from the start; LAG still counts from the committed offset, as kafka-consumer-groups does.
+   */
+  belowLogStart: boolean;
   /** LAG as kafka-consumer-groups defines it; null when unknown (`-`). */
   lag: number | null;
   /** committed > log end: truncated log, or an offset MM2 translated too far (KAFKA-12635). */

@@ -117,7 +117,7 @@ function groups(role: ClusterRole, r: number): GroupInfo[] {
         partition: p,
         committed,
         logEnd: end,
-        logStart: 0,
+        belowLogStart: false,
         lag: end - committed,
         negative: false,
         owner: role === 'source' ? (members[i % 2] ?? null) : null,

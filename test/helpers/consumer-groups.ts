@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { LagRow } from '../../source/cli/commands/lag.js';
 import { kafkaTool } from './run.js';
 
@@ -34,4 +37,26 @@ export function lagRowsLikeTool(rows: LagRow[], cluster: string): GroupRows {
         [show(r.currentOffset), show(r.logEndOffset), show(r.lag)] as [string, string, string],
       ]),
   );
+}
+
+/** Sets a group's committed offsets with kafka-consumer-groups --reset-offsets --from-file (the group has no members). */
+export async function setOffsetsWithTool(
+  libDir: string,
+  bootstrap: string,
+  group: string,
+  offsets: ReadonlyArray<{ topic: string; partition: number; offset: number }>,
+): Promise<void> {
+  const file = join(tmpdir(), `${group}-offsets.csv`);
+  writeFileSync(file, offsets.map((o) => `${o.topic},${o.partition},${o.offset}\n`).join(''));
+  const result = await kafkaTool(libDir, 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', [
+    '--bootstrap-server',
+    bootstrap,
+    '--group',
+    group,
+    '--reset-offsets',
+    '--from-file',
+    file,
+    '--execute',
+  ]);
+  assert.equal(result.code, 0, `kafka-consumer-groups --reset-offsets: ${result.stderr}`);
 }

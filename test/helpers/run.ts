@@ -108,3 +108,38 @@ export async function kcatReadTopic(
   if (result.code !== 0) throw new Error(`kcat ${topic}: ${result.stderr}`);
   return result.stdout.split('\n').filter((line) => line !== '');
 }
+
+/**
+ * kcat's `format` of the record at `offset` of a partition (kcat's -o: a number, `beginning`, or -1 for
+ * the last), read alone.
+ */
+export async function kcatRecordAt(
+  brokers: string,
+  topic: string,
+  partition: number,
+  offset: string,
+  format: string,
+): Promise<string> {
+  const read = await kcat(
+    [
+      '-C',
+      '-b',
+      brokers,
+      '-t',
+      topic,
+      '-p',
+      String(partition),
+      '-o',
+      offset,
+      '-c',
+      '1',
+      '-e',
+      '-q',
+      '-f',
+      format,
+    ],
+    30_000,
+  );
+  if (read.code !== 0) throw new Error(`kcat ${topic}/${partition} at ${offset}: ${read.stderr}`);
+  return read.stdout.trim();
+}

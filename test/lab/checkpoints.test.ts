@@ -6,13 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { LagRow } from '../../source/cli/commands/lag.js';
 import type { LabStatus } from '../../source/lab/lab-status.js';
-import { consumerGroupsTool } from '../helpers/consumer-groups.js';
+import { consumerGroupsTool, setOffsetsWithTool } from '../helpers/consumer-groups.js';
 import {
   deleteGroupsOnBothClusters,
   eventually,
@@ -20,7 +17,7 @@ import {
   sharedLab,
   uniqueValue,
 } from '../helpers/lab.js';
-import { kafkaTool, mirrorwatch } from '../helpers/run.js';
+import { mirrorwatch } from '../helpers/run.js';
 
 const TOPIC = 'apache-logs';
 const PARTITIONS = 15;
@@ -120,23 +117,12 @@ describe('checkpoints: lag --json translatedFrom against kcat reading MM2s check
 
   before(async () => {
     lab = await sharedLab();
-    const file = join(tmpdir(), `${group}.csv`);
-    writeFileSync(file, committed.map((offset, p) => `${TOPIC},${p},${offset}\n`).join(''));
-    const result = await kafkaTool(
+    await setOffsetsWithTool(
       lab.kafkaLibDir,
-      'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand',
-      [
-        '--bootstrap-server',
-        lab.source.bootstrap,
-        '--group',
-        group,
-        '--reset-offsets',
-        '--from-file',
-        file,
-        '--execute',
-      ],
+      lab.source.bootstrap,
+      group,
+      committed.map((offset, partition) => ({ topic: TOPIC, partition, offset })),
     );
-    assert.equal(result.code, 0, `kafka-consumer-groups --reset-offsets: ${result.stderr}`);
   });
 
   after(async () => {

@@ -21,9 +21,9 @@ import {
   CLI,
   type Isolation,
   kafkaTool,
-  kcat,
   kcatProduce,
   kcatReadTopic,
+  kcatRecordAt,
   mirrorwatch,
   run,
 } from '../helpers/run.js';
@@ -128,24 +128,7 @@ async function kcatTimestamp(
   partition: number,
   offset: string,
 ): Promise<number> {
-  const read = await kcat([
-    '-C',
-    '-b',
-    brokers,
-    '-t',
-    topic,
-    '-p',
-    String(partition),
-    '-o',
-    offset,
-    '-c',
-    '1',
-    '-e',
-    '-f',
-    '%T',
-  ]);
-  assert.equal(read.code, 0, read.stderr);
-  return Number(read.stdout.trim());
+  return Number(await kcatRecordAt(brokers, topic, partition, offset, '%T'));
 }
 
 /**

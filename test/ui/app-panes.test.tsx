@@ -208,6 +208,33 @@ describe('Groups pane', () => {
   });
 });
 
+describe('Groups pane: a group committed below the log start', () => {
+  /** Retention deleted records the indexer had not read on two source partitions. */
+  function withDeletedRecords() {
+    const snapshot = buildSnapshot();
+    const source = snapshot.source.groups.find((g) => g.group === 'apache-logs-indexer')!;
+    Object.assign(source, {
+      partitions: source.partitions.map((p) => ({ ...p, belowLogStart: p.partition < 2 })),
+    });
+    return snapshot;
+  }
+
+  it('flags the group, colours the partitions and says what it means in the drill-down', async () => {
+    const app = await open({ snapshot: withDeletedRecords(), columns: 120 });
+    await app.press('2');
+    assert.match(lineWith(app, 'apache-logs-indexer') ?? '', /Stable +2 +450 .* +deleted/);
+    assert.doesNotMatch(lineWith(app, 'dmm-access-reader') ?? '', /deleted/);
+    await app.press(ENTER);
+    assert.match(
+      app.frame(),
+      /group apache-logs-indexer +2 partitions committed below the log start: records not read were deleted/,
+    );
+    await app.press(ESC, '/', ...'deleted', ENTER);
+    assert.match(app.frame(), /apache-logs-indexer/);
+    assert.doesNotMatch(app.frame(), /dmm-access-reader/);
+  });
+});
+
 /** The lab's indexer group after cutover: its consumers run on the target with group.protocol=consumer. */
 function withKip848TargetGroup() {
   const snapshot = buildSnapshot();

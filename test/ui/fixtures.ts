@@ -139,7 +139,7 @@ function groupPartitions(
       partition,
       committed: c,
       logEnd: end,
-      logStart: 0,
+      belowLogStart: false,
       lag: Math.max(0, end - c),
       negative: c > end,
       owner: null,

@@ -26,7 +26,7 @@ function group(
         partition: 0,
         committed,
         logEnd,
-        logStart: 0,
+        belowLogStart: false,
         lag: logEnd - committed,
         negative: false,
         owner: null,
@@ -111,6 +111,40 @@ describe('cutover gate', () => {
         ],
       ],
     );
+  });
+
+  it('warns, without blocking, of a group committed below the log start on either side', () => {
+    const s = snapshot();
+    s.mirror.topics = [mirrorTopic('orders', 0)];
+    const below = (g: GroupInfo): GroupInfo => ({
+      ...g,
+      partitions: g.partitions.map((p) => ({ ...p, belowLogStart: true })),
+    });
+    const translation = {
+      topic: 'orders',
+      partition: 0,
+      upstreamOffset: 10,
+      downstreamOffset: 10,
+      recordTimestampMs: 1,
+    };
+    s.source = { ...s.source, groups: [below(group('source', 10, 10))] };
+    s.target = { ...s.target, groups: [below(group('target', 10, 10, [translation]))] };
+    const gate = cutoverGate(s);
+    assert.equal(gate.ready, true);
+    assert.deepEqual(
+      gate.checks.filter((c) => !c.ok).map((c) => [c.blocking, c.reason, c.magnitude, c.detail]),
+      [
+        [
+          false,
+          'group-below-log-start',
+          2,
+          'partition(s) committed below the log start, 1 on the source (orders/0), 1 on the target (orders/0): retention deleted records the group had not read; its consumers reset per auto.offset.reset',
+        ],
+      ],
+    );
+    s.source = { ...s.source, groups: [group('source', 10, 10)] };
+    s.target = { ...s.target, groups: [group('target', 10, 10, [translation])] };
+    assert.ok(cutoverGate(s).checks.every((c) => c.ok));
   });
 
   it('claims no lost data from a shorter offset span on the target (transaction markers, compaction) and points to compare', () => {

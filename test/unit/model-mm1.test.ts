@@ -40,7 +40,7 @@ function group(name: string, committed: Record<string, number | null>): GroupInf
       partition: 0,
       committed: c,
       logEnd: null,
-      logStart: null,
+      belowLogStart: false,
       lag: null,
       negative: false,
       owner: null,

@@ -35,7 +35,7 @@ function group(
         partition: 0,
         committed,
         logEnd: 10,
-        logStart: 0,
+        belowLogStart: false,
         lag: 10 - committed,
         negative: false,
         owner: null,

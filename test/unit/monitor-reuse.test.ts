@@ -44,7 +44,7 @@ function group(name: string, committed: number[], logEnd = 100): GroupInfo {
       partition,
       committed: c,
       logEnd,
-      logStart: 0,
+      belowLogStart: false,
       lag: logEnd - c,
       negative: false,
       owner: { memberId: 'm', clientId: 'c', host: '/h' },
@@ -206,13 +206,13 @@ describe('offset translations and checkpoint coverage', () => {
 
 describe('a group read again is recognised as unchanged without building it', () => {
   type Committed = Array<{ topic: string; partition: number; offset: number | null }>;
-  const offsets = (latest: number) =>
+  const offsets = (latest: number, earliest = 0) =>
     new Map([
       [
         'orders',
         new Map([
-          [0, { earliest: 0, latest }],
-          [1, { earliest: 0, latest }],
+          [0, { earliest, latest }],
+          [1, { earliest, latest }],
           [2, { earliest: 5, latest }],
         ]),
       ],
@@ -237,6 +237,8 @@ describe('a group read again is recognised as unchanged without building it', ()
     ['the same read', {}],
     ['a commit moved', { committed: [committed[0]!, { topic: 'orders', partition: 1, offset: 21 }] }],
     ['a log end moved', { offsets: offsets(101) }],
+    ['the log start moved, still below the commits', { offsets: offsets(100, 8) }],
+    ['the log start moved past a commit (records deleted unread)', { offsets: offsets(100, 15) }],
     ['a partition changed owner', { membership: stable([member('m1', [0, 1]), member('m2', [2])]) }],
     ['a member left', { membership: stable([member('m1', [0, 1])]) }],
     ['the group emptied', { membership: { protocol: 'classic', state: 'Empty', members: [] } }],
@@ -263,6 +265,22 @@ describe('a group read again is recognised as unchanged without building it', ()
         isDeepStrictEqual(previous, build(next)),
       );
     });
+  it('flags a commit below the log start, keeping the lag kafka-consumer-groups gives', () => {
+    const group = build({ ...base, offsets: offsets(100, 15) });
+    assert.deepEqual(
+      group.partitions.map((p) => [p.partition, p.committed, p.lag, p.belowLogStart]),
+      [
+        [0, 10, 90, true],
+        [1, 20, 80, false],
+        [2, null, null, false],
+      ],
+    );
+    assert.equal(
+      groupUnchanged(build(base), 'consumer', base.membership, committedTopics(committed), offsets(100, 15)),
+      false,
+    );
+  });
+
   it('a topic the read kept is not compared again: its offsets are the ones the group was built with', () => {
     const previous = build(base);
     const noRanges = new Map<string, Map<number, { earliest: number; latest: number }>>();

@@ -4,6 +4,7 @@ import { evaluateConvergence } from '../../model/convergence.js';
 import { describeMove, groupMoves } from '../../model/mm1.js';
 import { partitionKey } from '../../model/partition-key.js';
 import type { ClusterRole, GroupProtocol, Snapshot } from '../../monitor/snapshot.js';
+import { escapeForTerminal } from '../../util/escape.js';
 import { type ConnectionArgs, connectionFrom, withConnectionOptions } from '../connection-options.js';
 import { EXIT, UserError } from '../errors.js';
 import { json, table } from '../format.js';
@@ -27,6 +28,8 @@ export interface LagRow {
   currentOffset: number | null;
   logEndOffset: number | null;
   lag: number | null;
+  /** The committed offset is below the log start: records the group had not read were deleted (retention). */
+  belowLogStart: boolean;
   consumerId: string | null;
   host: string | null;
   clientId: string | null;
@@ -71,6 +74,7 @@ export function lagRows(snapshot: Snapshot, which: Which, groups: readonly strin
           currentOffset: p.committed,
           logEndOffset: p.logEnd,
           lag: p.lag,
+          belowLogStart: p.belowLogStart,
           consumerId: p.owner?.memberId ?? null,
           host: p.owner?.host ?? null,
           clientId: p.owner?.clientId ?? null,
@@ -198,6 +202,18 @@ export function lagCommand(yargs: Argv) {
             ]),
           ),
         );
+        // Beside the table, which keeps kafka-consumer-groups' columns for scripts that read them.
+        const below = rows.filter((r) => r.belowLogStart);
+        if (below.length > 0)
+          process.stderr.write(
+            `note: ${below.length} partition(s) committed below the log start (records the group had not read were deleted; its consumers reset per auto.offset.reset): ${below
+              .slice(0, 5)
+              .map(
+                (r) =>
+                  `${r.cluster} ${escapeForTerminal(r.group)} ${escapeForTerminal(r.topic)}/${r.partition}`,
+              )
+              .join(', ')}${below.length > 5 ? ', ...' : ''}\n`,
+          );
       }
       process.exitCode = EXIT.ok;
     },

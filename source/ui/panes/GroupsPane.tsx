@@ -111,9 +111,11 @@ export function GroupsPane(props: {
           : checkpointCell(age, frame.glyphs, row.untranslated, row.checkpoint?.current ?? false),
         flags: row.negative
           ? { text: 'negative', tone: 'crit' }
-          : row.untranslated
-            ? { text: 'no ckpt', tone: 'warn' }
-            : { text: '' },
+          : row.belowLogStart > 0
+            ? { text: 'deleted', tone: 'crit' }
+            : row.untranslated
+              ? { text: 'no ckpt', tone: 'warn' }
+              : { text: '' },
         status: statusCell(row.evaluation),
         behind: behindCell(row.evaluation),
         trend: trendCell(row.evaluation, frame.glyphs),
@@ -159,7 +161,10 @@ const PARTITION_COLUMNS: ColumnSpec[] = [
 ];
 
 function partitionLagCell(p: GroupPartition | null): Cell {
-  return p ? lagCell(p.lag, 8, p.negative) : MISSING_CELL;
+  if (!p) return MISSING_CELL;
+  const cell = lagCell(p.lag, 8, p.negative);
+  // The committed offset's records were deleted: the lag counts records that are no longer there.
+  return p.belowLogStart ? { ...cell, tone: 'crit' } : cell;
 }
 
 function ownerOf(row: GroupPartitionRow): string {
@@ -236,6 +241,14 @@ export function GroupPartitionsPane(props: {
   const title: Segment[] = [
     { text: `group ${group.name}`, bold: true },
     ...(group.negative ? [{ text: '  negative lag: committed beyond log end', tone: 'crit' as const }] : []),
+    ...(group.belowLogStart > 0
+      ? [
+          {
+            text: `  ${plural(group.belowLogStart, 'partition')} committed below the log start: records not read were deleted, consumers reset per auto.offset.reset`,
+            tone: 'crit' as const,
+          },
+        ]
+      : []),
     { text: `  ${protocolSummary(group)}` },
     { text: '  Esc back', tone: 'muted' },
   ];

@@ -20,6 +20,8 @@ export interface GroupRow extends ListRow {
   target: GroupInfo | null;
   checkpoint: CheckpointSummary | null;
   negative: boolean;
+  /** Partitions (either side) committed below the log start: records the group had not read are gone. */
+  belowLogStart: number;
   /** The source group has committed offsets but MM2 wrote no checkpoint for it. */
   untranslated: boolean;
   /** MirrorMaker 1 (no translation): where the group would start on the target, and the cost. */
@@ -97,6 +99,7 @@ class LazyGroupRow implements GroupRow {
   #name: string | undefined;
   #checkpoint: CheckpointSummary | null | undefined;
   #negative: boolean | undefined;
+  #belowLogStart: number | undefined;
   #untranslated: boolean | undefined;
   #move: GroupMove | null | undefined;
   #evaluation: RowEvaluation | null | undefined;
@@ -126,6 +129,16 @@ class LazyGroupRow implements GroupRow {
     return this.#negative;
   }
 
+  get belowLogStart(): number {
+    if (this.#belowLogStart === undefined) {
+      let n = 0;
+      for (const g of [this.source, this.target])
+        for (const p of g?.partitions ?? []) if (p.belowLogStart) n++;
+      this.#belowLogStart = n;
+    }
+    return this.#belowLogStart;
+  }
+
   get untranslated(): boolean {
     this.#untranslated ??=
       !this.#details.mm1 &&
@@ -151,7 +164,12 @@ class LazyGroupRow implements GroupRow {
       const states = [source?.state, target?.state, source?.protocol, target?.protocol]
         .filter(Boolean)
         .join(' ');
-      this.#search = searchText(this.name, states, this.negative ? 'negative' : null);
+      this.#search = searchText(
+        this.name,
+        states,
+        this.negative ? 'negative' : null,
+        this.belowLogStart > 0 ? 'deleted' : null,
+      );
     }
     return this.#search;
   }
