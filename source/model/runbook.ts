@@ -239,13 +239,19 @@ function groupsDrained(checks: readonly GateCheck[]): Check {
   const relevant = withReasons(checks, ['group-source-lag', 'group-caught-up']);
   if (relevant.length === 0)
     return { met: true, reason: 'no consumer group has offsets on the mirrored topics', blockers: [] };
+  // Such a group's lag counts records that are gone: its consumers reset rather than drain it.
+  const deleted = withReasons(checks, ['group-below-log-start']);
+  const unread =
+    deleted.length > 0
+      ? `; committed below the log start (records deleted unread, consumers reset per auto.offset.reset): ${namedFew(deleted.map((c) => `${groupOf(c)} (${c.magnitude} partition(s))`))}`
+      : '';
   const lagging = relevant.filter((c) => !c.ok);
   if (lagging.length === 0)
-    return { met: true, reason: `${relevant.length} group(s) at lag 0 on the source`, blockers: [] };
+    return { met: true, reason: `${relevant.length} group(s) at lag 0 on the source${unread}`, blockers: [] };
   const total = lagging.reduce((n, c) => n + c.magnitude, 0);
   return {
     met: false,
-    reason: `lag ${total} on the source: ${namedFew(lagging.map((c) => `${groupOf(c)} ${c.magnitude}`))}`,
+    reason: `lag ${total} on the source: ${namedFew(lagging.map((c) => `${groupOf(c)} ${c.magnitude}`))}${unread}`,
     blockers: lagging.map(groupOf),
   };
 }

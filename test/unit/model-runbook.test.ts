@@ -202,6 +202,16 @@ describe('runbook', () => {
     const lag = runbook(s, signals, OPTIONS);
     assert.equal(lag.current?.id, 'groups-drained');
     assert.equal(lag.current?.reason, 'lag 3 on the source: billing 3');
+    // Records the group had not read were deleted: its consumers reset, and the step says so.
+    const [billing] = s.source.groups as [GroupInfo];
+    s.source = {
+      ...s.source,
+      groups: [{ ...billing, partitions: billing.partitions.map((p) => ({ ...p, belowLogStart: true })) }],
+    };
+    assert.equal(
+      runbook(s, signals, OPTIONS).current?.reason,
+      'lag 3 on the source: billing 3; committed below the log start (records deleted unread, consumers reset per auto.offset.reset): billing (1 partition(s))',
+    );
 
     s.source = { ...s.source, groups: [group('source', 'billing', 10)] };
     s.target = { ...s.target, groups: [group('target', 'billing', 7, 0, 7)] };
