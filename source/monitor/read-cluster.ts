@@ -189,27 +189,53 @@ function ownedCount(group: GroupInfo): number {
 }
 
 /**
- * A group's partitions by topic, then by partition number, built once per GroupInfo (which a refresh
- * reuses while unchanged).
+ * A group's partitions by topic, then by partition number, as positions in its `partitions`; built once
+ * per GroupInfo (which a refresh reuses while unchanged).
  */
-const partitionIndexes = new WeakMap<GroupInfo, Map<string, ByPartition<GroupPartition>>>();
+const partitionIndexes = new WeakMap<GroupInfo, Map<string, ByPartition<number>>>();
 
-function partitionIndex(group: GroupInfo): Map<string, ByPartition<GroupPartition>> {
+function partitionIndex(group: GroupInfo): Map<string, ByPartition<number>> {
   let index = partitionIndexes.get(group);
   if (!index) {
     index = new Map();
-    for (const p of group.partitions) {
+    const partitions = group.partitions;
+    for (let i = 0; i < partitions.length; i++) {
+      const p = partitions[i] as GroupPartition;
       let byPartition = index.get(p.topic);
       if (!byPartition) {
         // A group's partitions come sorted: a topic's list starts at the group's lowest partition of it.
-        byPartition = new ByPartition<GroupPartition>(p.partition);
+        byPartition = new ByPartition<number>(p.partition);
         index.set(p.topic, byPartition);
       }
-      byPartition.set(p.partition, p);
+      byPartition.set(p.partition, i);
     }
     partitionIndexes.set(group, index);
   }
   return index;
+}
+
+/**
+ * Which of a group's partitions a check has met, by position: met when `seen[i] === visit`. A partition
+ * met twice (an answer that lists it twice) must not count for one that went away. Reused from check to
+ * check, so a check allocates nothing.
+ */
+let seen = new Uint32Array(1024);
+let visit = 0;
+
+function nextVisit(size: number): number {
+  if (seen.length < size) seen = new Uint32Array(Math.max(size, seen.length * 2));
+  if (visit === 0xffffffff) {
+    seen.fill(0);
+    visit = 0;
+  }
+  return ++visit;
+}
+
+/** The previous group's partition at `position` the first time this visit meets it, else undefined. */
+function meet(partitions: readonly GroupPartition[], position: number | undefined, now: number) {
+  if (position === undefined || seen[position] === now) return undefined;
+  seen[position] = now;
+  return partitions[position];
 }
 
 /** The committed offsets (by identity) each group was built from, or last found unchanged against. */
@@ -241,6 +267,8 @@ export function groupUnchanged(
   // partitions need no look.
   const sameCommitted = committedChecked.get(previous) === committed;
   const index = partitionIndex(previous);
+  const before = previous.partitions;
+  let now = nextVisit(before.length);
   const sameOffsets = (p: GroupPartition, range: { earliest: number; latest: number } | undefined) => {
     const logStart = finite(range?.earliest);
     return (
@@ -263,7 +291,7 @@ export function groupUnchanged(
       const offset = committedOffsets[i] as number;
       if (offset < 0) return false;
       const partition = partitions[i] as number;
-      const p = previousOfTopic?.get(partition);
+      const p = meet(before, previousOfTopic?.get(partition), now);
       if (!p || p.committed !== offset) return false;
       if (!rangesKept && !sameOffsets(p, rangesOfTopic?.get(partition))) return false;
     }
@@ -271,11 +299,12 @@ export function groupUnchanged(
   }
   let owned = 0;
   let ownedOnly = 0;
+  now = nextVisit(before.length);
   for (const member of membership?.members ?? [])
     for (const { topic, partitions } of member.assignment) {
       const previousOfTopic = index.get(topic);
       for (const partition of partitions) {
-        const p = previousOfTopic?.get(partition);
+        const p = meet(before, previousOfTopic?.get(partition), now);
         const o = p?.owner;
         if (
           !p ||

@@ -222,3 +222,20 @@ describe('probe markers', () => {
     assert.equal(decodeProbeMarker(null, Buffer.from('x')), null);
   });
 });
+
+describe('a partition label no topic has', () => {
+  it('is left out, and costs nothing sized by it (the number comes from the metrics page)', () => {
+    const page = [
+      'kafka_connect_mirror_mirrorsourceconnector_record_age_ms_max{source="old",target="new",topic="t",partition="0",} 10.0',
+      'kafka_connect_mirror_mirrorsourceconnector_record_age_ms_max{source="old",target="new",topic="t",partition="3000000000",} 1.0',
+    ].join('\n');
+    const partitions = partitionsOf(page);
+    assert.deepEqual(
+      partitions.map((p) => p.partition),
+      [0, 3_000_000_000],
+    );
+    const t = partitionTimings(partitions, null).topic('t');
+    assert.equal(t?.flags.length, 1);
+    assert.equal(t?.recordAge(0), 10);
+  });
+});

@@ -281,6 +281,16 @@ describe('a group read again is recognised as unchanged without building it', ()
     );
   });
 
+  it('an answer that lists a partition twice does not stand in for one that went away', () => {
+    const previous = build(base);
+    const twice = committedTopics([committed[0]!, committed[0]!]);
+    assert.equal(groupUnchanged(previous, 'consumer', base.membership, twice, base.offsets), false);
+    assert.equal(
+      groupUnchanged(previous, 'consumer', base.membership, committedTopics(committed), base.offsets),
+      true,
+    );
+  });
+
   it('a topic the read kept is not compared again: its offsets are the ones the group was built with', () => {
     const previous = build(base);
     const noRanges = new Map<string, Map<number, { earliest: number; latest: number }>>();
