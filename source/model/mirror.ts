@@ -23,7 +23,6 @@ import type {
   TopicInfo,
   Translation,
 } from '../monitor/snapshot.js';
-import { ByPartition } from './by-partition.js';
 import { byTopic } from './by-topic.js';
 import { replicationLagOf } from './lag.js';
 import { partitionKeyIn, topicKeys } from './partition-key.js';
@@ -301,8 +300,6 @@ interface GroupCheckpoints {
   /** The checkpoint records themselves, sorted by topic and partition (a Translation each). */
   translations: Translation[];
   newestTimestampMs: number;
-  /** Upstream offsets by target-side topic and partition. */
-  upstream: Map<string, ByPartition<number>>;
 }
 
 const byTopicAndPartition = (a: Translation, b: Translation) =>
@@ -327,7 +324,7 @@ function checkpointIndex(checkpoints: readonly CheckpointRecord[]): Map<string, 
       lastGroup = c.group;
       entry = index.get(c.group);
       if (!entry) {
-        entry = { translations: [], newestTimestampMs: 0, upstream: new Map() };
+        entry = { translations: [], newestTimestampMs: 0 };
         index.set(c.group, entry);
       }
     }
@@ -341,17 +338,6 @@ function checkpointIndex(checkpoints: readonly CheckpointRecord[]): Map<string, 
     for (let i = 1; i < translations.length && sorted; i++)
       sorted = byTopicAndPartition(translations[i - 1] as Translation, translations[i] as Translation) <= 0;
     if (!sorted) translations.sort(byTopicAndPartition);
-    let topic: string | undefined;
-    let offsets: ByPartition<number> | undefined;
-    for (const t of translations) {
-      if (!Number.isInteger(t.partition) || t.partition < 0) continue;
-      if (t.topic !== topic || offsets === undefined) {
-        topic = t.topic;
-        offsets = new ByPartition<number>(t.partition);
-        entry.upstream.set(topic, offsets);
-      }
-      offsets.set(t.partition, t.upstreamOffset);
-    }
   }
   checkpointIndexes.set(checkpoints, index);
   return index;
@@ -403,18 +389,28 @@ function covers(
   if (!source) return false;
   const kept = coverage.get(source);
   if (kept?.entry === entry) return kept.current;
+  const translations = entry.translations;
   let committed = 0;
   let current = true;
   let topic: string | null = null;
-  let upstream: ByPartition<number> | undefined;
+  // The translations of the partition's target topic, walked along with the group's partitions (both
+  // by partition number within a topic): no index per group.
+  let start = 0;
+  let end = 0;
+  let at = 0;
+  let last = -1;
   for (const p of source.partitions) {
     if (p.committed === null) continue;
     committed++;
     if (p.topic !== topic) {
       topic = p.topic;
-      upstream = entry.upstream.get(targetTopicOf(topic));
-    }
-    if (upstream?.get(p.partition) !== p.committed) {
+      [start, end] = topicRun(translations, targetTopicOf(topic));
+      at = start;
+    } else if (p.partition < last) at = start;
+    last = p.partition;
+    while (at < end && (translations[at] as Translation).partition < p.partition) at++;
+    const t = translations[at];
+    if (at >= end || t?.partition !== p.partition || t.upstreamOffset !== p.committed) {
       current = false;
       break;
     }
@@ -422,6 +418,20 @@ function covers(
   current &&= committed > 0;
   coverage.set(source, { entry, current });
   return current;
+}
+
+/** [first, end) of `topic`'s translations in a list sorted by topic (code unit order), then partition. */
+function topicRun(translations: readonly Translation[], topic: string): [number, number] {
+  let lo = 0;
+  let hi = translations.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((translations[mid] as Translation).topic < topic) lo = mid + 1;
+    else hi = mid;
+  }
+  let end = lo;
+  while (end < translations.length && (translations[end] as Translation).topic === topic) end++;
+  return [lo, end];
 }
 
 /** The index's groups sorted by name, once per checkpoint list. */

@@ -202,6 +202,68 @@ describe('offset translations and checkpoint coverage', () => {
     const moved = summariseCheckpoints(checkpoints, [group('billing', [91, 95])], same, 10);
     assert.equal(moved[0]?.current, false);
   });
+
+  it('finds each partition of each topic, whatever order the group lists them in and the policy names them', () => {
+    // Target names from a prefix policy sort otherwise than the source's (`old.B` before `old.a`).
+    const written = [
+      ['old.a', 0, 10],
+      ['old.a', 2, 12],
+      ['old.B', 1, 21],
+      ['old.B', 7, 27],
+    ].map(([topic, partition, offset]) => ({
+      group: 'billing',
+      topic: topic as string,
+      partition: partition as number,
+      upstreamOffset: offset as number,
+      downstreamOffset: offset as number,
+      recordTimestampMs: 1,
+    }));
+    const prefixed = (topic: string) => `old.${topic}`;
+    const commits = (rows: Array<[string, number, number]>) => {
+      const g = group('billing', []);
+      return {
+        ...g,
+        partitions: rows.map(([topic, partition, committed]) => ({
+          ...(g.partitions[0] ?? {}),
+          topic,
+          partition,
+          committed,
+          logEnd: 100,
+          belowLogStart: false,
+          lag: 100 - committed,
+          negative: false,
+          owner: null,
+        })),
+      };
+    };
+    const current = (rows: Array<[string, number, number]>) =>
+      summariseCheckpoints(written, [commits(rows)], prefixed, 10)[0]?.current;
+    assert.equal(
+      current([
+        ['a', 2, 12],
+        ['B', 7, 27],
+        ['a', 0, 10],
+        ['B', 1, 21],
+      ]),
+      true,
+    );
+    assert.equal(
+      current([
+        ['B', 7, 27],
+        ['B', 1, 21],
+      ]),
+      true,
+    );
+    assert.equal(
+      current([
+        ['a', 0, 10],
+        ['a', 1, 11],
+      ]),
+      false,
+      'partition 1 has no checkpoint',
+    );
+    assert.equal(current([['b', 1, 21]]), false, 'old.b is not old.B');
+  });
 });
 
 describe('a group read again is recognised as unchanged without building it', () => {
