@@ -2,7 +2,7 @@
  * The cutover gate: the documented MM2 migration steps (producers stopped, consumers caught up, MM2
  * caught up, group offsets translated to the target) checked against one snapshot. Pure.
  */
-import type { GroupInfo, Snapshot } from '../monitor/snapshot.js';
+import type { GroupPartition, Snapshot } from '../monitor/snapshot.js';
 import { mirroredTopics } from './mirror.js';
 import { describeMove, groupMoves } from './mm1.js';
 import { partitionKey } from './partition-key.js';
@@ -139,6 +139,7 @@ export function cutoverGate(snapshot: Snapshot): CutoverGate {
   );
   const targetGroups = new Map(snapshot.target.groups.map((g) => [g.group, g]));
   const mirrored = new Map(mirroredTopics(snapshot).map((t) => [t.source, t]));
+  const mirroredTargets = new Set([...mirrored.values()].map((t) => t.target));
   for (const group of snapshot.source.groups) {
     const committed = group.partitions.filter((p) => p.committed !== null && mirrored.has(p.topic));
     if (committed.length === 0) continue;
@@ -155,15 +156,19 @@ export function cutoverGate(snapshot: Snapshot): CutoverGate {
           ? 'consumers caught up on the source'
           : `lag ${lag} on the source: consumers have not finished`,
     });
-    const below = belowLogStartCount(group) + belowLogStartCount(targetGroups.get(group.group));
-    if (below > 0) {
+    // On the mirrored topics, as every check of the group: the source's, and their copies on the target.
+    const belowOnSource = committed.filter((p) => p.belowLogStart);
+    const belowOnTarget = (targetGroups.get(group.group)?.partitions ?? []).filter(
+      (p) => p.belowLogStart && mirroredTargets.has(p.topic),
+    );
+    if (belowOnSource.length + belowOnTarget.length > 0) {
       checks.push({
         subject,
         ok: false,
         blocking: false,
         reason: 'group-below-log-start',
-        magnitude: below,
-        detail: belowLogStartDetail(group, targetGroups.get(group.group)),
+        magnitude: belowOnSource.length + belowOnTarget.length,
+        detail: belowLogStartDetail(belowOnSource, belowOnTarget),
       });
     }
     const move = moves.get(group.group);
@@ -231,21 +236,17 @@ export function cutoverGate(snapshot: Snapshot): CutoverGate {
   return { ready: checks.every((c) => c.ok || !c.blocking), checks };
 }
 
-function belowLogStartCount(group: GroupInfo | undefined): number {
-  let n = 0;
-  for (const p of group?.partitions ?? []) if (p.belowLogStart) n++;
-  return n;
-}
-
 /** `... 2 on the source (orders/0, orders/1), 1 on the target (orders/3): ...`: where records were deleted unread. */
-function belowLogStartDetail(source: GroupInfo, target: GroupInfo | undefined): string {
-  const side = (group: GroupInfo | undefined, name: string) => {
-    const below = (group?.partitions ?? []).filter((p) => p.belowLogStart);
+function belowLogStartDetail(
+  onSource: readonly GroupPartition[],
+  onTarget: readonly GroupPartition[],
+): string {
+  const side = (below: readonly GroupPartition[], name: string) => {
     if (below.length === 0) return null;
     const shown = below.slice(0, 5).map((p) => `${p.topic}/${p.partition}`);
     return `${below.length} on the ${name} (${shown.join(', ')}${below.length > shown.length ? ', ...' : ''})`;
   };
-  const sides = [side(source, 'source'), side(target, 'target')].filter((s) => s !== null);
+  const sides = [side(onSource, 'source'), side(onTarget, 'target')].filter((s) => s !== null);
   return `partition(s) committed below the log start, ${sides.join(', ')}: retention deleted records the group had not read; its consumers reset per auto.offset.reset`;
 }
 

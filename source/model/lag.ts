@@ -38,7 +38,9 @@ function known(n: number | null | undefined): n is number {
 
 export function partitionLagDetail(o: PartitionOffsets): LagDetail {
   if (!known(o.committed) || !known(o.logEnd)) {
-    return { lag: null, rawLag: null, negative: false, belowLogStart: false };
+    // The log start and end are asked for apart: a known start tells this much without the end.
+    const belowLogStart = known(o.committed) && known(o.logStart) && o.committed < o.logStart;
+    return { lag: null, rawLag: null, negative: false, belowLogStart };
   }
   const rawLag = o.logEnd - o.committed;
   return {

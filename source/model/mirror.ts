@@ -409,6 +409,8 @@ function covers(
     } else if (p.partition < last) at = start;
     last = p.partition;
     while (at < end && (translations[at] as Translation).partition < p.partition) at++;
+    // One per partition from the store; of several, the last (the newest), as a lookup by key found.
+    while (at + 1 < end && (translations[at + 1] as Translation).partition === p.partition) at++;
     const t = translations[at];
     if (at >= end || t?.partition !== p.partition || t.upstreamOffset !== p.committed) {
       current = false;

@@ -58,6 +58,19 @@ describe('partitionLag (kafka-consumer-groups LAG)', () => {
       belowLogStart: true,
     });
   });
+
+  it('flags a commit below a known log start when the log end is unknown (they are asked for apart)', () => {
+    assert.deepEqual(partitionLagDetail({ committed: 5, logEnd: Number.NaN, logStart: 10 }), {
+      lag: null,
+      rawLag: null,
+      negative: false,
+      belowLogStart: true,
+    });
+    assert.equal(
+      partitionLagDetail({ committed: null, logEnd: Number.NaN, logStart: 10 }).belowLogStart,
+      false,
+    );
+  });
 });
 
 describe('replicationLag (MM2 position from the Connect offsets topic)', () => {

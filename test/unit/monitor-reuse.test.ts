@@ -263,6 +263,12 @@ describe('offset translations and checkpoint coverage', () => {
       'partition 1 has no checkpoint',
     );
     assert.equal(current([['b', 1, 21]]), false, 'old.b is not old.B');
+    // Two checkpoints of one partition (the store keeps one): the later one counts, as a lookup found it.
+    const twice = [
+      ...written.slice(0, 1),
+      { ...(written[0] as (typeof written)[number]), upstreamOffset: 11 },
+    ];
+    assert.equal(summariseCheckpoints(twice, [commits([['a', 0, 11]])], prefixed, 10)[0]?.current, true);
   });
 });
 
@@ -340,6 +346,20 @@ describe('a group read again is recognised as unchanged without building it', ()
     assert.equal(
       groupUnchanged(build(base), 'consumer', base.membership, committedTopics(committed), offsets(100, 15)),
       false,
+    );
+  });
+
+  it('flags a commit below a known log start with the log end unknown, and finds such a group unchanged', () => {
+    const unknownEnd = new Map([['orders', new Map([[0, { earliest: 15, latest: -1 }]])]]);
+    const read = { ...base, offsets: unknownEnd };
+    const group = build(read);
+    assert.deepEqual(
+      group.partitions.filter((p) => p.partition === 0).map((p) => [p.committed, p.lag, p.belowLogStart]),
+      [[10, null, true]],
+    );
+    assert.equal(
+      groupUnchanged(group, 'consumer', read.membership, committedTopics(committed), unknownEnd),
+      true,
     );
   });
 
