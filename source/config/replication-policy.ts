@@ -38,6 +38,23 @@ export function remoteTopicName(policy: ReplicationPolicy, sourceAlias: string, 
   return renamesLikeDefault(policy, topic) ? `${sourceAlias}${policy.separator}${topic}` : topic;
 }
 
+const namings = new Map<string, (topic: string) => string>();
+
+/**
+ * remoteTopicName for one policy and source alias, as one function while they are the same (by value):
+ * what is computed from a naming can be kept with it.
+ */
+export function remoteTopicNaming(policy: ReplicationPolicy, sourceAlias: string): (topic: string) => string {
+  const key = `${policy.kind}\u0000${policy.separator}\u0000${sourceAlias}`;
+  let naming = namings.get(key);
+  if (!naming) {
+    const kept = { ...policy };
+    naming = (topic) => remoteTopicName(kept, sourceAlias, topic);
+    namings.set(key, naming);
+  }
+  return naming;
+}
+
 /** Inverse of remoteTopicName: the source topic, or undefined when `remoteTopic` did not come from `sourceAlias`. */
 export function sourceTopicName(
   policy: ReplicationPolicy,

@@ -375,20 +375,27 @@ export function attachTranslations(
 }
 
 /**
- * Whether a group's checkpoints cover its committed offsets, kept per source group and checkpoint
- * entry (both the same objects while unchanged); one checkpoint list belongs to one flow, so its
- * topic naming does not change under it.
+ * Whether a group's checkpoints cover its committed offsets, kept per source group, checkpoint entry
+ * and topic naming (the same objects while unchanged): the same group and checkpoints read through
+ * another replication policy are looked at again.
  */
-const coverage = new WeakMap<GroupInfo, { entry: GroupCheckpoints; current: boolean }>();
+const coverage = new WeakMap<
+  GroupInfo,
+  { entry: GroupCheckpoints; naming: TargetNaming; current: boolean }
+>();
+
+/** A source topic's name on the target; callers pass the same function while the policy is the same. */
+export type TargetNaming = (sourceTopic: string) => string;
 
 function covers(
   source: GroupInfo | undefined,
   entry: GroupCheckpoints,
-  targetTopicOf: (sourceTopic: string) => string,
+  naming: TargetNaming,
+  targetTopicOf: TargetNaming,
 ): boolean {
   if (!source) return false;
   const kept = coverage.get(source);
-  if (kept?.entry === entry) return kept.current;
+  if (kept?.entry === entry && kept.naming === naming) return kept.current;
   const translations = entry.translations;
   let committed = 0;
   let current = true;
@@ -418,7 +425,7 @@ function covers(
     }
   }
   current &&= committed > 0;
-  coverage.set(source, { entry, current });
+  coverage.set(source, { entry, naming, current });
   return current;
 }
 
@@ -452,7 +459,7 @@ function sortedEntries(index: Map<string, GroupCheckpoints>): Array<[string, Gro
 export function summariseCheckpoints(
   checkpoints: readonly CheckpointRecord[],
   sourceGroups: readonly GroupInfo[],
-  targetTopicOf: (sourceTopic: string) => string,
+  targetTopicOf: TargetNaming,
   nowMs: number,
 ): CheckpointSummary[] {
   const entries = sortedEntries(checkpointIndex(checkpoints));
@@ -477,7 +484,7 @@ export function summariseCheckpoints(
       partitions: entry.translations.length,
       newestTimestampMs: entry.newestTimestampMs,
       ageMs: nowMs - entry.newestTimestampMs,
-      current: covers(sources.get(group), entry, targetOf),
+      current: covers(sources.get(group), entry, targetTopicOf, targetOf),
     };
   }
   return out;

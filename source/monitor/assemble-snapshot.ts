@@ -5,7 +5,7 @@
  */
 import type { Connection } from '../config/connection.js';
 import { compileMm1Include, MM2_MIRROR } from '../config/mirror-kind.js';
-import { remoteTopicName } from '../config/replication-policy.js';
+import { remoteTopicNaming } from '../config/replication-policy.js';
 import type { Mm2Metrics } from '../mm2/mm2-metrics.js';
 import { ageMs } from '../model/freshness.js';
 import { attachTranslations, buildMirrorTopics, summariseCheckpoints } from '../model/mirror.js';
@@ -113,7 +113,7 @@ export function assembleSnapshot(parts: SnapshotParts): Snapshot {
   const checkpoints = summariseCheckpoints(
     internal?.checkpoints ?? [],
     source.groups,
-    (topic) => remoteTopicName(c.policy, c.source.alias, topic),
+    remoteTopicNaming(c.policy, c.source.alias),
     now,
   );
   const connectors = connectorsOfFlow(

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isDeepStrictEqual } from 'node:util';
+import { remoteTopicNaming } from '../../source/config/replication-policy.js';
 import { committedTopics, sameRanges } from '../../source/kafka/wire-cluster.js';
 import { attachTranslations, buildMirrorTopics, summariseCheckpoints } from '../../source/model/mirror.js';
 import {
@@ -201,6 +202,27 @@ describe('offset translations and checkpoint coverage', () => {
     assert.equal(covered[0]?.current, true);
     const moved = summariseCheckpoints(checkpoints, [group('billing', [91, 95])], same, 10);
     assert.equal(moved[0]?.current, false);
+  });
+
+  it('looks again at the same group and checkpoints read through another topic naming', () => {
+    const source = [group('billing', [90, 95])];
+    const same = (topic: string) => topic;
+    assert.equal(summariseCheckpoints(checkpoints, source, same, 10)[0]?.current, true);
+    // The same objects, another policy (a flow switched to prefixed names): no checkpoint for old.orders.
+    const prefixed = (topic: string) => `old.${topic}`;
+    assert.equal(summariseCheckpoints(checkpoints, source, prefixed, 10)[0]?.current, false);
+    assert.equal(summariseCheckpoints(checkpoints, source, same, 10)[0]?.current, true);
+  });
+
+  it('gives one naming function per policy and source alias, by value', () => {
+    const identity = remoteTopicNaming({ kind: 'identity', separator: '.' }, 'old');
+    assert.equal(remoteTopicNaming({ kind: 'identity', separator: '.' }, 'old'), identity);
+    const prefixed = remoteTopicNaming({ kind: 'default', separator: '.' }, 'old');
+    assert.notEqual(prefixed, identity);
+    assert.equal(prefixed('orders'), 'old.orders');
+    assert.equal(identity('orders'), 'orders');
+    assert.equal(remoteTopicNaming({ kind: 'default', separator: '_' }, 'old')('orders'), 'old_orders');
+    assert.notEqual(remoteTopicNaming({ kind: 'default', separator: '.' }, 'east'), prefixed);
   });
 
   it('finds each partition of each topic, whatever order the group lists them in and the policy names them', () => {
