@@ -203,19 +203,22 @@ export function lagCommand(yargs: Argv) {
           ),
         );
         // Beside the table, which keeps kafka-consumer-groups' columns for scripts that read them.
-        const below = rows.filter((r) => r.belowLogStart);
-        if (below.length > 0)
-          process.stderr.write(
-            `note: ${below.length} partition(s) committed below the log start (records the group had not read were deleted; its consumers reset per auto.offset.reset): ${below
-              .slice(0, 5)
-              .map(
-                (r) =>
-                  `${r.cluster} ${escapeForTerminal(r.group)} ${escapeForTerminal(r.topic)}/${r.partition}`,
-              )
-              .join(', ')}${below.length > 5 ? ', ...' : ''}\n`,
-          );
+        const note = belowLogStartNote(rows);
+        if (note !== null) process.stderr.write(note);
       }
       process.exitCode = EXIT.ok;
     },
   );
+}
+
+/** The stderr line naming partitions committed below the log start (up to 5), or null when none is. */
+export function belowLogStartNote(
+  rows: ReadonlyArray<Pick<LagRow, 'cluster' | 'group' | 'topic' | 'partition' | 'belowLogStart'>>,
+): string | null {
+  const below = rows.filter((r) => r.belowLogStart);
+  if (below.length === 0) return null;
+  const shown = below
+    .slice(0, 5)
+    .map((r) => `${r.cluster} ${escapeForTerminal(r.group)} ${escapeForTerminal(r.topic)}/${r.partition}`);
+  return `note: ${below.length} partition(s) committed below the log start (records the group had not read were deleted; its consumers reset per auto.offset.reset): ${shown.join(', ')}${below.length > 5 ? ', ...' : ''}\n`;
 }
