@@ -41,6 +41,29 @@ describe('an offset column', () => {
     assert.deepEqual(read(fraction, 1), [0.5]);
   });
 
+  it('keeps a read whose differences fit in 16 bits at 16 bits a row, and the others at 32', () => {
+    const lags = OffsetColumn.of(values(0, 32_767, Number.NaN, -32_767, 5));
+    assert.equal(lags.bits, 16);
+    assert.deepEqual(read(lags), [0, 32_767, Number.NaN, -32_767, 5, Number.NaN, Number.NaN]);
+    // -32,768 is the 16-bit "no sample", and 32,768 is past the width: both take 32 bits.
+    for (const edge of [-32_768, 32_768]) {
+      const wide = OffsetColumn.of(values(1, edge, Number.NaN));
+      assert.equal(wide.bits, 32, String(edge));
+      assert.deepEqual(read(wide), [1, edge, Number.NaN, Number.NaN, Number.NaN]);
+    }
+    // Against a base: offsets past 2^31 that moved little since.
+    const base = OffsetColumn.of(values(2 ** 40, 2 ** 41, Number.NaN));
+    assert.equal(base.bits, 64);
+    const next = OffsetColumn.of(values(2 ** 40 + 30_000, 2 ** 41 - 30_000, 7), base);
+    assert.equal(next.bits, 16);
+    assert.deepEqual(read(next), [2 ** 40 + 30_000, 2 ** 41 - 30_000, 7, Number.NaN, Number.NaN]);
+    // A column made after a wider one of more rows reads only its own (the differences are reused space).
+    const wideFirst = OffsetColumn.of(values(100_000, 200_000, 300_000, 400_000));
+    const narrowAfter = OffsetColumn.of(values(1, Number.NaN));
+    assert.deepEqual(read(wideFirst), [100_000, 200_000, 300_000, 400_000, Number.NaN, Number.NaN]);
+    assert.deepEqual(read(narrowAfter), [1, Number.NaN, Number.NaN, Number.NaN]);
+  });
+
   it('reads a row its base has no sample at as a difference from 0', () => {
     const first = OffsetColumn.of(values(2 ** 33, Number.NaN));
     const second = OffsetColumn.of(values(2 ** 33 + 1, 42), first);
@@ -63,5 +86,29 @@ describe('an offset column', () => {
       assert.deepEqual(read(column, now.length), now, `read ${r}`);
       previous = column;
     }
+  });
+
+  it('is the same read at every width, over random lags (mostly small, now and then large or negative)', () => {
+    let seed = 11;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const seen = new Set<number>();
+    const columns: Array<[OffsetColumn, number[]]> = [];
+    let previous: OffsetColumn | undefined;
+    for (let r = 0; r < 60; r++) {
+      const spread = r % 3 === 0 ? 2 ** 20 : 40_000;
+      const now = Array.from({ length: 30 + (r % 7) }, () =>
+        random() < 0.1 ? Number.NaN : Math.floor((random() - 0.1) * spread),
+      );
+      const column = OffsetColumn.of(Float64Array.from(now), previous);
+      seen.add(column.bits);
+      columns.push([column, now]);
+      previous = column;
+    }
+    assert.deepEqual([...seen].sort(), [16, 32]);
+    // Every column still reads as it was made, after the ones made since.
+    for (const [column, now] of columns) assert.deepEqual(read(column, now.length), now);
   });
 });
