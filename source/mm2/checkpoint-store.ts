@@ -4,6 +4,7 @@
  */
 import { ByPartition } from '../model/by-partition.js';
 import type { CheckpointRecord } from '../model/mirror.js';
+import { SmallMap } from '../model/small-map.js';
 import { decodeCheckpointKey, decodeCheckpointValue } from './records.js';
 
 /**
@@ -21,7 +22,8 @@ const PARTITION_BOUND = 1 << 20;
  */
 interface GroupEntry {
   group: string;
-  topics: Map<string, { topic: string; byPartition: ByPartition<CheckpointRecord> }>;
+  /** Most groups read one topic: a SmallMap keeps it without a hash table. */
+  topics: SmallMap<{ topic: string; byPartition: ByPartition<CheckpointRecord> }>;
 }
 
 export class CheckpointStore {
@@ -43,7 +45,7 @@ export class CheckpointStore {
       }
       const v = decodeCheckpointValue(value);
       if (!group) {
-        group = { group: k.group, topics: new Map() };
+        group = { group: k.group, topics: new SmallMap() };
         this.groups.set(k.group, group);
       }
       if (!topic) {

@@ -22,6 +22,7 @@
 import type { ClusterRole, GroupPartition, Snapshot } from '../monitor/snapshot.js';
 import { ByPartition } from './by-partition.js';
 import { OffsetColumn } from './offset-column.js';
+import { SmallMap, type StringMap } from './small-map.js';
 
 export const DEFAULT_HISTORY_WINDOW_MS = 10 * 60_000;
 /** 10 minutes at the console's 2 s refresh. */
@@ -65,10 +66,18 @@ export interface OffsetHistoryOptions {
 /** A topic's series rows by partition number. */
 export type PartitionRows = ByPartition<number>;
 
+/** Members by commit row: 8 bits a row while no group has more than 255 (most reads), else 16. */
+export type Members = Uint8Array | Uint16Array;
+
+function membersArray(size: number, most: number): Members {
+  return most > 0xff ? new Uint16Array(size) : new Uint8Array(size);
+}
+
 /** Row numbers of a cluster's series: per topic (log ends, MM2), per group and topic (commits). */
 export class RowRegistry {
   readonly logEnds = new Map<string, PartitionRows>();
-  readonly commits = new Map<string, Map<string, PartitionRows>>();
+  /** By group, then topic: most groups read one topic (SmallMap). */
+  readonly commits = new Map<string, SmallMap<PartitionRows>>();
   readonly mirror = new Map<string, PartitionRows>();
   logEndRows = 0;
   commitRows = 0;
@@ -81,7 +90,7 @@ export class RowRegistry {
   commitRow(group: string, topic: string, partition: number): number {
     let topics = this.commits.get(group);
     if (!topics) {
-      topics = new Map();
+      topics = new SmallMap();
       this.commits.set(group, topics);
     }
     return rowIn(topics, topic, partition, () => this.commitRows++);
@@ -92,12 +101,7 @@ export class RowRegistry {
   }
 }
 
-function rowIn(
-  map: Map<string, PartitionRows>,
-  topic: string,
-  partition: number,
-  next: () => number,
-): number {
+function rowIn(map: StringMap<PartitionRows>, topic: string, partition: number, next: () => number): number {
   let rows = map.get(topic);
   if (!rows) {
     rows = new ByPartition<number>();
@@ -119,7 +123,7 @@ export interface Column {
   /** NaN where the committed offset is unknown or the lag is (see CommitSample.lag). */
   readonly commitLag: OffsetColumn;
   /** Members by commit row, up to 65,535 (the evaluation asks only whether there are any). */
-  readonly members: Uint16Array;
+  readonly members: Members;
   /** MM2's next offset per mirror row (source cluster only; empty elsewhere). */
   readonly position: OffsetColumn;
   readonly mirrorLag: OffsetColumn;
@@ -323,7 +327,7 @@ function foundAt(n: number, row: number): void {
 
 /** A topic's rows by partition number, made for partitions `first` to `first + size - 1` when new. */
 function partitionRows(
-  map: Map<string, PartitionRows>,
+  map: StringMap<PartitionRows>,
   topic: string,
   first: number,
   size: number,
@@ -400,7 +404,7 @@ function readCommits(
       if (p.topic !== topic) {
         topic = p.topic;
         if (!topics) {
-          topics = new Map();
+          topics = new SmallMap();
           rows.commits.set(g.group, topics);
         }
         perPartition = topics.get(topic);
@@ -416,7 +420,9 @@ function readCommits(
   }
   const committed = nanArray(rows.commitRows);
   const commitLag = nanArray(rows.commitRows);
-  const members = new Uint16Array(rows.commitRows);
+  let most = 0;
+  for (const g of groups) most = Math.max(most, g.members);
+  const members = membersArray(rows.commitRows, most);
   n = 0;
   for (const g of groups)
     for (const p of g.partitions) {
@@ -480,7 +486,7 @@ function compacted(cluster: ClusterHistory): ClusterHistory {
   const { rows, columns } = cluster;
   const fresh = new RowRegistry();
   const remap = (
-    map: Map<string, PartitionRows>,
+    map: StringMap<PartitionRows>,
     field: (c: Column) => OffsetColumn,
     add: (topic: string, partition: number) => number,
     moves: number[],
@@ -524,7 +530,7 @@ function compacted(cluster: ClusterHistory): ClusterHistory {
   const renumbered: Column[] = [];
   for (const c of columns) {
     const before = renumbered.at(-1);
-    const members = new Uint16Array(fresh.commitRows);
+    const members = membersArray(fresh.commitRows, c.members instanceof Uint16Array ? 0xffff : 0);
     commitMoves.forEach((to, from) => {
       members[to] = from < c.members.length ? (c.members[from] as number) : 0;
     });

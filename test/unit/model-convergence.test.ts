@@ -520,6 +520,32 @@ describe('offset history columns', () => {
     );
   });
 
+  it('keeps members at 8 bits a row while no group has more than 255, and counts past that exactly', () => {
+    const h = feed([
+      at(1000, 100, 90, 3),
+      at(3000, 120, 95, 300),
+      at(5000, 130, 99, 70_000),
+      at(7000, 140, 99, 0),
+    ]);
+    assert.deepEqual(
+      h.commits.get(commitKey('source', 'g', 't', 0))?.map((x) => x.members),
+      [3, 300, 0xffff, 0],
+    );
+    assert.deepEqual(
+      h.clusters.source.columns.map((c) => c.members.BYTES_PER_ELEMENT),
+      [1, 2, 2, 1],
+    );
+    // Lags of a few records take 16 bits a row, and read back as they were.
+    assert.deepEqual(
+      h.clusters.source.columns.map((c) => c.commitLag.bits),
+      [16, 16, 16, 16],
+    );
+    assert.deepEqual(
+      h.commits.get(commitKey('source', 'g', 't', 0))?.map((x) => x.lag),
+      [10, 25, 31, 41],
+    );
+  });
+
   it('renumbers its series once most of them went away, keeping what the window holds', () => {
     let h = feed([withTopics(0, 3000), withTopics(2000, 0)], { windowMs: 10_000 });
     // the first read is still in the window: its 3,001 series are kept
