@@ -55,7 +55,7 @@ export class OffsetColumn {
   }
 
   /**
-   * `values` (NaN: no sample), as differences from the base of `previous` (the read before, of the same
+   * `values` (NaN: no sample; not kept, the caller may reuse it), as differences from the base of `previous` (the read before, of the same
    * rows) when every value fits, else whole. Without a previous read, differences from 0 (lags, small
    * offsets) when they fit.
    */
@@ -82,7 +82,8 @@ export class OffsetColumn {
         if (difference <= NO_SAMPLE_16 || difference > MAX_DIFFERENCE_16) fits16 = false;
       }
     }
-    if (!fits) return new OffsetColumn(values.length, samples, values, null, null, NO_SAMPLE);
+    // Copied: the caller reuses its array for the next read.
+    if (!fits) return new OffsetColumn(values.length, samples, values.slice(), null, null, NO_SAMPLE);
     if (!fits16)
       return new OffsetColumn(
         values.length,
