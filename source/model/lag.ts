@@ -36,19 +36,54 @@ function known(n: number | null | undefined): n is number {
   return typeof n === 'number' && Number.isFinite(n) && n >= 0;
 }
 
+/** committed < log start; known without the log end (the start and end are asked for apart). */
+export function committedBelowLogStart(
+  committed: number | null | undefined,
+  logStart: number | null | undefined,
+): boolean {
+  return known(committed) && known(logStart) && committed < logStart;
+}
+
 export function partitionLagDetail(o: PartitionOffsets): LagDetail {
-  if (!known(o.committed) || !known(o.logEnd)) {
-    // The log start and end are asked for apart: a known start tells this much without the end.
-    const belowLogStart = known(o.committed) && known(o.logStart) && o.committed < o.logStart;
+  const belowLogStart = committedBelowLogStart(o.committed, o.logStart);
+  if (!known(o.committed) || !known(o.logEnd))
     return { lag: null, rawLag: null, negative: false, belowLogStart };
-  }
   const rawLag = o.logEnd - o.committed;
-  return {
-    lag: Math.max(0, rawLag),
-    rawLag,
-    negative: rawLag < 0,
-    belowLogStart: known(o.logStart) && o.committed < o.logStart,
-  };
+  return { lag: Math.max(0, rawLag), rawLag, negative: rawLag < 0, belowLogStart };
+}
+
+/**
+ * A group's partition as the readers build it, LAG and `negative` worked out from the offsets when asked
+ * (partitionLagDetail's rules) rather than stored. At 100,000 group partitions a side a refresh makes
+ * that many of these: two fields fewer, and made by a constructor rather than an object literal (V8
+ * moves a literal's objects that outlive a collection straight to the old generation), the
+ * simulation's peak is about 30 MB lower (npm run simulate, 398-399 -> 368-370 MB).
+ */
+export class CommittedPartition<Owner> {
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+    /** null when the group has none for this partition. */
+    readonly committed: number | null,
+    readonly logEnd: number | null,
+    readonly belowLogStart: boolean,
+    readonly owner: Owner | null,
+  ) {}
+
+  /** LAG clamped at 0; null when the committed offset or the log end is unknown. */
+  get lag(): number | null {
+    const committed = this.committed;
+    const logEnd = this.logEnd;
+    if (!known(committed) || !known(logEnd)) return null;
+    return logEnd > committed ? logEnd - committed : 0;
+  }
+
+  /** committed > log end (KAFKA-12635, a truncated log). */
+  get negative(): boolean {
+    const committed = this.committed;
+    const logEnd = this.logEnd;
+    return known(committed) && known(logEnd) && committed > logEnd;
+  }
 }
 
 /** LAG as kafka-consumer-groups defines it, clamped at 0; null when there is no committed offset. */

@@ -11,7 +11,7 @@ import type {
   WireCluster,
 } from '../kafka/wire-cluster.js';
 import { ByPartition } from '../model/by-partition.js';
-import { partitionLagDetail, totalLag } from '../model/lag.js';
+import { CommittedPartition, committedBelowLogStart, totalLag } from '../model/lag.js';
 import { partitionKey } from '../model/partition-key.js';
 import { inlineNumber } from '../util/number.js';
 import { reuseClusterView } from './reuse.js';
@@ -127,21 +127,17 @@ export function buildGroup(
     const range = offsets.get(topic)?.get(partition);
     const logEnd = finite(range?.latest);
     const logStart = finite(range?.earliest);
-    const detail = partitionLagDetail({
-      committed: offset,
-      logEnd: logEnd ?? Number.NaN,
-      ...(logStart !== null ? { logStart } : {}),
-    });
-    rows.set(partitionKey(topic, partition), {
-      topic,
-      partition,
-      committed: offset,
-      logEnd,
-      belowLogStart: detail.belowLogStart,
-      lag: detail.lag,
-      negative: detail.negative,
-      owner: owned.get(partitionKey(topic, partition)) ?? null,
-    });
+    rows.set(
+      partitionKey(topic, partition),
+      new CommittedPartition(
+        topic,
+        partition,
+        offset,
+        logEnd,
+        committedBelowLogStart(offset, logStart),
+        owned.get(partitionKey(topic, partition)) ?? null,
+      ),
+    );
   };
   for (const t of committed)
     for (let i = 0; i < t.partitions.length; i++) {

@@ -13,6 +13,7 @@ import { CheckpointStore } from '../../source/mm2/checkpoint-store.js';
 import { isMm2SampleName, type PartitionMetrics } from '../../source/mm2/mm2-metrics.js';
 import { PrometheusParser, parsePrometheusText } from '../../source/mm2/prometheus.js';
 import { encodeCheckpointKey, encodeCheckpointValue } from '../../source/mm2/records.js';
+import { CommittedPartition } from '../../source/model/lag.js';
 import { appendSnapshot, emptyOffsetHistory } from '../../source/model/offset-history.js';
 import { partitionKey } from '../../source/model/partition-key.js';
 import { NO_TIMINGS, partitionTimings } from '../../source/model/replication-timing.js';
@@ -113,16 +114,17 @@ function groups(role: ClusterRole, r: number): GroupInfo[] {
       const end = role === 'source' ? logEnd(t, p, r) : mm2Position(t, p, r) + 1;
       const committed = end - (g % 20 === 0 ? 2_000 + r * 50 : g % 4);
       total += end - committed;
-      partitions.push({
-        topic: topicName(t),
-        partition: p,
-        committed,
-        logEnd: end,
-        belowLogStart: false,
-        lag: end - committed,
-        negative: false,
-        owner: role === 'source' ? (members[i % 2] ?? null) : null,
-      });
+      // As read-cluster.ts builds them (LAG worked out from the offsets).
+      partitions.push(
+        new CommittedPartition(
+          topicName(t),
+          p,
+          committed,
+          end,
+          false,
+          role === 'source' ? (members[i % 2] ?? null) : null,
+        ),
+      );
     }
     out.push({
       cluster: role,

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  CommittedPartition,
+  committedBelowLogStart,
   partitionLag,
   partitionLagDetail,
   replicationLag,
@@ -160,5 +162,41 @@ describe('totalLag and worstPartitions', () => {
       rows.map((r) => r.p),
       copy,
     );
+  });
+});
+
+describe('CommittedPartition (a group partition as the readers build it)', () => {
+  it('gives the LAG, negative and below-log-start of partitionLagDetail, from its offsets', () => {
+    const cases: Array<[number | null, number | null, number | null]> = [
+      [90, 100, 0],
+      [100, 100, 0],
+      [120, 100, 0], // beyond the log end: KAFKA-12635
+      [5, 100, 50], // below the log start
+      [null, 100, 0],
+      [90, null, 0],
+      [90, null, 95], // the log end unknown, the start known
+      [null, null, null],
+      [0, 0, 0],
+      [2 ** 40, 2 ** 40 + 7, 2 ** 39],
+    ];
+    for (const [committed, logEnd, logStart] of cases) {
+      const detail = partitionLagDetail({
+        committed,
+        logEnd: logEnd ?? Number.NaN,
+        ...(logStart !== null ? { logStart } : {}),
+      });
+      const p = new CommittedPartition(
+        'orders',
+        3,
+        committed,
+        logEnd,
+        committedBelowLogStart(committed, logStart),
+        null,
+      );
+      const label = JSON.stringify([committed, logEnd, logStart]);
+      assert.equal(p.lag, detail.lag, label);
+      assert.equal(p.negative, detail.negative, label);
+      assert.equal(p.belowLogStart, detail.belowLogStart, label);
+    }
   });
 });
