@@ -325,7 +325,9 @@ function scrapeParse(partitions: number): string {
  */
 function mainThreadMs(): number | null {
   try {
-    return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+    const ns = Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]);
+    // A kernel without scheduler statistics writes zeros.
+    return Number.isFinite(ns) && ns > 0 ? ns / 1e6 : null;
   } catch {
     return null;
   }
