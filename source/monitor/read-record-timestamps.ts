@@ -73,12 +73,14 @@ export class RecordTimestamps {
     let partitionsToRead = 0;
     let lastToRead: TopicToRead | undefined;
     // The pass goes topic by topic: the topic's map is looked up once per run of its partitions.
-    let topicOf: { cluster: ClusterRole; topic: string } | null = null;
+    let clusterOf: ClusterRole | null = null;
+    let topicOf: string | null = null;
     let partitionsOf: ReadonlyMap<number, ReadonlyMap<number, RecordTime>> | undefined;
     const dated = (cluster: ClusterRole, topic: string, partition: number, offset: number) => {
       if (!readable(cluster)) return true;
-      if (topicOf === null || topicOf.cluster !== cluster || topicOf.topic !== topic) {
-        topicOf = { cluster, topic };
+      if (clusterOf !== cluster || topicOf !== topic) {
+        clusterOf = cluster;
+        topicOf = topic;
         partitionsOf = this.times.get(recordTimesTopicKey(cluster, topic));
       }
       const kept = partitionsOf?.get(partition)?.get(offset) as KeptTime | undefined;
@@ -108,7 +110,7 @@ export class RecordTimestamps {
         }
         if (partitionsToRead >= MAX_PER_READ) return;
         partitionsToRead++;
-        entry.offsets.set(partition, new Set([offset]));
+        entry.offsets.set(partition, new Set<number>().add(offset));
       },
       dated,
     );
