@@ -3,6 +3,7 @@
  * left a dependency unpatched, or a new version of it changed what the patch relied on.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -76,5 +77,15 @@ describe('dependency patches', () => {
     new Output({ width: 20, height: 2 });
     const third = new Output({ width: 20, height: 2 });
     assert.notEqual(third.caches.getStyledChars(line), cached);
+  });
+
+  it("ink: an update's props are compared without an array of keys per node (the UI tests check the output)", () => {
+    const reconciler = readFileSync(
+      new URL('./reconciler.js', pathToFileURL(require.resolve('ink'))),
+      'utf8',
+    );
+    assert.match(reconciler, /mirrorwatch: for\.\.in instead of Object\.keys/);
+    assert.doesNotMatch(reconciler, /for \(const key of Object\.keys\(before\)\)/);
+    assert.doesNotMatch(reconciler, /Object\.entries\(props\)/);
   });
 });
