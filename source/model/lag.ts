@@ -44,20 +44,33 @@ export function committedBelowLogStart(
   return known(committed) && known(logStart) && committed < logStart;
 }
 
+/** LAG clamped at 0; null when the committed offset or the log end is unknown. */
+function clampedLag(committed: number | null | undefined, logEnd: number | null | undefined): number | null {
+  if (!known(committed) || !known(logEnd)) return null;
+  return logEnd > committed ? logEnd - committed : 0;
+}
+
+/** committed > log end: the KAFKA-12635 symptom after offset translation, or a truncated log. */
+function beyondLogEnd(committed: number | null | undefined, logEnd: number | null | undefined): boolean {
+  return known(committed) && known(logEnd) && committed > logEnd;
+}
+
 export function partitionLagDetail(o: PartitionOffsets): LagDetail {
-  const belowLogStart = committedBelowLogStart(o.committed, o.logStart);
-  if (!known(o.committed) || !known(o.logEnd))
-    return { lag: null, rawLag: null, negative: false, belowLogStart };
-  const rawLag = o.logEnd - o.committed;
-  return { lag: Math.max(0, rawLag), rawLag, negative: rawLag < 0, belowLogStart };
+  const lag = clampedLag(o.committed, o.logEnd);
+  return {
+    lag,
+    rawLag: lag === null ? null : o.logEnd - (o.committed as number),
+    negative: beyondLogEnd(o.committed, o.logEnd),
+    belowLogStart: committedBelowLogStart(o.committed, o.logStart),
+  };
 }
 
 /**
  * A group's partition as the readers build it, LAG and `negative` worked out from the offsets when asked
  * (partitionLagDetail's rules) rather than stored. At 100,000 group partitions a side a refresh makes
- * that many of these: two fields fewer, and made by a constructor rather than an object literal (V8
- * moves a literal's objects that outlive a collection straight to the old generation), the
- * simulation's peak is about 30 MB lower (npm run simulate, 398-399 -> 368-370 MB).
+ * that many of these: two fields fewer, and made by a constructor rather than an object literal, the
+ * simulation's peak is about 30 MB lower (npm run simulate, 398-399 -> 368-372 MB; see the README,
+ * "Scale, simulated", for what is known of why).
  */
 export class CommittedPartition<Owner> {
   constructor(
@@ -70,19 +83,12 @@ export class CommittedPartition<Owner> {
     readonly owner: Owner | null,
   ) {}
 
-  /** LAG clamped at 0; null when the committed offset or the log end is unknown. */
   get lag(): number | null {
-    const committed = this.committed;
-    const logEnd = this.logEnd;
-    if (!known(committed) || !known(logEnd)) return null;
-    return logEnd > committed ? logEnd - committed : 0;
+    return clampedLag(this.committed, this.logEnd);
   }
 
-  /** committed > log end (KAFKA-12635, a truncated log). */
   get negative(): boolean {
-    const committed = this.committed;
-    const logEnd = this.logEnd;
-    return known(committed) && known(logEnd) && committed > logEnd;
+    return beyondLogEnd(this.committed, this.logEnd);
   }
 }
 

@@ -127,15 +127,16 @@ export function buildGroup(
     const range = offsets.get(topic)?.get(partition);
     const logEnd = finite(range?.latest);
     const logStart = finite(range?.earliest);
+    const key = partitionKey(topic, partition);
     rows.set(
-      partitionKey(topic, partition),
+      key,
       new CommittedPartition(
         topic,
         partition,
         offset,
         logEnd,
         committedBelowLogStart(offset, logStart),
-        owned.get(partitionKey(topic, partition)) ?? null,
+        owned.get(key) ?? null,
       ),
     );
   };
@@ -268,8 +269,7 @@ export function groupUnchanged(
   const sameOffsets = (p: GroupPartition, range: { earliest: number; latest: number } | undefined) => {
     const logStart = finite(range?.earliest);
     return (
-      p.logEnd === finite(range?.latest) &&
-      p.belowLogStart === (p.committed !== null && logStart !== null && p.committed < logStart)
+      p.logEnd === finite(range?.latest) && p.belowLogStart === committedBelowLogStart(p.committed, logStart)
     );
   };
   let committedCount = 0;
