@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 const require = createRequire(import.meta.url);
 
@@ -77,6 +79,25 @@ describe('dependency patches', () => {
     new Output({ width: 20, height: 2 });
     const third = new Output({ width: 20, height: 2 });
     assert.notEqual(third.caches.getStyledChars(line), cached);
+  });
+
+  it('ink: the newest Output outlives its frame, until the next one (its hidden class with it)', async () => {
+    const { default: Output } = await import(
+      new URL('./output.js', pathToFileURL(require.resolve('ink'))).href
+    );
+    // A collection on demand, as node --expose-gc gives: V8 collects an Output none holds.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const collected = async (ref: WeakRef<object>) => {
+      // A WeakRef's target is kept until the current job ends: collect after a turn of the event loop.
+      await new Promise((resolve) => setImmediate(resolve));
+      gc();
+      return ref.deref() === undefined;
+    };
+    const first = new WeakRef(new Output({ width: 4, height: 1 }));
+    assert.equal(await collected(first), false, 'the newest Output is kept between frames');
+    new Output({ width: 4, height: 1 });
+    assert.equal(await collected(first), true, 'and let go once the next frame has its own');
   });
 
   it("ink: an update's props are compared without an array of keys per node (the UI tests check the output)", () => {
