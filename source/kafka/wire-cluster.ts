@@ -276,6 +276,65 @@ export function sameRanges(
   return true;
 }
 
+/** ListOffsets answers by topic, a piece per leader, for each end. */
+type ListedPieces = Map<string, { earliest: ListedTopicOffsets[]; latest: ListedTopicOffsets[] }>;
+
+/*
+ * The loops over partitions are in functions of the module, not in the closures a read makes: V8 keeps
+ * the optimized code of a closure only while that closure lives, so a closure made per read was compiled
+ * again, read after read (tens of milliseconds of V8's compiler a refresh at 10,000 partitions).
+ */
+
+/** One ListOffsets answer added to `pieces`; the first partition error fails the read, as kafkajs' does (leadership moved: asked again). */
+function addListedPieces(
+  pieces: ListedPieces,
+  topics: readonly ListedTopicOffsets[],
+  end: 'earliest' | 'latest',
+): void {
+  for (const t of topics) {
+    for (let k = 0; k < t.partitions.length; k++)
+      if (t.errorCodes[k] !== 0) throw createErrorFromCode(t.errorCodes[k] as number);
+    let topicPieces = pieces.get(t.topic);
+    if (!topicPieces) {
+      topicPieces = { earliest: [], latest: [] };
+      pieces.set(t.topic, topicPieces);
+    }
+    topicPieces[end].push(t);
+  }
+}
+
+/** A topic's offset ranges by partition from its pieces; an end no piece answered stays NaN. */
+function rangesOf(
+  earliest: readonly ListedTopicOffsets[],
+  latest: readonly ListedTopicOffsets[],
+): Map<number, { earliest: number; latest: number }> {
+  const ranges = new Map<number, { earliest: number; latest: number }>();
+  for (const t of earliest)
+    for (let k = 0; k < t.partitions.length; k++)
+      rangeOf(ranges, t.partitions[k] as number).earliest = t.offsets[k] as number;
+  for (const t of latest)
+    for (let k = 0; k < t.partitions.length; k++)
+      rangeOf(ranges, t.partitions[k] as number).latest = t.offsets[k] as number;
+  return ranges;
+}
+
+function rangeOf(
+  ranges: Map<number, { earliest: number; latest: number }>,
+  partition: number,
+): { earliest: number; latest: number } {
+  let range = ranges.get(partition);
+  if (!range) {
+    range = { earliest: Number.NaN, latest: Number.NaN };
+    ranges.set(partition, range);
+  }
+  return range;
+}
+
+function firstFailed<G extends { errorCode: number }>(groups: readonly G[]): G | undefined {
+  for (const g of groups) if (g.errorCode !== 0) return g;
+  return undefined;
+}
+
 function appendTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
@@ -594,20 +653,7 @@ export class WireCluster {
       commonVersion(broker, LIST_OFFSETS_API_KEY, LIST_OFFSETS_MIN_VERSION, LIST_OFFSETS_MAX_VERSION),
     );
     if (versions.some((v) => v === null)) return this.offsetsThroughKafkajs(topics);
-    const entry = (topic: string, partition: number) => {
-      let partitions = result.get(topic);
-      if (!partitions) {
-        partitions = new Map();
-        result.set(topic, partitions);
-      }
-      let range = partitions.get(partition);
-      if (!range) {
-        range = { earliest: Number.NaN, latest: Number.NaN };
-        partitions.set(partition, range);
-      }
-      return range;
-    };
-    const pieces = new Map<string, { earliest: ListedTopicOffsets[]; latest: ListedTopicOffsets[] }>();
+    const pieces: ListedPieces = new Map();
     await Promise.all(
       [...byLeader.values()].flatMap((perTopic, i) => {
         const asked = [...perTopic].map(([topic, partitions]) => ({ topic, partitions }));
@@ -615,17 +661,7 @@ export class WireCluster {
           const answer = await sendThrough(leaders[i] as InternalBroker)(
             listOffsets(asked, timestamp, READ_UNCOMMITTED, versions[i] as number),
           );
-          for (const t of answer.topics) {
-            // As kafkajs does: the first partition error fails the read (leadership moved: asked again).
-            for (let k = 0; k < t.partitions.length; k++)
-              if (t.errorCodes[k] !== 0) throw createErrorFromCode(t.errorCodes[k] as number);
-            let topicPieces = pieces.get(t.topic);
-            if (!topicPieces) {
-              topicPieces = { earliest: [], latest: [] };
-              pieces.set(t.topic, topicPieces);
-            }
-            (timestamp === EARLIEST_TIMESTAMP ? topicPieces.earliest : topicPieces.latest).push(t);
-          }
+          addListedPieces(pieces, answer.topics, timestamp === EARLIEST_TIMESTAMP ? 'earliest' : 'latest');
         });
       }),
     );
@@ -633,16 +669,11 @@ export class WireCluster {
       // A topic whose offsets did not move keeps the map it had: no object per partition and refresh,
       // and readers downstream see by identity that nothing changed.
       const previous = this.lastRanges.get(topic);
-      if (previous && sameRanges(previous, earliest, latest)) {
-        result.set(topic, previous);
-        continue;
+      if (previous && sameRanges(previous, earliest, latest)) result.set(topic, previous);
+      else {
+        const ranges = rangesOf(earliest, latest);
+        if (ranges.size > 0) result.set(topic, ranges);
       }
-      for (const t of earliest)
-        for (let k = 0; k < t.partitions.length; k++)
-          entry(topic, t.partitions[k] as number).earliest = t.offsets[k] as number;
-      for (const t of latest)
-        for (let k = 0; k < t.partitions.length; k++)
-          entry(topic, t.partitions[k] as number).latest = t.offsets[k] as number;
     }
     this.lastRanges = result;
     return result;
@@ -824,7 +855,8 @@ export class WireCluster {
    * per-group lookup, which retries while a coordinator loads.
    */
   private lookUpCoordinators(groupIds: readonly string[]): void {
-    const unknown = [...new Set(groupIds)].filter((g) => !this.coordinators.has(g) && !this.lookups.has(g));
+    const unknown: string[] = [];
+    for (const g of new Set(groupIds)) if (!this.coordinators.has(g) && !this.lookups.has(g)) unknown.push(g);
     if (unknown.length === 0) return;
     // A failed batch (its broker just went away, say) leaves every group to kafkajs' lookup, which
     // picks another broker and retries.
@@ -914,8 +946,8 @@ export class WireCluster {
         const { groups } = await sendThrough(coordinator)(
           describeGroupsRequest(ids, version, this.groupDescriptions),
         );
-        for (const g of groups) if (isCoordinatorMoved(g.errorCode)) this.coordinators.delete(g.groupId);
-        const failed = groups.find((g) => g.errorCode !== 0);
+        this.forgetMovedCoordinators(groups);
+        const failed = firstFailed(groups);
         if (failed) throw createErrorFromCode(failed.errorCode);
         return groups;
       }),
@@ -938,7 +970,7 @@ export class WireCluster {
         if (!range || range.minVersion > CONSUMER_GROUP_DESCRIBE_MAX_VERSION) return [];
         const version = Math.min(range.maxVersion, CONSUMER_GROUP_DESCRIBE_MAX_VERSION);
         const { groups } = await sendThrough(coordinator)(consumerGroupDescribe(ids, version));
-        for (const g of groups) if (isCoordinatorMoved(g.errorCode)) this.coordinators.delete(g.groupId);
+        this.forgetMovedCoordinators(groups);
         return groups;
       }),
     );
@@ -970,17 +1002,7 @@ export class WireCluster {
             const { groups } = await sendThrough(coordinator)(
               offsetFetchGroups(batch, version, this.groupOffsetBytes),
             );
-            const answered = new Set<string>();
-            const asked = new Set(batch);
-            for (const group of groups) {
-              if (!asked.has(group.groupId)) continue;
-              if (isCoordinatorMoved(group.errorCode)) this.coordinators.delete(group.groupId);
-              const offsets = fetchedOffsets(group);
-              if (offsets === null) continue;
-              result.set(group.groupId, offsets);
-              answered.add(group.groupId);
-            }
-            oneByOne.push(...batch.filter((g) => !answered.has(g)));
+            this.takeFetchedOffsets(batch, groups, result, oneByOne);
           }),
         );
       }),
@@ -993,6 +1015,30 @@ export class WireCluster {
       result.set(groupId, single[i]!);
     });
     return result;
+  }
+
+  /** A batched OffsetFetch answer into `result`; the groups it did not answer go to `oneByOne`. */
+  private takeFetchedOffsets(
+    batch: readonly string[],
+    groups: ReadonlyArray<Parameters<typeof fetchedOffsets>[0]>,
+    result: Map<string, CommittedTopicOffsets[]>,
+    oneByOne: string[],
+  ): void {
+    const answered = new Set<string>();
+    const asked = new Set(batch);
+    for (const group of groups) {
+      if (!asked.has(group.groupId)) continue;
+      if (isCoordinatorMoved(group.errorCode)) this.coordinators.delete(group.groupId);
+      const offsets = fetchedOffsets(group);
+      if (offsets === null) continue;
+      result.set(group.groupId, offsets);
+      answered.add(group.groupId);
+    }
+    for (const groupId of batch) if (!answered.has(groupId)) oneByOne.push(groupId);
+  }
+
+  private forgetMovedCoordinators(groups: ReadonlyArray<{ groupId: string; errorCode: number }>): void {
+    for (const g of groups) if (isCoordinatorMoved(g.errorCode)) this.coordinators.delete(g.groupId);
   }
 
   /** Every offset a group committed (OffsetFetch with all topics, kafkajs' version): one request. */

@@ -19,6 +19,19 @@ export class ByPartition<T> {
     this.#values = sized ? new Array<T | undefined>(size) : [];
   }
 
+  /**
+   * The partitions from `start` (inclusive) to `end` (exclusive) are all that can hold a value, for a
+   * loop in the caller's own body: V8 keeps the optimized code of a closure only while the closure
+   * lives, and a closure passed to forEach on every refresh was compiled again, refresh after refresh.
+   */
+  get start(): number {
+    return this.#first;
+  }
+
+  get end(): number {
+    return this.#first + this.#values.length;
+  }
+
   get(partition: number): T | undefined {
     return partition >= this.#first ? this.#values[partition - this.#first] : undefined;
   }

@@ -26,6 +26,7 @@
  * back that far, the caller may give the timestamp of the record at the committed offset instead.
  */
 import type { ClusterRole, Snapshot } from '../monitor/snapshot.js';
+import { keepHiddenClass } from '../util/hidden-class.js';
 import type { OffsetColumn } from './offset-column.js';
 import {
   appendSnapshot,
@@ -365,6 +366,10 @@ class LagTotals {
   }
 }
 
+// Both live only while an evaluation runs: their maps are kept between refreshes (hidden-class.ts).
+keepHiddenClass(new Summary());
+keepHiddenClass(new LagTotals([]));
+
 function byTopicPartition(a: PartitionEvaluation, b: PartitionEvaluation): number {
   return a.topic.localeCompare(b.topic) || a.partition - b.partition;
 }
@@ -611,59 +616,90 @@ export interface RecordWanted {
   offset: number;
 }
 
-export type RecordWantedVisitor = (
-  cluster: 'source' | 'target',
-  topic: string,
-  partition: number,
-  offset: number,
-) => void;
+/**
+ * What forEachRecordWanted asks of its caller. An object of a class rather than two closures: V8 keeps
+ * a closure's optimized code only while the closure lives (by-partition.ts), and these run per partition.
+ */
+export interface RecordWantedPass {
+  /** Whether the caller has a timestamp for this offset already: passed over before the history is searched. */
+  dated(cluster: 'source' | 'target', topic: string, partition: number, offset: number): boolean;
+  visit(cluster: 'source' | 'target', topic: string, partition: number, offset: number): void;
+}
 
 /**
  * The records whose timestamps the history needs, read from the history alone: per group partition and
  * MM2 partition with lag at the newest sample whose log end passed the offset before the history began.
  * MM2's first (its seconds behind is the migration's); a partition and offset may be visited more than
  * once (groups at the same offset). Visits instead of returning a list: at 100,000 group partitions behind
- * an idle log end, nearly all are wanted on every pass and nearly all were read before. `dated` says which
- * offsets the caller has a timestamp for already: those are passed over before the history is searched.
+ * an idle log end, nearly all are wanted on every pass and nearly all were read before.
  */
-export function forEachRecordWanted(
+export function forEachRecordWanted(history: OffsetHistory, pass: RecordWantedPass): void {
+  for (const [topic, rows] of history.clusters.source.rows.mirror)
+    topicWanted(history, pass, 'source', topic, rows, 'position');
+  for (const cluster of ['source', 'target'] as const)
+    for (const topics of history.clusters[cluster].rows.commits.values())
+      for (const [topic, rows] of topics) topicWanted(history, pass, cluster, topic, rows, 'committed');
+}
+
+/**
+ * One topic's rows: MM2's positions in it, or one group's commits. A function called per topic rather
+ * than loops in forEachRecordWanted's body: that runs once a pass, so V8 compiled its loops on the fly
+ * (on-stack replacement), pass after pass; a function called this often is optimized once and kept.
+ */
+function topicWanted(
   history: OffsetHistory,
-  visit: RecordWantedVisitor,
-  dated?: (cluster: 'source' | 'target', topic: string, partition: number, offset: number) => boolean,
+  pass: RecordWantedPass,
+  cluster: ClusterRole,
+  topic: string,
+  rows: PartitionRows,
+  field: 'position' | 'committed',
 ): void {
-  const check = (cluster: ClusterRole, topic: string, partition: number, offset: number, lag: number) => {
-    if (Number.isNaN(lag) || lag === 0) return;
-    if (dated?.(cluster, topic, partition, offset)) return;
-    const h = history.clusters[cluster];
-    const row = h.rows.logEnds.get(topic)?.get(partition);
-    if (row !== undefined && timeAtReadings(gatherLogEnds(h.columns, row), offset) !== null) return;
-    visit(cluster, topic, partition, offset);
-  };
-  const source = history.clusters.source;
-  for (const [topic, rows] of source.rows.mirror)
-    rows.forEach((row, partition) => {
-      const c = newestWith(source.columns, 'position', row);
-      if (c) check('source', topic, partition, c.position.get(row), c.mirrorLag.get(row));
-    });
-  for (const cluster of ['source', 'target'] as const) {
-    const h = history.clusters[cluster];
-    for (const topics of h.rows.commits.values())
-      for (const [topic, rows] of topics)
-        rows.forEach((row, partition) => {
-          const c = newestWith(h.columns, 'committed', row);
-          if (c) check(cluster, topic, partition, c.committed.get(row), c.commitLag.get(row));
-        });
+  const columns = history.clusters[cluster].columns;
+  for (let partition = rows.start; partition < rows.end; partition++) {
+    const row = rows.get(partition);
+    if (row === undefined) continue;
+    const c = newestWith(columns, field, row);
+    if (!c) continue;
+    const lag = field === 'position' ? c.mirrorLag.get(row) : c.commitLag.get(row);
+    checkWanted(history, pass, cluster, topic, partition, c[field].get(row), lag);
+  }
+}
+
+function checkWanted(
+  history: OffsetHistory,
+  pass: RecordWantedPass,
+  cluster: ClusterRole,
+  topic: string,
+  partition: number,
+  offset: number,
+  lag: number,
+): void {
+  if (Number.isNaN(lag) || lag === 0) return;
+  if (pass.dated(cluster, topic, partition, offset)) return;
+  const h = history.clusters[cluster];
+  const row = h.rows.logEnds.get(topic)?.get(partition);
+  if (row !== undefined && timeAtReadings(gatherLogEnds(h.columns, row), offset) !== null) return;
+  pass.visit(cluster, topic, partition, offset);
+}
+
+class WantedList implements RecordWantedPass {
+  readonly wanted = new Map<string, RecordWanted>();
+
+  dated(): boolean {
+    return false;
+  }
+
+  visit(cluster: 'source' | 'target', topic: string, partition: number, offset: number): void {
+    const key = `${recordTimesTopicKey(cluster, topic)}\u0000${partition}\u0000${offset}`;
+    if (!this.wanted.has(key)) this.wanted.set(key, { cluster, topic, partition, offset });
   }
 }
 
 /** {@link forEachRecordWanted} as a list, each partition and offset once. */
 export function recordsWanted(history: OffsetHistory): RecordWanted[] {
-  const wanted = new Map<string, RecordWanted>();
-  forEachRecordWanted(history, (cluster, topic, partition, offset) => {
-    const key = `${recordTimesTopicKey(cluster, topic)}\u0000${partition}\u0000${offset}`;
-    if (!wanted.has(key)) wanted.set(key, { cluster, topic, partition, offset });
-  });
-  return [...wanted.values()];
+  const list = new WantedList();
+  forEachRecordWanted(history, list);
+  return [...list.wanted.values()];
 }
 
 /** The newest column with a value at `row`. */

@@ -453,6 +453,20 @@ async function readMemberships(
 }
 
 /** `previous`: the last view read of this cluster; what did not change keeps its objects (reuse.ts). */
+function partitionsWithLeader(partitions: ReadonlyArray<{ partitionId: number; leader: number }>): number[] {
+  const out: number[] = [];
+  for (const p of partitions) if (hasLeader(p)) out.push(p.partitionId);
+  return out;
+}
+
+function byTopicName(a: TopicInfo, b: TopicInfo): number {
+  return a.name.localeCompare(b.name);
+}
+
+function byGroupName(a: GroupInfo, b: GroupInfo): number {
+  return a.group.localeCompare(b.group);
+}
+
 export async function readCluster(
   wire: WireCluster,
   role: ClusterRole,
@@ -460,50 +474,58 @@ export async function readCluster(
   previous?: ClusterView | null,
 ): Promise<ClusterView> {
   const metadata = await wire.metadata();
-  const readable = metadata.topicMetadata.filter((t) => t.topicErrorCode === 0);
-  // Offline partitions (no leader) have no offsets to ask for; the rest of the cluster still answers.
-  const offsets = await wire.offsets(
-    readable
-      .filter((t) => !t.topic.startsWith('__'))
-      .map((t) => ({
-        topic: t.topic,
-        partitions: t.partitionMetadata.filter(hasLeader).map((p) => p.partitionId),
-      })),
-  );
-  const topicsBefore = new Map((previous?.role === role ? previous.topics : []).map((t) => [t.name, t]));
+  // Loops in this function's body, no closures made per read: V8 keeps a closure's optimized code only
+  // while the closure lives, and these ran per topic, partition and group on every refresh.
+  const readable: typeof metadata.topicMetadata = [];
+  const asked: Array<{ topic: string; partitions: number[] }> = [];
+  for (const t of metadata.topicMetadata) {
+    if (t.topicErrorCode !== 0) continue;
+    readable.push(t);
+    // Offline partitions (no leader) have no offsets to ask for; the rest of the cluster still answers.
+    if (!t.topic.startsWith('__'))
+      asked.push({ topic: t.topic, partitions: partitionsWithLeader(t.partitionMetadata) });
+  }
+  const offsets = await wire.offsets(asked);
+  const topicsBefore = new Map<string, TopicInfo>();
+  if (previous?.role === role) for (const t of previous.topics) topicsBefore.set(t.name, t);
   const unchangedTopics = new Set<string>();
-  const topics: TopicInfo[] = readable
-    .map((t) => {
-      const last = topicsBefore.get(t.topic);
-      const ranges = offsets.get(t.topic);
-      if (last && topicUnchanged(last, t, ranges)) {
-        unchangedTopics.add(t.topic);
-        return last;
-      }
-      return buildTopic(t, ranges);
-    })
-    .sort((a, b) => a.name.localeCompare(b.name));
+  const topics: TopicInfo[] = [];
+  for (const t of readable) {
+    const last = topicsBefore.get(t.topic);
+    const ranges = offsets.get(t.topic);
+    if (last && topicUnchanged(last, t, ranges)) {
+      unchangedTopics.add(t.topic);
+      topics.push(last);
+    } else topics.push(buildTopic(t, ranges));
+  }
+  topics.sort(byTopicName);
 
-  const listings = (await wire.listGroups()).filter((g) => isConsumerGroup(g.protocolType));
-  const ids = listings.map((g) => g.groupId);
+  const listings: Awaited<ReturnType<typeof wire.listGroups>> = [];
+  for (const g of await wire.listGroups()) if (isConsumerGroup(g.protocolType)) listings.push(g);
+  const ids: string[] = [];
+  for (const g of listings) ids.push(g.groupId);
   const [memberships, committed] = await Promise.all([
     readMemberships(wire, listings),
     wire.committedOffsetsOfGroups(ids),
   ]);
-  const before = new Map((previous?.role === role ? previous.groups : []).map((g) => [g.group, g]));
-  const groups = listings
-    .map((listing) => {
-      const membership = memberships.get(listing.groupId);
-      const offsetsOfGroup = committed.get(listing.groupId) ?? [];
-      const last = before.get(listing.groupId);
-      if (
-        last &&
-        groupUnchanged(last, listing.protocolType, membership, offsetsOfGroup, offsets, unchangedTopics)
-      )
-        return last;
-      return buildGroup(role, listing.groupId, listing.protocolType, membership, offsetsOfGroup, offsets);
-    })
-    .sort((a, b) => a.group.localeCompare(b.group));
+  const before = new Map<string, GroupInfo>();
+  if (previous?.role === role) for (const g of previous.groups) before.set(g.group, g);
+  const groups: GroupInfo[] = [];
+  for (const listing of listings) {
+    const membership = memberships.get(listing.groupId);
+    const offsetsOfGroup = committed.get(listing.groupId) ?? [];
+    const last = before.get(listing.groupId);
+    if (
+      last &&
+      groupUnchanged(last, listing.protocolType, membership, offsetsOfGroup, offsets, unchangedTopics)
+    )
+      groups.push(last);
+    else
+      groups.push(
+        buildGroup(role, listing.groupId, listing.protocolType, membership, offsetsOfGroup, offsets),
+      );
+  }
+  groups.sort(byGroupName);
 
   const view: ClusterView = {
     role,

@@ -7,7 +7,7 @@
 import { createErrorFromCode } from '../kafka/offline-partitions.js';
 import { WHOLE_BATCH_BYTES } from '../kafka/record-batches.js';
 import type { PartitionFetch, WireCluster } from '../kafka/wire-cluster.js';
-import { forEachRecordWanted } from '../model/convergence.js';
+import { forEachRecordWanted, type RecordWantedPass } from '../model/convergence.js';
 import type { OffsetHistory } from '../model/offset-history.js';
 import {
   keptRecordTimes,
@@ -18,6 +18,7 @@ import {
   recordTimesTopicKey,
   withRecordTimes,
 } from '../model/record-times.js';
+import { keepHiddenClass } from '../util/hidden-class.js';
 import type { ClusterRole } from './snapshot.js';
 
 /** Enough for the batch holding the offset in most topics; a larger first batch is returned whole (KIP-74). */
@@ -50,6 +51,67 @@ interface TopicToRead {
   offsets: Map<number, Set<number>>;
 }
 
+/**
+ * One pass over the records the history wants: which of them have a kept timestamp (marked as still
+ * wanted), and per topic and partition the offsets to read (at most MAX_PER_READ partitions). A class,
+ * not closures made per pass (convergence.ts, RecordWantedPass).
+ */
+class WantedPass implements RecordWantedPass {
+  readonly toRead = new Map<string, TopicToRead>();
+  private partitionsToRead = 0;
+  private lastToRead: TopicToRead | undefined;
+  // The pass goes topic by topic: the topic's map is looked up once per run of its partitions.
+  private clusterOf: ClusterRole | null = null;
+  private topicOf: string | null = null;
+  private partitionsOf: ReadonlyMap<number, ReadonlyMap<number, RecordTime>> | undefined;
+
+  constructor(
+    private readonly times: RecordTimes,
+    private readonly pass: number,
+    private readonly readable: (cluster: ClusterRole) => boolean,
+  ) {}
+
+  dated(cluster: ClusterRole, topic: string, partition: number, offset: number): boolean {
+    if (!this.readable(cluster)) return true;
+    if (this.clusterOf !== cluster || this.topicOf !== topic) {
+      this.clusterOf = cluster;
+      this.topicOf = topic;
+      this.partitionsOf = this.times.get(recordTimesTopicKey(cluster, topic));
+    }
+    const kept = this.partitionsOf?.get(partition)?.get(offset) as KeptTime | undefined;
+    if (kept === undefined) return false;
+    kept.pass = this.pass;
+    return true;
+  }
+
+  visit(cluster: ClusterRole, topic: string, partition: number, offset: number): void {
+    // Per partition the offsets not read yet; one fetch from the lowest covers the others it reaches.
+    const last = this.lastToRead;
+    let entry = last?.cluster === cluster && last.topic === topic ? last : undefined;
+    if (!entry) {
+      const id = recordTimesTopicKey(cluster, topic);
+      entry = this.toRead.get(id);
+      if (!entry) {
+        if (this.partitionsToRead >= MAX_PER_READ) return;
+        entry = { cluster, topic, offsets: new Map() };
+        this.toRead.set(id, entry);
+      }
+      this.lastToRead = entry;
+    }
+    const offsets = entry.offsets.get(partition);
+    if (offsets) {
+      offsets.add(offset);
+      return;
+    }
+    if (this.partitionsToRead >= MAX_PER_READ) return;
+    this.partitionsToRead++;
+    entry.offsets.set(partition, new Set<number>().add(offset));
+  }
+}
+
+// Lives only during a pass: its map is kept between passes (hidden-class.ts).
+keepHiddenClass(new WantedPass(new Map(), 0, () => true));
+
 export class RecordTimestamps {
   private times: RecordTimes = NO_RECORD_TIMES;
   private pass = 0;
@@ -69,51 +131,9 @@ export class RecordTimestamps {
     readable: (cluster: ClusterRole) => boolean,
   ): Promise<void> {
     const pass = ++this.pass;
-    const toRead = new Map<string, TopicToRead>();
-    let partitionsToRead = 0;
-    let lastToRead: TopicToRead | undefined;
-    // The pass goes topic by topic: the topic's map is looked up once per run of its partitions.
-    let clusterOf: ClusterRole | null = null;
-    let topicOf: string | null = null;
-    let partitionsOf: ReadonlyMap<number, ReadonlyMap<number, RecordTime>> | undefined;
-    const dated = (cluster: ClusterRole, topic: string, partition: number, offset: number) => {
-      if (!readable(cluster)) return true;
-      if (clusterOf !== cluster || topicOf !== topic) {
-        clusterOf = cluster;
-        topicOf = topic;
-        partitionsOf = this.times.get(recordTimesTopicKey(cluster, topic));
-      }
-      const kept = partitionsOf?.get(partition)?.get(offset) as KeptTime | undefined;
-      if (kept === undefined) return false;
-      kept.pass = pass;
-      return true;
-    };
-    forEachRecordWanted(
-      history,
-      (cluster, topic, partition, offset) => {
-        // Per partition the offsets not read yet; one fetch from the lowest covers the others it reaches.
-        let entry = lastToRead?.cluster === cluster && lastToRead.topic === topic ? lastToRead : undefined;
-        if (!entry) {
-          const id = recordTimesTopicKey(cluster, topic);
-          entry = toRead.get(id);
-          if (!entry) {
-            if (partitionsToRead >= MAX_PER_READ) return;
-            entry = { cluster, topic, offsets: new Map() };
-            toRead.set(id, entry);
-          }
-          lastToRead = entry;
-        }
-        const offsets = entry.offsets.get(partition);
-        if (offsets) {
-          offsets.add(offset);
-          return;
-        }
-        if (partitionsToRead >= MAX_PER_READ) return;
-        partitionsToRead++;
-        entry.offsets.set(partition, new Set<number>().add(offset));
-      },
-      dated,
-    );
+    const wanted = new WantedPass(this.times, pass, readable);
+    forEachRecordWanted(history, wanted);
+    const toRead = wanted.toRead;
     // Entries not visited are no longer wanted.
     this.times = keptRecordTimes(this.times, (entry) => (entry as KeptTime).pass === pass);
     // One topic after the other, as MarkerTails does: concurrent first fetches leave a socket open. A topic

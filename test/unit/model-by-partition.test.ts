@@ -55,4 +55,21 @@ describe('values by partition', () => {
       [ByPartition.LIMIT - 1, 5],
     ]);
   });
+
+  it('gives the span of partitions it can hold, for loops without a callback: every value, as forEach visits them', () => {
+    const empty = new ByPartition<number>();
+    assert.equal(empty.end - empty.start, 0);
+    const rows = new ByPartition<number>(90, 10);
+    rows.set(95, 0);
+    rows.set(3, 2);
+    rows.set(120, 3);
+    assert.equal(rows.start, 3);
+    assert.equal(rows.end, 121);
+    const looped: Array<[number, number]> = [];
+    for (let p = rows.start; p < rows.end; p++) {
+      const value = rows.get(p);
+      if (value !== undefined) looped.push([p, value]);
+    }
+    assert.deepEqual(looped, rows.entries());
+  });
 });

@@ -167,8 +167,25 @@ export function decodeOffsetFetchResponse(
 ): OffsetFetchResponse {
   return decodeFlexibleResponse(payload, 'OffsetFetch', (r) => ({
     throttleTimeMs: r.int32('throttle_time_ms'),
-    groups: r.array('groups', (r) => readGroup(r, cache)),
+    groups: r.array('groups', groupReader(cache)),
   }));
+}
+
+/**
+ * One reader of groups per cache, kept with it: V8 keeps a closure's optimized code only while the
+ * closure lives, and a reader made per answer was compiled again, answer after answer.
+ */
+const groupReaders = new WeakMap<OffsetFetchGroupCache, (r: FlexibleReader) => FetchedGroupOffsets>();
+const uncachedGroupReader = (r: FlexibleReader) => readGroup(r, undefined);
+
+function groupReader(cache: OffsetFetchGroupCache | undefined): (r: FlexibleReader) => FetchedGroupOffsets {
+  if (!cache) return uncachedGroupReader;
+  let reader = groupReaders.get(cache);
+  if (!reader) {
+    reader = (r) => readGroup(r, cache);
+    groupReaders.set(cache, reader);
+  }
+  return reader;
 }
 
 /** The {request, response} pair a kafkajs connection sends; per-group errors stay in the answer. */
