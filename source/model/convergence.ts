@@ -27,7 +27,6 @@
  */
 import type { ClusterRole, Snapshot } from '../monitor/snapshot.js';
 import { keepHiddenClass } from '../util/hidden-class.js';
-import type { OffsetColumn } from './offset-column.js';
 import {
   appendSnapshot,
   type ClusterHistory,
@@ -347,21 +346,20 @@ class LagTotals {
     this.seen = new Uint8Array(columns.length);
   }
 
-  add(lags: (c: Column) => OffsetColumn, row: number): void {
-    this.columns.forEach((c, i) => {
-      const lag = lags(c).get(row);
+  add(lags: 'commitLag' | 'mirrorLag', row: number): void {
+    for (let i = 0; i < this.columns.length; i++) {
+      const lag = (this.columns[i] as Column)[lags].get(row);
       if (!Number.isNaN(lag)) {
         this.sums[i] = (this.sums[i] as number) + lag;
         this.seen[i] = 1;
       }
-    });
+    }
   }
 
   points(): LagTotal[] {
     const out: LagTotal[] = [];
-    this.columns.forEach((c, i) => {
-      if (this.seen[i]) out.push({ atMs: c.atMs, lag: this.sums[i] as number });
-    });
+    for (let i = 0; i < this.columns.length; i++)
+      if (this.seen[i]) out.push({ atMs: (this.columns[i] as Column).atMs, lag: this.sums[i] as number });
     return out;
   }
 }
@@ -480,7 +478,7 @@ export class ConvergenceIndex {
         const p = this.partition(h, cluster, topic, partition, gatherCommits(h.columns, row));
         if (!p) return;
         partitions.push(p);
-        totals.add((c) => c.commitLag, row);
+        totals.add('commitLag', row);
       });
     if (partitions.length === 0) return null;
     partitions.sort(byTopicPartition);
@@ -499,7 +497,7 @@ export class ConvergenceIndex {
       const p = this.partition(h, 'source', topic, partition, gatherPositions(h.columns, row));
       if (!p) return;
       partitions.push(p);
-      totals.add((c) => c.mirrorLag, row);
+      totals.add('mirrorLag', row);
     });
     if (partitions.length === 0) return null;
     const summary = new Summary();

@@ -452,7 +452,6 @@ async function readMemberships(
   return memberships;
 }
 
-/** `previous`: the last view read of this cluster; what did not change keeps its objects (reuse.ts). */
 function partitionsWithLeader(partitions: ReadonlyArray<{ partitionId: number; leader: number }>): number[] {
   const out: number[] = [];
   for (const p of partitions) if (hasLeader(p)) out.push(p.partitionId);
@@ -467,6 +466,7 @@ function byGroupName(a: GroupInfo, b: GroupInfo): number {
   return a.group.localeCompare(b.group);
 }
 
+/** `previous`: the last view read of this cluster; what did not change keeps its objects (reuse.ts). */
 export async function readCluster(
   wire: WireCluster,
   role: ClusterRole,

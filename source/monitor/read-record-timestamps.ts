@@ -131,9 +131,9 @@ export class RecordTimestamps {
     readable: (cluster: ClusterRole) => boolean,
   ): Promise<void> {
     const pass = ++this.pass;
-    const wanted = new WantedPass(this.times, pass, readable);
-    forEachRecordWanted(history, wanted);
-    const toRead = wanted.toRead;
+    const wantedPass = new WantedPass(this.times, pass, readable);
+    forEachRecordWanted(history, wantedPass);
+    const toRead = wantedPass.toRead;
     // Entries not visited are no longer wanted.
     this.times = keptRecordTimes(this.times, (entry) => (entry as KeptTime).pass === pass);
     // One topic after the other, as MarkerTails does: concurrent first fetches leave a socket open. A topic
