@@ -30,6 +30,7 @@ import type {
 } from '../../source/monitor/snapshot.js';
 import { App } from '../../source/ui/App.js';
 import { convergenceOf } from '../../source/ui/panes/convergence-model.js';
+import { applyConsoleHeapGrowth } from '../../source/util/heap-growth.js';
 import { FakeActions, FakeFeed, pause } from '../ui/fixtures.js';
 
 function arg(name: string, fallback: number): number {
@@ -348,6 +349,8 @@ async function settled(): Promise<number> {
 const settleMs: number[] = [];
 
 async function main(): Promise<number> {
+  // As the console runs (cli/commands/console.ts).
+  applyConsoleHeapGrowth();
   process.stdout.write(
     `simulate: ${TOPICS * PARTITIONS_PER_TOPIC} partitions a side in ${TOPICS} topics, ${GROUPS} groups a side ` +
       `(${PARTITIONS_PER_GROUP} partitions each), ${REFRESHES} refreshes, Ink at ${COLUMNS}x${ROWS}\n`,

@@ -4,6 +4,7 @@ import { probeFor } from '../../actions/probe.js';
 import type { Connection } from '../../config/connection.js';
 import { FlowSwitchingFeed } from '../../monitor/flow-switch.js';
 import { Poller } from '../../monitor/poller.js';
+import { applyConsoleHeapGrowth } from '../../util/heap-growth.js';
 import {
   type ConnectionArgs,
   connectionsFrom,
@@ -70,6 +71,8 @@ export function consoleCommand(yargs: Argv) {
       const color = args.color && process.env.NO_COLOR === undefined;
       if (!color) process.env.FORCE_COLOR = '0';
       const { runConsole } = await import('../../ui/terminal.js');
+      // Full collections every several refreshes instead of every refresh (heap-growth.ts).
+      applyConsoleHeapGrowth();
       const intervalMs = args.interval * 1000;
       const feed = new FlowSwitchingFeed(
         connections,
