@@ -42,11 +42,11 @@ export function encodeListOffsetsRequest(
   timestamp: number,
   isolationLevel: number,
 ): Buffer {
-  const names = topics.map((t) => Buffer.from(t.topic, 'utf8'));
   let size = 4 + 1 + 4;
-  topics.forEach((t, i) => {
-    size += 2 + (names[i] as Buffer).length + 4 + t.partitions.length * 12;
-  });
+  for (let i = 0; i < topics.length; i++) {
+    const t = topics[i] as ListOffsetsTopic;
+    size += 2 + Buffer.byteLength(t.topic, 'utf8') + 4 + t.partitions.length * 12;
+  }
   const buffer = Buffer.alloc(size);
   let at = buffer.writeInt32BE(-1, 0);
   at = buffer.writeInt8(isolationLevel, at);
@@ -58,9 +58,9 @@ export function encodeListOffsetsRequest(
   const low = timestamp - high * 4_294_967_296;
   for (let i = 0; i < topics.length; i++) {
     const t = topics[i] as ListOffsetsTopic;
-    const name = names[i] as Buffer;
-    at = buffer.writeInt16BE(name.length, at);
-    at += name.copy(buffer, at);
+    const nameLength = buffer.write(t.topic, at + 2, 'utf8');
+    buffer.writeInt16BE(nameLength, at);
+    at += 2 + nameLength;
     const partitions = t.partitions;
     at = buffer.writeInt32BE(partitions.length, at);
     for (let j = 0; j < partitions.length; j++) {
