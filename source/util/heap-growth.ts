@@ -5,13 +5,13 @@ import v8 from 'node:v8';
  * the next one, for the long-running console: 50 %.
  *
  * V8 picks that growth from the main thread's share of time outside garbage collection (it aims at
- * 97 %). The console's main thread is idle most of a refresh, so V8 picks its least, 10 %: on the
- * scaled lab of issue 7 (about 62 MB alive) it ran a full collection (mark-compact) every refresh,
- * 29 in 94 s, because each one moves what the refresh keeps alive (the snapshot on screen) into the
- * old generation, where it is garbage by the next refresh. The marking runs on V8's helper threads,
- * which that heuristic does not count: they took as much CPU as the console's own work (README,
- * "Garbage collection of the console"). With 50 %, one full collection every 10 to 15 s; a lower
- * resident memory too, measured, since fewer collections compact less often into new pages.
+ * 97 %). The console's main thread is idle most of a refresh, so V8 let it grow by only 20-40 %, and
+ * starts marking before that: on the scaled lab of issue 7 (62 MB alive) it ran a full collection
+ * (mark-compact) every 2 to 6 s. Each one moves what the refresh keeps alive (the snapshot on screen)
+ * into the old generation, where it is garbage by the next refresh. The marking runs on V8's helper
+ * threads, which that aim does not count: 2.3-2.6 % of a core, beside 3.4-3.6 % on the main thread.
+ * With 50 %: one full collection about every 13 s, the console at 4.6 % of a core instead of 6.0-6.1 %,
+ * and a lower resident memory (README, Design notes: "The console's full collections").
  */
 export const CONSOLE_HEAP_GROWING_PERCENT = 50;
 
