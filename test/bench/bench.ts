@@ -2,7 +2,8 @@
  * `npm run bench`: mirrorwatch against kcat and Kafka's own CLI on the same running lab, in one run.
  * Each command runs 5 times; the table shows medians and the ratio to mirrorwatch (>1: mirrorwatch is faster).
  * Then the console itself, in a real terminal (tmux, 200x50) at the 2 s interval for `--console-minutes`
- * (default 5): its resident memory and CPU, read from /proc.
+ * (default 5): its resident memory and CPU, read from /proc. mirrorwatch runs as installed: bin/mirrorwatch,
+ * the launcher with its memory settings.
  * Usage: npm run bench [-- --lab DIR] [--console-minutes M] [--console-only]
  */
 
@@ -13,7 +14,7 @@ import { resolveConnection } from '../../source/config/connection.js';
 import { findLab, labStatus } from '../../source/lab/lab-status.js';
 import { defaultStateDir } from '../../source/lab/layout.js';
 import { Poller } from '../../source/monitor/poller.js';
-import { kafkaTool, kcat, mirrorwatch, type RunResult, run } from '../helpers/run.js';
+import { kafkaTool, kcat, installedMirrorwatch as mirrorwatch, type RunResult, run } from '../helpers/run.js';
 import { ConsoleSession } from '../helpers/tmux.js';
 
 const RUNS = 5;
@@ -213,10 +214,12 @@ function residentMb(pid: number): number {
 }
 
 // The console as an operator runs it, in a real terminal, measured from outside.
-const session = await ConsoleSession.start('mirrorwatch-bench', ['--lab', stateDir], {
-  width: 200,
-  height: 50,
-});
+const session = await ConsoleSession.start(
+  'mirrorwatch-bench',
+  ['--lab', stateDir],
+  { width: 200, height: 50 },
+  { installed: true },
+);
 let consoleLine = '';
 try {
   await session.waitFor(/refreshed \d\d:\d\d:\d\d/, 120_000);

@@ -35,13 +35,23 @@ export function run(
 }
 
 export const CLI = join(repoRoot, 'bin', 'mirrorwatch.js');
+/** The installed command: bin/mirrorwatch, a shell launcher that starts node on CLI with its memory settings. */
+export const LAUNCHER = join(repoRoot, 'bin', 'mirrorwatch');
 
-/** Runs the mirrorwatch CLI as a user would. */
+/** Runs the mirrorwatch CLI as a user would (`node bin/mirrorwatch.js`). */
 export function mirrorwatch(
   args: string[],
   options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
 ): Promise<RunResult> {
   return run(process.execPath, [CLI, ...args], options);
+}
+
+/** Runs the installed command, bin/mirrorwatch (the launcher, with its memory settings). */
+export function installedMirrorwatch(
+  args: string[],
+  options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<RunResult> {
+  return run(LAUNCHER, args, options);
 }
 
 /** kcat, the independent client the tests cross-check against. */

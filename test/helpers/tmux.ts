@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CLI, run } from './run.js';
+import { CLI, LAUNCHER, run } from './run.js';
 
 /** A tmux server of the tests' own, so nothing touches the developer's sessions. */
 const SOCKET = ['-L', `mirrorwatch-test-${process.pid}`];
@@ -15,13 +15,18 @@ function shellQuote(arg: string): string {
 export class ConsoleSession {
   private constructor(readonly name: string) {}
 
-  /** Starts the console in a real terminal of `width`×`height`, without CI in its environment (Ink checks it). */
+  /**
+   * Starts the console in a real terminal of `width`×`height`, without CI in its environment (Ink checks
+   * it): `node bin/mirrorwatch.js`, or with `installed`, the installed command (bin/mirrorwatch).
+   */
   static async start(
     name: string,
     args: string[],
     size: { width: number; height: number },
+    options: { installed?: boolean } = {},
   ): Promise<ConsoleSession> {
-    const command = ['env', '-u', 'CI', process.execPath, CLI, ...args].map(shellQuote).join(' ');
+    const program = options.installed ? [LAUNCHER] : [process.execPath, CLI];
+    const command = ['env', '-u', 'CI', ...program, ...args].map(shellQuote).join(' ');
     const newSession = () =>
       tmux([
         'new-session',
