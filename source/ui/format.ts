@@ -2,12 +2,24 @@
 import { formatAge } from '../model/freshness.js';
 import { displayWidth } from '../util/escape.js';
 
-const GROUPED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-
-/** 20000 → `20,000`. */
+/**
+ * 20000 → `20,000`: what `Intl.NumberFormat('en-US', { maximumFractionDigits: 0 })` prints (halves away
+ * from zero, `-0` kept), without it. The console's one ICU number formatter paged 5.8 MB of ICU's locale
+ * data into the process (README, Design notes: "The console's memory outside V8's heap").
+ */
 export function formatCount(n: number | null | undefined): string {
   if (typeof n !== 'number' || !Number.isFinite(n)) return '-';
-  return GROUPED.format(n);
+  const whole = Math.round(Math.abs(n));
+  const digits = whole < 1e21 ? String(whole) : shortestDigits(whole);
+  let grouped = digits.slice(0, ((digits.length - 1) % 3) + 1);
+  for (let i = grouped.length; i < digits.length; i += 3) grouped += `,${digits.slice(i, i + 3)}`;
+  return n < 0 || Object.is(n, -0) ? `-${grouped}` : grouped;
+}
+
+/** 1e21 and above: the shortest digits that read back as the number, then zeros, as Intl prints them. */
+function shortestDigits(whole: number): string {
+  const [mantissa = '', exponent = '0'] = String(whole).split('e+');
+  return mantissa.replace('.', '').padEnd(Number(exponent) + 1, '0');
 }
 
 /** 1234567 → `1.2M`: for cells too narrow for the exact number. */

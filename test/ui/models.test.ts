@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { appendEvents, healthEvents, MAX_EVENTS, refusalEvents } from '../../source/ui/events.js';
-import { fitCount, formatDuration, formatRate } from '../../source/ui/format.js';
+import { fitCount, formatCount, formatDuration, formatRate } from '../../source/ui/format.js';
 import { prefersAscii } from '../../source/ui/glyphs.js';
 import { groupPartitionRows, groupRows } from '../../source/ui/panes/groups-model.js';
 import { fitCell, fitColumns, wrapText } from '../../source/ui/table.js';
@@ -36,6 +36,43 @@ describe('fitColumns', () => {
     const columns = fitColumns(specs, 60);
     assert.equal(columns.find((c) => c.id === 'name')?.width, 27);
     assert.equal(columns.reduce((sum, c) => sum + c.width, 0) + columns.length - 1, 60);
+  });
+});
+
+describe('formatCount', () => {
+  it("prints what Intl.NumberFormat('en-US', { maximumFractionDigits: 0 }) prints", () => {
+    const intl = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+    const values = [
+      0,
+      -0,
+      1,
+      999,
+      1000,
+      20_000,
+      999_999,
+      1_000_000,
+      2 ** 31,
+      2 ** 53 - 1,
+      2 ** 53,
+      1e20,
+      1e21,
+      1.5e22,
+    ];
+    values.push(0.5, 1.5, 2.5, -0.5, -0.4, -1.5, 999.5, 999_999.5, 0.49999999999999994, Number.MAX_VALUE);
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (let i = 0; i < 20_000; i++) {
+      const magnitude = 10 ** Math.floor(random() * 18);
+      const value = Math.floor(random() * magnitude) + (random() < 0.2 ? 0.5 : random() < 0.5 ? random() : 0);
+      values.push(random() < 0.1 ? -value : value);
+    }
+    for (const value of values) assert.equal(formatCount(value), intl.format(value), String(value));
+    assert.equal(formatCount(null), '-');
+    assert.equal(formatCount(Number.NaN), '-');
+    assert.equal(formatCount(Number.POSITIVE_INFINITY), '-');
   });
 });
 
