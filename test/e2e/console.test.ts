@@ -45,11 +45,18 @@ describe('the console in a real terminal (tmux) against the lab', () => {
     await ConsoleSession.killServer();
   });
 
-  it('shows topics, group lag, heartbeat age and record count at 120x40', async () => {
-    const session = await ConsoleSession.start('wide', LAB, { width: 120, height: 40 });
+  it('shows topics, group lag, heartbeat age and record count at 120x40, run as installed (bin/mirrorwatch)', async () => {
+    const session = await ConsoleSession.start('wide', LAB, { width: 120, height: 40 }, { installed: true });
     try {
       const topics = await session.waitFor([/topic1/, /topic2/, /DmmAccess/, /apache-logs/, /20,000/]);
       assert.ok(visibleLines(topics) <= 39, 'the frame stays shorter than the terminal');
+      // The launcher's settings reached the console's own process.
+      const pid = await session.pid();
+      assert.ok(pid !== null);
+      assert.ok(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('--max-semi-space-size=8'));
+      assert.ok(
+        readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes('MALLOC_TRIM_THRESHOLD_=131072'),
+      );
       await session.key('2');
       await session.waitFor([/apache-logs-indexer/, /dmm-access-reader/, /\b\d{1,3}(,\d{3})*\b/]);
       await session.key('3');
