@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Connection } from '../config/connection.js';
+import { compareNames } from '../model/name-order.js';
 import { DEFAULT_HISTORY_WINDOW_MS } from '../model/offset-history.js';
 import { Poller } from '../monitor/poller.js';
 import type { ClusterRole, DataSourceName, Snapshot } from '../monitor/snapshot.js';
@@ -25,7 +26,7 @@ function apiRank(api: string): number {
 /** `Metadata 1, ListOffsets 2, OffsetFetch 1` */
 export function formatRequestsByApi(byApi: Readonly<Record<string, number>>): string {
   return Object.entries(byApi)
-    .sort(([a], [b]) => apiRank(a) - apiRank(b) || a.localeCompare(b))
+    .sort(([a], [b]) => apiRank(a) - apiRank(b) || compareNames(a, b))
     .map(([api, n]) => `${api} ${n}`)
     .join(', ');
 }

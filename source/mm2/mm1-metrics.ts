@@ -5,6 +5,7 @@
  * gives them with the lab's rules (`kafka_producer_producer_metrics_record_send`: the exporter drops the
  * `_total` of a gauge) or without rules (`..._record_send_total`); matched case-insensitively.
  */
+import { compareNames } from '../model/name-order.js';
 import type { ParsedMetrics } from './prometheus.js';
 
 export interface Mm1PartitionLag {
@@ -74,7 +75,7 @@ export function extractMm1Metrics(parsed: ParsedMetrics): Mm1Metrics {
     recordsSentByTopic: byTopic,
     commits,
     consumerLag: [...lags.values()].sort(
-      (a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition,
+      (a, b) => compareNames(a.topic, b.topic) || a.partition - b.partition,
     ),
     families: [...families].sort(),
   };

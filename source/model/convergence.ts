@@ -25,8 +25,10 @@
  * linearly interpolated between log-end samples; now minus that time. Where the history does not reach
  * back that far, the caller may give the timestamp of the record at the committed offset instead.
  */
+
 import type { ClusterRole, Snapshot } from '../monitor/snapshot.js';
 import { keepHiddenClass } from '../util/hidden-class.js';
+import { compareNames } from './name-order.js';
 import {
   appendSnapshot,
   type ClusterHistory,
@@ -393,7 +395,7 @@ keepHiddenClass(new Summary());
 keepHiddenClass(new LagTotals([]));
 
 function byTopicPartition(a: PartitionEvaluation, b: PartitionEvaluation): number {
-  return a.topic.localeCompare(b.topic) || a.partition - b.partition;
+  return compareNames(a.topic, b.topic) || a.partition - b.partition;
 }
 
 /**
@@ -475,7 +477,7 @@ export class ConvergenceIndex {
   groups(): GroupEvaluation[] {
     const out: GroupEvaluation[] = [];
     for (const cluster of ['source', 'target'] as const)
-      for (const group of this.groupNames(cluster).sort((a, b) => a.localeCompare(b))) {
+      for (const group of this.groupNames(cluster).sort(compareNames)) {
         const e = this.group(cluster, group);
         if (e) out.push(e);
       }
@@ -485,7 +487,7 @@ export class ConvergenceIndex {
   /** MM2 per topic (sorted) and overall. */
   mirrorEvaluation(): MirrorEvaluation {
     const topics = this.mirrorTopics()
-      .sort((a, b) => a.localeCompare(b))
+      .sort(compareNames)
       .map((t) => this.topic(t))
       .filter((t): t is TopicEvaluation => t !== null);
     return { ...this.mirror(), topics };

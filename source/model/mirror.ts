@@ -25,6 +25,7 @@ import type {
 } from '../monitor/snapshot.js';
 import { byTopic } from './by-topic.js';
 import { replicationLagOf } from './lag.js';
+import { compareNames } from './name-order.js';
 import { partitionKeyIn, topicKeys } from './partition-key.js';
 import { partitionTimings, type ScrapeTimings, TopicTimings } from './replication-timing.js';
 
@@ -303,7 +304,7 @@ interface GroupCheckpoints {
 }
 
 const byTopicAndPartition = (a: Translation, b: Translation) =>
-  a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition;
+  compareNames(a.topic, b.topic) || a.partition - b.partition;
 
 /**
  * Checkpoints by group, built once per list: the poller hands out the same list until a checkpoint
@@ -468,7 +469,7 @@ const sortedIndexes = new WeakMap<Map<string, GroupCheckpoints>, Array<[string, 
 function sortedEntries(index: Map<string, GroupCheckpoints>): Array<[string, GroupCheckpoints]> {
   let sorted = sortedIndexes.get(index);
   if (!sorted) {
-    sorted = [...index.entries()].sort((a, b) => a[0].localeCompare(b[0]));
+    sorted = [...index.entries()].sort((a, b) => compareNames(a[0], b[0]));
     sortedIndexes.set(index, sorted);
   }
   return sorted;

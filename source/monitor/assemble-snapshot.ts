@@ -3,6 +3,7 @@
  * Connect and the metrics scrape. Pure (no wire, no clock of its own), so the poller publishes through
  * it and the scale simulation (test/bench/simulate.ts) times exactly what a refresh computes.
  */
+
 import type { Connection } from '../config/connection.js';
 import { compileMm1Include, MM2_MIRROR } from '../config/mirror-kind.js';
 import { remoteTopicNaming } from '../config/replication-policy.js';
@@ -10,6 +11,7 @@ import type { Mm2Metrics } from '../mm2/mm2-metrics.js';
 import { ageMs } from '../model/freshness.js';
 import { attachTranslations, buildMirrorTopics, summariseCheckpoints } from '../model/mirror.js';
 import { mm1Committed } from '../model/mm1.js';
+import { compareNames } from '../model/name-order.js';
 import type { ScrapeTimings } from '../model/replication-timing.js';
 import { type ConnectReading, connectorsFromMetrics, connectorsOfFlow } from './read-endpoints.js';
 import type { Mm2InternalState } from './read-mm2-internal.js';
@@ -155,7 +157,7 @@ export function assembleSnapshot(parts: SnapshotParts): Snapshot {
     },
     heartbeats: (internal?.heartbeats ?? [])
       .map((h) => ({ ...h, ageMs: ageMs(now, h.timestampMs) ?? 0 }))
-      .sort((a, b) => `${a.source}->${a.target}`.localeCompare(`${b.source}->${b.target}`)),
+      .sort((a, b) => compareNames(`${a.source}->${a.target}`, `${b.source}->${b.target}`)),
     checkpoints,
     metrics,
     metricsHistory: parts.metricsHistory,

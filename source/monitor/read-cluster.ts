@@ -12,6 +12,7 @@ import type {
 } from '../kafka/wire-cluster.js';
 import { ByPartition } from '../model/by-partition.js';
 import { CommittedPartition, committedBelowLogStart, totalLag } from '../model/lag.js';
+import { compareNames } from '../model/name-order.js';
 import { partitionKey } from '../model/partition-key.js';
 import { inlineNumber } from '../util/number.js';
 import { reuseClusterView } from './reuse.js';
@@ -152,7 +153,7 @@ export function buildGroup(
     }
   }
   const partitions = [...rows.values()].sort((a, b) =>
-    a.topic === b.topic ? a.partition - b.partition : a.topic.localeCompare(b.topic),
+    a.topic === b.topic ? a.partition - b.partition : compareNames(a.topic, b.topic),
   );
   const anyCommitted = partitions.some((p) => p.committed !== null);
   const group: GroupInfo = {
@@ -459,11 +460,11 @@ function partitionsWithLeader(partitions: ReadonlyArray<{ partitionId: number; l
 }
 
 function byTopicName(a: TopicInfo, b: TopicInfo): number {
-  return a.name.localeCompare(b.name);
+  return compareNames(a.name, b.name);
 }
 
 function byGroupName(a: GroupInfo, b: GroupInfo): number {
-  return a.group.localeCompare(b.group);
+  return compareNames(a.group, b.group);
 }
 
 /** `previous`: the last view read of this cluster; what did not change keeps its objects (reuse.ts). */

@@ -1,8 +1,10 @@
 /** MM2's Prometheus endpoint and the Kafka Connect REST API, each read in a bounded time. */
+
 import type { ConnectRestClient } from '../mm2/connect-rest.js';
 import { extractMm1Metrics, isMm1SampleName } from '../mm2/mm1-metrics.js';
 import { extractMm2Metrics, isMm2SampleName, type Mm2Metrics } from '../mm2/mm2-metrics.js';
 import { MetricsFormatError, PrometheusParser } from '../mm2/prometheus.js';
+import { compareNames } from '../model/name-order.js';
 import { partitionKey } from '../model/partition-key.js';
 import { isListening } from '../util/listening.js';
 import { fetchFailureReason } from '../util/network-error.js';
@@ -135,7 +137,7 @@ export async function readConnect(
         .sort((a, b) => a.id - b.id),
       from: 'connect-rest' as const,
     }))
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => compareNames(a.name, b.name));
   const positions = new Map<string, number | null>();
   const sourceConnectors = options.positions
     ? connectors.filter((c) => c.name.endsWith('MirrorSourceConnector'))
@@ -191,5 +193,5 @@ export function connectorsFromMetrics(metrics: Mm2Metrics): ConnectorView[] {
     if (view.state === 'UNKNOWN' && view.tasks.length > 0 && view.tasks.every((t) => t.state === 'RUNNING'))
       view.state = 'RUNNING';
   }
-  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return [...byName.values()].sort((a, b) => compareNames(a.name, b.name));
 }

@@ -8,7 +8,7 @@ import { Poller } from '../../source/monitor/poller.js';
 import type { Snapshot } from '../../source/monitor/snapshot.js';
 import { consumerGroupsTool, lagRowsLikeTool } from '../helpers/consumer-groups.js';
 import { eventually, SHARED_LAB_DIR, sharedLab, uniqueValue } from '../helpers/lab.js';
-import { kcat, kcatProduce, mirrorwatch } from '../helpers/run.js';
+import { kafkaTool, kcat, kcatProduce, mirrorwatch } from '../helpers/run.js';
 
 const LAB = ['--lab', SHARED_LAB_DIR];
 
@@ -38,6 +38,35 @@ describe('plain commands against the lab', () => {
     assert.equal(topic2?.records, 20_000);
     assert.equal(topic2?.replicationFactor, 1);
     assert.deepEqual(topic2?.mirror, { topic: 'topic2', state: 'in-sync' });
+  });
+
+  it("topics lists the names in kafka-topics --list's order (Java's String order, not a locale's)", async () => {
+    const lab = await sharedLab();
+    for (const [cluster, brokers] of [
+      ['source', lab.source.bootstrap],
+      ['target', lab.target.bootstrap],
+    ] as const) {
+      const tool = await kafkaTool(lab.kafkaLibDir, 'org.apache.kafka.tools.TopicCommand', [
+        '--bootstrap-server',
+        brokers,
+        '--list',
+        '--exclude-internal',
+      ]);
+      assert.equal(tool.code, 0, tool.stderr);
+      const result = await mirrorwatch([
+        'topics',
+        '--json',
+        '--cluster',
+        cluster,
+        '--exclude-internal',
+        ...LAB,
+      ]);
+      assert.equal(result.code, 0, result.stderr);
+      const ours = (JSON.parse(result.stdout) as TopicRow[]).map((r) => r.topic);
+      assert.deepEqual(ours, tool.stdout.trim().split('\n'), `${cluster} topics in order`);
+      // The seed topics are where a locale's order differs: DmmAccess before apache-logs.
+      if (cluster === 'source') assert.ok(ours.indexOf('DmmAccess') < ours.indexOf('apache-logs'));
+    }
   });
 
   it('lag --json agrees row for row with kafka-consumer-groups --describe --all-groups', async () => {

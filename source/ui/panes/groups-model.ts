@@ -1,5 +1,6 @@
 import { sourceTopicName } from '../../config/replication-policy.js';
 import { type GroupMove, groupMoves } from '../../model/mm1.js';
+import { compareNames } from '../../model/name-order.js';
 import { partitionKey } from '../../model/partition-key.js';
 import type {
   CheckpointSummary,
@@ -182,7 +183,7 @@ class LazyGroupRow implements GroupRow {
 export const groupRows = (snapshot: Snapshot | null, order: string | null = 'lag'): readonly GroupRow[] =>
   snapshot ? groupRowsOf(snapshot, order) : [];
 
-const byName = (a: GroupRow, b: GroupRow) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0);
+const byName = (a: GroupRow, b: GroupRow) => compareNames(a.group, b.group);
 
 const groupRowsOf = oncePerSnapshot((snapshot: Snapshot, order: string | null): readonly GroupRow[] => {
   const sources = new Map(snapshot.source.groups.map((g) => [g.group, g]));
