@@ -126,8 +126,8 @@ export interface PartitionFetch {
 interface InternalPartitionMetadata {
   partitionId: number;
   leader: number;
-  replicas: number[];
-  isr: number[];
+  readonly replicas: readonly number[];
+  readonly isr: readonly number[];
   partitionErrorCode: number;
 }
 

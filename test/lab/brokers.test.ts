@@ -49,8 +49,14 @@ function ids(list: string): number[] {
   return list.split(',').filter(Boolean).map(Number);
 }
 
-function partitionLine(topic: string, partition: number, leader: number, replicas: number[], isr: number[]) {
-  const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b).join(',');
+function partitionLine(
+  topic: string,
+  partition: number,
+  leader: number,
+  replicas: readonly number[],
+  isr: readonly number[],
+) {
+  const sorted = (xs: readonly number[]) => [...xs].sort((a, b) => a - b).join(',');
   return `${topic}/${partition} ${leader} ${sorted(replicas)} ${sorted(isr)}`;
 }
 

@@ -20,7 +20,12 @@ interface KcatMetadata {
   controllerId: number;
   topics: Array<{
     topic: string;
-    partitions: Array<{ partition: number; leader: number; replicas: number[]; isrs: number[] }>;
+    partitions: Array<{
+      partition: number;
+      leader: number;
+      replicas: readonly number[];
+      isrs: readonly number[];
+    }>;
   }>;
 }
 
@@ -117,6 +122,25 @@ describe('Metadata for every topic (API key 3, versions 4 to 8)', () => {
           t,
           first.topicMetadata.find((f) => f.topic === t.topic),
         );
+  });
+
+  it('shares one frozen array among partitions with the same broker list, even across answers', () => {
+    const payload = fixtureBytes('bytes-metadata-v8-kafka-4.3.bin');
+    const partitions = (bytes: Buffer) =>
+      decodeMetadataResponse(bytes, 8, new Map()).topicMetadata.flatMap((t) => t.partitionMetadata);
+    const first = partitions(payload);
+    const second = partitions(Buffer.from(payload)); // no cache: every topic decoded again
+    const byList = new Map<string, readonly number[]>();
+    for (const p of [...first, ...second])
+      for (const list of [p.replicas, p.isr, p.offlineReplicas]) {
+        assert.ok(Object.isFrozen(list));
+        const key = list.join(',');
+        const shared = byList.get(key);
+        if (shared) assert.equal(list, shared, `[${key}] decoded into a second array`);
+        else byList.set(key, list);
+      }
+    assert.ok(first.length > byList.size, `${first.length} partitions, ${byList.size} lists`);
+    assert.throws(() => (first[0]?.replicas as number[]).push(9), TypeError);
   });
 
   it('forgets topics the answer no longer lists', () => {

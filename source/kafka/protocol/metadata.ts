@@ -20,10 +20,11 @@ export interface MetadataPartition {
   partitionId: number;
   /** -1 when the partition has no leader (offline). */
   leader: number;
-  replicas: number[];
-  isr: number[];
+  /** Shared between partitions with the same list (see {@link brokerList}): read, never change. */
+  replicas: readonly number[];
+  isr: readonly number[];
   /** Version 5+; empty before. */
-  offlineReplicas: number[];
+  offlineReplicas: readonly number[];
 }
 
 export interface MetadataTopic {
@@ -52,6 +53,28 @@ export function encodeMetadataRequest(version: number): Buffer {
   return buffer;
 }
 
+/**
+ * Broker lists decoded so far, by their ids: every partition with the same replicas (or ISR) shares
+ * one frozen array. At 10,000 partitions a side these were 30,000 arrays of a few ids each, kept
+ * for as long as the topic did not change (about 1.5 MB), where a cluster has a few hundred distinct
+ * lists. Bounded: past the bound a list is decoded into its own array.
+ */
+const brokerLists = new Map<string, readonly number[]>();
+const BROKER_LISTS_BOUND = 4096;
+const NO_BROKERS: readonly number[] = Object.freeze([]);
+
+function brokerList(r: ClassicReader, what: string): readonly number[] {
+  const ids = r.int32s(what);
+  if (ids.length === 0) return NO_BROKERS;
+  const key = ids.join(',');
+  const known = brokerLists.get(key);
+  if (known) return known;
+  if (brokerLists.size >= BROKER_LISTS_BOUND) return ids;
+  const list = Object.freeze(ids);
+  brokerLists.set(key, list);
+  return list;
+}
+
 function readTopic(r: ClassicReader, version: number, topicErrorCode: number, topic: string): MetadataTopic {
   const isInternal = r.int8('is_internal') !== 0;
   const count = r.count('partitions', 18);
@@ -61,9 +84,9 @@ function readTopic(r: ClassicReader, version: number, topicErrorCode: number, to
     const partitionId = r.int32('partition_index');
     const leader = r.int32('leader_id');
     if (version >= 7) r.int32('leader_epoch');
-    const replicas = r.int32s('replica_nodes');
-    const isr = r.int32s('isr_nodes');
-    const offlineReplicas = version >= 5 ? r.int32s('offline_replicas') : [];
+    const replicas = brokerList(r, 'replica_nodes');
+    const isr = brokerList(r, 'isr_nodes');
+    const offlineReplicas = version >= 5 ? brokerList(r, 'offline_replicas') : NO_BROKERS;
     partitionMetadata.push({ partitionErrorCode, partitionId, leader, replicas, isr, offlineReplicas });
   }
   if (version >= 8) r.int32('topic_authorized_operations');
