@@ -79,6 +79,8 @@ export function labCommand(yargs: Argv): Argv {
   return yargs
     .option('state-dir', {
       type: 'string',
+      // What the console and the other commands call the same directory (`mirrorwatch --lab DIR`).
+      alias: 'lab',
       default: defaultStateDir(),
       defaultDescription: '$MIRRORWATCH_LAB_DIR or ~/.local/state/mirrorwatch/lab',
       describe: 'where the lab keeps data, logs and its record',

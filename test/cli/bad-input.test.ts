@@ -123,6 +123,21 @@ describe('bad input: one clear line and a non-zero exit', () => {
     assert.equal(existsSync(stateDir), false, 'no lab state written');
   });
 
+  it('lab subcommands take --lab DIR as the console does (--state-dir by its other name)', async () => {
+    const stateDir = `${SHARED_LAB_DIR}-never-started`;
+    for (const flag of ['--lab', '--state-dir']) {
+      const result = await mirrorwatch(['lab', 'status', '--json', flag, stateDir]);
+      assert.equal(result.code, 2, `a stopped lab, exit 2: ${result.stderr}`);
+      assert.equal(JSON.parse(result.stdout).stateDir, stateDir, flag);
+    }
+    // scale on a lab that is not running: its own error, not "Unknown argument: lab".
+    const scale = await mirrorwatch(['lab', 'scale', '--lab', stateDir, '--topics', '1']);
+    assert.notEqual(scale.code, 0);
+    assert.doesNotMatch(scale.stderr, /Unknown argument/);
+    assert.equal(scale.stderr.trim().split('\n').length, 1, scale.stderr);
+    assert.equal(existsSync(stateDir), false, 'no lab state written');
+  });
+
   it('the console piped or redirected points to the plain commands', async () => {
     const result = await mirrorwatch(LAB);
     oneLineError(
