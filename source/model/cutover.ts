@@ -2,7 +2,7 @@
  * The cutover gate: the documented MM2 migration steps (producers stopped, consumers caught up, MM2
  * caught up, group offsets translated to the target) checked against one snapshot. Pure.
  */
-import type { GroupPartition, Snapshot } from '../monitor/snapshot.js';
+import type { GroupInfo, GroupPartition, Snapshot } from '../monitor/snapshot.js';
 import { mirroredTopics } from './mirror.js';
 import { describeMove, groupMoves } from './mm1.js';
 import { partitionKey } from './partition-key.js';
@@ -140,6 +140,7 @@ export function cutoverGate(snapshot: Snapshot): CutoverGate {
   const targetGroups = new Map(snapshot.target.groups.map((g) => [g.group, g]));
   const mirrored = new Map(mirroredTopics(snapshot).map((t) => [t.source, t]));
   const mirroredTargets = new Set([...mirrored.values()].map((t) => t.target));
+  const belowChecked = new Set<string>();
   for (const group of snapshot.source.groups) {
     const committed = group.partitions.filter((p) => p.committed !== null && mirrored.has(p.topic));
     if (committed.length === 0) continue;
@@ -157,20 +158,14 @@ export function cutoverGate(snapshot: Snapshot): CutoverGate {
           : `lag ${lag} on the source: consumers have not finished`,
     });
     // On the mirrored topics, as every check of the group: the source's, and their copies on the target.
-    const belowOnSource = committed.filter((p) => p.belowLogStart);
-    const belowOnTarget = (targetGroups.get(group.group)?.partitions ?? []).filter(
-      (p) => p.belowLogStart && mirroredTargets.has(p.topic),
+    const below = belowLogStartCheck(
+      subject,
+      committed.filter((p) => p.belowLogStart),
+      targetGroups.get(group.group),
+      mirroredTargets,
     );
-    if (belowOnSource.length + belowOnTarget.length > 0) {
-      checks.push({
-        subject,
-        ok: false,
-        blocking: false,
-        reason: 'group-below-log-start',
-        magnitude: belowOnSource.length + belowOnTarget.length,
-        detail: belowLogStartDetail(belowOnSource, belowOnTarget),
-      });
-    }
+    if (below) checks.push(below);
+    belowChecked.add(group.group);
     const move = moves.get(group.group);
     if (mm1) {
       const cost = (move?.reread ?? 0) + (move?.skipped ?? 0);
@@ -233,7 +228,35 @@ export function cutoverGate(snapshot: Snapshot): CutoverGate {
       });
     }
   }
+  // Groups only the target has committed for on the mirrored topics (consumers already moved, their
+  // source group expired): records deleted unread there reset them as well.
+  for (const group of snapshot.target.groups) {
+    if (belowChecked.has(group.group)) continue;
+    const below = belowLogStartCheck(`group ${group.group}`, [], group, mirroredTargets);
+    if (below) checks.push(below);
+  }
   return { ready: checks.every((c) => c.ok || !c.blocking), checks };
+}
+
+/** The warning for a group's partitions committed below the log start on the mirrored topics; null when none. */
+function belowLogStartCheck(
+  subject: string,
+  belowOnSource: readonly GroupPartition[],
+  target: GroupInfo | undefined,
+  mirroredTargets: ReadonlySet<string>,
+): GateCheck | null {
+  const belowOnTarget = (target?.partitions ?? []).filter(
+    (p) => p.belowLogStart && mirroredTargets.has(p.topic),
+  );
+  if (belowOnSource.length + belowOnTarget.length === 0) return null;
+  return {
+    subject,
+    ok: false,
+    blocking: false,
+    reason: 'group-below-log-start',
+    magnitude: belowOnSource.length + belowOnTarget.length,
+    detail: belowLogStartDetail(belowOnSource, belowOnTarget),
+  };
 }
 
 /** `... 2 on the source (orders/0, orders/1), 1 on the target (orders/3): ...`: where records were deleted unread. */

@@ -161,6 +161,52 @@ describe('cutover gate', () => {
     );
   });
 
+  it('warns of a group only the target has, committed below the log start on a mirrored topic', () => {
+    const s = snapshot();
+    s.mirror.topics = [mirrorTopic('orders', 0)];
+    // Consumers already moved: the source group expired, the target group read too slowly.
+    const moved = group('target', 10, 10);
+    s.target = {
+      ...s.target,
+      groups: [{ ...moved, partitions: moved.partitions.map((p) => ({ ...p, belowLogStart: true })) }],
+    };
+    const gate = cutoverGate(s);
+    assert.equal(gate.ready, true, 'a warning, not a blocker');
+    assert.deepEqual(
+      gate.checks.filter((c) => !c.ok).map((c) => [c.subject, c.blocking, c.reason, c.magnitude, c.detail]),
+      [
+        [
+          'group billing',
+          false,
+          'group-below-log-start',
+          1,
+          'partition(s) committed below the log start, 1 on the target (orders/0): retention deleted records the group had not read; its consumers reset per auto.offset.reset',
+        ],
+      ],
+    );
+    // Not on a mirrored topic: not this gate's business; and not twice for a group both sides have.
+    s.target = {
+      ...s.target,
+      groups: [
+        {
+          ...moved,
+          partitions: moved.partitions.map((p) => ({ ...p, topic: 'scratch', belowLogStart: true })),
+        },
+      ],
+    };
+    assert.ok(cutoverGate(s).checks.every((c) => c.ok));
+    s.source = { ...s.source, groups: [group('source', 10, 10)] };
+    s.target = {
+      ...s.target,
+      groups: [{ ...moved, partitions: moved.partitions.map((p) => ({ ...p, belowLogStart: true })) }],
+    };
+    assert.equal(
+      cutoverGate(s).checks.filter((c) => c.reason === 'group-below-log-start').length,
+      1,
+      JSON.stringify(cutoverGate(s).checks),
+    );
+  });
+
   it('claims no lost data from a shorter offset span on the target (transaction markers, compaction) and points to compare', () => {
     const s = snapshot();
     // 10 source offsets of which 4 are transaction markers: MM2 wrote 6 records
