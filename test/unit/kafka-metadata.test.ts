@@ -140,7 +140,9 @@ describe('Metadata for every topic (API key 3, versions 4 to 8)', () => {
         else byList.set(key, list);
       }
     assert.ok(first.length > byList.size, `${first.length} partitions, ${byList.size} lists`);
-    assert.throws(() => (first[0]?.replicas as number[]).push(9), TypeError);
+    const partition = first[0];
+    assert.ok(partition);
+    assert.throws(() => (partition.replicas as number[]).push(9), TypeError);
   });
 
   it('forgets topics the answer no longer lists', () => {
