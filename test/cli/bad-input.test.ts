@@ -135,7 +135,11 @@ describe('bad input: one clear line and a non-zero exit', () => {
     assert.notEqual(scale.code, 0);
     assert.doesNotMatch(scale.stderr, /Unknown argument/);
     assert.equal(scale.stderr.trim().split('\n').length, 1, scale.stderr);
+    // Both names at once: one directory is meant, and nothing starts.
+    const twice = await mirrorwatch(['lab', 'up', '--lab', stateDir, '--state-dir', `${stateDir}-2`]);
+    oneLineError(twice, 3, /give the lab directory once \(--lab or --state-dir\)/);
     assert.equal(existsSync(stateDir), false, 'no lab state written');
+    assert.equal(existsSync(`${stateDir}-2`), false, 'no lab state written');
   });
 
   it('the console piped or redirected points to the plain commands', async () => {

@@ -2,7 +2,7 @@
  * A group committed below the log start: records it had not read were deleted (here by Kafka's own
  * kafka-delete-records, as retention would). kcat reads where each partition starts now; `lag --json`
  * flags exactly the partitions whose committed offset is below that, keeps the lag kafka-consumer-groups
- * prints, and `verify` warns of the group without blocking.
+ * prints, and `verify` warns of the group without blocking; so it does of a group only the target has.
  */
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -38,6 +38,8 @@ describe('a group committed below the log start (records deleted unread)', () =>
   let lab: LabStatus;
   const topic = uniqueValue('deleted-unread');
   const group = uniqueValue('deleted-unread-app');
+  /** A group only the target has (its consumers already moved): committed on the target copy alone. */
+  const movedGroup = uniqueValue('deleted-unread-moved');
   const dir = tmpdir();
 
   before(async () => {
@@ -75,7 +77,7 @@ describe('a group committed below the log start (records deleted unread)', () =>
   });
 
   after(async () => {
-    await deleteGroupsOnBothClusters(lab, [group]);
+    await deleteGroupsOnBothClusters(lab, [group, movedGroup]);
     for (const cluster of ['source', 'target'] as const) {
       const admin = createKafka({ name: cluster, brokers: [lab[cluster].bootstrap] }, 'deleted-test').admin();
       await admin.connect();
@@ -144,5 +146,76 @@ describe('a group committed below the log start (records deleted unread)', () =>
     );
     assert.equal(check?.blocking, false);
     assert.match(check?.detail ?? '', new RegExp(`1 on the source \\(${topic}/0\\)`));
+  });
+
+  it('verify warns of a group only the target has, committed below where kcat starts the target copy', async () => {
+    // MM2 copied every record of partition 2, the one not cut on the source (the lab's identity policy
+    // keeps the topic's name).
+    await eventually(
+      'MM2 to copy partition 2',
+      async () => {
+        const read = await run('kcat', [
+          '-C',
+          '-b',
+          lab.target.bootstrap,
+          '-t',
+          topic,
+          '-p',
+          '2',
+          '-o',
+          'beginning',
+          '-e',
+          '-q',
+          '-f',
+          '%o\n',
+        ]);
+        return read.code === 0 && read.stdout.trim().split('\n').filter(Boolean).length === RECORDS;
+      },
+      60_000,
+      1000,
+    );
+    await setOffsetsWithTool(lab.kafkaLibDir, lab.target.bootstrap, movedGroup, [
+      { topic, partition: 2, offset: 2 },
+    ]);
+    const deleteFile = join(dir, `${movedGroup}-delete.json`);
+    writeFileSync(
+      deleteFile,
+      JSON.stringify({ version: 1, partitions: [{ topic, partition: 2, offset: 8 }] }),
+    );
+    const deleted = await kafkaTool(lab.kafkaLibDir, 'org.apache.kafka.tools.DeleteRecordsCommand', [
+      '--bootstrap-server',
+      lab.target.bootstrap,
+      '--offset-json-file',
+      deleteFile,
+    ]);
+    assert.equal(deleted.code, 0, deleted.stderr);
+    assert.equal(
+      await kcatFirstOffset(lab.target.bootstrap, topic, 2),
+      8,
+      'kcat starts the target copy at 8',
+    );
+
+    let check: GateCheck | undefined;
+    await eventually(
+      'verify to judge the target-only group',
+      async () => {
+        const result = await mirrorwatch(['verify', '--json', '--lab', SHARED_LAB_DIR], {
+          timeoutMs: 60_000,
+        });
+        const checks = (JSON.parse(result.stdout) as { checks: GateCheck[] }).checks;
+        check = checks.find(
+          (c) => c.subject === `group ${movedGroup}` && c.reason === 'group-below-log-start',
+        );
+        return check !== undefined;
+      },
+      60_000,
+      2000,
+    );
+    assert.equal(check?.blocking, false);
+    assert.equal(check?.magnitude, 1);
+    assert.match(
+      check?.detail ?? '',
+      new RegExp(`^partition\\(s\\) committed below the log start, 1 on the target \\(${topic}/2\\):`),
+    );
   });
 });
