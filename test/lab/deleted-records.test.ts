@@ -34,6 +34,23 @@ async function kcatFirstOffset(brokers: string, topic: string, partition: number
   return Number(await kcatRecordAt(brokers, topic, partition, 'beginning', '%o'));
 }
 
+/** verify's below-log-start warning about `subject`, once verify gives it (within `timeoutMs`). */
+async function belowLogStartWarning(subject: string, timeoutMs: number): Promise<GateCheck | undefined> {
+  let check: GateCheck | undefined;
+  await eventually(
+    `verify to warn of ${subject}`,
+    async () => {
+      const result = await mirrorwatch(['verify', '--json', '--lab', SHARED_LAB_DIR], { timeoutMs: 60_000 });
+      const checks = (JSON.parse(result.stdout) as { checks: GateCheck[] }).checks;
+      check = checks.find((c) => c.subject === subject && c.reason === 'group-below-log-start');
+      return check !== undefined;
+    },
+    timeoutMs,
+    2000,
+  );
+  return check;
+}
+
 describe('a group committed below the log start (records deleted unread)', () => {
   let lab: LabStatus;
   const topic = uniqueValue('deleted-unread');
@@ -130,20 +147,7 @@ describe('a group committed below the log start (records deleted unread)', () =>
   });
 
   it('verify warns of the group once MM2 mirrors the topic, without blocking on it', async () => {
-    let check: GateCheck | undefined;
-    await eventually(
-      'verify to judge the group on the mirrored topic',
-      async () => {
-        const result = await mirrorwatch(['verify', '--json', '--lab', SHARED_LAB_DIR], {
-          timeoutMs: 60_000,
-        });
-        const checks = (JSON.parse(result.stdout) as { checks: GateCheck[] }).checks;
-        check = checks.find((c) => c.subject === `group ${group}` && c.reason === 'group-below-log-start');
-        return check !== undefined;
-      },
-      90_000,
-      2000,
-    );
+    const check = await belowLogStartWarning(`group ${group}`, 90_000);
     assert.equal(check?.blocking, false);
     assert.match(check?.detail ?? '', new RegExp(`1 on the source \\(${topic}/0\\)`));
   });
@@ -195,22 +199,7 @@ describe('a group committed below the log start (records deleted unread)', () =>
       'kcat starts the target copy at 8',
     );
 
-    let check: GateCheck | undefined;
-    await eventually(
-      'verify to judge the target-only group',
-      async () => {
-        const result = await mirrorwatch(['verify', '--json', '--lab', SHARED_LAB_DIR], {
-          timeoutMs: 60_000,
-        });
-        const checks = (JSON.parse(result.stdout) as { checks: GateCheck[] }).checks;
-        check = checks.find(
-          (c) => c.subject === `group ${movedGroup}` && c.reason === 'group-below-log-start',
-        );
-        return check !== undefined;
-      },
-      60_000,
-      2000,
-    );
+    const check = await belowLogStartWarning(`group ${movedGroup}`, 60_000);
     assert.equal(check?.blocking, false);
     assert.equal(check?.magnitude, 1);
     assert.match(
