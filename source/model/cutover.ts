@@ -228,8 +228,8 @@ export function cutoverGate(snapshot: Snapshot): CutoverGate {
       });
     }
   }
-  // Groups only the target has committed for on the mirrored topics (consumers already moved, their
-  // source group expired): records deleted unread there reset them as well.
+  // Groups the source has no commits for on the mirrored topics, the target has (consumers already
+  // moved, their source group expired): records deleted unread there reset them as well.
   for (const group of snapshot.target.groups) {
     if (belowChecked.has(group.group)) continue;
     const below = belowLogStartCheck(`group ${group.group}`, [], group, mirroredTargets);
