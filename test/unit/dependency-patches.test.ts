@@ -81,6 +81,31 @@ describe('dependency patches', () => {
     assert.notEqual(third.caches.getStyledChars(line), cached);
   });
 
+  it("ink: a row of the previous frame's very cells keeps its text; a changed row is drawn again", async () => {
+    const { default: Output } = await import(
+      new URL('./output.js', pathToFileURL(require.resolve('ink'))).href
+    );
+    const frame = (lines: string[]) => {
+      const output = new Output({ width: 12, height: lines.length });
+      lines.forEach((line, y) => {
+        output.write(0, y, line, { transformers: [] });
+      });
+      return { text: output.get().output, caches: output.caches };
+    };
+    const first = frame(['\u001b[32mok\u001b[39m 12', 'lag 3']);
+    const rowsBefore = first.caches.previousRows;
+    assert.equal(rowsBefore.length, 2, "the frame's rows are kept for the next one");
+    const second = frame(['\u001b[32mok\u001b[39m 12', 'lag 4']);
+    assert.equal(second.text, '\u001b[32mok\u001b[39m 12\nlag 4');
+    assert.deepEqual(
+      second.caches.previousRows.map((row: unknown[], y: number) =>
+        row.every((cell, x) => cell === rowsBefore[y][x]),
+      ),
+      [true, false],
+      'the unchanged row is made of the same cells, the changed one is not',
+    );
+  });
+
   it('ink: the newest Output outlives its frame, until the next one (its hidden class with it)', async () => {
     const { default: Output } = await import(
       new URL('./output.js', pathToFileURL(require.resolve('ink'))).href
