@@ -53,7 +53,7 @@ describe('the console in a real terminal (tmux) against the lab', () => {
       // The launcher's settings reached the console's own process.
       const pid = await session.pid();
       assert.ok(pid !== null);
-      assert.ok(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('--max-semi-space-size=8'));
+      assert.ok(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('--max-semi-space-size=4'));
       assert.ok(
         readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes('MALLOC_TRIM_THRESHOLD_=131072'),
       );

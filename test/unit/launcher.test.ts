@@ -62,13 +62,13 @@ describe('bin/mirrorwatch, the launcher', () => {
   }
 
   for (const via of ['node_modules/.bin/mirrorwatch', 'mw']) {
-    it(`runs mirrorwatch through ${via} with the young generation at 8 MB and glibc's trim threshold fixed`, async () => {
+    it(`runs mirrorwatch through ${via} with the young generation at 2 x 4 MB and glibc's trim threshold fixed`, async () => {
       const result = await run(join(dir, via), ['--version'], { env, timeoutMs: 30_000 });
       assert.equal(result.code, 0, result.stderr);
       assert.equal(result.stdout.trim(), version);
       const [malloc, flag, script, ...rest] = given();
       assert.equal(malloc, 'MALLOC_TRIM_THRESHOLD_=131072');
-      assert.equal(flag, '--max-semi-space-size=8');
+      assert.equal(flag, '--max-semi-space-size=4');
       // Found through the links: the package's own bin/mirrorwatch.js.
       assert.equal(realpathSync(script as string), realpathSync(CLI));
       assert.deepEqual(rest, ['--version']);
@@ -82,7 +82,7 @@ describe('bin/mirrorwatch, the launcher', () => {
     });
     const [malloc, ...args] = given();
     assert.equal(malloc, 'MALLOC_TRIM_THRESHOLD_=65536');
-    assert.deepEqual(args, ['--max-semi-space-size=8', CLI, 'status', '--source', 'a b', '--json']);
+    assert.deepEqual(args, ['--max-semi-space-size=4', CLI, 'status', '--source', 'a b', '--json']);
     // The real program ran: a bad bootstrap address is its one-line error, not the launcher's.
     assert.notEqual(result.code, 0);
     assert.match(result.stderr, /^mirrorwatch: /);
@@ -94,7 +94,7 @@ describe('bin/mirrorwatch, the launcher', () => {
     assert.match(pkg.scripts.start ?? '', /&& bin\/mirrorwatch lab up --traffic && bin\/mirrorwatch --lab$/);
   });
 
-  it("V8 keeps the young generation at 2 x 8 MB under the launcher's flag (2 x 16 MB without it)", () => {
+  it("V8 keeps the young generation at 2 x 4 MB under the launcher's flag (2 x 16 MB without it)", () => {
     // Objects that outlive a collection make V8 grow the young generation up to its maximum.
     const script =
       'import v8 from "node:v8"; let max = 0; let keep = [];' +
@@ -106,7 +106,7 @@ describe('bin/mirrorwatch, the launcher', () => {
       Number(
         execFileSync(process.execPath, [...flags, '--input-type=module', '-e', script], { encoding: 'utf8' }),
       );
-    assert.equal(youngMb(['--max-semi-space-size=8']), 16);
-    assert.ok(youngMb([]) > 16);
+    assert.equal(youngMb(['--max-semi-space-size=4']), 8);
+    assert.ok(youngMb([]) > 8);
   });
 });
