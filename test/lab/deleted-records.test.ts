@@ -30,6 +30,23 @@ const COMMITTED = [5, 15, 2];
 const DELETE_BEFORE = [10, 10, -1];
 
 /** The offset of a partition's first record, as kcat reads it (the log start once records were deleted). */
+/** Kafka's own kafka-delete-records: the partitions' records before each offset are deleted. */
+async function deleteRecords(
+  kafkaLibDir: string,
+  bootstrap: string,
+  file: string,
+  cuts: Array<{ topic: string; partition: number; offset: number }>,
+): Promise<void> {
+  writeFileSync(file, JSON.stringify({ version: 1, partitions: cuts }));
+  const deleted = await kafkaTool(kafkaLibDir, 'org.apache.kafka.tools.DeleteRecordsCommand', [
+    '--bootstrap-server',
+    bootstrap,
+    '--offset-json-file',
+    file,
+  ]);
+  assert.equal(deleted.code, 0, deleted.stderr);
+}
+
 async function kcatFirstOffset(brokers: string, topic: string, partition: number): Promise<number> {
   return Number(await kcatRecordAt(brokers, topic, partition, 'beginning', '%o'));
 }
@@ -79,18 +96,12 @@ describe('a group committed below the log start (records deleted unread)', () =>
       group,
       COMMITTED.map((offset, partition) => ({ topic, partition, offset })),
     );
-    const deleteFile = join(dir, `${group}-delete.json`);
-    const cuts = DELETE_BEFORE.flatMap((offset, partition) =>
-      offset < 0 ? [] : [{ topic, partition, offset }],
-    );
-    writeFileSync(deleteFile, JSON.stringify({ version: 1, partitions: cuts }));
-    const deleted = await kafkaTool(lab.kafkaLibDir, 'org.apache.kafka.tools.DeleteRecordsCommand', [
-      '--bootstrap-server',
+    await deleteRecords(
+      lab.kafkaLibDir,
       lab.source.bootstrap,
-      '--offset-json-file',
-      deleteFile,
-    ]);
-    assert.equal(deleted.code, 0, deleted.stderr);
+      join(dir, `${group}-delete.json`),
+      DELETE_BEFORE.flatMap((offset, partition) => (offset < 0 ? [] : [{ topic, partition, offset }])),
+    );
   });
 
   after(async () => {
@@ -181,18 +192,9 @@ describe('a group committed below the log start (records deleted unread)', () =>
     await setOffsetsWithTool(lab.kafkaLibDir, lab.target.bootstrap, movedGroup, [
       { topic, partition: 2, offset: 2 },
     ]);
-    const deleteFile = join(dir, `${movedGroup}-delete.json`);
-    writeFileSync(
-      deleteFile,
-      JSON.stringify({ version: 1, partitions: [{ topic, partition: 2, offset: 8 }] }),
-    );
-    const deleted = await kafkaTool(lab.kafkaLibDir, 'org.apache.kafka.tools.DeleteRecordsCommand', [
-      '--bootstrap-server',
-      lab.target.bootstrap,
-      '--offset-json-file',
-      deleteFile,
+    await deleteRecords(lab.kafkaLibDir, lab.target.bootstrap, join(dir, `${movedGroup}-delete.json`), [
+      { topic, partition: 2, offset: 8 },
     ]);
-    assert.equal(deleted.code, 0, deleted.stderr);
     assert.equal(
       await kcatFirstOffset(lab.target.bootstrap, topic, 2),
       8,

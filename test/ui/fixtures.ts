@@ -599,6 +599,23 @@ export class FakeStdout extends EventEmitter {
   }
 }
 
+/** A non-TTY stdout of the given size that keeps the last frame Ink wrote (render with `debug: true`). */
+export function frameRecorder(
+  rows: number,
+  columns: number,
+): { stdout: NodeJS.WriteStream; last: () => string } {
+  let last = '';
+  const stdout = new FakeStdout({
+    rows,
+    columns,
+    isTTY: false,
+    onWrite: (frame) => {
+      last = frame;
+    },
+  });
+  return { stdout: stdout as unknown as NodeJS.WriteStream, last: () => last };
+}
+
 /** A TTY's input stream, in raw mode as Ink reads it: each `type` is one read. */
 export class FakeStdin extends EventEmitter {
   readonly isTTY = true;

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Box, render, Text } from 'ink';
-import { FakeStdout, pause } from './fixtures.js';
+import { frameRecorder, pause } from './fixtures.js';
 
 function Rows(props: { lines: readonly string[] }) {
   return (
@@ -22,15 +22,7 @@ function Rows(props: { lines: readonly string[] }) {
 
 describe('Ink frames after the row-reuse patch', () => {
   it('draw every changed row, to the same width and back, and keep the unchanged ones', async () => {
-    let last = '';
-    const stdout = new FakeStdout({
-      rows: 10,
-      columns: 20,
-      isTTY: false,
-      onWrite: (frame) => {
-        last = frame;
-      },
-    });
+    const { stdout, last } = frameRecorder(10, 20);
     const frames: string[][] = [
       ['orders   12', 'payments  3', 'refunds   0'],
       ['orders   12', 'payments  4', 'refunds   0'],
@@ -40,7 +32,7 @@ describe('Ink frames after the row-reuse patch', () => {
       ['orders   13', 'payments  3', 'refunds   0'],
     ];
     const instance = render(<Rows lines={frames[0] as string[]} />, {
-      stdout: stdout as unknown as NodeJS.WriteStream,
+      stdout,
       debug: true,
       patchConsole: false,
     });
@@ -48,7 +40,7 @@ describe('Ink frames after the row-reuse patch', () => {
       for (const lines of frames) {
         instance.rerender(<Rows lines={lines} />);
         await pause(20);
-        assert.deepEqual(last.split('\n'), lines);
+        assert.deepEqual(last().split('\n'), lines);
       }
     } finally {
       instance.unmount();

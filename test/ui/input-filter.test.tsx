@@ -3,21 +3,13 @@ import { describe, it } from 'node:test';
 import { render } from 'ink';
 import { App } from '../../source/ui/App.js';
 import { FilteredStdin } from '../../source/ui/input-filter.js';
-import { buildSnapshot, clock, FakeActions, FakeFeed, FakeStdin, FakeStdout, pause } from './fixtures.js';
+import { buildSnapshot, clock, FakeActions, FakeFeed, FakeStdin, frameRecorder, pause } from './fixtures.js';
 
 const settle = () => pause(30);
 
 describe('FilteredStdin in front of Ink', () => {
   it('survives key chords Ink 6.8 cannot parse (Ctrl-F1, Ctrl-F5, mouse reports) and keeps working', async () => {
-    let last = '';
-    const stdout = new FakeStdout({
-      rows: 24,
-      columns: 80,
-      isTTY: false,
-      onWrite: (frame) => {
-        last = frame;
-      },
-    });
+    const { stdout, last } = frameRecorder(24, 80);
     const raw = new FakeStdin();
     const instance = render(
       <App
@@ -29,7 +21,7 @@ describe('FilteredStdin in front of Ink', () => {
         onQuit={() => {}}
       />,
       {
-        stdout: stdout as unknown as NodeJS.WriteStream,
+        stdout,
         stdin: new FilteredStdin(raw) as unknown as NodeJS.ReadStream,
         debug: true,
         exitOnCtrlC: false,
@@ -44,7 +36,7 @@ describe('FilteredStdin in front of Ink', () => {
       }
       raw.type('j');
       await settle();
-      assert.match(last, /› ↻ mirroring +apache-logs/, 'j moved from the first row to the second');
+      assert.match(last(), /› ↻ mirroring +apache-logs/, 'j moved from the first row to the second');
       assert.equal(raw.listenerCount('readable'), 1);
     } finally {
       instance.unmount();
