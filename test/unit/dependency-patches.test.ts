@@ -56,6 +56,29 @@ describe('dependency patches', () => {
     }
   });
 
+  it('ansi-tokenize: the characters of a line share one hidden class, and a style list while it holds', async () => {
+    const { styledCharsFromTokens, styledCharsToString, tokenize } = await import('@alcalzone/ansi-tokenize');
+    setFlagsFromString('--allow-natives-syntax');
+    const sameHiddenClass = new Function('a', 'b', 'return %HaveSameMap(a, b)') as (
+      a: object,
+      b: object,
+    ) => boolean;
+    const line = '\u001b[32m✓ in sync\u001b[39m scale-001 \u001b[7mx\u001b[27m';
+    const chars = styledCharsFromTokens(tokenize(line));
+    assert.equal(styledCharsToString(chars), line, 'the same text and colours');
+    assert.ok(
+      chars.every((c) => sameHiddenClass(c, chars[0] as object)),
+      'spread from the token, each character had a hidden class of its own',
+    );
+    const green = chars.filter((c) => c.styles.some((s) => s.code === '\u001b[32m'));
+    assert.equal(green.length, '✓ in sync'.length);
+    assert.ok(
+      green.every((c) => c.styles === green[0]?.styles),
+      'one list for the characters of one style',
+    );
+    assert.notEqual(chars.at(-1)?.styles, green[0]?.styles);
+  });
+
   it("ink: a frame's tokenized lines are kept for the next frame, and the blank cell is shared", async () => {
     // Ink exports only its entry point: its Output module is found next to it.
     const { default: Output } = await import(
