@@ -84,10 +84,11 @@ function decodesLikeKafka(name: string): OffsetFetchResponse {
   return decoded;
 }
 
-/** `name`'s bytes with the error code of the partition that answers `partition` at `offset` replaced. */
-function withPartitionError(name: string, partition: number, offset: number, errorCode: number): Buffer {
-  const bytes = Buffer.from(fixtureBytes(`${name}.bin`));
-  // partition_index, committed_offset, committed_leader_epoch -1, metadata "", error_code 0.
+/**
+ * Where the entry of `partition` at `offset` starts in `bytes`: partition_index, committed_offset,
+ * committed_leader_epoch -1, metadata "", error_code 0.
+ */
+function entryAt(bytes: Buffer, partition: number, offset: number): number {
   const entry = Buffer.alloc(4 + 8 + 4 + 1 + 2);
   entry.writeInt32BE(partition, 0);
   entry.writeBigInt64BE(BigInt(offset), 4);
@@ -95,8 +96,26 @@ function withPartitionError(name: string, partition: number, offset: number, err
   entry.writeUInt8(1, 16);
   const at = bytes.indexOf(entry);
   assert.ok(at >= 0 && bytes.indexOf(entry, at + 1) < 0, 'the partition entry is found once');
-  bytes.writeInt16BE(errorCode, at + 17);
+  return at;
+}
+
+/** `name`'s bytes with the error code of the partition that answers `partition` at `offset` replaced. */
+function withPartitionError(name: string, partition: number, offset: number, errorCode: number): Buffer {
+  const bytes = Buffer.from(fixtureBytes(`${name}.bin`));
+  bytes.writeInt16BE(errorCode, entryAt(bytes, partition, offset) + 17);
   return bytes;
+}
+
+/** `bytes` with the committed metadata of the entry at `at` (empty in the fixtures) set to `metadata`. */
+function withMetadata(bytes: Buffer, at: number, metadata: string): Buffer {
+  const length = metadata.length + 1;
+  const varint = length < 0x80 ? [length] : [(length & 0x7f) | 0x80, length >> 7];
+  return Buffer.concat([
+    bytes.subarray(0, at + 16),
+    Buffer.from(varint),
+    Buffer.from(metadata),
+    bytes.subarray(at + 17),
+  ]);
 }
 
 describe('OffsetFetch for many groups (API key 9, versions 8 and 9)', () => {
@@ -113,7 +132,7 @@ describe('OffsetFetch for many groups (API key 9, versions 8 and 9)', () => {
     });
   }
 
-  it('hands back the last answer’s group object where the group’s bytes did not change, and only there', () => {
+  it('hands back the last answer’s group object where the group’s answer did not change, and only there', () => {
     const payload = fixtureBytes('bytes-offset-fetch-v9.bin');
     const cache = new OffsetFetchGroupCache();
     const first = decodeOffsetFetchResponse(payload, cache);
@@ -139,6 +158,42 @@ describe('OffsetFetch for many groups (API key 9, versions 8 and 9)', () => {
       } else assert.equal(g, first.groups[i]);
     });
     assert.deepEqual(decodeOffsetFetchResponse(payload), first, 'the same answer without a cache');
+  });
+
+  it('compares an answer with the group it decoded to: what is not read does not count, an error does', () => {
+    const payload = fixtureBytes('bytes-offset-fetch-v8-kafka-4.3.bin');
+    const cache = new OffsetFetchGroupCache();
+    const first = decodeOffsetFetchResponse(payload, cache);
+    const at = entryAt(payload, 3, 42); // group a's partition 3
+    const same = (answer: OffsetFetchResponse) => answer.groups.map((g, i) => g === first.groups[i]);
+    const all = first.groups.map(() => true);
+    const allButA = first.groups.map((_, i) => i !== 0);
+
+    // The leader epoch and the metadata are not read: the same objects.
+    const epoch = Buffer.from(payload);
+    epoch.writeInt32BE(7, at + 12);
+    assert.deepEqual(same(decodeOffsetFetchResponse(epoch, cache)), all);
+    assert.deepEqual(same(decodeOffsetFetchResponse(withMetadata(payload, at, 'x'.repeat(126)), cache)), all);
+    // Metadata of more than 126 bytes is decoded again, to what the group was.
+    const long = decodeOffsetFetchResponse(withMetadata(payload, at, 'x'.repeat(200)), cache);
+    assert.deepEqual(same(long), allButA);
+    assert.deepEqual(long, first);
+
+    // An error on one partition: group a is new, with the error.
+    const unstable = decodeOffsetFetchResponse(
+      withPartitionError('bytes-offset-fetch-v8-kafka-4.3', 3, 42, 88),
+      cache,
+    );
+    assert.deepEqual(same(unstable), allButA);
+    assert.equal(unstable.groups[0]?.partitionErrorCode, 88);
+    assert.deepEqual(same(decodeOffsetFetchResponse(payload, cache)), allButA, 'and new again without it');
+
+    // A truncated answer is refused as without the objects kept.
+    for (const cut of [at + 10, at + 19, payload.length - 1])
+      assert.throws(
+        () => decodeOffsetFetchResponse(payload.subarray(0, cut), cache),
+        /^Error: OffsetFetch response truncated/,
+      );
   });
 
   it('encodes lengths past one varint byte as kafkajs encoder does: 300 groups, names of 200 bytes', () => {

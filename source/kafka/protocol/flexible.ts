@@ -79,21 +79,34 @@ export class FlexibleReader {
     return this.decoder.offset;
   }
 
-  /**
-   * Whether the buffer holds `bytes` at the position; if so the reader steps over them. For a part
-   * whose encoding ends where its bytes say (a struct), equal bytes mean an equal part.
-   */
-  skipIfEqual(bytes: Buffer): boolean {
-    const { buffer, offset } = this.decoder;
-    const end = offset + bytes.length;
-    if (end > buffer.length || buffer.compare(bytes, 0, bytes.length, offset, end) !== 0) return false;
-    this.decoder.offset = end;
-    return true;
+  /** The bytes read: for a caller's own bounds-checked pass over a part (then `seek` past it). */
+  get bytes(): Buffer {
+    return this.decoder.buffer;
   }
 
-  /** A copy of the bytes from `start` to the position (kept after the response buffer is gone). */
-  copySince(start: number): Buffer {
-    return Buffer.from(this.decoder.buffer.subarray(start, this.decoder.offset));
+  /** Goes back (or forth) to `position`, one this reader returned: to read a part again. */
+  seek(position: number): void {
+    this.decoder.offset = position;
+  }
+
+  /**
+   * Whether the (non-null) string at the position is `expected`, without decoding it unless it has
+   * bytes past ASCII; steps over it either way.
+   */
+  stringIs(expected: string, what: string): boolean {
+    const length = this.length(what);
+    if (length === 0) return false;
+    const { buffer } = this.decoder;
+    const start = this.decoder.offset;
+    const size = length - 1;
+    this.decoder.offset = start + size;
+    if (size !== expected.length) return buffer.toString('utf8', start, start + size) === expected;
+    for (let i = 0; i < size; i++) {
+      const byte = buffer[start + i] as number;
+      if (byte >= 0x80) return buffer.toString('utf8', start, start + size) === expected;
+      if (byte !== expected.charCodeAt(i)) return false;
+    }
+    return true;
   }
 
   private need(bytes: number, what: string): void {
