@@ -219,6 +219,8 @@ interface InternalCluster {
     metadata?: {
       topicMetadata?: Array<{ topic: string; partitionMetadata: InternalPartitionMetadata[] }>;
     } | null;
+    /** When kafkajs reads its metadata again (ms since the epoch). */
+    metadataExpireAt?: number | null;
   };
 }
 
@@ -232,6 +234,8 @@ type CreateCluster = (options: {
 }) => InternalCluster;
 
 const READ_UNCOMMITTED = 0;
+/** How long kafkajs uses the metadata it holds before reading it again. */
+const METADATA_MAX_AGE_MS = 60_000;
 
 type SendRequest = <T>(protocolRequest: FlexibleProtocolRequest<T>) => Promise<T>;
 
@@ -502,6 +506,15 @@ export class WireCluster {
   private readonly coordinators = new Map<string, number>();
   /** groupId -> its coordinator's node id, while a FindCoordinator for it is under way. */
   private readonly lookups = new Map<string, Promise<number>>();
+  /**
+   * The topics of the newest all-topic metadata this client read (`metadata()`), by name: where
+   * leaders are looked up first. kafkajs is told of a topic only when one is read that this does not
+   * list; handed every topic, it kept a decoded copy of all of them (about 1 MB a side at 5,000
+   * partitions) and decoded them all again every minute.
+   */
+  private ownTopics: ReadonlyMap<string, InternalTopicMetadata> | null = null;
+  /** A topic's leaders by partition, per partition list (kept while the topic's metadata is unchanged). */
+  private readonly leaderMaps = new WeakMap<readonly InternalPartitionMetadata[], Map<number, number>>();
   /** Partition leaders by topic, for the metadata object kafkajs held when it was built. */
   private leaderIndex: { metadata: unknown; byTopic: Map<string, Map<number, number>> } | null = null;
   /** The offsets read last, per topic: handed out again for a topic whose offsets did not move. */
@@ -530,7 +543,7 @@ export class WireCluster {
       this.requests.set(api, (this.requests.get(api) ?? 0) + 1);
     });
     this.cluster = internalCreateCluster(this.kafka)({
-      metadataMaxAge: 60_000,
+      metadataMaxAge: METADATA_MAX_AGE_MS,
       allowAutoTopicCreation: false,
       instrumentationEmitter: emitter,
       isolationLevel: READ_UNCOMMITTED,
@@ -568,8 +581,24 @@ export class WireCluster {
     // Any failure of ours (a broker that just died and is still listed, say) is asked again by kafkajs,
     // whose metadata() retries with backoff, as every refresh did before.
     const all = (await this.metadataOfAllTopics().catch(() => null)) ?? (await this.cluster.metadata());
-    await this.cluster.addMultipleTargetTopics(all.topicMetadata.map((t) => t.topic));
+    this.ownTopics = new Map(all.topicMetadata.map((t) => [t.topic, t]));
+    await this.shareWithKafkajs(all);
     return all;
+  }
+
+  /**
+   * Hands kafkajs this answer as the metadata it holds, fresh for another `metadataMaxAge`: one decoded
+   * copy of every topic instead of two, and kafkajs no longer reads and decodes all topics again every
+   * minute. kafkajs makes and drops its broker connections from its own reads, so one is asked first
+   * when the answer lists other brokers than kafkajs knows (one stopped or back).
+   */
+  private async shareWithKafkajs(all: ClusterMetadata): Promise<void> {
+    const known = new Set(this.cluster.getNodeIds().map(String));
+    if (all.brokers.length !== known.size || all.brokers.some((b) => !known.has(String(b.nodeId))))
+      await this.cluster.refreshMetadata().catch(() => {}); // asked again on the next read
+    const pool = this.cluster.brokerPool;
+    pool.metadata = all;
+    pool.metadataExpireAt = Date.now() + METADATA_MAX_AGE_MS;
   }
 
   /**
@@ -615,7 +644,7 @@ export class WireCluster {
       } catch (error) {
         if (attempt >= 2 || !STALE_LEADERSHIP.has(kafkaErrorType(error) ?? '')) throw error;
         await new Promise((resolve) => setTimeout(resolve, 300 * (attempt + 1)));
-        await this.cluster.refreshMetadata();
+        await this.refreshLeaders();
       }
     }
   }
@@ -704,6 +733,8 @@ export class WireCluster {
       .map((t) => ({ ...t, partitions: t.partitions.filter((p) => this.leaderOf(t.topic, p) >= 0) }))
       .filter((t) => t.partitions.length > 0);
     if (withPartitions.length === 0) return result;
+    // kafkajs looks the leaders up in its own metadata, which holds only the topics it was told of.
+    await this.cluster.addMultipleTargetTopics(withPartitions.map((t) => t.topic));
     const request = (fromBeginning: boolean) =>
       this.cluster.fetchTopicsOffset(
         withPartitions.map((t) => ({
@@ -731,11 +762,40 @@ export class WireCluster {
     return result;
   }
 
+  /** Reads the leaders again: this client's all-topic metadata when it reads it, and kafkajs'. */
+  private async refreshLeaders(): Promise<void> {
+    await this.cluster.refreshMetadata();
+    if (this.ownTopics !== null) await this.metadata();
+  }
+
+  /**
+   * Each partition's leader (-1: none, offline), from the newest all-topic metadata when it lists the
+   * topic, else from what kafkajs holds; empty when neither knows the topic.
+   */
+  private leadersOf(topic: string): ReadonlyMap<number, number> {
+    const own = this.ownTopics?.get(topic);
+    if (own === undefined) return this.kafkajsLeadersOf(topic);
+    let leaders = this.leaderMaps.get(own.partitionMetadata);
+    if (leaders === undefined) {
+      leaders = new Map(own.partitionMetadata.map((p) => [p.partitionId, p.leader ?? -1]));
+      this.leaderMaps.set(own.partitionMetadata, leaders);
+    }
+    return leaders;
+  }
+
+  /** leadersOf for a topic kafkajs may not have been told of yet: tells it first. */
+  private async leadersOfAny(topic: string): Promise<ReadonlyMap<number, number>> {
+    const leaders = this.leadersOf(topic);
+    if (leaders !== NO_LEADERS) return leaders;
+    await this.cluster.addMultipleTargetTopics([topic]);
+    return this.leadersOf(topic);
+  }
+
   /**
    * Each partition's leader from the metadata kafkajs holds (-1: none, offline); empty when unknown.
    * Indexed once per metadata kafkajs holds: its own lookup scans every topic, once per topic asked.
    */
-  private leadersOf(topic: string): ReadonlyMap<number, number> {
+  private kafkajsLeadersOf(topic: string): ReadonlyMap<number, number> {
     const metadata = this.cluster.brokerPool.metadata;
     let index = this.leaderIndex;
     if (index === null || index.metadata !== metadata) {
@@ -763,7 +823,15 @@ export class WireCluster {
     options: { maxBytesPerPartition?: number; maxBytes?: number; maxWaitMs?: number; minBytes?: number } = {},
   ): Promise<PartitionFetch[]> {
     await this.connect();
-    const byLeader = this.cluster.findLeaderForPartitions(topic, [...positions.keys()]);
+    const leaderOf = await this.leadersOfAny(topic);
+    const byLeader: Record<string, number[]> = {};
+    for (const partition of positions.keys()) {
+      const leader = leaderOf.get(partition);
+      if (leader === undefined) continue; // not in the metadata: nothing to ask, as kafkajs did
+      const led = byLeader[leader];
+      if (led) led.push(partition);
+      else byLeader[leader] = [partition];
+    }
     const offline = (byLeader['-1'] ?? []).map((partition) => ({
       partition,
       errorCode: LEADER_NOT_AVAILABLE,
