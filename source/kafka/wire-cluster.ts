@@ -308,15 +308,9 @@ function addListedPieces(
 }
 
 /** A topic's offset ranges by partition from its pieces; an end no piece answered stays NaN. */
-/**
- * A topic's ranges by partition; a partition whose offsets did not move keeps its object from
- * `previous`. Group partitions hold the range they were built with (model/lag.ts), and a group found
- * unchanged is kept with them: so it holds ranges that are still current, not the map of an older read.
- */
 function rangesOf(
   earliest: readonly ListedTopicOffsets[],
   latest: readonly ListedTopicOffsets[],
-  previous: ReadonlyMap<number, { earliest: number; latest: number }> | undefined,
 ): Map<number, { earliest: number; latest: number }> {
   const ranges = new Map<number, { earliest: number; latest: number }>();
   for (const t of earliest)
@@ -325,18 +319,7 @@ function rangesOf(
   for (const t of latest)
     for (let k = 0; k < t.partitions.length; k++)
       rangeOf(ranges, t.partitions[k] as number).latest = t.offsets[k] as number;
-  if (previous)
-    ranges.forEach((range, partition) => {
-      const before = previous.get(partition);
-      if (before && sameOffset(before.earliest, range.earliest) && sameOffset(before.latest, range.latest))
-        ranges.set(partition, before);
-    });
   return ranges;
-}
-
-/** Equal offsets, or both unknown (NaN). */
-function sameOffset(a: number, b: number): boolean {
-  return a === b || (Number.isNaN(a) && Number.isNaN(b));
 }
 
 function rangeOf(
@@ -734,7 +717,7 @@ export class WireCluster {
       const previous = this.lastRanges.get(topic);
       if (previous && sameRanges(previous, earliest, latest)) result.set(topic, previous);
       else {
-        const ranges = rangesOf(earliest, latest, previous);
+        const ranges = rangesOf(earliest, latest);
         if (ranges.size > 0) result.set(topic, ranges);
       }
     }

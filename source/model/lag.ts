@@ -65,22 +65,12 @@ export function partitionLagDetail(o: PartitionOffsets): LagDetail {
   };
 }
 
-/** A partition's log-start and log-end offsets as ListOffsets gave them; unknown: NaN (or negative). */
-export interface OffsetRange {
-  readonly earliest: number;
-  readonly latest: number;
-}
-
 /**
- * A group's partition as the readers build it, with the offsets of its partition as they were read
- * (one object per partition, shared by every group that reads it); the log end, LAG, `negative` and
- * `belowLogStart` are worked out from them when asked (partitionLagDetail's rules) rather than stored,
- * and a partition no member owns has no owner field (`OwnedPartition` has one). At 100,000 group
- * partitions a side a refresh makes that many of these, and this Node has no pointer compression: each
- * field is 8 bytes on every one of them. Fewer fields, made by a constructor rather than an object
- * literal: the simulation's peak was about 30 MB lower with the first two fields dropped (npm run
- * simulate, 398-399 -> 368-372 MB; see the README, "Scale, simulated"), and the scaled lab's group
- * partitions took 2.2 MB less with the next two (9.7 -> 7.5 MB, a heap snapshot).
+ * A group's partition as the readers build it, LAG and `negative` worked out from the offsets when asked
+ * (partitionLagDetail's rules) rather than stored. At 100,000 group partitions a side a refresh makes
+ * that many of these: two fields fewer, and made by a constructor rather than an object literal, the
+ * simulation's peak is about 30 MB lower (npm run simulate, 398-399 -> 368-372 MB; see the README,
+ * "Scale, simulated", for what is known of why).
  */
 export class CommittedPartition<Owner> {
   constructor(
@@ -88,24 +78,10 @@ export class CommittedPartition<Owner> {
     readonly partition: number,
     /** null when the group has none for this partition. */
     readonly committed: number | null,
-    /** The partition's offsets when the group was read; null when they are unknown. */
-    readonly offsets: OffsetRange | null,
+    readonly logEnd: number | null,
+    readonly belowLogStart: boolean,
+    readonly owner: Owner | null,
   ) {}
-
-  get logEnd(): number | null {
-    const latest = this.offsets?.latest;
-    return known(latest) ? latest : null;
-  }
-
-  /** committed < log start: the group's next record was deleted by retention. */
-  get belowLogStart(): boolean {
-    return committedBelowLogStart(this.committed, this.offsets?.earliest);
-  }
-
-  /** The member that owns the partition: none here (see OwnedPartition). */
-  get owner(): Owner | null {
-    return null;
-  }
 
   get lag(): number | null {
     return clampedLag(this.committed, this.logEnd);
@@ -113,23 +89,6 @@ export class CommittedPartition<Owner> {
 
   get negative(): boolean {
     return beyondLogEnd(this.committed, this.logEnd);
-  }
-}
-
-/** A group's partition that a member of the group owns. */
-export class OwnedPartition<Owner> extends CommittedPartition<Owner> {
-  constructor(
-    topic: string,
-    partition: number,
-    committed: number | null,
-    offsets: OffsetRange | null,
-    private readonly member: Owner,
-  ) {
-    super(topic, partition, committed, offsets);
-  }
-
-  override get owner(): Owner {
-    return this.member;
   }
 }
 

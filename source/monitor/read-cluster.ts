@@ -11,7 +11,7 @@ import type {
   WireCluster,
 } from '../kafka/wire-cluster.js';
 import { ByPartition } from '../model/by-partition.js';
-import { CommittedPartition, type OffsetRange, OwnedPartition, totalLag } from '../model/lag.js';
+import { CommittedPartition, committedBelowLogStart, totalLag } from '../model/lag.js';
 import { compareNames } from '../model/name-order.js';
 import { partitionKey } from '../model/partition-key.js';
 import { inlineNumber } from '../util/number.js';
@@ -98,10 +98,8 @@ function maybeConsumerProtocol(protocolType: string, description: GroupDescripti
   return protocolType === 'consumer' && description?.state === 'Dead' && description.members.length === 0;
 }
 
-type Owner = NonNullable<GroupPartition['owner']>;
-
-function owners(membership: GroupMembership | undefined): Map<string, Owner> {
-  const result = new Map<string, Owner>();
+function owners(membership: GroupMembership | undefined): Map<string, GroupPartition['owner']> {
+  const result = new Map<string, GroupPartition['owner']>();
   for (const member of membership?.members ?? []) {
     // One object per member, shared by the partitions it owns (a group's partitions are most of a snapshot).
     const owner = { memberId: member.memberId, clientId: member.clientId, host: member.clientHost };
@@ -127,14 +125,20 @@ export function buildGroup(
   const owned = owners(membership);
   const rows = new Map<string, GroupPartition>();
   const add = (topic: string, partition: number, offset: number | null) => {
-    const range = offsets.get(topic)?.get(partition) ?? null;
+    const range = offsets.get(topic)?.get(partition);
+    const logEnd = finite(range?.latest);
+    const logStart = finite(range?.earliest);
     const key = partitionKey(topic, partition);
-    const owner = owned.get(key);
     rows.set(
       key,
-      owner
-        ? new OwnedPartition<Owner>(topic, partition, offset, range, owner)
-        : new CommittedPartition<Owner>(topic, partition, offset, range),
+      new CommittedPartition(
+        topic,
+        partition,
+        offset,
+        logEnd,
+        committedBelowLogStart(offset, logStart),
+        owned.get(key) ?? null,
+      ),
     );
   };
   for (const t of committed)
@@ -263,9 +267,12 @@ export function groupUnchanged(
   const index = partitionIndex(previous);
   const before = previous.partitions;
   let now = nextVisit(before.length);
-  // A partition holds the range it was built with, which the wire client hands out again while its
-  // offsets do not move: another object means moved offsets, and a rebuild that would differ.
-  const sameOffsets = (p: GroupPartition, range: OffsetRange | undefined) => p.offsets === (range ?? null);
+  const sameOffsets = (p: GroupPartition, range: { earliest: number; latest: number } | undefined) => {
+    const logStart = finite(range?.earliest);
+    return (
+      p.logEnd === finite(range?.latest) && p.belowLogStart === committedBelowLogStart(p.committed, logStart)
+    );
+  };
   let committedCount = 0;
   for (const t of committed) {
     if (sameCommitted && unchangedTopics.has(t.topic)) {

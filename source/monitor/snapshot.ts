@@ -5,7 +5,6 @@
 import type { AutoOffsetReset, MirrorKind } from '../config/mirror-kind.js';
 import type { ReplicationPolicy } from '../config/replication-policy.js';
 import type { Mm2Metrics } from '../mm2/mm2-metrics.js';
-import type { OffsetRange } from '../model/lag.js';
 import type { OffsetHistory } from '../model/offset-history.js';
 import type { RecordTimes } from '../model/record-times.js';
 
@@ -74,11 +73,6 @@ export interface GroupPartition {
   negative: boolean;
   /** The member that owns the partition, when the group is active. */
   owner: { memberId: string; clientId: string; host: string } | null;
-  /**
-   * The partition's log start and end as read with the group (read-cluster.ts; null when unknown), the
-   * object the wire client keeps while they do not move; absent on rows made otherwise (tests).
-   */
-  readonly offsets?: OffsetRange | null;
 }
 
 /** What MM2 recorded for a target-side group partition: the checkpoint it translated from. */

@@ -13,7 +13,7 @@ import { CheckpointStore } from '../../source/mm2/checkpoint-store.js';
 import { isMm2SampleName, type PartitionMetrics } from '../../source/mm2/mm2-metrics.js';
 import { PrometheusParser, parsePrometheusText } from '../../source/mm2/prometheus.js';
 import { encodeCheckpointKey, encodeCheckpointValue } from '../../source/mm2/records.js';
-import { CommittedPartition, type OffsetRange, OwnedPartition } from '../../source/model/lag.js';
+import { CommittedPartition } from '../../source/model/lag.js';
 import { appendSnapshot, emptyOffsetHistory } from '../../source/model/offset-history.js';
 import { partitionKey } from '../../source/model/partition-key.js';
 import { NO_TIMINGS, partitionTimings } from '../../source/model/replication-timing.js';
@@ -103,14 +103,6 @@ function cluster(role: ClusterRole, r: number, groups: GroupInfo[]): ClusterView
 
 function groups(role: ClusterRole, r: number): GroupInfo[] {
   const out: GroupInfo[] = [];
-  // Each partition's offsets, one object shared by the groups that read it, as the wire client reads them.
-  const ranges: OffsetRange[][] = [];
-  const rangeOf = (t: number, p: number, end: number): OffsetRange => {
-    ranges[t] ??= [];
-    const topic = ranges[t];
-    topic[p] ??= { earliest: 0, latest: end };
-    return topic[p];
-  };
   for (let g = 0; g < GROUPS; g++) {
     // Two members, each object shared by the partitions it owns, as read-cluster.ts builds them.
     const members = [0, 1].map((m) => ({ memberId: `m-${g}-${m}`, clientId: `c-${g}`, host: '/10.0.0.1' }));
@@ -124,12 +116,15 @@ function groups(role: ClusterRole, r: number): GroupInfo[] {
       const committed = end - (g % 20 === 0 ? 2_000 + r * 50 : g % 4);
       total += end - committed;
       // As read-cluster.ts builds them (LAG worked out from the offsets).
-      const member = role === 'source' ? members[i % 2] : undefined;
-      const range = rangeOf(t, p, end);
       partitions.push(
-        member
-          ? new OwnedPartition(topicName(t), p, committed, range, member)
-          : new CommittedPartition<(typeof members)[number]>(topicName(t), p, committed, range),
+        new CommittedPartition(
+          topicName(t),
+          p,
+          committed,
+          end,
+          false,
+          role === 'source' ? (members[i % 2] ?? null) : null,
+        ),
       );
     }
     out.push({
