@@ -226,6 +226,11 @@ interface InternalCluster {
 
 const NO_LEADERS: ReadonlyMap<number, number> = new Map();
 
+/** A topic's leader by partition number (-1: none, offline). */
+function leaderMap(partitions: readonly InternalPartitionMetadata[]): Map<number, number> {
+  return new Map(partitions.map((p) => [p.partitionId, p.leader ?? -1]));
+}
+
 type CreateCluster = (options: {
   metadataMaxAge?: number;
   allowAutoTopicCreation?: boolean;
@@ -762,10 +767,13 @@ export class WireCluster {
     return result;
   }
 
-  /** Reads the leaders again: this client's all-topic metadata when it reads it, and kafkajs'. */
+  /**
+   * Reads the leaders again: this client's all-topic metadata when it reads it (which also refreshes
+   * what kafkajs holds, and kafkajs' brokers when they changed), else kafkajs' own.
+   */
   private async refreshLeaders(): Promise<void> {
-    await this.cluster.refreshMetadata();
     if (this.ownTopics !== null) await this.metadata();
+    else await this.cluster.refreshMetadata();
   }
 
   /**
@@ -777,7 +785,7 @@ export class WireCluster {
     if (own === undefined) return this.kafkajsLeadersOf(topic);
     let leaders = this.leaderMaps.get(own.partitionMetadata);
     if (leaders === undefined) {
-      leaders = new Map(own.partitionMetadata.map((p) => [p.partitionId, p.leader ?? -1]));
+      leaders = leaderMap(own.partitionMetadata);
       this.leaderMaps.set(own.partitionMetadata, leaders);
     }
     return leaders;
@@ -800,8 +808,7 @@ export class WireCluster {
     let index = this.leaderIndex;
     if (index === null || index.metadata !== metadata) {
       const byTopic = new Map<string, Map<number, number>>();
-      for (const t of metadata?.topicMetadata ?? [])
-        byTopic.set(t.topic, new Map(t.partitionMetadata.map((p) => [p.partitionId, p.leader ?? -1])));
+      for (const t of metadata?.topicMetadata ?? []) byTopic.set(t.topic, leaderMap(t.partitionMetadata));
       index = { metadata, byTopic };
       this.leaderIndex = index;
     }
