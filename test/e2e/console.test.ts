@@ -54,9 +54,9 @@ describe('the console in a real terminal (tmux) against the lab', () => {
       const pid = await session.pid();
       assert.ok(pid !== null);
       assert.ok(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('--max-semi-space-size=4'));
-      assert.ok(
-        readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes('MALLOC_TRIM_THRESHOLD_=131072'),
-      );
+      const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      assert.ok(environ.includes('MALLOC_TRIM_THRESHOLD_=131072'));
+      assert.ok(environ.includes('MALLOC_MMAP_THRESHOLD_=16384'));
       await session.key('2');
       await session.waitFor([/apache-logs-indexer/, /dmm-access-reader/, /\b\d{1,3}(,\d{3})*\b/]);
       await session.key('3');
