@@ -142,7 +142,7 @@ export function cutoverGate(snapshot: Snapshot): CutoverGate {
   const mirroredTargets = new Set([...mirrored.values()].map((t) => t.target));
   const belowChecked = new Set<string>();
   for (const group of snapshot.source.groups) {
-    const committed = group.partitions.filter((p) => p.committed !== null && mirrored.has(p.topic));
+    const committed = group.partitions.rows().filter((p) => p.committed !== null && mirrored.has(p.topic));
     if (committed.length === 0) continue;
     const subject = `group ${group.group}`;
     const lag = committed.reduce((sum, p) => sum + (p.lag ?? 0), 0);
@@ -186,7 +186,7 @@ export function cutoverGate(snapshot: Snapshot): CutoverGate {
       (target?.translations ?? []).map((t) => [partitionKey(t.topic, t.partition), t]),
     );
     const targetCommits = new Map(
-      (target?.partitions ?? []).map((p) => [partitionKey(p.topic, p.partition), p]),
+      (target?.partitions.rows() ?? []).map((p) => [partitionKey(p.topic, p.partition), p]),
     );
     let missing = 0;
     let behind = 0;
@@ -245,7 +245,7 @@ function belowLogStartCheck(
   target: GroupInfo | undefined,
   mirroredTargets: ReadonlySet<string>,
 ): GateCheck | null {
-  const belowOnTarget = (target?.partitions ?? []).filter(
+  const belowOnTarget = (target?.partitions.rows() ?? []).filter(
     (p) => p.belowLogStart && mirroredTargets.has(p.topic),
   );
   if (belowOnSource.length + belowOnTarget.length === 0) return null;

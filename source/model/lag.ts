@@ -66,45 +66,20 @@ export function partitionLagDetail(o: PartitionOffsets): LagDetail {
 }
 
 /**
- * A group's partition committed below its log start, with its owner (if any): what CommittedPartition
- * keeps in `extra` for the rare partition that has the flag.
- */
-class BelowLogStart<Owner> {
-  constructor(readonly owner: Owner | null) {}
-}
-
-/**
- * A group's partition as the readers build it, LAG and `negative` worked out from the offsets when asked
- * (partitionLagDetail's rules) rather than stored. At 100,000 group partitions a side a refresh makes
- * that many of these: two fields fewer, and made by a constructor rather than an object literal, the
- * simulation's peak is about 30 MB lower (npm run simulate, 398-399 -> 368-372 MB; see the README,
- * "Scale, simulated", for what is known of why). The owner and the below-log-start flag share one field
- * (`extra`), null for most partitions (no member owns them, and retention has not passed them): 8
- * bytes less each on a Node without pointer compression, 1.1 MB at 141,000 group partitions.
+ * A group's partition as an object, LAG and `negative` worked out from the offsets when asked
+ * (partitionLagDetail's rules) rather than stored. A snapshot keeps a group's partitions as columns
+ * (model/group-partitions.ts); these are made from them for what is shown or printed.
  */
 export class CommittedPartition<Owner extends object> {
-  private readonly extra: Owner | BelowLogStart<Owner> | null;
-
   constructor(
     readonly topic: string,
     readonly partition: number,
     /** null when the group has none for this partition. */
     readonly committed: number | null,
     readonly logEnd: number | null,
-    belowLogStart: boolean,
-    owner: Owner | null,
-  ) {
-    this.extra = belowLogStart ? new BelowLogStart(owner) : owner;
-  }
-
-  get belowLogStart(): boolean {
-    return this.extra instanceof BelowLogStart;
-  }
-
-  get owner(): Owner | null {
-    const extra = this.extra;
-    return extra instanceof BelowLogStart ? extra.owner : extra;
-  }
+    readonly belowLogStart: boolean,
+    readonly owner: Owner | null,
+  ) {}
 
   get lag(): number | null {
     return clampedLag(this.committed, this.logEnd);

@@ -405,27 +405,31 @@ function covers(
   const translations = entry.translations;
   let committed = 0;
   let current = true;
-  let topic: string | null = null;
+  let topic = -1;
   // The translations of the partition's target topic, walked along with the group's partitions (both
   // by partition number within a topic): no index per group.
   let start = 0;
   let end = 0;
   let at = 0;
   let last = -1;
-  for (const p of source.partitions) {
-    if (p.committed === null) continue;
+  const partitions = source.partitions;
+  for (let i = 0; i < partitions.length; i++) {
+    const offset = partitions.committed(i);
+    if (offset === null) continue;
     committed++;
-    if (p.topic !== topic) {
-      topic = p.topic;
-      [start, end] = topicRun(translations, targetName(targetNames, naming, topic));
+    const partition = partitions.partition(i);
+    const t = partitions.topicIndex(i);
+    if (t !== topic) {
+      topic = t;
+      [start, end] = topicRun(translations, targetName(targetNames, naming, partitions.topic(i)));
       at = start;
-    } else if (p.partition < last) at = start;
-    last = p.partition;
-    while (at < end && (translations[at] as Translation).partition < p.partition) at++;
+    } else if (partition < last) at = start;
+    last = partition;
+    while (at < end && (translations[at] as Translation).partition < partition) at++;
     // One per partition from the store; of several, the last (the newest), as a lookup by key found.
-    while (at + 1 < end && (translations[at + 1] as Translation).partition === p.partition) at++;
-    const t = translations[at];
-    if (at >= end || t?.partition !== p.partition || t.upstreamOffset !== p.committed) {
+    while (at + 1 < end && (translations[at + 1] as Translation).partition === partition) at++;
+    const translation = translations[at];
+    if (at >= end || translation?.partition !== partition || translation.upstreamOffset !== offset) {
       current = false;
       break;
     }

@@ -14,7 +14,9 @@ export const MM1_LAG_NOTE =
 
 /** `topic\0partition` -> MM1's committed offset (null: none committed). */
 export function mm1Committed(group: GroupInfo | undefined): Map<string, number | null> {
-  return new Map((group?.partitions ?? []).map((p) => [partitionKey(p.topic, p.partition), p.committed]));
+  return new Map(
+    (group?.partitions.rows() ?? []).map((p) => [partitionKey(p.topic, p.partition), p.committed]),
+  );
 }
 
 export interface TargetStart {
@@ -86,6 +88,7 @@ export function groupMoves(
   return groups
     .map((g) => {
       const partitions = g.partitions
+        .rows()
         .filter((p) => byTopic.has(p.topic))
         .map((p) => {
           const m = byTopic.get(p.topic)?.get(p.partition);

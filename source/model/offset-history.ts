@@ -19,8 +19,9 @@
  * reach, its older part sparser (interpolation and the evaluation need the reach more than the density).
  */
 
-import type { ClusterRole, GroupPartition, Snapshot } from '../monitor/snapshot.js';
+import type { ClusterRole, Snapshot } from '../monitor/snapshot.js';
 import { ByPartition } from './by-partition.js';
+import type { GroupPartitions } from './group-partitions.js';
 import { OffsetColumn } from './offset-column.js';
 import { SmallMap, type StringMap } from './small-map.js';
 
@@ -354,16 +355,12 @@ function partitionRows(
   return rows;
 }
 
-/** The lowest and highest partition of the run of `topic` starting at `from` (a group's partitions come by topic). */
-function runSpan(
-  partitions: ReadonlyArray<{ topic: string; partition: number }>,
-  from: number,
-): { first: number; size: number } {
-  const topic = partitions[from]?.topic;
+/** The lowest and highest partition of a group's run of topic `t` (a topicIndex). */
+function runSpan(partitions: GroupPartitions<object>, t: number): { first: number; size: number } {
   let min = Number.POSITIVE_INFINITY;
   let max = -1;
-  for (let i = from; i < partitions.length && partitions[i]?.topic === topic; i++) {
-    const partition = partitions[i]?.partition ?? -1;
+  for (let i = partitions.runStart(t); i < partitions.runEnd(t); i++) {
+    const partition = partitions.partition(i);
     min = Math.min(min, partition);
     max = Math.max(max, partition);
   }
@@ -410,24 +407,26 @@ function readCommits(
   let n = 0;
   for (const g of groups) {
     let topics = rows.commits.get(g.group);
-    let topic: string | null = null;
+    let topic = -1;
     let perPartition: PartitionRows | undefined;
-    for (let i = 0; i < g.partitions.length; i++) {
-      const p = g.partitions[i] as GroupPartition;
-      if (p.committed === null) continue;
-      if (p.topic !== topic) {
-        topic = p.topic;
+    const partitions = g.partitions;
+    for (let i = 0; i < partitions.length; i++) {
+      if (partitions.committed(i) === null) continue;
+      const t = partitions.topicIndex(i);
+      if (t !== topic) {
+        topic = t;
         if (!topics) {
           topics = new SmallMap();
           rows.commits.set(g.group, topics);
         }
-        perPartition = topics.get(topic);
+        const name = partitions.topic(i);
+        perPartition = topics.get(name);
         if (!perPartition) {
-          const { first, size } = runSpan(g.partitions, i);
-          perPartition = partitionRows(topics, topic, first, size);
+          const { first, size } = runSpan(partitions, t);
+          perPartition = partitionRows(topics, name, first, size);
         }
       }
-      const row = rowAt(perPartition as PartitionRows, p.partition, rows.commitRows);
+      const row = rowAt(perPartition as PartitionRows, partitions.partition(i), rows.commitRows);
       if (row === rows.commitRows) rows.commitRows++;
       foundAt(n++, row);
     }
@@ -438,15 +437,18 @@ function readCommits(
   for (const g of groups) most = Math.max(most, g.members);
   const members = membersArray(rows.commitRows, most);
   n = 0;
-  for (const g of groups)
-    for (const p of g.partitions) {
-      if (p.committed === null) continue;
+  for (const g of groups) {
+    const partitions = g.partitions;
+    for (let i = 0; i < partitions.length; i++) {
+      const offset = partitions.committed(i);
+      if (offset === null) continue;
       const row = found[n++] as number;
       if (row < 0) continue;
-      committed[row] = p.committed;
-      commitLag[row] = p.lag ?? Number.NaN;
+      committed[row] = offset;
+      commitLag[row] = partitions.lag(i) ?? Number.NaN;
       members[row] = Math.min(g.members, 0xffff);
     }
+  }
   return {
     committed: OffsetColumn.of(committed, previous?.committed),
     commitLag: OffsetColumn.of(commitLag, previous?.commitLag),

@@ -349,7 +349,7 @@ export function movingGroups(s: Snapshot, groups?: readonly string[] | null): st
   const wanted = groups && groups.length > 0 ? new Set(groups) : null;
   return s.source.groups
     .filter((g) => (wanted ? wanted.has(g.group) : true))
-    .filter((g) => g.partitions.some((p) => p.committed !== null && mirrored.has(p.topic)))
+    .filter((g) => g.partitions.rows().some((p) => p.committed !== null && mirrored.has(p.topic)))
     .map((g) => g.group);
 }
 

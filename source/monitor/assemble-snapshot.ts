@@ -139,7 +139,7 @@ export function assembleSnapshot(parts: SnapshotParts): Snapshot {
               include: mm1.include,
               state: mm1Group?.state ?? null,
               members: mm1Group?.members ?? 0,
-              committedPartitions: mm1Group?.partitions.filter((p) => p.committed !== null).length ?? 0,
+              committedPartitions: mm1Group?.partitions.committedCount() ?? 0,
             },
           }
         : {}),

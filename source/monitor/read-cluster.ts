@@ -10,8 +10,8 @@ import type {
   GroupListing,
   WireCluster,
 } from '../kafka/wire-cluster.js';
-import { ByPartition } from '../model/by-partition.js';
-import { CommittedPartition, committedBelowLogStart, totalLag } from '../model/lag.js';
+import { GroupPartitionsBuilder } from '../model/group-partitions.js';
+import { committedBelowLogStart } from '../model/lag.js';
 import { compareNames } from '../model/name-order.js';
 import { partitionKey } from '../model/partition-key.js';
 import { inlineNumber } from '../util/number.js';
@@ -20,9 +20,9 @@ import type {
   ClusterRole,
   ClusterView,
   GroupInfo,
-  GroupPartition,
   GroupProtocol,
   PartitionInfo,
+  PartitionOwner,
   TopicInfo,
 } from './snapshot.js';
 
@@ -98,8 +98,8 @@ function maybeConsumerProtocol(protocolType: string, description: GroupDescripti
   return protocolType === 'consumer' && description?.state === 'Dead' && description.members.length === 0;
 }
 
-function owners(membership: GroupMembership | undefined): Map<string, GroupPartition['owner']> {
-  const result = new Map<string, GroupPartition['owner']>();
+function owners(membership: GroupMembership | undefined): Map<string, PartitionOwner> {
+  const result = new Map<string, PartitionOwner>();
   for (const member of membership?.members ?? []) {
     // One object per member, shared by the partitions it owns (a group's partitions are most of a snapshot).
     const owner = { memberId: member.memberId, clientId: member.clientId, host: member.clientHost };
@@ -123,39 +123,40 @@ export function buildGroup(
   offsets: OffsetIndex,
 ): GroupInfo {
   const owned = owners(membership);
-  const rows = new Map<string, GroupPartition>();
-  const add = (topic: string, partition: number, offset: number | null) => {
-    const range = offsets.get(topic)?.get(partition);
-    const logEnd = finite(range?.latest);
-    const logStart = finite(range?.earliest);
-    const key = partitionKey(topic, partition);
-    rows.set(
-      key,
-      new CommittedPartition(
-        topic,
-        partition,
-        offset,
-        logEnd,
-        committedBelowLogStart(offset, logStart),
-        owned.get(key) ?? null,
-      ),
-    );
-  };
+  // Short-lived: sorted, then written into the group's columns.
+  const rows = new Map<string, { topic: string; partition: number; offset: number | null }>();
   for (const t of committed)
     for (let i = 0; i < t.partitions.length; i++) {
-      const offset = inlineNumber(t.offsets[i] as number);
-      add(t.topic, t.partitions[i] as number, offset >= 0 ? offset : null);
+      const offset = t.offsets[i] as number;
+      const partition = t.partitions[i] as number;
+      rows.set(partitionKey(t.topic, partition), {
+        topic: t.topic,
+        partition,
+        offset: offset >= 0 ? offset : null,
+      });
     }
   for (const key of owned.keys()) {
     if (!rows.has(key)) {
       const [topic, partition] = key.split('\u0000') as [string, string];
-      add(topic, Number(partition), null);
+      rows.set(key, { topic, partition: Number(partition), offset: null });
     }
   }
-  const partitions = [...rows.values()].sort((a, b) =>
+  const sorted = [...rows.entries()].sort(([, a], [, b]) =>
     a.topic === b.topic ? a.partition - b.partition : compareNames(a.topic, b.topic),
   );
-  const anyCommitted = partitions.some((p) => p.committed !== null);
+  const builder = new GroupPartitionsBuilder<PartitionOwner>();
+  for (const [key, { topic, partition, offset }] of sorted) {
+    const range = offsets.get(topic)?.get(partition);
+    builder.add(
+      topic,
+      partition,
+      offset,
+      finite(range?.latest),
+      committedBelowLogStart(offset, finite(range?.earliest)),
+      owned.get(key) ?? null,
+    );
+  }
+  const partitions = builder.build();
   const group: GroupInfo = {
     cluster: role,
     group: groupId,
@@ -164,7 +165,7 @@ export function buildGroup(
     protocol: membership?.protocol ?? 'classic',
     members: membership?.members.length ?? 0,
     partitions,
-    totalLag: anyCommitted ? totalLag(partitions) : null,
+    totalLag: partitions.totalLag(),
     translations: [],
   };
   committedChecked.set(group, committed);
@@ -172,45 +173,6 @@ export function buildGroup(
 }
 
 const NO_TOPICS: ReadonlySet<string> = new Set();
-
-const ownedCounts = new WeakMap<GroupInfo, number>();
-
-/** Partitions of the group that a member owns, counted once per GroupInfo. */
-function ownedCount(group: GroupInfo): number {
-  let n = ownedCounts.get(group);
-  if (n === undefined) {
-    n = 0;
-    for (const p of group.partitions) if (p.owner !== null) n++;
-    ownedCounts.set(group, n);
-  }
-  return n;
-}
-
-/**
- * A group's partitions by topic, then by partition number, as positions in its `partitions`; built once
- * per GroupInfo (which a refresh reuses while unchanged).
- */
-const partitionIndexes = new WeakMap<GroupInfo, Map<string, ByPartition<number>>>();
-
-function partitionIndex(group: GroupInfo): Map<string, ByPartition<number>> {
-  let index = partitionIndexes.get(group);
-  if (!index) {
-    index = new Map();
-    const partitions = group.partitions;
-    for (let i = 0; i < partitions.length; i++) {
-      const p = partitions[i] as GroupPartition;
-      let byPartition = index.get(p.topic);
-      if (!byPartition) {
-        // A group's partitions come sorted: a topic's list starts at the group's lowest partition of it.
-        byPartition = new ByPartition<number>(p.partition);
-        index.set(p.topic, byPartition);
-      }
-      byPartition.set(p.partition, i);
-    }
-    partitionIndexes.set(group, index);
-  }
-  return index;
-}
 
 /**
  * Which of a group's partitions a check has met, by position: met when `seen[i] === visit`. A partition
@@ -229,11 +191,11 @@ function nextVisit(size: number): number {
   return ++visit;
 }
 
-/** The previous group's partition at `position` the first time this visit meets it, else undefined. */
-function meet(partitions: readonly GroupPartition[], position: number | undefined, now: number) {
-  if (position === undefined || seen[position] === now) return undefined;
+/** `position` the first time this visit meets it, else -1 (also for -1: a partition the group had not). */
+function meet(position: number, now: number): number {
+  if (position < 0 || seen[position] === now) return -1;
   seen[position] = now;
-  return partitions[position];
+  return position;
 }
 
 /** The committed offsets (by identity) each group was built from, or last found unchanged against. */
@@ -264,13 +226,13 @@ export function groupUnchanged(
   // back the same object for a group's unchanged bytes): on a topic whose ranges were kept too, its
   // partitions need no look.
   const sameCommitted = committedChecked.get(previous) === committed;
-  const index = partitionIndex(previous);
   const before = previous.partitions;
   let now = nextVisit(before.length);
-  const sameOffsets = (p: GroupPartition, range: { earliest: number; latest: number } | undefined) => {
+  const sameOffsets = (i: number, range: { earliest: number; latest: number } | undefined) => {
     const logStart = finite(range?.earliest);
     return (
-      p.logEnd === finite(range?.latest) && p.belowLogStart === committedBelowLogStart(p.committed, logStart)
+      before.logEnd(i) === finite(range?.latest) &&
+      before.belowLogStart(i) === committedBelowLogStart(before.committed(i), logStart)
     );
   };
   let committedCount = 0;
@@ -279,7 +241,7 @@ export function groupUnchanged(
       committedCount += t.partitions.length;
       continue;
     }
-    const previousOfTopic = index.get(t.topic);
+    const topicIndex = before.topicIndexOf(t.topic);
     // A topic the read kept has the offsets the previous group was checked against: not compared again.
     const rangesKept = unchangedTopics.has(t.topic);
     const rangesOfTopic = offsets.get(t.topic);
@@ -288,9 +250,9 @@ export function groupUnchanged(
       const offset = committedOffsets[i] as number;
       if (offset < 0) return false;
       const partition = partitions[i] as number;
-      const p = meet(before, previousOfTopic?.get(partition), now);
-      if (!p || p.committed !== offset) return false;
-      if (!rangesKept && !sameOffsets(p, rangesOfTopic?.get(partition))) return false;
+      const at = meet(before.positionOf(topicIndex, partition), now);
+      if (at < 0 || before.committed(at) !== offset) return false;
+      if (!rangesKept && !sameOffsets(at, rangesOfTopic?.get(partition))) return false;
     }
     committedCount += partitions.length;
   }
@@ -299,12 +261,11 @@ export function groupUnchanged(
   now = nextVisit(before.length);
   for (const member of membership?.members ?? [])
     for (const { topic, partitions } of member.assignment) {
-      const previousOfTopic = index.get(topic);
+      const topicIndex = before.topicIndexOf(topic);
       for (const partition of partitions) {
-        const p = meet(before, previousOfTopic?.get(partition), now);
-        const o = p?.owner;
+        const at = meet(before.positionOf(topicIndex, partition), now);
+        const o = at < 0 ? null : before.owner(at);
         if (
-          !p ||
           !o ||
           o.memberId !== member.memberId ||
           o.clientId !== member.clientId ||
@@ -312,15 +273,15 @@ export function groupUnchanged(
         )
           return false;
         owned++;
-        if (p.committed === null) {
-          if (!unchangedTopics.has(topic) && !sameOffsets(p, offsets.get(topic)?.get(partition)))
+        if (before.committed(at) === null) {
+          if (!unchangedTopics.has(topic) && !sameOffsets(at, offsets.get(topic)?.get(partition)))
             return false;
           ownedOnly++;
         }
       }
     }
   const unchanged =
-    owned === ownedCount(previous) && previous.partitions.length === committedCount + ownedOnly;
+    owned === previous.partitions.ownedCount() && before.length === committedCount + ownedOnly;
   if (unchanged) committedChecked.set(previous, committed);
   return unchanged;
 }

@@ -5,7 +5,7 @@
  * snapshots: most of the console's CPU and resident memory went there. Equal parts keep their identity,
  * which also lets the join and the panes skip what did not change (model/mirror.ts).
  */
-import type { ClusterView, GroupInfo, GroupPartition, PartitionInfo, TopicInfo } from './snapshot.js';
+import type { ClusterView, GroupInfo, PartitionInfo, PartitionOwner, TopicInfo } from './snapshot.js';
 
 function samePartition(a: PartitionInfo, b: PartitionInfo): boolean {
   return (
@@ -32,22 +32,8 @@ export function sameTopic(a: TopicInfo, b: TopicInfo): boolean {
   return true;
 }
 
-function sameOwner(a: GroupPartition['owner'], b: GroupPartition['owner']): boolean {
-  if (a === null || b === null) return a === b;
+function sameOwner(a: PartitionOwner, b: PartitionOwner): boolean {
   return a.memberId === b.memberId && a.clientId === b.clientId && a.host === b.host;
-}
-
-function sameGroupPartition(a: GroupPartition, b: GroupPartition): boolean {
-  return (
-    a.partition === b.partition &&
-    a.committed === b.committed &&
-    a.logEnd === b.logEnd &&
-    a.belowLogStart === b.belowLogStart &&
-    a.lag === b.lag &&
-    a.negative === b.negative &&
-    a.topic === b.topic &&
-    sameOwner(a.owner, b.owner)
-  );
 }
 
 /** Groups as read from a cluster (translations are attached later, per snapshot). */
@@ -60,14 +46,10 @@ export function sameGroup(a: GroupInfo, b: GroupInfo): boolean {
     a.protocol !== b.protocol ||
     a.members !== b.members ||
     a.totalLag !== b.totalLag ||
-    a.translations.length !== b.translations.length ||
-    a.partitions.length !== b.partitions.length
+    a.translations.length !== b.translations.length
   )
     return false;
-  for (let i = 0; i < a.partitions.length; i++)
-    if (!sameGroupPartition(a.partitions[i] as GroupPartition, b.partitions[i] as GroupPartition))
-      return false;
-  return true;
+  return a.partitions.equals(b.partitions, sameOwner);
 }
 
 /**

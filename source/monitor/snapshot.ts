@@ -5,6 +5,7 @@
 import type { AutoOffsetReset, MirrorKind } from '../config/mirror-kind.js';
 import type { ReplicationPolicy } from '../config/replication-policy.js';
 import type { Mm2Metrics } from '../mm2/mm2-metrics.js';
+import type { GroupPartitions } from '../model/group-partitions.js';
 import type { OffsetHistory } from '../model/offset-history.js';
 import type { RecordTimes } from '../model/record-times.js';
 
@@ -72,7 +73,13 @@ export interface GroupPartition {
   /** committed > log end: truncated log, or an offset MM2 translated too far (KAFKA-12635). */
   negative: boolean;
   /** The member that owns the partition, when the group is active. */
-  owner: { memberId: string; clientId: string; host: string } | null;
+  owner: PartitionOwner | null;
+}
+
+export interface PartitionOwner {
+  memberId: string;
+  clientId: string;
+  host: string;
 }
 
 /** What MM2 recorded for a target-side group partition: the checkpoint it translated from. */
@@ -102,7 +109,8 @@ export interface GroupInfo {
   protocolType: string;
   protocol: GroupProtocol;
   members: number;
-  partitions: GroupPartition[];
+  /** As columns (model/group-partitions.ts): `at(i)` or iteration gives GroupPartition objects. */
+  partitions: GroupPartitions<PartitionOwner>;
   /** Sum of known partition lags; null when no partition has a committed offset. */
   totalLag: number | null;
   /** Target groups: checkpoints MM2 wrote for this group (translated offsets), per partition. */

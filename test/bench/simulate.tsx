@@ -13,7 +13,7 @@ import { CheckpointStore } from '../../source/mm2/checkpoint-store.js';
 import { isMm2SampleName, type PartitionMetrics } from '../../source/mm2/mm2-metrics.js';
 import { PrometheusParser, parsePrometheusText } from '../../source/mm2/prometheus.js';
 import { encodeCheckpointKey, encodeCheckpointValue } from '../../source/mm2/records.js';
-import { CommittedPartition } from '../../source/model/lag.js';
+import { GroupPartitionsBuilder } from '../../source/model/group-partitions.js';
 import { appendSnapshot, emptyOffsetHistory } from '../../source/model/offset-history.js';
 import { partitionKey } from '../../source/model/partition-key.js';
 import { NO_TIMINGS, partitionTimings } from '../../source/model/replication-timing.js';
@@ -109,22 +109,20 @@ function groups(role: ClusterRole, r: number): GroupInfo[] {
     const t = g % TOPICS;
     const first = (Math.floor(g / TOPICS) * PARTITIONS_PER_GROUP) % PARTITIONS_PER_TOPIC;
     let total = 0;
-    const partitions = [];
+    const partitions = new GroupPartitionsBuilder<{ memberId: string; clientId: string; host: string }>();
     for (let i = 0; i < PARTITIONS_PER_GROUP; i++) {
       const p = first + i;
       const end = role === 'source' ? logEnd(t, p, r) : mm2Position(t, p, r) + 1;
       const committed = end - (g % 20 === 0 ? 2_000 + r * 50 : g % 4);
       total += end - committed;
-      // As read-cluster.ts builds them (LAG worked out from the offsets).
-      partitions.push(
-        new CommittedPartition(
-          topicName(t),
-          p,
-          committed,
-          end,
-          false,
-          role === 'source' ? (members[i % 2] ?? null) : null,
-        ),
+      // As read-cluster.ts builds them (columns; LAG worked out from the offsets).
+      partitions.add(
+        topicName(t),
+        p,
+        committed,
+        end,
+        false,
+        role === 'source' ? (members[i % 2] ?? null) : null,
       );
     }
     out.push({
@@ -134,7 +132,7 @@ function groups(role: ClusterRole, r: number): GroupInfo[] {
       protocolType: 'consumer',
       protocol: 'classic',
       members: role === 'source' ? 2 : 0,
-      partitions,
+      partitions: partitions.build(),
       totalLag: total,
       translations: [],
     });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { mapPartitions } from '../helpers/group-partitions.js';
 import { buildSnapshot, NOW } from './fixtures.js';
 import { appOpener, ENTER, ESC, lineWith } from './harness.js';
 
@@ -214,7 +215,7 @@ describe('Groups pane: a group committed below the log start', () => {
     const snapshot = buildSnapshot();
     const source = snapshot.source.groups.find((g) => g.group === 'apache-logs-indexer')!;
     Object.assign(source, {
-      partitions: source.partitions.map((p) => ({ ...p, belowLogStart: p.partition < 2 })),
+      partitions: mapPartitions(source.partitions, (p) => ({ ...p, belowLogStart: p.partition < 2 })),
     });
     return snapshot;
   }
@@ -243,7 +244,7 @@ function withKip848TargetGroup() {
     protocol: 'consumer',
     state: 'Stable',
     members: 1,
-    partitions: target.partitions.map((p) => ({
+    partitions: mapPartitions(target.partitions, (p) => ({
       ...p,
       owner: { memberId: 'M2uLVrBOTWmaIbnyfcGEPA', clientId: 'indexer-a', host: '/127.0.0.1' },
     })),

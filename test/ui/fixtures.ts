@@ -18,6 +18,7 @@ import type {
   PlannedTopic,
 } from '../../source/actions/types.js';
 import type { Mm2Metrics, PartitionMetrics } from '../../source/mm2/mm2-metrics.js';
+import { GroupPartitions } from '../../source/model/group-partitions.js';
 import { partitionTimings, summariseTimings } from '../../source/model/replication-timing.js';
 import type { SnapshotFeed } from '../../source/monitor/feed.js';
 import type {
@@ -152,9 +153,9 @@ function group(
   id: string,
   state: string,
   members: number,
-  partitions: GroupPartition[],
+  rows: GroupPartition[],
 ): GroupInfo {
-  const known = partitions.filter((p) => p.lag !== null);
+  const partitions = GroupPartitions.of(rows);
   return {
     cluster,
     group: id,
@@ -163,7 +164,7 @@ function group(
     protocol: 'classic',
     members,
     partitions,
-    totalLag: known.length > 0 ? known.reduce((sum, p) => sum + (p.lag ?? 0), 0) : null,
+    totalLag: partitions.totalLag(),
     translations: [],
   };
 }

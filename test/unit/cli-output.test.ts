@@ -5,6 +5,7 @@ import { groupedVerifyText } from '../../source/cli/commands/verify.js';
 import { table } from '../../source/cli/format.js';
 import { cutoverGate } from '../../source/model/cutover.js';
 import type { GroupInfo } from '../../source/monitor/snapshot.js';
+import { partitionsOf } from '../helpers/group-partitions.js';
 import { mirrorTopic, snapshot } from '../helpers/snapshot.js';
 
 describe('command output', () => {
@@ -46,7 +47,7 @@ describe('names from the wire in the notes beside the tables', () => {
       protocolType: 'consumer',
       protocol: 'classic',
       members: 0,
-      partitions: [
+      partitions: partitionsOf([
         {
           topic,
           partition: 0,
@@ -57,7 +58,7 @@ describe('names from the wire in the notes beside the tables', () => {
           negative: false,
           owner: null,
         },
-      ],
+      ]),
       totalLag: 5,
       translations: [],
     };

@@ -4,7 +4,8 @@ import { groupedVerifyText } from '../../source/cli/commands/verify.js';
 import { mirrorSourceReplicationFactor } from '../../source/mm2/source-connector-config.js';
 import { cutoverGate, groupGateChecks } from '../../source/model/cutover.js';
 import { configsMm2Copies, mm2Refusals, withOrigin } from '../../source/monitor/read-refused-topics.js';
-import type { GroupInfo } from '../../source/monitor/snapshot.js';
+import type { GroupInfo, GroupPartition } from '../../source/monitor/snapshot.js';
+import { mapPartitions, partitionsOf, plainRows } from '../helpers/group-partitions.js';
 import { mirrorTopic, snapshot } from '../helpers/snapshot.js';
 
 function group(
@@ -20,7 +21,7 @@ function group(
     protocolType: 'consumer',
     protocol: 'classic',
     members: 0,
-    partitions: [
+    partitions: partitionsOf([
       {
         topic: 'orders',
         partition: 0,
@@ -31,7 +32,7 @@ function group(
         negative: false,
         owner: null,
       },
-    ],
+    ]),
     totalLag: logEnd - committed,
     translations,
   };
@@ -118,7 +119,7 @@ describe('cutover gate', () => {
     s.mirror.topics = [mirrorTopic('orders', 0)];
     const below = (g: GroupInfo): GroupInfo => ({
       ...g,
-      partitions: g.partitions.map((p) => ({ ...p, belowLogStart: true })),
+      partitions: mapPartitions(g.partitions, (p) => ({ ...p, belowLogStart: true })),
     });
     const translation = {
       topic: 'orders',
@@ -148,10 +149,10 @@ describe('cutover gate', () => {
     // On a topic MM2 does not mirror, as every check of a group: not this gate's business.
     const scratch = (g: GroupInfo): GroupInfo => ({
       ...g,
-      partitions: [
-        ...g.partitions,
-        { ...(g.partitions[0] as GroupInfo['partitions'][number]), topic: 'scratch', belowLogStart: true },
-      ],
+      partitions: partitionsOf([
+        ...plainRows(g.partitions),
+        { ...(plainRows(g.partitions)[0] as GroupPartition), topic: 'scratch', belowLogStart: true },
+      ]),
     });
     s.source = { ...s.source, groups: [scratch(group('source', 10, 10))] };
     s.target = { ...s.target, groups: [scratch(group('target', 10, 10, [translation]))] };
@@ -168,7 +169,9 @@ describe('cutover gate', () => {
     const moved = group('target', 10, 10);
     s.target = {
       ...s.target,
-      groups: [{ ...moved, partitions: moved.partitions.map((p) => ({ ...p, belowLogStart: true })) }],
+      groups: [
+        { ...moved, partitions: mapPartitions(moved.partitions, (p) => ({ ...p, belowLogStart: true })) },
+      ],
     };
     const gate = cutoverGate(s);
     assert.equal(gate.ready, true, 'a warning, not a blocker');
@@ -190,7 +193,11 @@ describe('cutover gate', () => {
       groups: [
         {
           ...moved,
-          partitions: moved.partitions.map((p) => ({ ...p, topic: 'scratch', belowLogStart: true })),
+          partitions: mapPartitions(moved.partitions, (p) => ({
+            ...p,
+            topic: 'scratch',
+            belowLogStart: true,
+          })),
         },
       ],
     };
@@ -198,7 +205,9 @@ describe('cutover gate', () => {
     s.source = { ...s.source, groups: [group('source', 10, 10)] };
     s.target = {
       ...s.target,
-      groups: [{ ...moved, partitions: moved.partitions.map((p) => ({ ...p, belowLogStart: true })) }],
+      groups: [
+        { ...moved, partitions: mapPartitions(moved.partitions, (p) => ({ ...p, belowLogStart: true })) },
+      ],
     };
     assert.equal(
       cutoverGate(s).checks.filter((c) => c.reason === 'group-below-log-start').length,

@@ -244,7 +244,7 @@ describe('groups and translations', () => {
       offsets,
     );
     assert.deepEqual(
-      group.partitions.map((p) => [p.topic, p.partition, p.committed, p.logEnd, p.lag, p.negative]),
+      group.partitions.rows().map((p) => [p.topic, p.partition, p.committed, p.logEnd, p.lag, p.negative]),
       [
         ['gone', 0, 5, null, null, false],
         ['orders', 0, 60, 100, 40, false],

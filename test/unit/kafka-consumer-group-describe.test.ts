@@ -126,7 +126,7 @@ describe('a KIP-848 group read into the snapshot', () => {
     // Every owned partition gets a row, committed or not, as kafka-consumer-groups --describe prints them.
     assert.equal(group.partitions.length, 15);
     assert.equal(group.totalLag, 10);
-    const owner = (p: number) => group.partitions.find((row) => row.partition === p)?.owner;
+    const owner = (p: number) => group.partitions.rows().find((row) => row.partition === p)?.owner;
     assert.deepEqual(owner(3), {
       memberId: 'HARmwWo8TRaeo34MeupL4g',
       clientId: 'indexer-a',

@@ -25,6 +25,7 @@ import {
 } from '../../source/model/offset-history.js';
 import { NO_RECORD_TIMES, withRecordTimes } from '../../source/model/record-times.js';
 import type { GroupInfo, Snapshot } from '../../source/monitor/snapshot.js';
+import { partitionsOf, plainRows } from '../helpers/group-partitions.js';
 import { health, snapshot } from '../helpers/snapshot.js';
 
 /** Points every 2 s: [offset, lag] pairs, with the given members. */
@@ -241,7 +242,7 @@ function at(
           protocolType: 'consumer',
           protocol: 'classic',
           members,
-          partitions: [
+          partitions: partitionsOf([
             {
               topic: 't',
               partition: 0,
@@ -252,7 +253,7 @@ function at(
               negative: false,
               owner: null,
             },
-          ],
+          ]),
           totalLag: lag,
           translations: [],
         },
@@ -330,7 +331,8 @@ describe('offset history', () => {
       negative: false,
       owner: null,
     });
-    // The group lists a, b, a again, with a partition of b that has no commit until the second read.
+    // The group lists a, b, a again (GroupPartitions brings a's together: a1, a0), with a partition of b
+    // that has no commit until the second read.
     const read = (atMs: number, bOne: number | null, shift: number) => {
       const base = at(atMs, 100, 10, 1);
       const [group] = base.source.groups;
@@ -341,12 +343,12 @@ describe('offset history', () => {
           groups: [
             {
               ...(group as GroupInfo),
-              partitions: [
+              partitions: partitionsOf([
                 part('a', 1, 11 + shift),
                 part('b', 0, 20 + shift),
                 part('b', 1, bOne),
                 part('a', 0, 10 + shift),
-              ],
+              ]),
             },
           ],
         },
@@ -375,12 +377,12 @@ describe('offset history', () => {
     const read = (atMs: number, committed: number) => {
       const base = at(atMs, 100, committed, 1);
       const [group] = base.source.groups as [GroupInfo];
-      const [p0] = group.partitions;
+      const [p0] = plainRows(group.partitions);
       return {
         ...base,
         source: {
           ...base.source,
-          groups: [{ ...group, partitions: [p0!, { ...p0!, partition: 2 ** 31 - 1 }] }],
+          groups: [{ ...group, partitions: partitionsOf([p0!, { ...p0!, partition: 2 ** 31 - 1 }]) }],
         },
       };
     };

@@ -165,7 +165,7 @@ describe('totalLag and worstPartitions', () => {
   });
 });
 
-describe('CommittedPartition (a group partition as the readers build it)', () => {
+describe('CommittedPartition (a group partition as an object)', () => {
   it('gives the LAG, negative and below-log-start of partitionLagDetail, from its offsets', () => {
     const cases: Array<[number | null, number | null, number | null]> = [
       [90, 100, 0],
@@ -198,17 +198,5 @@ describe('CommittedPartition (a group partition as the readers build it)', () =>
       assert.equal(p.negative, detail.negative, label);
       assert.equal(p.belowLogStart, detail.belowLogStart, label);
     }
-  });
-
-  it('keeps its owner and the below-log-start flag apart, each with or without the other', () => {
-    const owner = { memberId: 'consumer-1-abc', clientId: 'consumer-1', host: '/10.0.0.7' };
-    for (const below of [false, true])
-      for (const who of [null, owner]) {
-        const p = new CommittedPartition('orders', 0, 5, 100, below, who);
-        const label = JSON.stringify({ below, who });
-        assert.equal(p.belowLogStart, below, label);
-        assert.equal(p.owner, who, label);
-        assert.equal(p.lag, 95, label);
-      }
   });
 });

@@ -11,6 +11,7 @@ import type { GroupInfo, TopicInfo } from '../../source/monitor/snapshot.js';
 import { ASCII_GLYPHS } from '../../source/ui/glyphs.js';
 import { mirrorRows } from '../../source/ui/panes/mirror-model.js';
 import { fixture } from '../helpers/fixtures.js';
+import { partitionsOf } from '../helpers/group-partitions.js';
 import { clusterView, health, snapshot } from '../helpers/snapshot.js';
 
 const identity = { kind: 'identity' as const, separator: '.' };
@@ -35,16 +36,18 @@ function group(name: string, committed: Record<string, number | null>): GroupInf
     protocolType: 'consumer',
     protocol: 'classic',
     members: 1,
-    partitions: Object.entries(committed).map(([t, c]) => ({
-      topic: t,
-      partition: 0,
-      committed: c,
-      logEnd: null,
-      belowLogStart: false,
-      lag: null,
-      negative: false,
-      owner: null,
-    })),
+    partitions: partitionsOf(
+      Object.entries(committed).map(([t, c]) => ({
+        topic: t,
+        partition: 0,
+        committed: c,
+        logEnd: null,
+        belowLogStart: false,
+        lag: null,
+        negative: false,
+        owner: null,
+      })),
+    ),
     totalLag: null,
     translations: [],
   };

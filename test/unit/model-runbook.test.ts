@@ -10,6 +10,7 @@ import {
 } from '../../source/model/runbook.js';
 import { configDrift } from '../../source/monitor/read-topic-configs.js';
 import type { GroupInfo, Snapshot } from '../../source/monitor/snapshot.js';
+import { mapPartitions, partitionsOf } from '../helpers/group-partitions.js';
 import { mirrorTopic, snapshot } from '../helpers/snapshot.js';
 
 const NOW = 1_000_000;
@@ -29,7 +30,7 @@ function group(
     protocolType: 'consumer',
     protocol: 'classic',
     members,
-    partitions: [
+    partitions: partitionsOf([
       {
         topic: 'orders',
         partition: 0,
@@ -40,7 +41,7 @@ function group(
         negative: false,
         owner: null,
       },
-    ],
+    ]),
     totalLag: 10 - committed,
     translations:
       translated === null
@@ -206,7 +207,9 @@ describe('runbook', () => {
     const [billing] = s.source.groups as [GroupInfo];
     s.source = {
       ...s.source,
-      groups: [{ ...billing, partitions: billing.partitions.map((p) => ({ ...p, belowLogStart: true })) }],
+      groups: [
+        { ...billing, partitions: mapPartitions(billing.partitions, (p) => ({ ...p, belowLogStart: true })) },
+      ],
     };
     assert.equal(
       runbook(s, signals, OPTIONS).current?.reason,

@@ -12,7 +12,8 @@ import {
   topicUnchanged,
 } from '../../source/monitor/read-cluster.js';
 import { reuseClusterView } from '../../source/monitor/reuse.js';
-import type { ClusterView, GroupInfo, TopicInfo } from '../../source/monitor/snapshot.js';
+import type { ClusterView, GroupInfo, GroupPartition, TopicInfo } from '../../source/monitor/snapshot.js';
+import { partitionsOf, plainRows } from '../helpers/group-partitions.js';
 import { clusterView } from '../helpers/snapshot.js';
 
 function topic(name: string, latest: number[]): TopicInfo {
@@ -40,24 +41,35 @@ function group(name: string, committed: number[], logEnd = 100): GroupInfo {
     protocolType: 'consumer',
     protocol: 'classic',
     members: 1,
-    partitions: committed.map((c, partition) => ({
-      topic: 'orders',
-      partition,
-      committed: c,
-      logEnd,
-      belowLogStart: false,
-      lag: logEnd - c,
-      negative: false,
-      owner: { memberId: 'm', clientId: 'c', host: '/h' },
-    })),
+    partitions: partitionsOf(
+      committed.map((c, partition) => ({
+        topic: 'orders',
+        partition,
+        committed: c,
+        logEnd,
+        belowLogStart: false,
+        lag: logEnd - c,
+        negative: false,
+        owner: { memberId: 'm', clientId: 'c', host: '/h' },
+      })),
+    ),
     totalLag: committed.reduce((s, c) => s + logEnd - c, 0),
     translations: [],
   };
 }
 
+/** A copy of the group with new objects throughout (structuredClone would lose GroupPartitions' class). */
+function cloneGroup(g: GroupInfo, partition = (p: GroupPartition) => p): GroupInfo {
+  const { partitions, ...rest } = g;
+  return {
+    ...structuredClone(rest),
+    partitions: partitionsOf(structuredClone(plainRows(partitions)).map(partition)),
+  };
+}
+
 /** A fresh read of the same cluster: new objects throughout, as the wire decodes them. */
 function read(topics: TopicInfo[], groups: GroupInfo[]): ClusterView {
-  return { ...clusterView('source', structuredClone(topics)), groups: structuredClone(groups) };
+  return { ...clusterView('source', structuredClone(topics)), groups: groups.map((g) => cloneGroup(g)) };
 }
 
 describe('a refresh keeps the objects of what did not change', () => {
@@ -82,15 +94,18 @@ describe('a refresh keeps the objects of what did not change', () => {
     assert.equal(second.topics[0]?.partitions[1]?.latest, 101);
     assert.equal(second.topics[1], first.topics[1]);
     assert.notEqual(second.groups[0], first.groups[0]);
-    assert.equal(second.groups[0]?.partitions[0]?.logEnd, 101);
+    assert.equal(second.groups[0]?.partitions.logEnd(0), 101);
     assert.equal(second.groups[1], first.groups[1]);
   });
 
   it('sees a change in a committed offset, an owner, a state or a new partition', () => {
     const first = read(topics, groups);
-    const owner = structuredClone(groups);
-    (owner[0]?.partitions[0] as { owner: unknown }).owner = { memberId: 'm2', clientId: 'c', host: '/h' };
-    const state = structuredClone(groups);
+    const owner = groups.map((g, i) =>
+      cloneGroup(g, (p) =>
+        i === 0 && p.partition === 0 ? { ...p, owner: { memberId: 'm2', clientId: 'c', host: '/h' } } : p,
+      ),
+    );
+    const state = groups.map((g) => cloneGroup(g));
     (state[1] as { state: string }).state = 'Empty';
     for (const [what, next] of [
       ['committed', read(topics, [group('billing', [91, 95]), groups[1] as GroupInfo])],
@@ -245,17 +260,18 @@ describe('offset translations and checkpoint coverage', () => {
       const g = group('billing', []);
       return {
         ...g,
-        partitions: rows.map(([topic, partition, committed]) => ({
-          ...(g.partitions[0] ?? {}),
-          topic,
-          partition,
-          committed,
-          logEnd: 100,
-          belowLogStart: false,
-          lag: 100 - committed,
-          negative: false,
-          owner: null,
-        })),
+        partitions: partitionsOf(
+          rows.map(([topic, partition, committed]) => ({
+            topic,
+            partition,
+            committed,
+            logEnd: 100,
+            belowLogStart: false,
+            lag: 100 - committed,
+            negative: false,
+            owner: null,
+          })),
+        ),
       };
     };
     const current = (rows: Array<[string, number, number]>) =>
@@ -358,7 +374,7 @@ describe('a group read again is recognised as unchanged without building it', ()
   it('flags a commit below the log start, keeping the lag kafka-consumer-groups gives', () => {
     const group = build({ ...base, offsets: offsets(100, 15) });
     assert.deepEqual(
-      group.partitions.map((p) => [p.partition, p.committed, p.lag, p.belowLogStart]),
+      group.partitions.rows().map((p) => [p.partition, p.committed, p.lag, p.belowLogStart]),
       [
         [0, 10, 90, true],
         [1, 20, 80, false],
@@ -376,7 +392,10 @@ describe('a group read again is recognised as unchanged without building it', ()
     const read = { ...base, offsets: unknownEnd };
     const group = build(read);
     assert.deepEqual(
-      group.partitions.filter((p) => p.partition === 0).map((p) => [p.committed, p.lag, p.belowLogStart]),
+      group.partitions
+        .rows()
+        .filter((p) => p.partition === 0)
+        .map((p) => [p.committed, p.lag, p.belowLogStart]),
       [[10, null, true]],
     );
     assert.equal(

@@ -72,7 +72,7 @@ function protocolCell(g: GroupInfo | null): Cell {
 
 function groupLagCell(g: GroupInfo | null): Cell {
   if (!g) return MISSING_CELL;
-  const negative = g.partitions.some((p) => p.negative);
+  const negative = g.partitions.anyNegative();
   return lagCell(g.totalLag, 9, negative);
 }
 

@@ -42,7 +42,7 @@ export interface GroupPartitionRow extends ListRow {
 }
 
 function hasCommitted(g: GroupInfo | null): boolean {
-  return g?.partitions.some((p) => p.committed !== null) ?? false;
+  return g?.partitions.anyCommitted() ?? false;
 }
 
 /** The larger lag of the group's two sides (what is left to read before or after the move). */
@@ -126,16 +126,15 @@ class LazyGroupRow implements GroupRow {
   }
 
   get negative(): boolean {
-    this.#negative ??= [this.source, this.target].some((g) => g?.partitions.some((p) => p.negative) ?? false);
+    this.#negative ??= [this.source, this.target].some((g) => g?.partitions.anyNegative() ?? false);
     return this.#negative;
   }
 
   get belowLogStart(): number {
     if (this.#belowLogStart === undefined) {
-      let n = 0;
-      for (const g of [this.source, this.target])
-        for (const p of g?.partitions ?? []) if (p.belowLogStart) n++;
-      this.#belowLogStart = n;
+      this.#belowLogStart =
+        (this.source?.partitions.belowLogStartCount() ?? 0) +
+        (this.target?.partitions.belowLogStartCount() ?? 0);
     }
     return this.#belowLogStart;
   }
