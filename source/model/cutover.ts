@@ -183,7 +183,7 @@ export function cutoverGate(snapshot: Snapshot): CutoverGate {
     }
     const target = targetGroups.get(group.group);
     const translations = new Map(
-      (target?.translations ?? []).map((t) => [partitionKey(t.topic, t.partition), t]),
+      (target?.translations.rows() ?? []).map((t) => [partitionKey(t.topic, t.partition), t]),
     );
     const targetCommits = new Map(
       (target?.partitions.rows() ?? []).map((p) => [partitionKey(p.topic, p.partition), p]),

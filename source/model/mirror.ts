@@ -21,9 +21,9 @@ import type {
   MirrorTopic,
   PartitionInfo,
   TopicInfo,
-  Translation,
 } from '../monitor/snapshot.js';
 import { byTopic } from './by-topic.js';
+import type { GroupTranslations } from './group-translations.js';
 import { replicationLagOf } from './lag.js';
 import { compareNames } from './name-order.js';
 import { partitionKeyIn, topicKeys } from './partition-key.js';
@@ -288,80 +288,23 @@ function joinTopic(
   return { ...base, state: selected ? mirrorState(base) : 'not-mirrored' };
 }
 
-export interface CheckpointRecord {
-  group: string;
-  topic: string;
-  partition: number;
-  upstreamOffset: number;
-  downstreamOffset: number;
-  recordTimestampMs: number;
-}
-
-interface GroupCheckpoints {
-  /** The checkpoint records themselves, sorted by topic and partition (a Translation each). */
-  translations: Translation[];
-  newestTimestampMs: number;
-}
-
-const byTopicAndPartition = (a: Translation, b: Translation) =>
-  compareNames(a.topic, b.topic) || a.partition - b.partition;
-
-/**
- * Checkpoints by group, built once per list: the poller hands out the same list until a checkpoint
- * changes (MM2 emits them every 60 s by default), while the groups change on every refresh. The
- * records are the group's translations as they are: no copy per checkpoint.
- */
-const checkpointIndexes = new WeakMap<readonly CheckpointRecord[], Map<string, GroupCheckpoints>>();
-
-function checkpointIndex(checkpoints: readonly CheckpointRecord[]): Map<string, GroupCheckpoints> {
-  let index = checkpointIndexes.get(checkpoints);
-  if (index) return index;
-  index = new Map();
-  let lastGroup: string | undefined;
-  // MM2 writes a group's checkpoints together: the group is looked up once per run of them.
-  let entry: GroupCheckpoints | undefined;
-  for (const c of checkpoints) {
-    if (entry === undefined || c.group !== lastGroup) {
-      lastGroup = c.group;
-      entry = index.get(c.group);
-      if (!entry) {
-        entry = { translations: [], newestTimestampMs: 0 };
-        index.set(c.group, entry);
-      }
-    }
-    entry.translations.push(c);
-    entry.newestTimestampMs = Math.max(entry.newestTimestampMs, c.recordTimestampMs);
-  }
-  for (const entry of index.values()) {
-    const translations = entry.translations;
-    // Usually in order already (MM2 writes them so): a check is cheaper than a sort.
-    let sorted = true;
-    for (let i = 1; i < translations.length && sorted; i++)
-      sorted = byTopicAndPartition(translations[i - 1] as Translation, translations[i] as Translation) <= 0;
-    if (!sorted) translations.sort(byTopicAndPartition);
-  }
-  checkpointIndexes.set(checkpoints, index);
-  return index;
-}
-
 /** Target groups with their translations, kept while the group and the checkpoint list are the same. */
-const translated = new WeakMap<GroupInfo, { translations: Translation[]; group: GroupInfo }>();
+const translated = new WeakMap<GroupInfo, { translations: GroupTranslations; group: GroupInfo }>();
 
-/** Target groups with the checkpoints MM2 wrote for them (offset translations). */
+/** Target groups with the checkpoints MM2 wrote for them (offset translations), by group name. */
 export function attachTranslations(
   groups: readonly GroupInfo[],
-  checkpoints: readonly CheckpointRecord[],
+  checkpoints: ReadonlyMap<string, GroupTranslations>,
 ): GroupInfo[] {
-  const index = checkpointIndex(checkpoints);
   const out: GroupInfo[] = new Array(groups.length);
-  for (let i = 0; i < groups.length; i++) out[i] = withTranslations(groups[i] as GroupInfo, index);
+  for (let i = 0; i < groups.length; i++) out[i] = withTranslations(groups[i] as GroupInfo, checkpoints);
   return out;
 }
 
 /** A target group with its translations attached, the same object while they are the same. */
-function withTranslations(g: GroupInfo, index: Map<string, GroupCheckpoints>): GroupInfo {
-  const translations = index.get(g.group)?.translations ?? [];
-  if (translations.length === 0) return g;
+function withTranslations(g: GroupInfo, checkpoints: ReadonlyMap<string, GroupTranslations>): GroupInfo {
+  const translations = checkpoints.get(g.group);
+  if (translations === undefined || translations.length === 0) return g;
   const kept = translated.get(g);
   if (kept?.translations === translations) return kept.group;
   // Field by field: a spread with an override took a slow generic copy (2 µs a group at 10,000 groups).
@@ -387,7 +330,7 @@ function withTranslations(g: GroupInfo, index: Map<string, GroupCheckpoints>): G
  */
 const coverage = new WeakMap<
   GroupInfo,
-  { entry: GroupCheckpoints; naming: TargetNaming; current: boolean }
+  { entry: GroupTranslations; naming: TargetNaming; current: boolean }
 >();
 
 /** A source topic's name on the target; callers pass the same function while the policy is the same. */
@@ -395,18 +338,17 @@ export type TargetNaming = (sourceTopic: string) => string;
 
 function covers(
   source: GroupInfo | undefined,
-  entry: GroupCheckpoints,
+  entry: GroupTranslations,
   naming: TargetNaming,
   targetNames: Map<string, string>,
 ): boolean {
   if (!source) return false;
   const kept = coverage.get(source);
   if (kept?.entry === entry && kept.naming === naming) return kept.current;
-  const translations = entry.translations;
   let committed = 0;
   let current = true;
   let topic = -1;
-  // The translations of the partition's target topic, walked along with the group's partitions (both
+  // The checkpoints of the partition's target topic, walked along with the group's partitions (both
   // by partition number within a topic): no index per group.
   let start = 0;
   let end = 0;
@@ -421,15 +363,12 @@ function covers(
     const t = partitions.topicIndex(i);
     if (t !== topic) {
       topic = t;
-      [start, end] = topicRun(translations, targetName(targetNames, naming, partitions.topic(i)));
+      [start, end] = entry.topicRun(targetName(targetNames, naming, partitions.topic(i)));
       at = start;
     } else if (partition < last) at = start;
     last = partition;
-    while (at < end && (translations[at] as Translation).partition < partition) at++;
-    // One per partition from the store; of several, the last (the newest), as a lookup by key found.
-    while (at + 1 < end && (translations[at + 1] as Translation).partition === partition) at++;
-    const translation = translations[at];
-    if (at >= end || translation?.partition !== partition || translation.upstreamOffset !== offset) {
+    while (at < end && entry.partition(at) < partition) at++;
+    if (at >= end || entry.partition(at) !== partition || entry.upstreamOffset(at) !== offset) {
       current = false;
       break;
     }
@@ -453,24 +392,13 @@ function targetName(names: Map<string, string>, naming: TargetNaming, topic: str
   return name;
 }
 
-/** [first, end) of `topic`'s translations in a list sorted by topic (code unit order), then partition. */
-function topicRun(translations: readonly Translation[], topic: string): [number, number] {
-  let lo = 0;
-  let hi = translations.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((translations[mid] as Translation).topic < topic) lo = mid + 1;
-    else hi = mid;
-  }
-  let end = lo;
-  while (end < translations.length && (translations[end] as Translation).topic === topic) end++;
-  return [lo, end];
-}
+/** The groups' checkpoints sorted by group name, once per map the store hands out. */
+const sortedIndexes = new WeakMap<
+  ReadonlyMap<string, GroupTranslations>,
+  Array<[string, GroupTranslations]>
+>();
 
-/** The index's groups sorted by name, once per checkpoint list. */
-const sortedIndexes = new WeakMap<Map<string, GroupCheckpoints>, Array<[string, GroupCheckpoints]>>();
-
-function sortedEntries(index: Map<string, GroupCheckpoints>): Array<[string, GroupCheckpoints]> {
+function sortedEntries(index: ReadonlyMap<string, GroupTranslations>): Array<[string, GroupTranslations]> {
   let sorted = sortedIndexes.get(index);
   if (!sorted) {
     sorted = [...index.entries()].sort((a, b) => compareNames(a[0], b[0]));
@@ -481,12 +409,12 @@ function sortedEntries(index: Map<string, GroupCheckpoints>): Array<[string, Gro
 
 /** Newest checkpoint per group, and whether it covers the source group's current offsets. */
 export function summariseCheckpoints(
-  checkpoints: readonly CheckpointRecord[],
+  checkpoints: ReadonlyMap<string, GroupTranslations>,
   sourceGroups: readonly GroupInfo[],
   targetTopicOf: TargetNaming,
   nowMs: number,
 ): CheckpointSummary[] {
-  const entries = sortedEntries(checkpointIndex(checkpoints));
+  const entries = sortedEntries(checkpoints);
   if (entries.length === 0) return [];
   const sources = new Map<string, GroupInfo>();
   for (const g of sourceGroups) sources.set(g.group, g);
@@ -494,10 +422,10 @@ export function summariseCheckpoints(
   const targetNames = new Map<string, string>();
   const out: CheckpointSummary[] = new Array(entries.length);
   for (let i = 0; i < entries.length; i++) {
-    const [group, entry] = entries[i] as [string, GroupCheckpoints];
+    const [group, entry] = entries[i] as [string, GroupTranslations];
     out[i] = {
       group,
-      partitions: entry.translations.length,
+      partitions: entry.length,
       newestTimestampMs: entry.newestTimestampMs,
       ageMs: nowMs - entry.newestTimestampMs,
       current: covers(sources.get(group), entry, targetTopicOf, targetNames),

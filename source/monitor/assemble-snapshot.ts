@@ -71,6 +71,7 @@ export function mm2Positions(
 
 /** One empty list, so that the join's per-scrape index stays the same while there is no scrape. */
 const NO_METRIC_PARTITIONS: Mm2Metrics['partitions'] = [];
+const NO_CHECKPOINTS: Mm2InternalState['checkpoints'] = new Map();
 
 export function assembleSnapshot(parts: SnapshotParts): Snapshot {
   const c = parts.connection;
@@ -86,7 +87,7 @@ export function assembleSnapshot(parts: SnapshotParts): Snapshot {
   const targetRaw = parts.target ?? emptyCluster('target', c.target.alias, c.target.bootstrap);
   const target = {
     ...targetRaw,
-    groups: attachTranslations(targetRaw.groups, internal?.checkpoints ?? []),
+    groups: attachTranslations(targetRaw.groups, internal?.checkpoints ?? NO_CHECKPOINTS),
   };
   const restPositions = connect && connect.positions.size > 0 ? connect.positions : null;
   const topicPositions = internal?.positionsTopic ? internal.positions : null;
@@ -113,7 +114,7 @@ export function assembleSnapshot(parts: SnapshotParts): Snapshot {
   let totalLag: number | null = null;
   for (const t of mirrorTopics) if (t.lag !== null) totalLag = (totalLag ?? 0) + t.lag;
   const checkpoints = summariseCheckpoints(
-    internal?.checkpoints ?? [],
+    internal?.checkpoints ?? NO_CHECKPOINTS,
     source.groups,
     remoteTopicNaming(c.policy, c.source.alias),
     now,

@@ -11,6 +11,7 @@ import type {
   WireCluster,
 } from '../kafka/wire-cluster.js';
 import { GroupPartitionsBuilder } from '../model/group-partitions.js';
+import { GroupTranslations } from '../model/group-translations.js';
 import { committedBelowLogStart } from '../model/lag.js';
 import { compareNames } from '../model/name-order.js';
 import { partitionKey } from '../model/partition-key.js';
@@ -166,7 +167,7 @@ export function buildGroup(
     members: membership?.members.length ?? 0,
     partitions,
     totalLag: partitions.totalLag(),
-    translations: [],
+    translations: GroupTranslations.EMPTY,
   };
   committedChecked.set(group, committed);
   return group;

@@ -9,7 +9,7 @@ import type { ReplicationPolicy } from '../config/replication-policy.js';
 import type { WireCluster } from '../kafka/wire-cluster.js';
 import { CheckpointStore } from '../mm2/checkpoint-store.js';
 import { decodeConnectOffsetRecord, decodeHeartbeatKey, decodeHeartbeatValue } from '../mm2/records.js';
-import type { CheckpointRecord } from '../model/mirror.js';
+import type { GroupTranslations } from '../model/group-translations.js';
 import { partitionKey } from '../model/partition-key.js';
 import type { ClusterView, TopicInfo } from './snapshot.js';
 
@@ -20,12 +20,10 @@ export interface HeartbeatState {
   recordTimestampMs: number;
 }
 
-/** The newest checkpoint MM2 wrote for one (group, topic, partition). */
-export type CheckpointState = CheckpointRecord;
-
 export interface Mm2InternalState {
   heartbeats: HeartbeatState[];
-  checkpoints: CheckpointState[];
+  /** The newest checkpoint MM2 wrote per (topic, partition), by group: the same map until one changes. */
+  checkpoints: ReadonlyMap<string, GroupTranslations>;
   /** `topic\0partition` (source-side names) -> stored offset (null: reset by a tombstone). */
   positions: Map<string, number | null>;
   /** The topic positions were read from, or null when none was found. */

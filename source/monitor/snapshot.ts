@@ -6,6 +6,7 @@ import type { AutoOffsetReset, MirrorKind } from '../config/mirror-kind.js';
 import type { ReplicationPolicy } from '../config/replication-policy.js';
 import type { Mm2Metrics } from '../mm2/mm2-metrics.js';
 import type { GroupPartitions } from '../model/group-partitions.js';
+import type { GroupTranslations } from '../model/group-translations.js';
 import type { OffsetHistory } from '../model/offset-history.js';
 import type { RecordTimes } from '../model/record-times.js';
 
@@ -113,8 +114,8 @@ export interface GroupInfo {
   partitions: GroupPartitions<PartitionOwner>;
   /** Sum of known partition lags; null when no partition has a committed offset. */
   totalLag: number | null;
-  /** Target groups: checkpoints MM2 wrote for this group (translated offsets), per partition. */
-  translations: Translation[];
+  /** Target groups: checkpoints MM2 wrote for this group (translated offsets), per partition, as columns. */
+  translations: GroupTranslations;
 }
 
 export interface ClusterView {

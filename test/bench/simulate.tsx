@@ -18,7 +18,7 @@ import { appendSnapshot, emptyOffsetHistory } from '../../source/model/offset-hi
 import { partitionKey } from '../../source/model/partition-key.js';
 import { NO_TIMINGS, partitionTimings } from '../../source/model/replication-timing.js';
 import { assembleSnapshot, type SnapshotParts } from '../../source/monitor/assemble-snapshot.js';
-import type { CheckpointState } from '../../source/monitor/read-mm2-internal.js';
+import type { Mm2InternalState } from '../../source/monitor/read-mm2-internal.js';
 import type {
   ClusterRole,
   ClusterView,
@@ -31,6 +31,7 @@ import type {
 import { App } from '../../source/ui/App.js';
 import { convergenceOf } from '../../source/ui/panes/convergence-model.js';
 import { applyConsoleHeapGrowth } from '../../source/util/heap-growth.js';
+import { NO_TRANSLATIONS } from '../helpers/group-partitions.js';
 import { FakeActions, FakeFeed, pause } from '../ui/fixtures.js';
 
 function arg(name: string, fallback: number): number {
@@ -134,7 +135,7 @@ function groups(role: ClusterRole, r: number): GroupInfo[] {
       members: role === 'source' ? 2 : 0,
       partitions: partitions.build(),
       totalLag: total,
-      translations: [],
+      translations: NO_TRANSLATIONS,
     });
   }
   return out;
@@ -142,11 +143,11 @@ function groups(role: ClusterRole, r: number): GroupInfo[] {
 
 /**
  * MM2's checkpoints as the console holds them: each record written as MM2 writes it and applied to the
- * poller's CheckpointStore (its structures are part of the console's memory), which hands out the list.
+ * poller's CheckpointStore (its structures are part of the console's memory), which hands them out by group.
  */
 const checkpointStore = new CheckpointStore();
 
-function checkpoints(r: number, now: number): CheckpointState[] {
+function checkpoints(r: number, now: number): Mm2InternalState['checkpoints'] {
   for (let g = 0; g < GROUPS; g++) {
     const t = g % TOPICS;
     const first = (Math.floor(g / TOPICS) * PARTITIONS_PER_GROUP) % PARTITIONS_PER_TOPIC;
@@ -206,7 +207,7 @@ function health(now: number): Record<DataSourceName, DataSourceHealth> {
  * the poller hands out the same list until one changes. Here a new list on the first refresh and on one
  * measured refresh (three quarters in), so the worst refresh includes indexing them.
  */
-let checkpointList: CheckpointState[] = [];
+let checkpointList: Mm2InternalState['checkpoints'] = new Map();
 
 /**
  * The metrics scrape runs on its own cadence: at this size the exporter's page takes seconds to render,

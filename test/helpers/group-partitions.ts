@@ -1,6 +1,7 @@
-/** Group partitions for tests: from rows, or changed row by row. */
+/** A group's partitions and checkpoints (columns) for tests: from rows, or changed row by row. */
 import { GroupPartitions } from '../../source/model/group-partitions.js';
-import type { GroupInfo, GroupPartition } from '../../source/monitor/snapshot.js';
+import { GroupTranslations } from '../../source/model/group-translations.js';
+import type { GroupInfo, GroupPartition, Translation } from '../../source/monitor/snapshot.js';
 
 /** Rows as GroupInfo.partitions holds them (columns); `lag` and `negative` there follow from the offsets. */
 export function partitionsOf(rows: readonly GroupPartition[]): GroupInfo['partitions'] {
@@ -27,4 +28,34 @@ export function mapPartitions(
   fn: (p: GroupPartition) => GroupPartition,
 ): GroupInfo['partitions'] {
   return GroupPartitions.of(plainRows(partitions).map(fn));
+}
+
+/** A group with no checkpoints. */
+export const NO_TRANSLATIONS = GroupTranslations.EMPTY;
+
+/** Checkpoints as GroupInfo.translations holds them (columns). */
+export function translationsOf(rows: readonly Translation[]): GroupTranslations {
+  return GroupTranslations.of(rows);
+}
+
+const byGroupOf = new WeakMap<readonly CheckpointRow[], ReadonlyMap<string, GroupTranslations>>();
+
+export type CheckpointRow = Translation & { group: string };
+
+/** Checkpoint records by group, as the store hands them out: the same map for the same list. */
+export function checkpointsByGroup(
+  records: readonly CheckpointRow[],
+): ReadonlyMap<string, GroupTranslations> {
+  let byGroup = byGroupOf.get(records);
+  if (!byGroup) {
+    const rows = new Map<string, Translation[]>();
+    for (const r of records) {
+      const list = rows.get(r.group) ?? [];
+      list.push(r);
+      rows.set(r.group, list);
+    }
+    byGroup = new Map([...rows].map(([group, list]) => [group, GroupTranslations.of(list)]));
+    byGroupOf.set(records, byGroup);
+  }
+  return byGroup;
 }

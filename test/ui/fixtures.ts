@@ -19,6 +19,7 @@ import type {
 } from '../../source/actions/types.js';
 import type { Mm2Metrics, PartitionMetrics } from '../../source/mm2/mm2-metrics.js';
 import { GroupPartitions } from '../../source/model/group-partitions.js';
+import type { GroupTranslations } from '../../source/model/group-translations.js';
 import { partitionTimings, summariseTimings } from '../../source/model/replication-timing.js';
 import type { SnapshotFeed } from '../../source/monitor/feed.js';
 import type {
@@ -32,8 +33,8 @@ import type {
   ProbeState,
   Snapshot,
   TopicInfo,
-  Translation,
 } from '../../source/monitor/snapshot.js';
+import { NO_TRANSLATIONS, translationsOf } from '../helpers/group-partitions.js';
 
 /** The fixed "now" of every fixture and of the App's clock in tests. */
 export const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);
@@ -165,7 +166,7 @@ function group(
     members,
     partitions,
     totalLag: partitions.totalLag(),
-    translations: [],
+    translations: NO_TRANSLATIONS,
   };
 }
 
@@ -173,14 +174,16 @@ function translations(
   partitions: GroupPartition[],
   upstream: (p: number) => number,
   ageMs: number,
-): Translation[] {
-  return partitions.map((p) => ({
-    topic: p.topic,
-    partition: p.partition,
-    upstreamOffset: upstream(p.partition),
-    downstreamOffset: p.committed ?? 0,
-    recordTimestampMs: NOW - ageMs,
-  }));
+): GroupTranslations {
+  return translationsOf(
+    partitions.map((p) => ({
+      topic: p.topic,
+      partition: p.partition,
+      upstreamOffset: upstream(p.partition),
+      downstreamOffset: p.committed ?? 0,
+      recordTimestampMs: NOW - ageMs,
+    })),
+  );
 }
 
 function health(

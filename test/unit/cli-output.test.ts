@@ -5,7 +5,7 @@ import { groupedVerifyText } from '../../source/cli/commands/verify.js';
 import { table } from '../../source/cli/format.js';
 import { cutoverGate } from '../../source/model/cutover.js';
 import type { GroupInfo } from '../../source/monitor/snapshot.js';
-import { partitionsOf } from '../helpers/group-partitions.js';
+import { NO_TRANSLATIONS, partitionsOf } from '../helpers/group-partitions.js';
 import { mirrorTopic, snapshot } from '../helpers/snapshot.js';
 
 describe('command output', () => {
@@ -60,7 +60,7 @@ describe('names from the wire in the notes beside the tables', () => {
         },
       ]),
       totalLag: 5,
-      translations: [],
+      translations: NO_TRANSLATIONS,
     };
     s.source = { ...s.source, groups: [info] };
     const checks = cutoverGate(s).checks;

@@ -4,16 +4,17 @@ import { groupedVerifyText } from '../../source/cli/commands/verify.js';
 import { mirrorSourceReplicationFactor } from '../../source/mm2/source-connector-config.js';
 import { cutoverGate, groupGateChecks } from '../../source/model/cutover.js';
 import { configsMm2Copies, mm2Refusals, withOrigin } from '../../source/monitor/read-refused-topics.js';
-import type { GroupInfo, GroupPartition } from '../../source/monitor/snapshot.js';
-import { mapPartitions, partitionsOf, plainRows } from '../helpers/group-partitions.js';
+import type { GroupInfo, GroupPartition, Translation } from '../../source/monitor/snapshot.js';
+import { mapPartitions, partitionsOf, plainRows, translationsOf } from '../helpers/group-partitions.js';
 import { mirrorTopic, snapshot } from '../helpers/snapshot.js';
 
 function group(
   cluster: 'source' | 'target',
   committed: number,
   logEnd: number,
-  translations: GroupInfo['translations'] = [],
+  translationRows: Translation[] = [],
 ): GroupInfo {
+  const translations = translationsOf(translationRows);
   return {
     cluster,
     group: 'billing',

@@ -13,6 +13,7 @@ import {
 import { buildGroup } from '../../source/monitor/read-cluster.js';
 import { offsetsTopicCandidates } from '../../source/monitor/read-mm2-internal.js';
 import type { TopicInfo } from '../../source/monitor/snapshot.js';
+import { checkpointsByGroup } from '../helpers/group-partitions.js';
 import { clusterView } from '../helpers/snapshot.js';
 
 const identity = { kind: 'identity' as const, separator: '.' };
@@ -277,9 +278,10 @@ describe('groups and translations', () => {
       recordTimestampMs: 1000,
     };
     const other = { ...billing, group: 'other', upstreamOffset: 1, downstreamOffset: 1 };
-    const [withTranslations] = attachTranslations([group], [billing, other]);
+    const [withTranslations] = attachTranslations([group], checkpointsByGroup([billing, other]));
     assert.equal(withTranslations!.translations.length, 1);
-    assert.equal(withTranslations!.translations[0], billing, 'the checkpoint record itself, not a copy');
+    const { group: _, ...translation } = billing;
+    assert.deepEqual(withTranslations!.translations.at(0), translation);
   });
 
   it("sorts a group's translations by topic and partition whatever order MM2 wrote them in", () => {
@@ -294,10 +296,15 @@ describe('groups and translations', () => {
     });
     const [withTranslations] = attachTranslations(
       [group],
-      [checkpoint('orders', 1), checkpoint('audit', 0), checkpoint('orders', 0), checkpoint('Zeta', 2)],
+      checkpointsByGroup([
+        checkpoint('orders', 1),
+        checkpoint('audit', 0),
+        checkpoint('orders', 0),
+        checkpoint('Zeta', 2),
+      ]),
     );
     assert.deepEqual(
-      withTranslations!.translations.map((t) => `${t.topic}-${t.partition}`),
+      withTranslations!.translations.rows().map((t) => `${t.topic}-${t.partition}`),
       ['Zeta-2', 'audit-0', 'orders-0', 'orders-1'],
     );
   });
@@ -381,11 +388,15 @@ describe('checkpoint summaries', () => {
   const currentness = (
     checkpoints: ReturnType<typeof checkpoint>[],
     groups: Parameters<typeof summariseCheckpoints>[1],
-  ) => summariseCheckpoints(checkpoints, groups, (t) => `old.${t}`, 2000).map((s) => [s.group, s.current]);
+  ) =>
+    summariseCheckpoints(checkpointsByGroup(checkpoints), groups, (t) => `old.${t}`, 2000).map((s) => [
+      s.group,
+      s.current,
+    ]);
 
   it('marks an old checkpoint current when the source group has not moved since', () => {
     const [summary] = summariseCheckpoints(
-      [checkpoint('idle', 0, 29, 1000), checkpoint('idle', 1, 10, 5000)],
+      checkpointsByGroup([checkpoint('idle', 0, 29, 1000), checkpoint('idle', 1, 10, 5000)]),
       [idle],
       (t) => `old.${t}`,
       65_000,

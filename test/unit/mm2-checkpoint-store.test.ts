@@ -8,7 +8,36 @@ const key = (group: string, topic: string, partition: number) =>
 const value = (upstreamOffset: number, downstreamOffset: number) =>
   encodeCheckpointValue({ upstreamOffset, downstreamOffset });
 
+/** Every checkpoint held, group by group as the store hands them out. */
+const flat = (store: CheckpointStore) =>
+  [...store.checkpoints()].flatMap(([group, translations]) =>
+    translations.rows().map((c) => ({ group, ...c })),
+  );
+
 describe('CheckpointStore', () => {
+  it("keeps a group's checkpoints while only another group's change", () => {
+    const store = new CheckpointStore();
+    store.apply(key('a', 't', 0), value(1, 1), 1);
+    store.apply(key('b', 't', 0), value(1, 1), 1);
+    const first = store.checkpoints();
+    store.apply(key('b', 't', 1), value(2, 2), 2);
+    const second = store.checkpoints();
+    assert.notEqual(second, first);
+    assert.equal(second.get('a'), first.get('a'));
+    assert.notEqual(second.get('b'), first.get('b'));
+    assert.deepEqual(
+      second
+        .get('b')
+        ?.rows()
+        .map((c) => c.partition),
+      [0, 1],
+    );
+    assert.equal(second.get('b')?.newestTimestampMs, 2);
+    // A group's last checkpoint removed: the group is gone from the map.
+    store.apply(key('a', 't', 0), null, 3);
+    assert.deepEqual([...store.checkpoints().keys()], ['b']);
+  });
+
   it('keeps the newest checkpoint per group, topic and partition, in that order', () => {
     const store = new CheckpointStore();
     store.apply(key('b', 'A.orders', 1), value(10, 9), 1000);
@@ -16,14 +45,14 @@ describe('CheckpointStore', () => {
     store.apply(key('b', 'A.orders', 0), value(7, 6), 1002);
     store.apply(key('b', 'A.orders', 1), value(20, 19), 1003);
     assert.deepEqual(
-      store.checkpoints().map((c) => [c.group, c.topic, c.partition, c.upstreamOffset, c.downstreamOffset]),
+      flat(store).map((c) => [c.group, c.topic, c.partition, c.upstreamOffset, c.downstreamOffset]),
       [
         ['b', 'A.orders', 0, 7, 6],
         ['b', 'A.orders', 1, 20, 19],
         ['a', 'A.orders', 0, 5, 5],
       ],
     );
-    assert.equal(store.checkpoints()[1]?.recordTimestampMs, 1003);
+    assert.equal(flat(store)[1]?.recordTimestampMs, 1003);
   });
 
   it('hands out the same list until a checkpoint changes, and a new one after', () => {
@@ -37,7 +66,7 @@ describe('CheckpointStore', () => {
     assert.equal(store.checkpoints(), first);
     store.apply(key('g', 't', 0), value(2, 2), 5);
     assert.notEqual(store.checkpoints(), first);
-    assert.equal(store.checkpoints()[0]?.upstreamOffset, 2);
+    assert.equal(flat(store)[0]?.upstreamOffset, 2);
   });
 
   it('removes a checkpoint on a tombstone', () => {
@@ -46,7 +75,7 @@ describe('CheckpointStore', () => {
     store.apply(key('g', 't', 1), value(1, 1), 1);
     store.apply(key('g', 't', 0), null, 2);
     assert.deepEqual(
-      store.checkpoints().map((c) => c.partition),
+      flat(store).map((c) => c.partition),
       [1],
     );
   });
@@ -57,7 +86,7 @@ describe('CheckpointStore', () => {
     store.apply(key('g', 't', 2_000_000_000), value(1, 1), 1);
     store.apply(key('g', 't', 3), value(1, 1), 1);
     assert.deepEqual(
-      store.checkpoints().map((c) => c.partition),
+      flat(store).map((c) => c.partition),
       [3],
     );
   });
@@ -70,7 +99,7 @@ describe('CheckpointStore', () => {
     store.apply(key('g', 't', 50), null, 2); // a tombstone inside the span, for nothing held
     store.apply(key('g', 't', 2), null, 2); // and below it
     assert.deepEqual(
-      store.checkpoints().map((c) => [c.partition, c.upstreamOffset]),
+      flat(store).map((c) => [c.partition, c.upstreamOffset]),
       [
         [3, 3],
         [90, 90],

@@ -25,7 +25,7 @@ import {
 } from '../../source/model/offset-history.js';
 import { NO_RECORD_TIMES, withRecordTimes } from '../../source/model/record-times.js';
 import type { GroupInfo, Snapshot } from '../../source/monitor/snapshot.js';
-import { partitionsOf, plainRows } from '../helpers/group-partitions.js';
+import { NO_TRANSLATIONS, partitionsOf, plainRows } from '../helpers/group-partitions.js';
 import { health, snapshot } from '../helpers/snapshot.js';
 
 /** Points every 2 s: [offset, lag] pairs, with the given members. */
@@ -255,7 +255,7 @@ function at(
             },
           ]),
           totalLag: lag,
-          translations: [],
+          translations: NO_TRANSLATIONS,
         },
       ],
     },

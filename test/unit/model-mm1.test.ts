@@ -11,7 +11,7 @@ import type { GroupInfo, TopicInfo } from '../../source/monitor/snapshot.js';
 import { ASCII_GLYPHS } from '../../source/ui/glyphs.js';
 import { mirrorRows } from '../../source/ui/panes/mirror-model.js';
 import { fixture } from '../helpers/fixtures.js';
-import { partitionsOf } from '../helpers/group-partitions.js';
+import { NO_TRANSLATIONS, partitionsOf } from '../helpers/group-partitions.js';
 import { clusterView, health, snapshot } from '../helpers/snapshot.js';
 
 const identity = { kind: 'identity' as const, separator: '.' };
@@ -49,7 +49,7 @@ function group(name: string, committed: Record<string, number | null>): GroupInf
       })),
     ),
     totalLag: null,
-    translations: [],
+    translations: NO_TRANSLATIONS,
   };
 }
 

@@ -10,7 +10,7 @@ import {
 } from '../../source/model/runbook.js';
 import { configDrift } from '../../source/monitor/read-topic-configs.js';
 import type { GroupInfo, Snapshot } from '../../source/monitor/snapshot.js';
-import { mapPartitions, partitionsOf } from '../helpers/group-partitions.js';
+import { mapPartitions, NO_TRANSLATIONS, partitionsOf, translationsOf } from '../helpers/group-partitions.js';
 import { mirrorTopic, snapshot } from '../helpers/snapshot.js';
 
 const NOW = 1_000_000;
@@ -45,8 +45,8 @@ function group(
     totalLag: 10 - committed,
     translations:
       translated === null
-        ? []
-        : [
+        ? NO_TRANSLATIONS
+        : translationsOf([
             {
               topic: 'orders',
               partition: 0,
@@ -54,7 +54,7 @@ function group(
               downstreamOffset: translated,
               recordTimestampMs: 1,
             },
-          ],
+          ]),
   };
 }
 
@@ -235,9 +235,9 @@ describe('runbook', () => {
 
     // translated 10 → 6 (offset.lag.max granularity): synced, but a move re-reads 4 records
     const coarse = group('target', 'billing', 6, 1, null);
-    coarse.translations = [
+    coarse.translations = translationsOf([
       { topic: 'orders', partition: 0, upstreamOffset: 10, downstreamOffset: 6, recordTimestampMs: 1 },
-    ];
+    ]);
     s.target = { ...s.target, groups: [coarse] };
     const gap = runbook(s, signals, OPTIONS);
     assert.equal(gap.steps[4]?.done, true);

@@ -13,7 +13,7 @@ import {
 } from '../../source/monitor/read-cluster.js';
 import { reuseClusterView } from '../../source/monitor/reuse.js';
 import type { ClusterView, GroupInfo, GroupPartition, TopicInfo } from '../../source/monitor/snapshot.js';
-import { partitionsOf, plainRows } from '../helpers/group-partitions.js';
+import { checkpointsByGroup, NO_TRANSLATIONS, partitionsOf, plainRows } from '../helpers/group-partitions.js';
 import { clusterView } from '../helpers/snapshot.js';
 
 function topic(name: string, latest: number[]): TopicInfo {
@@ -54,7 +54,7 @@ function group(name: string, committed: number[], logEnd = 100): GroupInfo {
       })),
     ),
     totalLag: committed.reduce((s, c) => s + logEnd - c, 0),
-    translations: [],
+    translations: NO_TRANSLATIONS,
   };
 }
 
@@ -201,32 +201,45 @@ describe('offset translations and checkpoint coverage', () => {
 
   it('attaches translations once per group and checkpoint list', () => {
     const groups = [group('billing', [80, 85]), group('audit', [1, 1])];
-    const first = attachTranslations(groups, checkpoints);
-    const second = attachTranslations(groups, checkpoints);
+    const first = attachTranslations(groups, checkpointsByGroup(checkpoints));
+    const second = attachTranslations(groups, checkpointsByGroup(checkpoints));
     assert.equal(first[0]?.translations.length, 2);
     assert.equal(second[0], first[0]);
     assert.equal(second[1], groups[1]);
-    const third = attachTranslations(groups, [...checkpoints]);
+    const third = attachTranslations(groups, checkpointsByGroup([...checkpoints]));
     assert.notEqual(third[0], first[0]);
     assert.deepEqual(third[0], first[0]);
   });
 
   it('says whether checkpoints cover the source group, following its commits', () => {
     const same = (topic: string) => topic;
-    const covered = summariseCheckpoints(checkpoints, [group('billing', [90, 95])], same, 10);
+    const covered = summariseCheckpoints(
+      checkpointsByGroup(checkpoints),
+      [group('billing', [90, 95])],
+      same,
+      10,
+    );
     assert.equal(covered[0]?.current, true);
-    const moved = summariseCheckpoints(checkpoints, [group('billing', [91, 95])], same, 10);
+    const moved = summariseCheckpoints(
+      checkpointsByGroup(checkpoints),
+      [group('billing', [91, 95])],
+      same,
+      10,
+    );
     assert.equal(moved[0]?.current, false);
   });
 
   it('looks again at the same group and checkpoints read through another topic naming', () => {
     const source = [group('billing', [90, 95])];
     const same = (topic: string) => topic;
-    assert.equal(summariseCheckpoints(checkpoints, source, same, 10)[0]?.current, true);
+    assert.equal(summariseCheckpoints(checkpointsByGroup(checkpoints), source, same, 10)[0]?.current, true);
     // The same objects, another policy (a flow switched to prefixed names): no checkpoint for old.orders.
     const prefixed = (topic: string) => `old.${topic}`;
-    assert.equal(summariseCheckpoints(checkpoints, source, prefixed, 10)[0]?.current, false);
-    assert.equal(summariseCheckpoints(checkpoints, source, same, 10)[0]?.current, true);
+    assert.equal(
+      summariseCheckpoints(checkpointsByGroup(checkpoints), source, prefixed, 10)[0]?.current,
+      false,
+    );
+    assert.equal(summariseCheckpoints(checkpointsByGroup(checkpoints), source, same, 10)[0]?.current, true);
   });
 
   it('gives one naming function per policy and source alias, by value', () => {
@@ -275,7 +288,7 @@ describe('offset translations and checkpoint coverage', () => {
       };
     };
     const current = (rows: Array<[string, number, number]>) =>
-      summariseCheckpoints(written, [commits(rows)], prefixed, 10)[0]?.current;
+      summariseCheckpoints(checkpointsByGroup(written), [commits(rows)], prefixed, 10)[0]?.current;
     assert.equal(
       current([
         ['a', 2, 12],
@@ -306,7 +319,10 @@ describe('offset translations and checkpoint coverage', () => {
       ...written.slice(0, 1),
       { ...(written[0] as (typeof written)[number]), upstreamOffset: 11 },
     ];
-    assert.equal(summariseCheckpoints(twice, [commits([['a', 0, 11]])], prefixed, 10)[0]?.current, true);
+    assert.equal(
+      summariseCheckpoints(checkpointsByGroup(twice), [commits([['a', 0, 11]])], prefixed, 10)[0]?.current,
+      true,
+    );
   });
 });
 

@@ -63,7 +63,7 @@ export function lagRows(snapshot: Snapshot, which: Which, groups: readonly strin
   for (const role of roles) {
     for (const g of snapshot[role].groups) {
       if (wanted.size > 0 && !wanted.has(g.group)) continue;
-      const translations = new Map(g.translations.map((t) => [partitionKey(t.topic, t.partition), t]));
+      const translations = new Map(g.translations.rows().map((t) => [partitionKey(t.topic, t.partition), t]));
       for (const p of g.partitions) {
         const row: LagRow = {
           cluster: role,
