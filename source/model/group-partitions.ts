@@ -34,8 +34,6 @@ function unknownAsMinusOne(n: number | null): number {
 }
 
 export class GroupPartitions<Owner extends object> implements Iterable<CommittedPartition<Owner>> {
-  static readonly EMPTY = new GroupPartitions<never>([], [0], [], null);
-
   /**
    * From rows in the order given, each topic's brought together where they were apart (at the place of
    * the topic's first). read-cluster.ts gives them sorted by topic, then partition.
