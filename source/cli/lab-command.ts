@@ -12,7 +12,7 @@ import {
 } from '../lab/lab.js';
 import type { LabBroker } from '../lab/lab-status.js';
 import { defaultStateDir } from '../lab/layout.js';
-import { DEFAULT_BROKER_HEAP } from '../lab/record.js';
+import { DEFAULT_BROKER_HEAP, DEFAULT_MM2_INTERVAL_SECONDS } from '../lab/record.js';
 import { labScale } from '../lab/scale.js';
 import { runTraffic } from '../lab/traffic.js';
 import { ConnectRestError } from '../mm2/connect-rest.js';
@@ -28,6 +28,7 @@ interface LabArgs {
   traffic: boolean;
   brokers: number;
   'broker-heap': string;
+  'mm2-interval': number;
   'source-version': '3.9' | '2.8';
   mirror: 'mm2' | 'mm1';
   flows: 'one' | 'both';
@@ -137,6 +138,12 @@ export function labCommand(yargs: Argv): Argv {
             default: DEFAULT_BROKER_HEAP,
             describe: 'maximum heap of each broker (e.g. 2g: holds 5,000 partitions with 100k records)',
           })
+          .option('mm2-interval', {
+            type: 'number',
+            default: DEFAULT_MM2_INTERVAL_SECONDS,
+            describe:
+              "seconds between MM2's topic and group refreshes, checkpoints and group-offset syncs (Kafka's defaults: 600 and 60; a scaled lab wants 60)",
+          })
           .option('source-version', {
             type: 'string',
             choices: ['3.9', '2.8'] as const,
@@ -162,6 +169,9 @@ export function labCommand(yargs: Argv): Argv {
           throw new UserError(
             `--broker-heap takes a JVM size such as 512m or 2g, not '${args['broker-heap']}'`,
           );
+        const interval = args['mm2-interval'];
+        if (!Number.isInteger(interval) || interval < 1 || interval > 3600)
+          throw new UserError('--mm2-interval takes a whole number of seconds from 1 to 3600');
         if (args.mirror === 'mm1' && args['source-version'] !== '2.8')
           throw new UserError(
             '--mirror mm1 runs kafka.tools.MirrorMaker from the 2.8 jars: add --source-version 2.8',
@@ -179,6 +189,7 @@ export function labCommand(yargs: Argv): Argv {
               portOffset: args['port-offset'],
               brokers: args.brokers,
               brokerHeap: args['broker-heap'],
+              ...(interval !== DEFAULT_MM2_INTERVAL_SECONDS ? { mm2IntervalSeconds: interval } : {}),
               ...(args['source-version'] !== '3.9' ? { sourceVersion: args['source-version'] } : {}),
               ...(args.mirror !== 'mm2' ? { mirror: args.mirror } : {}),
               ...(args.flows === 'both' ? { flows: 'both' as const } : {}),

@@ -207,6 +207,8 @@ export function mirrorConnectorConfigs(options: {
   policy: ReplicationPolicyName;
   /** The reverse flow (new->old): the same connectors with the clusters swapped. */
   reverse?: boolean;
+  /** refresh.topics, refresh.groups, emit.checkpoints and sync.group.offsets, in seconds. */
+  intervalSeconds: number;
 }): Record<string, Properties> {
   const [sourceAlias, targetAlias] = options.reverse
     ? [TARGET_ALIAS, SOURCE_ALIAS]
@@ -242,7 +244,7 @@ export function mirrorConnectorConfigs(options: {
       'offset-syncs.topic.replication.factor': 1,
       'sync.topic.acls.enabled': false,
       'sync.topic.configs.enabled': true,
-      'refresh.topics.interval.seconds': 5,
+      'refresh.topics.interval.seconds': options.intervalSeconds,
     },
     [names.checkpoint]: {
       ...common,
@@ -251,9 +253,9 @@ export function mirrorConnectorConfigs(options: {
       groups: '.*',
       'checkpoints.topic.replication.factor': 1,
       'sync.group.offsets.enabled': true,
-      'sync.group.offsets.interval.seconds': 5,
-      'emit.checkpoints.interval.seconds': 5,
-      'refresh.groups.interval.seconds': 5,
+      'sync.group.offsets.interval.seconds': options.intervalSeconds,
+      'emit.checkpoints.interval.seconds': options.intervalSeconds,
+      'refresh.groups.interval.seconds': options.intervalSeconds,
     },
     [names.heartbeat]: {
       ...common,
@@ -270,6 +272,8 @@ export function dedicatedMm2Properties(options: {
   sourceBootstrap: string;
   targetBootstrap: string;
   policy: ReplicationPolicyName;
+  /** As mirrorConnectorConfigs' intervalSeconds. */
+  intervalSeconds: number;
 }): Properties {
   const flow = `${SOURCE_ALIAS}->${TARGET_ALIAS}`;
   return {
@@ -292,11 +296,11 @@ export function dedicatedMm2Properties(options: {
     'status.storage.replication.factor': 1,
     'config.storage.replication.factor': 1,
     'offset.flush.interval.ms': 2000,
-    'refresh.topics.interval.seconds': 5,
-    'refresh.groups.interval.seconds': 5,
+    'refresh.topics.interval.seconds': options.intervalSeconds,
+    'refresh.groups.interval.seconds': options.intervalSeconds,
     'sync.group.offsets.enabled': true,
-    'sync.group.offsets.interval.seconds': 5,
-    'emit.checkpoints.interval.seconds': 5,
+    'sync.group.offsets.interval.seconds': options.intervalSeconds,
+    'emit.checkpoints.interval.seconds': options.intervalSeconds,
     'emit.heartbeats.interval.seconds': 1,
     'sync.topic.acls.enabled': false,
   };

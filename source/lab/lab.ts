@@ -41,6 +41,7 @@ import {
   labReplicationFactor,
   mirrorComponentOf,
   mirrorKindOf,
+  mm2IntervalOf,
   readLabRecord,
   sourceKafkaVersion,
   sourceUsesZooKeeper,
@@ -78,6 +79,7 @@ function sameSettings(a: LabSettings, b: LabSettings): boolean {
     mirrorKindOf(a) === mirrorKindOf(b) &&
     brokersOf(a) === brokersOf(b) &&
     brokerHeapOf(a) === brokerHeapOf(b) &&
+    mm2IntervalOf(a) === mm2IntervalOf(b) &&
     flowsOf(a) === flowsOf(b)
   );
 }
@@ -278,6 +280,7 @@ function describeSettings(settings: LabSettings): string {
     `source-version=${sourceVersionOf(settings)}`,
     `mirror=${mirrorKindOf(settings)}`,
     `mm2=${settings.mm2}`,
+    `mm2-interval=${mm2IntervalOf(settings)}s`,
     settings.secure ? 'secure' : 'plaintext',
     `policy=${settings.policy}`,
     `port-offset=${settings.portOffset}`,

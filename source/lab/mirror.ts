@@ -25,6 +25,7 @@ import {
   type LabRecord,
   labReplicationFactor,
   mirrorComponentOf,
+  mm2IntervalOf,
   readLabRecord,
   writeLabRecord,
 } from './record.js';
@@ -55,6 +56,7 @@ export async function startMirror(record: LabRecord, paths: LabPaths, jarCache: 
             sourceBootstrap: source,
             targetBootstrap,
             policy: record.settings.policy,
+            intervalSeconds: mm2IntervalOf(record.settings),
           }),
           rf,
         ),
@@ -100,6 +102,7 @@ export async function configureConnectors(
     sourceBootstrap: sourceBootstrap(record),
     targetBootstrap: targetInternalBootstrap(record),
     policy: record.settings.policy,
+    intervalSeconds: mm2IntervalOf(record.settings),
   };
   const configs = {
     ...mirrorConnectorConfigs(forward),

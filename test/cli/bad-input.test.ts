@@ -116,6 +116,8 @@ describe('bad input: one clear line and a non-zero exit', () => {
       [['--mirror', 'mm1'], /add --source-version 2\.8/],
       [['--flows', 'both', '--mirror', 'mm1', '--source-version', '2.8'], /MirrorMaker 1 .* has one flow/],
       [['--flows', 'both', '--mm2', 'dedicated'], /use it with --mm2 connect/],
+      [['--mm2-interval', '0'], /--mm2-interval takes a whole number of seconds from 1 to 3600/],
+      [['--mm2-interval', 'soon'], /--mm2-interval takes a whole number of seconds from 1 to 3600/],
     ] as const) {
       const result = await mirrorwatch(['lab', 'up', '--state-dir', stateDir, ...args]);
       oneLineError(result, 3, pattern);
