@@ -70,6 +70,14 @@ export function newClusterId(): string {
 }
 
 function sameSettings(a: LabSettings, b: LabSettings): boolean {
+  return sameLayout(a, b) && mm2IntervalOf(a) === mm2IntervalOf(b);
+}
+
+/**
+ * Settings the lab's data was made for: all but MM2's intervals, which take effect when MM2 next starts
+ * (its connector configs are written then), so a stopped lab keeps its data when only they change.
+ */
+export function sameLayout(a: LabSettings, b: LabSettings): boolean {
   return (
     a.mm2 === b.mm2 &&
     a.secure === b.secure &&
@@ -79,7 +87,6 @@ function sameSettings(a: LabSettings, b: LabSettings): boolean {
     mirrorKindOf(a) === mirrorKindOf(b) &&
     brokersOf(a) === brokersOf(b) &&
     brokerHeapOf(a) === brokerHeapOf(b) &&
-    mm2IntervalOf(a) === mm2IntervalOf(b) &&
     flowsOf(a) === flowsOf(b)
   );
 }
@@ -163,8 +170,8 @@ export async function labUp(options: LabUpOptions): Promise<LabRecord> {
     );
   }
   const record: LabRecord =
-    previous && sameSettings(previous.settings, options.settings)
-      ? previous
+    previous && sameLayout(previous.settings, options.settings)
+      ? { ...previous, settings: options.settings }
       : {
           settings: options.settings,
           ports: options.settings.portOffset
@@ -174,7 +181,7 @@ export async function labUp(options: LabUpOptions): Promise<LabRecord> {
           pids: {},
           seeded: false,
         };
-  if (previous && !sameSettings(previous.settings, options.settings)) {
+  if (previous && !sameLayout(previous.settings, options.settings)) {
     // Other settings over a stopped lab: its data was made for another layout.
     rmSync(paths.stateDir, { recursive: true, force: true });
     mkdirSync(paths.stateDir, { recursive: true });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { dedicatedMm2Properties, mirrorConnectorConfigs } from '../../source/lab/config-files.js';
+import { sameLayout } from '../../source/lab/lab.js';
 import { DEFAULT_MM2_INTERVAL_SECONDS, mm2IntervalOf } from '../../source/lab/record.js';
 
 const INTERVALS = [
@@ -40,5 +41,13 @@ describe("the lab's MM2 intervals (lab up --mm2-interval)", () => {
     assert.equal(DEFAULT_MM2_INTERVAL_SECONDS, 5);
     assert.equal(mm2IntervalOf(settings), 5);
     assert.equal(mm2IntervalOf({ ...settings, mm2IntervalSeconds: 60 }), 60);
+  });
+
+  it('change no layout: a stopped lab keeps its data when only they change (other settings start it anew)', () => {
+    const settings = { mm2: 'connect' as const, secure: false, policy: 'identity' as const, portOffset: 0 };
+    assert.equal(sameLayout(settings, { ...settings, mm2IntervalSeconds: 60 }), true);
+    assert.equal(sameLayout(settings, { ...settings, brokers: 3 }), false);
+    assert.equal(sameLayout(settings, { ...settings, brokerHeap: '1g' }), false);
+    assert.equal(sameLayout(settings, { ...settings, portOffset: 1200 }), false);
   });
 });
